@@ -1,0 +1,25 @@
+/**
+ * One jest run for the whole workspace. Tests import each other's packages by name; the mapper points
+ * those names at the TypeScript sources so a test never runs against a stale build.
+ * @type {import('jest').Config}
+ */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/packages', '<rootDir>/mini-app', '<rootDir>/scripts'],
+  testMatch: ['**/test/**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  transform: {
+    '^.+\\.(t|j)s$': [
+      '@swc/jest',
+      {
+        jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
+        module: { type: 'commonjs' },
+      },
+    ],
+  },
+  moduleNameMapper: {
+    '^@minipay/wallet-sandbox/mini$': '<rootDir>/packages/wallet-sandbox/src/mini/index.ts',
+    '^@minipay/([a-z-]+)$': '<rootDir>/packages/$1/src/index.ts',
+  },
+  testTimeout: 30000,
+};

@@ -1,0 +1,129 @@
+// The local development state of SPEC.md §6.1: keys and config in MINIPAY_HOME (default `.minipay/` at the
+// repo root). Whichever part starts first creates what is missing; the others read the same files.
+import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+
+/** Everything a local merchant server and wallet sandbox need to talk to each other. */
+export interface DevHome {
+  /** The folder, absolute. */
+  home: string;
+  /** The merchant's `Client-Id` at the sandbox wallet. */
+  clientId: string;
+  /** The merchant server's HMAC secret for session tokens (development only). */
+  sessionSecret: string;
+  merchantPrivateKey: string;
+  merchantPublicKey: string;
+  walletPrivateKey: string;
+  walletPublicKey: string;
+  /** Where each file is, for messages that tell a developer what to paste where. */
+  paths: {
+    merchantPrivateKey: string;
+    merchantPublicKey: string;
+    walletPrivateKey: string;
+    walletPublicKey: string;
+    config: string;
+    database: string;
+  };
+}
+
+/**
+ * The default folder: `MINIPAY_HOME` if set, else `.minipay/` in the nearest folder above `from` that holds
+ * `mini.project.json` (the repo root), else `.minipay/` in `from`.
+ */
+export function resolveDevHome(from: string = process.cwd(), env: NodeJS.ProcessEnv = process.env): string {
+  if (env.MINIPAY_HOME) return resolve(env.MINIPAY_HOME);
+  let dir = resolve(from);
+  for (;;) {
+    if (existsSync(join(dir, 'mini.project.json'))) return join(dir, '.minipay');
+    const parent = dirname(dir);
+    if (parent === dir) return join(resolve(from), '.minipay');
+    dir = parent;
+  }
+}
+
+/** Creates what is missing in `home` (keys, config) and reads it all. Safe when two processes start at once. */
+export function ensureDevHome(home: string = resolveDevHome()): DevHome {
+  const root = resolve(home);
+  mkdirSync(root, { recursive: true, mode: 0o700 });
+  const paths = {
+    merchantPrivateKey: join(root, 'merchant-private.pem'),
+    merchantPublicKey: join(root, 'merchant-public.pem'),
+    walletPrivateKey: join(root, 'wallet-private.pem'),
+    walletPublicKey: join(root, 'wallet-public.pem'),
+    config: join(root, 'config.json'),
+    database: join(root, 'merchant.db'),
+  };
+  const merchant = ensureKeyPair(paths.merchantPrivateKey, paths.merchantPublicKey);
+  const wallet = ensureKeyPair(paths.walletPrivateKey, paths.walletPublicKey);
+  createOnce(
+    paths.config,
+    () =>
+      JSON.stringify(
+        { clientId: `SANDBOX_${randomBytes(6).toString('hex').toUpperCase()}`, sessionSecret: randomBytes(32).toString('base64url') },
+        null,
+        2,
+      ) + '\n',
+    0o600,
+  );
+  const config = readConfig(paths.config);
+  return {
+    home: root,
+    clientId: config.clientId,
+    sessionSecret: config.sessionSecret,
+    merchantPrivateKey: merchant.privateKey,
+    merchantPublicKey: merchant.publicKey,
+    walletPrivateKey: wallet.privateKey,
+    walletPublicKey: wallet.publicKey,
+    paths,
+  };
+}
+
+/** A fresh RSA-2048 pair as PEM: PKCS#8 private, SPKI public (what the wallets' consoles take). */
+export function generateRsaKeyPair(): { privateKey: string; publicKey: string } {
+  return generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  });
+}
+
+function ensureKeyPair(privatePath: string, publicPath: string): { privateKey: string; publicKey: string } {
+  createOnce(privatePath, () => generateRsaKeyPair().privateKey, 0o600);
+  const privateKey = readFileSync(privatePath, 'utf8');
+  // The public key is always derived from the private one, so a race or a deleted file can never pair
+  // a private key with someone else's public key.
+  const publicKey = createPublicKey(createPrivateKey(privateKey)).export({ type: 'spki', format: 'pem' }).toString();
+  if (!existsSync(publicPath) || readFileSync(publicPath, 'utf8') !== publicKey) {
+    writeFileSync(publicPath, publicKey, { mode: 0o644 });
+  }
+  return { privateKey, publicKey };
+}
+
+/** Writes `path` only if it does not exist, atomically: a complete file or none, and the first writer wins. */
+function createOnce(path: string, content: () => string, mode: number): void {
+  if (existsSync(path)) return;
+  const temporary = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  writeFileSync(temporary, content(), { mode });
+  try {
+    linkSync(temporary, path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  } finally {
+    unlinkSync(temporary);
+  }
+}
+
+function readConfig(path: string): { clientId: string; sessionSecret: string } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new Error(`${path} is not valid JSON; delete it to have it created again`, { cause: error });
+  }
+  const config = parsed as { clientId?: unknown; sessionSecret?: unknown };
+  if (typeof config.clientId !== 'string' || !config.clientId || typeof config.sessionSecret !== 'string' || !config.sessionSecret) {
+    throw new Error(`${path} must hold { "clientId": string, "sessionSecret": string }; delete it to have it created again`);
+  }
+  return { clientId: config.clientId, sessionSecret: config.sessionSecret };
+}

@@ -1,0 +1,3 @@
+export * from './types';
+export { ensureDevHome, resolveDevHome, generateRsaKeyPair } from './dev-home';
+export type { DevHome } from './dev-home';

@@ -1,0 +1,53 @@
+import { createPrivateKey, createPublicKey, sign as rawSign, verify as rawVerify } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureDevHome, resolveDevHome } from '@minipay/openapi';
+
+describe('ensureDevHome', () => {
+  let home: string;
+  beforeEach(() => {
+    home = mkdtempSync(join(tmpdir(), 'minipay-home-'));
+  });
+  afterEach(() => rmSync(home, { recursive: true, force: true }));
+
+  it('creates the SPEC §6.1 files with private keys readable by the owner only', () => {
+    const dev = ensureDevHome(home);
+    for (const file of ['merchant-private.pem', 'merchant-public.pem', 'wallet-private.pem', 'wallet-public.pem', 'config.json']) {
+      expect(statSync(join(home, file)).isFile()).toBe(true);
+    }
+    expect(statSync(join(home, 'merchant-private.pem')).mode & 0o777).toBe(0o600);
+    expect(dev.merchantPrivateKey).toContain('BEGIN PRIVATE KEY');
+    expect(dev.walletPublicKey).toContain('BEGIN PUBLIC KEY');
+    expect(dev.clientId).toMatch(/^SANDBOX_[0-9A-F]{12}$/);
+    expect(dev.paths.database).toBe(join(home, 'merchant.db'));
+  });
+
+  it('pairs each public key with its private key', () => {
+    const dev = ensureDevHome(home);
+    const data = Buffer.from('content');
+    const signature = rawSign('sha256', data, createPrivateKey(dev.merchantPrivateKey));
+    expect(rawVerify('sha256', data, createPublicKey(dev.merchantPublicKey), signature)).toBe(true);
+    expect(rawVerify('sha256', data, createPublicKey(dev.walletPublicKey), signature)).toBe(false);
+  });
+
+  it('keeps what exists and re-derives a public key that was deleted or replaced', () => {
+    const first = ensureDevHome(home);
+    writeFileSync(join(home, 'merchant-public.pem'), 'garbage');
+    const second = ensureDevHome(home);
+    expect(second.merchantPrivateKey).toBe(first.merchantPrivateKey);
+    expect(second.clientId).toBe(first.clientId);
+    expect(readFileSync(join(home, 'merchant-public.pem'), 'utf8')).toBe(first.merchantPublicKey);
+  });
+
+  it('names the file and the fix when config.json is broken', () => {
+    ensureDevHome(home);
+    writeFileSync(join(home, 'config.json'), '{"clientId": 1}');
+    expect(() => ensureDevHome(home)).toThrow(/config\.json must hold .*delete it/);
+  });
+
+  it('resolves MINIPAY_HOME first, then .minipay at the repo root', () => {
+    expect(resolveDevHome('/x', { MINIPAY_HOME: home })).toBe(home);
+    expect(resolveDevHome(join(__dirname, '..', 'src'), {})).toBe(join(__dirname, '..', '..', '..', '.minipay'));
+  });
+});

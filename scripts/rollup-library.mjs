@@ -1,0 +1,52 @@
+// The one rollup shape every library uses: for each entry, ESM (`.mjs`), CommonJS (`.cjs`) and one
+// bundled declaration file (`.d.ts`). Dependencies and Node built-ins stay external; the package's
+// own `tsconfig.build.json` decides the language target (ES2017 for code that runs in mini programs).
+import { readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { resolve } from 'node:path';
+import typescript from '@rollup/plugin-typescript';
+import { dts } from 'rollup-plugin-dts';
+
+/**
+ * @param {{ entries: Record<string, string>, packageDir: string, banner?: Record<string, string> }} options
+ *   entries: output name → source file (relative to the package), e.g. `{ index: 'src/index.ts' }`.
+ *   banner: output name → a first line for that entry (e.g. a shebang for a CLI).
+ */
+export function libraryConfig({ entries, packageDir, banner = {} }) {
+  const pkg = JSON.parse(readFileSync(resolve(packageDir, 'package.json'), 'utf8'));
+  const dependencies = Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies });
+  const external = (id) =>
+    id.startsWith('node:') ||
+    builtinModules.includes(id) ||
+    dependencies.some((dep) => id === dep || id.startsWith(`${dep}/`));
+  const tsconfig = resolve(packageDir, 'tsconfig.build.json');
+
+  return Object.entries(entries).flatMap(([name, source]) => {
+    const input = resolve(packageDir, source);
+    const first = banner[name];
+    return [
+      {
+        input,
+        external,
+        plugins: [typescript({ tsconfig, compilerOptions: { noEmit: false, declaration: false } })],
+        output: [
+          { file: resolve(packageDir, `dist/${name}.mjs`), format: 'es', banner: first },
+          { file: resolve(packageDir, `dist/${name}.cjs`), format: 'cjs', banner: first, exports: 'named' },
+        ],
+        onwarn(warning, warn) {
+          // A circular import or a missing export is a bug, not a note.
+          if (warning.code === 'CIRCULAR_DEPENDENCY' || warning.code === 'MISSING_EXPORT') {
+            throw new Error(warning.message);
+          }
+          warn(warning);
+        },
+      },
+      {
+        input,
+        external,
+        plugins: [dts({ tsconfig })],
+        output: { file: resolve(packageDir, `dist/${name}.d.ts`), format: 'es' },
+      },
+    ];
+  });
+}
