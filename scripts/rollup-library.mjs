@@ -8,8 +8,9 @@ import typescript from '@rollup/plugin-typescript';
 import { dts } from 'rollup-plugin-dts';
 
 /**
- * @param {{ entries: Record<string, string>, packageDir: string, banner?: Record<string, string> }} options
- *   entries: output name → source file (relative to the package), e.g. `{ index: 'src/index.ts' }`.
+ * @param {{ entries: Record<string, string | { source: string, tsconfig: string }>, packageDir: string, banner?: Record<string, string> }} options
+ *   entries: output name → source file (relative to the package), e.g. `{ index: 'src/index.ts' }`, or
+ *     `{ source, tsconfig }` for an entry that needs another target (e.g. a mini program part of a Node package).
  *   banner: output name → a first line for that entry (e.g. a shebang for a CLI).
  */
 export function libraryConfig({ entries, packageDir, banner = {} }) {
@@ -19,9 +20,10 @@ export function libraryConfig({ entries, packageDir, banner = {} }) {
     id.startsWith('node:') ||
     builtinModules.includes(id) ||
     dependencies.some((dep) => id === dep || id.startsWith(`${dep}/`));
-  const tsconfig = resolve(packageDir, 'tsconfig.build.json');
 
-  return Object.entries(entries).flatMap(([name, source]) => {
+  return Object.entries(entries).flatMap(([name, entry]) => {
+    const source = typeof entry === 'string' ? entry : entry.source;
+    const tsconfig = resolve(packageDir, typeof entry === 'string' ? 'tsconfig.build.json' : entry.tsconfig);
     const input = resolve(packageDir, source);
     const first = banner[name];
     return [
