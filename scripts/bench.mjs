@@ -1,0 +1,76 @@
+// `npm run bench`: builds everything, runs each package's benchmark, and writes one Markdown table with the
+// machine, the date and the figures to bench/RESULTS.md. Each package benchmark writes its figures as JSON to
+// the file named by MINIPAY_BENCH_JSON; this script only gathers and formats them.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, platform, release, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { repoRoot } from './lib/stack.mjs';
+
+const scratch = mkdtempSync(join(tmpdir(), 'minipay-bench-'));
+const started = Date.now();
+
+/** Runs one npm script with a JSON output file and returns what it wrote. Its own output goes to our terminal. */
+function measure(label, args) {
+  const file = join(scratch, `${label}.json`);
+  console.log(`\n== ${label}: npm ${args.join(' ')}`);
+  const result = spawnSync('npm', args, {
+    cwd: repoRoot,
+    stdio: 'inherit',
+    env: { ...process.env, MINIPAY_BENCH_JSON: file },
+  });
+  if (result.status !== 0) throw new Error(`npm ${args.join(' ')} failed with exit code ${result.status}`);
+  return JSON.parse(readFileSync(file, 'utf8'));
+}
+
+try {
+  console.log('== building');
+  const build = spawnSync('npm', ['run', 'build', '--silent'], { cwd: repoRoot, stdio: 'inherit' });
+  if (build.status !== 0) throw new Error('npm run build failed');
+
+  const size = measure('tradepay-size', ['run', 'size', '--silent', '-w', '@minipay/tradepay']);
+  const mini = measure('mini-app-size', ['run', 'check:mini', '--silent']);
+  const crypto = measure('openapi-sign', ['run', 'bench', '--silent', '-w', '@minipay/openapi']);
+  const flow = measure('merchant-flow', ['run', 'bench', '--silent', '-w', '@minipay/merchant-server']);
+
+  const rate = (n) => `${Math.round(n).toLocaleString('en-US')}/s`;
+  const overhead = (wrapped, raw) => `${(((raw - wrapped) / raw) * 100).toFixed(1)}% slower than raw`;
+  const rows = [
+    ['tradePay bundle, ESM minified + gzipped', `${size.minGzipBytes} B`, `limit ${size.limit} B`],
+    ['mini program `dist` (sandbox build)', `${(mini.distBytes / 1024).toFixed(1)} KiB`, 'platform main-package limit 2 MB'],
+  ];
+  for (const [name, figures] of Object.entries(crypto)) {
+    const algorithm = name.toUpperCase();
+    rows.push([`sign ${algorithm}`, rate(figures.signPerSec), `raw node:crypto ${rate(figures.rawSignPerSec)} (${overhead(figures.signPerSec, figures.rawSignPerSec)})`]);
+    rows.push([`verify ${algorithm}`, rate(figures.verifyPerSec), `raw node:crypto ${rate(figures.rawVerifyPerSec)} (${overhead(figures.verifyPerSec, figures.rawVerifyPerSec)})`]);
+  }
+  rows.push([
+    'orders created and paid, end to end',
+    `${flow.ordersPerSec.toFixed(1)}/s, p50 ${flow.p50Ms.toFixed(1)} ms, p99 ${flow.p99Ms.toFixed(1)} ms`,
+    `raw RSA-2048 signing ${rate(flow.rawSignPerSec)}; ${flow.signaturesPerOrder} signatures per paid order`,
+  ]);
+  rows.push([
+    'notifications applied (10% duplicates)',
+    rate(flow.notificationsPerSec),
+    `double transitions: ${flow.doubleTransitions}`,
+  ]);
+
+  const cpu = cpus();
+  const markdown = `# Benchmark results
+
+Written by \`npm run bench\` on ${new Date().toISOString()} in ${((Date.now() - started) / 1000).toFixed(0)} s.
+Machine: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ${platform()} ${release()}, Node ${process.version}.
+
+| figure | value | next to |
+|---|---|---|
+${rows.map((row) => `| ${row.join(' | ')} |`).join('\n')}
+`;
+  mkdirSync(join(repoRoot, 'bench'), { recursive: true });
+  writeFileSync(join(repoRoot, 'bench', 'RESULTS.md'), markdown);
+  console.log(`\n${markdown}\nwritten to bench/RESULTS.md`);
+} catch (error) {
+  console.error(`bench: ${error.message}`);
+  process.exitCode = 1;
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}

@@ -1,0 +1,141 @@
+// `npm run demo [-- --outcome <name>]`: the six payment steps of SPEC.md §2, headless, through the same HTTP
+// calls the mini program makes. Uses the running stack, or starts one for the duration of the demo.
+// Exits 0 when the order's confirmed status is the one the chosen sandbox outcome should produce.
+import { parseArgs } from 'node:util';
+import { StackError, buildStale, stackSettings, startPart, stopPart, waitUntilUp } from './lib/stack.mjs';
+
+/** What the merchant server must end up believing for each sandbox outcome (SPEC.md §6.4). */
+const expectedStatus = {
+  pay: 'PAID',
+  processing: 'PAID',
+  fail: 'FAILED',
+  cancel: 'CANCELLED',
+  'network-error': 'PAID',
+  unknown: 'PAID',
+};
+
+const { values } = parseArgs({
+  options: { outcome: { type: 'string', default: 'pay' }, 'timeout-seconds': { type: 'string', default: '60' } },
+});
+const outcome = values.outcome;
+const started = [];
+
+async function main() {
+  if (!(outcome in expectedStatus)) {
+    throw new StackError(`unknown outcome "${outcome}": use one of ${Object.keys(expectedStatus).join(', ')}`);
+  }
+  const settings = stackSettings();
+  const sandboxUrl = `http://${settings.host}:${settings.sandboxPort}`;
+  const merchantUrl = `http://${settings.host}:${settings.merchantPort}`;
+  if (!(await answers(`${merchantUrl}/api/products`)) || !(await answers(`${sandboxUrl}/`))) {
+    console.log(`no stack on ${merchantUrl} and ${sandboxUrl}: starting one for this demo`);
+    await startStack(settings, sandboxUrl, merchantUrl);
+  }
+
+  // Step 1: the user signs in (my.getAuthCode → POST /api/session) and creates an order.
+  const { authCode } = await call('POST', `${sandboxUrl}/sandbox/auth-codes`, {});
+  const session = await call('POST', `${merchantUrl}/api/session`, { authCode });
+  const auth = { authorization: `Bearer ${session.token}` };
+  const { products } = await call('GET', `${merchantUrl}/api/products`);
+  const product = products[0];
+  const order = await call('POST', `${merchantUrl}/api/orders`, { items: [{ productId: product.id, quantity: 1 }] }, auth);
+  step(1, `order ${order.id} created for ${product.name}: ${money(order.amount)} (customer ${session.customerId})`);
+
+  // Steps 2 and 3: the merchant server calls pay; the wallet answers with the payment id and the cashier URL.
+  const payment = await call('POST', `${merchantUrl}/api/orders/${order.id}/payment`, {}, auth);
+  step(2, `merchant server called POST /api/open/v2/payments/pay for order ${order.id}`);
+  step(3, `wallet accepted: paymentId ${payment.paymentId}, paymentUrl ${payment.paymentUrl}`);
+
+  // Step 4: my.tradePay({ paymentUrl }) opens the cashier; here the sandbox's scripting API picks the outcome.
+  const cashier = await call('POST', `${sandboxUrl}/sandbox/payments/${payment.paymentId}/complete`, { outcome });
+  step(4, `tradePay with outcome "${outcome}": resultCode ${cashier.resultCode}, wallet status ${cashier.paymentStatus}`);
+
+  // Steps 5 and 6: the wallet notifies the merchant; the result page shows what the merchant server knows.
+  const deadline = Date.now() + Number(values['timeout-seconds']) * 1000;
+  let confirmed = await call('GET', `${merchantUrl}/api/orders/${order.id}`, undefined, auth);
+  while (['CREATED', 'PAYING'].includes(confirmed.status) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 250));
+    confirmed = await call('GET', `${merchantUrl}/api/orders/${order.id}`, undefined, auth);
+  }
+  step(5, `wallet notified the merchant server (POST /notify/payment); order is ${confirmed.status}`);
+  step(6, `result page: ${confirmed.status}${confirmed.failReason ? ` (${confirmed.failReason.code})` : ''}`);
+
+  const expected = expectedStatus[outcome];
+  if (confirmed.status !== expected) {
+    console.error(`expected ${expected} for outcome "${outcome}", the server confirmed ${confirmed.status}`);
+    return 1;
+  }
+  console.log(`ok: outcome "${outcome}" confirmed as ${confirmed.status}`);
+  return 0;
+}
+
+function step(number, text) {
+  console.log(`step ${number}/6  ${text}`);
+}
+
+function money({ currency, value }) {
+  return `${currency} ${(Number(value) / 100).toFixed(2)}`;
+}
+
+async function answers(url) {
+  try {
+    return (await fetch(url)).ok;
+  } catch {
+    return false;
+  }
+}
+
+async function call(method, url, body, headers = {}) {
+  let response;
+  try {
+    response = await fetch(url, {
+      method,
+      headers: { 'content-type': 'application/json', ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch (error) {
+    throw new StackError(`${method} ${url} failed: ${error.cause?.code ?? error.message}`);
+  }
+  const text = await response.text();
+  let json;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new StackError(`${method} ${url} answered ${response.status} with a body that is not JSON`);
+  }
+  if (!response.ok) {
+    throw new StackError(`${method} ${url} answered ${response.status}: ${json.error?.code}: ${json.error?.message}`);
+  }
+  return json;
+}
+
+async function startStack(settings, sandboxUrl, merchantUrl) {
+  buildStale();
+  const args = (port) => ['--port', String(port), '--host', settings.host, '--home', settings.home];
+  const quiet = () => {};
+  const sandbox = startPart({ name: 'wallet', script: 'packages/wallet-sandbox/dist/cli.cjs', args: args(settings.sandboxPort), print: quiet });
+  started.push(sandbox);
+  if (!(await waitUntilUp(`${sandboxUrl}/`, sandbox))) throw new StackError('the wallet sandbox exited at start-up');
+  const merchant = startPart({
+    name: 'merchant',
+    script: 'packages/merchant-server/dist/cli.cjs',
+    args: args(settings.merchantPort),
+    env: { MINIPAY_WALLET_URL: sandboxUrl },
+    print: quiet,
+  });
+  started.push(merchant);
+  if (!(await waitUntilUp(`${merchantUrl}/api/products`, merchant))) throw new StackError('the merchant server exited at start-up');
+}
+
+main()
+  .then(
+    (code) => code,
+    (error) => {
+      console.error(error instanceof StackError ? `demo: ${error.message}` : error);
+      return 1;
+    },
+  )
+  .then(async (code) => {
+    await Promise.all(started.map((child) => stopPart(child)));
+    process.exit(code);
+  });

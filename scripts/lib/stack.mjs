@@ -1,0 +1,144 @@
+// The local stack as child processes: the wallet sandbox and the merchant server wired to each other.
+// Shared by `npm start` and `npm run demo`. Only Node built-ins: this runs before anything is built.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** The settings `npm start` and `npm run demo` read, with the defaults of SPEC.md §6.2. */
+export function stackSettings(env = process.env) {
+  const host = env.MINIPAY_HOST || '127.0.0.1';
+  return {
+    host,
+    home: resolve(env.MINIPAY_HOME || join(repoRoot, '.minipay')),
+    merchantPort: parsePort(env.MINIPAY_MERCHANT_PORT, 8200, 'MINIPAY_MERCHANT_PORT'),
+    sandboxPort: parsePort(env.MINIPAY_SANDBOX_PORT, 8210, 'MINIPAY_SANDBOX_PORT'),
+  };
+}
+
+function parsePort(value, fallback, name) {
+  if (value === undefined || value === '') return fallback;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new StackError(`${name} must be a port number from 1 to 65535, got "${value}"`);
+  }
+  return port;
+}
+
+/** An error whose message is meant for the person at the terminal, printed without a stack trace. */
+export class StackError extends Error {
+  name = 'StackError';
+}
+
+const libraries = ['openapi', 'tradepay', 'wallet-sandbox', 'merchant-server'];
+
+/** True when a package's `dist` is missing or older than any file under its `src`. */
+function isStale(packageDir) {
+  const built = join(packageDir, 'dist', 'index.cjs');
+  if (!existsSync(built)) return true;
+  return newestMtime(join(packageDir, 'src')) > statSync(built).mtimeMs;
+}
+
+function newestMtime(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds the libraries (all by default) whose build is missing or out of date, in dependency order. */
+export function buildStale(names = libraries, print = console.log) {
+  for (const name of names) {
+    const dir = join(repoRoot, 'packages', name);
+    if (!isStale(dir)) continue;
+    print(`building @minipay/${name} ...`);
+    run('npm', ['run', 'build', '--silent', '-w', `@minipay/${name}`]);
+  }
+}
+
+/** Runs a command to completion, output shown only when it fails. */
+export function run(command, args, options = {}) {
+  const result = spawnSync(command, args, { cwd: repoRoot, encoding: 'utf8', ...options });
+  if (result.status !== 0) {
+    throw new StackError(`${command} ${args.join(' ')} failed:\n${result.stdout ?? ''}${result.stderr ?? ''}`);
+  }
+  return result.stdout;
+}
+
+/** Resolves when nothing listens on host:port; rejects with a message naming the variable to change. */
+export function assertPortFree(host, port, variable) {
+  return new Promise((resolvePromise, reject) => {
+    const probe = createServer();
+    probe.once('error', (error) => {
+      reject(
+        new StackError(
+          error.code === 'EADDRINUSE'
+            ? `port ${port} on ${host} is already in use: stop what uses it or set ${variable} to another port`
+            : `cannot listen on ${host}:${port} (${error.code}): set ${variable} to another port`,
+        ),
+      );
+    });
+    probe.listen(port, host, () => probe.close(() => resolvePromise()));
+  });
+}
+
+/** Polls `url` until it answers 2xx, the child exits, or `timeoutMs` passes. */
+export async function waitUntilUp(url, child, timeoutMs = 30000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) return false;
+    try {
+      const response = await fetch(url);
+      if (response.ok) return true;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  throw new StackError(`${url} did not answer within ${timeoutMs / 1000} s`);
+}
+
+/**
+ * Starts one part as a child process, its output prefixed with its name. `onExit(code, signal)` is called
+ * once when it ends for any reason.
+ */
+export function startPart({ name, script, args, env, onExit, print = (line) => process.stdout.write(line) }) {
+  const child = spawn(process.execPath, [join(repoRoot, script), ...args], {
+    cwd: repoRoot,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const prefix = (stream) => {
+    let pending = '';
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk) => {
+      pending += chunk;
+      const lines = pending.split('\n');
+      pending = lines.pop();
+      for (const line of lines) print(`[${name}] ${line}\n`);
+    });
+    stream.on('end', () => pending && print(`[${name}] ${pending}\n`));
+  };
+  prefix(child.stdout);
+  prefix(child.stderr);
+  child.once('exit', (code, signal) => onExit?.(code, signal));
+  return child;
+}
+
+/** Asks a child to stop, and kills it if it has not stopped after `graceMs`. */
+export function stopPart(child, graceMs = 5000) {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolvePromise) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolvePromise();
+    });
+    child.kill('SIGTERM');
+  });
+}
