@@ -66,8 +66,14 @@ function launch(name, script, settings, port, env) {
     env,
     onExit: (code, signal) => {
       if (stopping) return;
-      console.error(`\n${name} stopped unexpectedly (${signal ?? `exit code ${code}`}); stopping the stack.`);
-      void shutdown(1);
+      // Ctrl-C in a terminal reaches the whole process group, so a part may stop cleanly before we hear of it.
+      const clean = code === 0 || signal === 'SIGINT' || signal === 'SIGTERM';
+      console.error(
+        clean
+          ? `\n${name} stopped; stopping the stack.`
+          : `\n${name} stopped unexpectedly (${signal ?? `exit code ${code}`}); stopping the stack.`,
+      );
+      void shutdown(clean ? 0 : 1);
     },
   });
   parts.push(child);

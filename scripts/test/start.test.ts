@@ -1,0 +1,141 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, npm, signalGroup, type Run } from './helpers';
+
+// These run the README's commands as a newcomer would: `npm start`, then `npm run demo` against it.
+describe('npm start and npm run demo', () => {
+  let home: string;
+  let env: NodeJS.ProcessEnv;
+  let stack: Run;
+  let merchantPort: number;
+  let sandboxPort: number;
+
+  beforeAll(async () => {
+    home = mkdtempSync(join(tmpdir(), 'minipay-start-'));
+    merchantPort = await freePort();
+    sandboxPort = await freePort();
+    env = {
+      MINIPAY_HOME: home,
+      MINIPAY_MERCHANT_PORT: String(merchantPort),
+      MINIPAY_SANDBOX_PORT: String(sandboxPort),
+    };
+    stack = npm(['start'], env);
+    await stack.waitFor(/Press Ctrl-C to stop/, 240000);
+  }, 300000);
+
+  afterAll(async () => {
+    signalGroup(stack, 'SIGKILL');
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  it('prints the dashboard and merchant URLs, which answer', async () => {
+    const output = stack.output();
+    expect(output).toContain(`http://127.0.0.1:${sandboxPort}/`);
+    expect(output).toContain(`http://127.0.0.1:${merchantPort}/api/products`);
+    expect(output).toMatch(/open .* in Mini Program Studio/);
+    expect((await fetch(`http://127.0.0.1:${sandboxPort}/`)).status).toBe(200);
+    const products = (await (await fetch(`http://127.0.0.1:${merchantPort}/api/products`)).json()) as { products: unknown[] };
+    expect(products.products.length).toBeGreaterThan(0);
+  });
+
+  it('builds the mini program in sandbox mode', () => {
+    expect(stack.output()).toContain('mini program built into mini-app/dist (sandbox mode)');
+  });
+
+  it.each([
+    ['pay', 'PAID'],
+    ['processing', 'PAID'],
+    ['fail', 'FAILED'],
+    ['cancel', 'CANCELLED'],
+    ['network-error', 'PAID'],
+    ['unknown', 'PAID'],
+  ])('npm run demo -- --outcome %s walks the six steps and confirms %s', async (outcome, status) => {
+    const demo = npm(['run', 'demo', '--silent', '--', '--outcome', outcome], env);
+    expect(await demo.exited).toBe(0);
+    const lines = demo.output().split('\n');
+    for (let step = 1; step <= 6; step += 1) {
+      expect(lines.some((line) => line.startsWith(`step ${step}/6`))).toBe(true);
+    }
+    expect(demo.output()).toContain(`confirmed as ${status}`);
+  });
+
+  it('npm run demo rejects an outcome that does not exist, naming the valid ones', async () => {
+    const demo = npm(['run', 'demo', '--silent', '--', '--outcome', 'teleport'], env);
+    expect(await demo.exited).toBe(1);
+    expect(demo.output()).toMatch(/unknown outcome "teleport": use one of pay, processing, fail, cancel, network-error, unknown/);
+  });
+
+  it('a second npm start on the same ports says which variable to change', async () => {
+    const second = npm(['start'], env);
+    expect(await second.exited).not.toBe(0);
+    expect(second.output()).toMatch(/port \d+ .* already in use: .* set MINIPAY_SANDBOX_PORT to another port/);
+  });
+
+  it('Ctrl-C stops every part cleanly and frees the ports', async () => {
+    signalGroup(stack, 'SIGINT');
+    expect(await stack.exited).toBe(0);
+    await expect(fetch(`http://127.0.0.1:${merchantPort}/api/products`)).rejects.toThrow();
+    await expect(fetch(`http://127.0.0.1:${sandboxPort}/`)).rejects.toThrow();
+  });
+});
+
+describe('npm start when a part fails', () => {
+  let home: string;
+  beforeEach(() => {
+    home = mkdtempSync(join(tmpdir(), 'minipay-start-'));
+  });
+  afterEach(() => rmSync(home, { recursive: true, force: true }));
+
+  it('a crash of the wallet sandbox stops the merchant server too, with the reason shown', async () => {
+    const merchantPort = await freePort();
+    const env = { MINIPAY_HOME: home, MINIPAY_MERCHANT_PORT: String(merchantPort), MINIPAY_SANDBOX_PORT: String(await freePort()) };
+    const stack = npm(['start'], env);
+    const [, pid] = await stack.waitFor(/wallet sandbox dashboard .*\(pid (\d+)\)/, 240000);
+    await stack.waitFor(/Press Ctrl-C to stop/);
+    process.kill(Number(pid), 'SIGKILL');
+    expect(await stack.exited).toBe(1);
+    expect(stack.output()).toMatch(/wallet stopped unexpectedly \(SIGKILL\); stopping the stack/);
+    await expect(fetch(`http://127.0.0.1:${merchantPort}/api/products`)).rejects.toThrow();
+  }, 300000);
+
+  it('a taken merchant port is named with MINIPAY_MERCHANT_PORT before anything starts', async () => {
+    const blocker: Server = createServer();
+    const port = await freePort();
+    await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
+    try {
+      const stack = npm(['start'], { MINIPAY_HOME: home, MINIPAY_MERCHANT_PORT: String(port), MINIPAY_SANDBOX_PORT: String(await freePort()) });
+      expect(await stack.exited).toBe(1);
+      expect(stack.output()).toContain(`port ${port} on 127.0.0.1 is already in use: stop what uses it or set MINIPAY_MERCHANT_PORT to another port`);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('rejects a port setting that is not a number, naming the variable', async () => {
+    const stack = npm(['start'], { MINIPAY_HOME: home, MINIPAY_MERCHANT_PORT: 'eighty' });
+    expect(await stack.exited).toBe(1);
+    expect(stack.output()).toContain('MINIPAY_MERCHANT_PORT must be a port number from 1 to 65535, got "eighty"');
+  });
+});
+
+describe('npm run demo with no stack running', () => {
+  it('starts the stack for the demo, confirms the payment and stops it again', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'minipay-demo-'));
+    const merchantPort = await freePort();
+    try {
+      const demo = npm(['run', 'demo', '--silent'], {
+        MINIPAY_HOME: home,
+        MINIPAY_MERCHANT_PORT: String(merchantPort),
+        MINIPAY_SANDBOX_PORT: String(await freePort()),
+      });
+      expect(await demo.exited).toBe(0);
+      expect(demo.output()).toContain('starting one for this demo');
+      expect(demo.output()).toContain('confirmed as PAID');
+      await expect(fetch(`http://127.0.0.1:${merchantPort}/api/products`)).rejects.toThrow();
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  }, 120000);
+});
