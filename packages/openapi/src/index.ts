@@ -1,3 +1,16 @@
 export * from './types';
 export { ensureDevHome, resolveDevHome, generateRsaKeyPair } from './dev-home';
 export type { DevHome } from './dev-home';
+export * from './errors';
+export { parsePrivateKey, parsePublicKey, PRIVATE_KEY_FORMATS, PUBLIC_KEY_FORMATS } from './keys';
+export type { Algorithm, KeyInput } from './keys';
+export { sign, verify, parseSignatureHeader, signingContent } from './sign';
+export type { SignOptions, VerifyOptions, SignatureHeader } from './sign';
+export { formatRequestTime, parseRequestTime } from './request-time';
+export type { Clock } from './request-time';
+export { signRequest, verifyRequest } from './request';
+export type { SignRequestOptions, VerifyRequestOptions, VerifiedRequest, PublicKeySource, HeadersInput, RawBody } from './request';
+export { signedResponse, verifyResponse, SUCCESS_RESULT } from './response';
+export type { SignedResponseOptions, VerifyResponseOptions } from './response';
+export { verifyNotification } from './notify';
+export type { VerifyNotificationOptions } from './notify';

@@ -1,0 +1,23 @@
+// The wallet's payment notification (`notifyPayment`): a request signed by the wallet, verified by the merchant.
+import { ProtocolError } from './errors';
+import { isObject, readAmount, readResult, readString } from './internal/result';
+import { verifyRequest, type VerifyRequestOptions } from './request';
+import type { NotifyPaymentRequest } from './types';
+
+export type VerifyNotificationOptions = VerifyRequestOptions;
+
+/**
+ * Verifies a notification (signature, replay window) and checks its body.
+ * @returns the typed `notifyPayment` body.
+ * @throws SignatureError (`MISSING_HEADER`, `MALFORMED_HEADER`, `INVALID_SIGNATURE`, `REQUEST_TIME_OUTSIDE_WINDOW`),
+ *   ProtocolError (`NOT_JSON`, `MALFORMED_BODY` naming the field), KeyFormatError, OpenApiError `BODY_NOT_RAW`.
+ */
+export function verifyNotification(options: VerifyNotificationOptions): NotifyPaymentRequest {
+  const { body } = verifyRequest(options);
+  if (!isObject(body)) throw new ProtocolError('the notification body must be a JSON object', { code: 'MALFORMED_BODY' });
+  readString(body, 'paymentId');
+  readString(body, 'paymentRequestId');
+  readResult(body, 'paymentResult');
+  readAmount(body, 'paymentAmount');
+  return body as unknown as NotifyPaymentRequest;
+}

@@ -1,0 +1,136 @@
+// A signed OpenAPI request: the merchant → wallet calls, and the wallet → merchant notification.
+import { SignatureError } from './errors';
+import { readHeader, type HeadersInput } from './internal/headers';
+import { parseJsonBody } from './internal/json';
+import { assertRawBody, rawBodyText, type RawBody } from './internal/raw-body';
+import type { Algorithm, KeyInput } from './keys';
+import { formatRequestTime, parseRequestTime, readClock, type Clock } from './request-time';
+import { parseSignatureHeader, sign, verify } from './sign';
+
+export type { HeadersInput } from './internal/headers';
+export type { RawBody } from './internal/raw-body';
+
+export interface SignRequestOptions {
+  /** Default `POST`. */
+  method?: string;
+  /** The path as sent, including the prefix, e.g. `/api/open/v2/payments/pay`. */
+  path: string;
+  clientId: string;
+  /** The raw body exactly as it will be sent (a JSON string), never an object. */
+  body: RawBody;
+  privateKey: KeyInput;
+  algorithm?: Algorithm;
+  keyVersion?: number | string;
+  /** The clock for `Request-Time`: a Date or a function returning one. Default the system clock. */
+  now?: Clock;
+}
+
+/** The headers of a signed request: `Content-Type`, `Client-Id`, `Request-Time`, `Signature`. */
+export function signRequest(options: SignRequestOptions): Record<string, string> {
+  const method = options.method ?? 'POST';
+  const time = formatRequestTime(readClock(options.now));
+  const signature = sign({
+    method,
+    path: options.path,
+    clientId: options.clientId,
+    time,
+    body: options.body,
+    privateKey: options.privateKey,
+    ...(options.algorithm === undefined ? {} : { algorithm: options.algorithm }),
+    ...(options.keyVersion === undefined ? {} : { keyVersion: options.keyVersion }),
+  });
+  return {
+    'Content-Type': 'application/json; charset=UTF-8',
+    'Client-Id': options.clientId,
+    'Request-Time': time,
+    Signature: signature,
+  };
+}
+
+/** The signer's public key, or a lookup by the message's `Client-Id` (undefined = unknown client). */
+export type PublicKeySource = KeyInput | ((clientId: string) => KeyInput | undefined);
+
+export interface VerifyRequestOptions {
+  /** The request's headers (node:http `req.headers`, a record, or fetch `Headers`); names case-insensitive. */
+  headers: HeadersInput;
+  /** The raw body exactly as received, never the parsed JSON. */
+  rawBody: RawBody;
+  publicKey: PublicKeySource;
+  /** Default `POST`. */
+  method?: string;
+  /** The path the sender signed: the path as sent, including any prefix (before a proxy rewrites it). */
+  path: string;
+  /** The clock for the replay window. Default the system clock. */
+  now?: Clock;
+  /** How far `Request-Time` may be from now, either way. Default 300. */
+  toleranceSeconds?: number;
+}
+
+export interface VerifiedRequest {
+  clientId: string;
+  time: string;
+  body: unknown;
+}
+
+/**
+ * Verifies a signed request and parses its body.
+ * @throws SignatureError `MISSING_HEADER`, `MALFORMED_HEADER`, `INVALID_SIGNATURE`, `REQUEST_TIME_OUTSIDE_WINDOW`,
+ *   `KEY_NOT_FOUND`; ProtocolError `NOT_JSON`; KeyFormatError; OpenApiError `BODY_NOT_RAW`.
+ */
+export function verifyRequest(options: VerifyRequestOptions): VerifiedRequest {
+  const { headers, rawBody, path } = options;
+  const method = options.method ?? 'POST';
+  assertRawBody(rawBody, 'rawBody');
+  const clientId = requireHeader(headers, 'Client-Id');
+  const time = requireHeader(headers, 'Request-Time');
+  const signature = requireHeader(headers, 'Signature');
+  const timestamp = parseRequestTime(time);
+  if (timestamp === undefined) {
+    throw new SignatureError('the Request-Time header is not ISO 8601 with an offset (e.g. 2019-04-04T12:08:56.253+05:30)', {
+      code: 'MALFORMED_HEADER',
+    });
+  }
+  const publicKey = typeof options.publicKey === 'function' ? options.publicKey(clientId) : options.publicKey;
+  if (publicKey === undefined) {
+    throw new SignatureError(`no public key is known for Client-Id ${JSON.stringify(clientId)}`, { code: 'KEY_NOT_FOUND' });
+  }
+  checkSignature({ method, path, clientId, time, body: rawBody, signature, publicKey }, 'request');
+  const toleranceSeconds = options.toleranceSeconds ?? 300;
+  const now = readClock(options.now).getTime();
+  const skewSeconds = Math.round((timestamp - now) / 1000);
+  if (Math.abs(timestamp - now) > toleranceSeconds * 1000) {
+    throw new SignatureError(
+      `Request-Time is ${Math.abs(skewSeconds)} s ${skewSeconds < 0 ? 'in the past' : 'in the future'}, outside the ` +
+        `${toleranceSeconds} s window: a replayed message, or a clock that is off (check NTP on both sides)`,
+      { code: 'REQUEST_TIME_OUTSIDE_WINDOW' },
+    );
+  }
+  return { clientId, time, body: parseJsonBody(rawBodyText(rawBody), 'the request body') };
+}
+
+/** @throws SignatureError `MISSING_HEADER` naming the header. */
+export function requireHeader(headers: HeadersInput, name: string): string {
+  const value = readHeader(headers, name);
+  if (value === undefined) throw new SignatureError(`the ${name} header is missing`, { code: 'MISSING_HEADER' });
+  return value;
+}
+
+/** @throws SignatureError `MALFORMED_HEADER` or `INVALID_SIGNATURE`, with the usual causes in the message. */
+export function checkSignature(
+  message: { method: string; path: string; clientId: string; time: string; body: RawBody; signature: string; publicKey: KeyInput },
+  kind: 'request' | 'response',
+): void {
+  if (parseSignatureHeader(message.signature) === undefined) {
+    throw new SignatureError('the Signature header is not "algorithm=RSA256|ECC224, keyVersion=1, signature=<url-encoded base64>"', {
+      code: 'MALFORMED_HEADER',
+    });
+  }
+  if (!verify(message)) {
+    throw new SignatureError(
+      `the ${kind} signature does not verify for ${message.method.toUpperCase()} ${message.path}: check that the raw body ` +
+        `is unchanged, that the path is the one the sender signed (with its prefix, e.g. /api/open), and that the key ` +
+        `is the sender's public key`,
+      { code: 'INVALID_SIGNATURE' },
+    );
+  }
+}

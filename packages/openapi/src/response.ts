@@ -1,0 +1,111 @@
+// A signed OpenAPI response: the wallet's answers to the merchant, and the merchant's acknowledgement of a
+// notification. A response is signed over the request's method and path with its own Client-Id and Response-Time.
+import { SignatureError } from './errors';
+import type { HeadersInput } from './internal/headers';
+import { parseJsonBody } from './internal/json';
+import { assertRawBody, rawBodyText, type RawBody } from './internal/raw-body';
+import type { Algorithm, KeyInput } from './keys';
+import { formatRequestTime, readClock, type Clock } from './request-time';
+import { checkSignature, requireHeader } from './request';
+import { sign } from './sign';
+import type { Result } from './types';
+
+/** The acknowledgement that stops the wallet's notification retries. */
+export const SUCCESS_RESULT: Result = Object.freeze({ resultCode: 'SUCCESS', resultStatus: 'S', resultMessage: 'success' });
+
+export interface SignedResponseOptions {
+  /** The body's `result`; the body becomes `{"result":{...}}`. Default: `SUCCESS_RESULT`. */
+  result?: Result;
+  /** A whole body object (serialised here) or raw JSON string, instead of `result`. */
+  body?: object | string;
+  /** Your Client-Id (for an acknowledgement: the one the notification carried). */
+  clientId: string;
+  privateKey: KeyInput;
+  /** The request's method. Default `POST`. */
+  method?: string;
+  /** The request's path, as the sender sent it. */
+  path: string;
+  now?: Clock;
+  algorithm?: Algorithm;
+  keyVersion?: number | string;
+}
+
+/**
+ * A signed response, framework-agnostic: write `headers` and send `body` byte for byte.
+ * @throws KeyFormatError; OpenApiError `INVALID_ARGUMENT`.
+ */
+export function signedResponse(options: SignedResponseOptions): { headers: Record<string, string>; body: string } {
+  const body =
+    typeof options.body === 'string'
+      ? options.body
+      : options.body !== undefined
+        ? JSON.stringify(options.body)
+        : JSON.stringify({ result: orderedResult(options.result ?? SUCCESS_RESULT) });
+  const time = formatRequestTime(readClock(options.now));
+  const signature = sign({
+    method: options.method ?? 'POST',
+    path: options.path,
+    clientId: options.clientId,
+    time,
+    body,
+    privateKey: options.privateKey,
+    ...(options.algorithm === undefined ? {} : { algorithm: options.algorithm }),
+    ...(options.keyVersion === undefined ? {} : { keyVersion: options.keyVersion }),
+  });
+  return {
+    headers: {
+      'Content-Type': 'application/json; charset=UTF-8',
+      'Client-Id': options.clientId,
+      'Response-Time': time,
+      Signature: signature,
+    },
+    body,
+  };
+}
+
+export interface VerifyResponseOptions {
+  headers: HeadersInput;
+  /** The raw response body exactly as received. */
+  rawBody: RawBody;
+  /** The request's method. Default `POST`. */
+  method?: string;
+  /** The request's path as sent, including the prefix. */
+  path: string;
+  /** The responder's public key (for wallet answers: the wallet's). */
+  publicKey: KeyInput;
+  /** When given, the response's Client-Id must be this one. */
+  clientId?: string;
+  /** The HTTP status, for messages. */
+  httpStatus?: number;
+}
+
+/**
+ * Verifies a signed response and returns its parsed body. Nothing in an unsigned or badly signed answer is believed.
+ * @throws ProtocolError `NOT_JSON` (checked first: an HTML page has no signature to speak of); SignatureError
+ *   `MISSING_HEADER`, `MALFORMED_HEADER`, `INVALID_SIGNATURE`; KeyFormatError; OpenApiError `BODY_NOT_RAW`.
+ */
+export function verifyResponse(options: VerifyResponseOptions): unknown {
+  const { headers, rawBody, path, publicKey } = options;
+  const method = options.method ?? 'POST';
+  assertRawBody(rawBody, 'rawBody');
+  const body = parseJsonBody(rawBodyText(rawBody), 'the response body', options.httpStatus);
+  const clientId = requireHeader(headers, 'Client-Id');
+  const time = requireHeader(headers, 'Response-Time');
+  const signature = requireHeader(headers, 'Signature');
+  if (options.clientId !== undefined && clientId !== options.clientId) {
+    throw new SignatureError(`the response is for Client-Id ${JSON.stringify(clientId)}, not ${JSON.stringify(options.clientId)}`, {
+      code: 'INVALID_SIGNATURE',
+    });
+  }
+  checkSignature({ method, path, clientId, time, body: rawBody, signature, publicKey }, 'response');
+  return body;
+}
+
+function orderedResult(result: Result): Result {
+  // The wire's own field order, as the seed's acknowledgement example writes it.
+  return {
+    resultCode: result.resultCode,
+    resultStatus: result.resultStatus,
+    ...(result.resultMessage === undefined ? {} : { resultMessage: result.resultMessage }),
+  } as Result;
+}

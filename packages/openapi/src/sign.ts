@@ -1,0 +1,153 @@
+// SPEC.md §4: the content to sign is `<METHOD> <path as sent>\n<Client-Id>.<Request-Time>.<raw body>`, signed
+// with SHA256withRSA (RSA256) or ECDSA P-224 + SHA-256 (ECC224), Base64 then URL-encoded into the header
+// `algorithm=RSA256, keyVersion=1, signature=<value>`.
+import { sign as cryptoSign, verify as cryptoVerify } from 'node:crypto';
+import { OpenApiError } from './errors';
+import { assertRawBody, type RawBody } from './internal/raw-body';
+import { assertKeyFits, keyFits, parsePrivateKey, parsePublicKey, type Algorithm, type KeyInput } from './keys';
+
+export interface SignOptions {
+  /** The HTTP method, e.g. `POST`. */
+  method: string;
+  /** The path as sent, including the wallet's prefix, e.g. `/api/open/v2/payments/pay`. */
+  path: string;
+  /** The `Client-Id` header value. */
+  clientId: string;
+  /** The `Request-Time` (or, for a response, `Response-Time`) header value, exactly as sent. */
+  time: string;
+  /** The raw body exactly as it travels. Never a parsed object. */
+  body: RawBody;
+  /** Your private key. */
+  privateKey: KeyInput;
+  /** Default `RSA256`. */
+  algorithm?: Algorithm;
+  /** Written into the header; default `1`. */
+  keyVersion?: number | string;
+}
+
+export interface VerifyOptions {
+  method: string;
+  path: string;
+  clientId: string;
+  time: string;
+  body: RawBody;
+  /** The `Signature` header value, e.g. `algorithm=RSA256, keyVersion=1, signature=...`. */
+  signature: string;
+  /** The signer's public key. */
+  publicKey: KeyInput;
+}
+
+/** A parsed `Signature` header. `signature` is the decoded Base64 text (URL-decoding done). */
+export interface SignatureHeader {
+  algorithm: Algorithm;
+  keyVersion: string | undefined;
+  signature: string;
+}
+
+/** The exact bytes that are signed. */
+export function signingContent(method: string, path: string, clientId: string, time: string, body: RawBody): Buffer {
+  const head = `${method.toUpperCase()} ${path}\n${clientId}.${time}.`;
+  return typeof body === 'string' ? Buffer.from(head + body, 'utf8') : Buffer.concat([Buffer.from(head, 'utf8'), body]);
+}
+
+/**
+ * Signs a message and returns the `Signature` header value.
+ * @throws KeyFormatError when the key does not parse or does not fit the algorithm;
+ *   OpenApiError `BODY_NOT_RAW` when `body` is not the raw string.
+ */
+export function sign(options: SignOptions): string {
+  const { method, path, clientId, time, body, privateKey } = options;
+  const algorithm = options.algorithm ?? 'RSA256';
+  if (algorithm !== 'RSA256' && algorithm !== 'ECC224') {
+    throw new OpenApiError(`algorithm must be 'RSA256' or 'ECC224', got ${JSON.stringify(String(algorithm))}`, {
+      code: 'INVALID_ARGUMENT',
+    });
+  }
+  assertRawBody(body, 'body');
+  assertFields(method, path, clientId, time);
+  const key = parsePrivateKey(privateKey, 'privateKey');
+  assertKeyFits(key, algorithm, 'privateKey');
+  const signature = cryptoSign('sha256', signingContent(method, path, clientId, time, body), key);
+  return `algorithm=${algorithm}, keyVersion=${options.keyVersion ?? 1}, signature=${encodeURIComponent(signature.toString('base64'))}`;
+}
+
+/**
+ * Whether `signature` (the header value) is a valid signature of the message by `publicKey`. A wrong,
+ * malformed or mismatched signature gives `false`; it never throws for that.
+ * @throws KeyFormatError when `publicKey` does not parse; OpenApiError `BODY_NOT_RAW` for a parsed body.
+ */
+export function verify(options: VerifyOptions): boolean {
+  const { method, path, clientId, time, body, signature, publicKey } = options;
+  assertRawBody(body, 'body');
+  const key = parsePublicKey(publicKey, 'publicKey');
+  if (typeof method !== 'string' || typeof path !== 'string' || typeof clientId !== 'string' || typeof time !== 'string') {
+    return false;
+  }
+  if (typeof signature !== 'string') return false;
+  const header = parseSignatureHeader(signature);
+  if (!header || !keyFits(key, header.algorithm)) return false;
+  const bytes = Buffer.from(header.signature, 'base64');
+  if (bytes.length === 0) return false;
+  try {
+    return cryptoVerify('sha256', signingContent(method, path, clientId, time, body), key, bytes);
+  } catch {
+    // A structurally broken ECDSA signature can make OpenSSL throw instead of answering false.
+    return false;
+  }
+}
+
+/**
+ * Parses a `Signature` header value: comma-separated `key=value` pairs, keys and `algorithm` case-insensitive,
+ * spaces ignored, `algorithm` defaulting to RSA256. `undefined` when it is not one.
+ */
+export function parseSignatureHeader(value: string): SignatureHeader | undefined {
+  let algorithm: Algorithm = 'RSA256';
+  let keyVersion: string | undefined;
+  let signature: string | undefined;
+  for (const part of value.split(',')) {
+    const equals = part.indexOf('=');
+    if (equals < 0) {
+      if (part.trim() === '') continue;
+      return undefined;
+    }
+    const name = part.slice(0, equals).trim().toLowerCase();
+    const raw = part.slice(equals + 1).trim();
+    if (name === 'algorithm') {
+      const upper = raw.toUpperCase();
+      if (upper !== 'RSA256' && upper !== 'ECC224') return undefined;
+      algorithm = upper;
+    } else if (name === 'keyversion') {
+      keyVersion = raw;
+    } else if (name === 'signature') {
+      let decoded: string;
+      try {
+        decoded = decodeURIComponent(raw);
+      } catch {
+        return undefined;
+      }
+      // The seed's example wraps the value over lines; whitespace is never part of Base64.
+      decoded = decoded.replace(/\s+/g, '');
+      if (!/^[A-Za-z0-9+/]+={0,2}$/.test(decoded)) return undefined;
+      signature = decoded;
+    }
+  }
+  return signature === undefined ? undefined : { algorithm, keyVersion, signature };
+}
+
+function assertFields(method: unknown, path: unknown, clientId: unknown, time: unknown): void {
+  for (const [name, value] of [
+    ['method', method],
+    ['path', path],
+    ['clientId', clientId],
+    ['time', time],
+  ] as const) {
+    if (typeof value !== 'string' || value === '') {
+      throw new OpenApiError(`${name} must be a non-empty string`, { code: 'INVALID_ARGUMENT' });
+    }
+  }
+  if (!(path as string).startsWith('/')) {
+    throw new OpenApiError('path must be the path as sent, starting with "/" (e.g. /api/open/v2/payments/pay), not a full URL', {
+      code: 'INVALID_ARGUMENT',
+    });
+  }
+}

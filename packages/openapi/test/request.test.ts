@@ -1,0 +1,129 @@
+import { OpenApiError, SignatureError, ProtocolError, signRequest, verifyRequest } from '@minipay/openapi';
+import { keys } from './helpers';
+
+const path = '/api/open/v2/payments/pay';
+const body = '{"paymentRequestId":"r-1"}';
+const sentAt = new Date(Date.UTC(2026, 0, 2, 3, 4, 5, 678));
+
+function signed(overrides: Partial<Parameters<typeof signRequest>[0]> = {}) {
+  return signRequest({ path, clientId: 'TEST_CLIENT', body, privateKey: keys.merchantRsaPrivate, now: sentAt, ...overrides });
+}
+
+function caught(fn: () => unknown): OpenApiError {
+  try {
+    fn();
+  } catch (error) {
+    return error as OpenApiError;
+  }
+  throw new Error('expected an error');
+}
+
+describe('signRequest', () => {
+  it('gives Content-Type, Client-Id, Request-Time and Signature', () => {
+    const headers = signed();
+    expect(headers).toEqual({
+      'Content-Type': 'application/json; charset=UTF-8',
+      'Client-Id': 'TEST_CLIENT',
+      'Request-Time': '2026-01-02T03:04:05.678+00:00',
+      Signature: expect.stringMatching(/^algorithm=RSA256, keyVersion=1, signature=/),
+    });
+  });
+
+  it('takes the clock as a function too', () => {
+    expect(signed({ now: () => sentAt })['Request-Time']).toBe('2026-01-02T03:04:05.678+00:00');
+  });
+
+  it('refuses an object body', () => {
+    expect(() => signed({ body: { paymentRequestId: 'r-1' } as unknown as string })).toThrow('pass the raw body string');
+  });
+});
+
+describe('verifyRequest', () => {
+  const verifyAt = (headers: Record<string, string>, extra: Partial<Parameters<typeof verifyRequest>[0]> = {}) =>
+    verifyRequest({ headers, rawBody: body, publicKey: keys.merchantRsaPublic, path, now: sentAt, ...extra });
+
+  it('returns the client id, the time and the parsed body', () => {
+    expect(verifyAt(signed())).toEqual({ clientId: 'TEST_CLIENT', time: '2026-01-02T03:04:05.678+00:00', body: { paymentRequestId: 'r-1' } });
+  });
+
+  it('reads header names case-insensitively, from node:http style records and from fetch Headers', () => {
+    const lower = Object.fromEntries(Object.entries(signed()).map(([k, v]) => [k.toLowerCase(), v]));
+    expect(verifyAt(lower).clientId).toBe('TEST_CLIENT');
+    const upper = Object.fromEntries(Object.entries(signed()).map(([k, v]) => [k.toUpperCase(), [v]]));
+    expect(verifyAt(upper as unknown as Record<string, string>).clientId).toBe('TEST_CLIENT');
+    expect(verifyRequest({ headers: new Headers(signed()), rawBody: body, publicKey: keys.merchantRsaPublic, path, now: sentAt }).clientId).toBe(
+      'TEST_CLIENT',
+    );
+  });
+
+  it('accepts the raw body as a Buffer', () => {
+    expect(verifyAt(signed(), { rawBody: Buffer.from(body) }).body).toEqual({ paymentRequestId: 'r-1' });
+  });
+
+  it.each(['Client-Id', 'Request-Time', 'Signature'])('throws SignatureError MISSING_HEADER naming %s', (name) => {
+    const headers: Record<string, string> = { ...signed() };
+    delete headers[name];
+    const error = caught(() => verifyAt(headers));
+    expect(error).toBeInstanceOf(SignatureError);
+    expect(error.code).toBe('MISSING_HEADER');
+    expect(error.message).toBe(`the ${name} header is missing`);
+  });
+
+  it.each([
+    ['Signature', 'RSA256 abc'],
+    ['Signature', 'algorithm=DSA, signature=abc'],
+    ['Request-Time', '2026-01-02 03:04:05'],
+  ])('throws SignatureError MALFORMED_HEADER for %s: %s', (name, value) => {
+    const error = caught(() => verifyAt({ ...signed(), [name]: value }));
+    expect(error).toBeInstanceOf(SignatureError);
+    expect(error.code).toBe('MALFORMED_HEADER');
+  });
+
+  it.each([
+    ['another body', { rawBody: '{"paymentRequestId":"r-2"}' }],
+    ['another path', { path: '/v2/payments/pay' }],
+    ['another method', { method: 'PUT' }],
+    ['another key', { publicKey: keys.walletRsaPublic }],
+  ])('throws SignatureError INVALID_SIGNATURE for %s', (_name, extra) => {
+    const error = caught(() => verifyAt(signed(), extra));
+    expect(error).toBeInstanceOf(SignatureError);
+    expect(error.code).toBe('INVALID_SIGNATURE');
+  });
+
+  it.each([
+    ['301 s in the past', 301_000, /301 s in the past/],
+    ['301 s in the future', -301_000, /301 s in the future/],
+  ])('throws REQUEST_TIME_OUTSIDE_WINDOW when Request-Time is %s', (_name, offset, reason) => {
+    const error = caught(() => verifyAt(signed(), { now: new Date(sentAt.getTime() + offset) }));
+    expect(error).toBeInstanceOf(SignatureError);
+    expect(error.code).toBe('REQUEST_TIME_OUTSIDE_WINDOW');
+    expect(error.message).toMatch(reason);
+  });
+
+  it('accepts a Request-Time at the edge of the window and honours toleranceSeconds', () => {
+    expect(verifyAt(signed(), { now: new Date(sentAt.getTime() + 300_000) }).clientId).toBe('TEST_CLIENT');
+    expect(caught(() => verifyAt(signed(), { now: new Date(sentAt.getTime() + 11_000), toleranceSeconds: 10 })).code).toBe(
+      'REQUEST_TIME_OUTSIDE_WINDOW',
+    );
+  });
+
+  it('looks the public key up by Client-Id, and says KEY_NOT_FOUND for an unknown client', () => {
+    const lookup = (clientId: string) => (clientId === 'TEST_CLIENT' ? keys.merchantRsaPublic : undefined);
+    expect(verifyAt(signed(), { publicKey: lookup }).clientId).toBe('TEST_CLIENT');
+    const error = caught(() => verifyAt(signed({ clientId: 'STRANGER' }), { publicKey: lookup }));
+    expect(error).toBeInstanceOf(SignatureError);
+    expect(error.code).toBe('KEY_NOT_FOUND');
+  });
+
+  it('throws ProtocolError NOT_JSON for a signed body that is not JSON', () => {
+    const error = caught(() => verifyAt(signed({ body: 'a=1&b=2' }), { rawBody: 'a=1&b=2' }));
+    expect(error).toBeInstanceOf(ProtocolError);
+    expect(error.code).toBe('NOT_JSON');
+  });
+
+  it('refuses a parsed body with BODY_NOT_RAW', () => {
+    const error = caught(() => verifyAt(signed(), { rawBody: JSON.parse(body) }));
+    expect(error.code).toBe('BODY_NOT_RAW');
+    expect(error.message).toContain('pass the raw body string that travelled, not the parsed JSON');
+  });
+});

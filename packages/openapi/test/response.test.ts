@@ -1,0 +1,82 @@
+import { OpenApiError, ProtocolError, SignatureError, signedResponse, verifyResponse } from '@minipay/openapi';
+import { keys } from './helpers';
+
+const path = '/api/open/v2/payments/notifyPayment';
+const now = new Date(Date.UTC(2026, 0, 2, 3, 4, 5, 678));
+
+function caught(fn: () => unknown): OpenApiError {
+  try {
+    fn();
+  } catch (error) {
+    return error as OpenApiError;
+  }
+  throw new Error('expected an error');
+}
+
+describe('signedResponse', () => {
+  it('acknowledges with the exact success body by default', () => {
+    const response = signedResponse({ clientId: 'TEST_CLIENT', privateKey: keys.merchantRsaPrivate, path, now });
+    expect(response.body).toBe('{"result":{"resultCode":"SUCCESS","resultStatus":"S","resultMessage":"success"}}');
+    expect(response.headers).toEqual({
+      'Content-Type': 'application/json; charset=UTF-8',
+      'Client-Id': 'TEST_CLIENT',
+      'Response-Time': '2026-01-02T03:04:05.678+00:00',
+      Signature: expect.stringMatching(/^algorithm=RSA256, keyVersion=1, signature=/),
+    });
+  });
+
+  it('writes a failure result in wire order', () => {
+    const response = signedResponse({
+      result: { resultStatus: 'F', resultMessage: 'unknown order', resultCode: 'PROCESS_FAIL' },
+      clientId: 'TEST_CLIENT',
+      privateKey: keys.merchantRsaPrivate,
+      path,
+    });
+    expect(response.body).toBe('{"result":{"resultCode":"PROCESS_FAIL","resultStatus":"F","resultMessage":"unknown order"}}');
+  });
+
+  it('serialises a whole body object, and the signature covers exactly that string', () => {
+    const response = signedResponse({
+      body: { result: { resultCode: 'SUCCESS', resultStatus: 'S' }, paymentId: 'p-1' },
+      clientId: 'TEST_CLIENT',
+      privateKey: keys.walletRsaPrivate,
+      path,
+    });
+    expect(verifyResponse({ headers: response.headers, rawBody: response.body, path, publicKey: keys.walletRsaPublic })).toEqual({
+      result: { resultCode: 'SUCCESS', resultStatus: 'S' },
+      paymentId: 'p-1',
+    });
+  });
+});
+
+describe('verifyResponse', () => {
+  const response = signedResponse({ clientId: 'TEST_CLIENT', privateKey: keys.walletRsaPrivate, path, now });
+  const check = (extra: Partial<Parameters<typeof verifyResponse>[0]> = {}) =>
+    verifyResponse({ headers: response.headers, rawBody: response.body, path, publicKey: keys.walletRsaPublic, ...extra });
+
+  it('returns the parsed body of a well-signed response', () => {
+    expect(check({ clientId: 'TEST_CLIENT' })).toEqual({ result: { resultCode: 'SUCCESS', resultStatus: 'S', resultMessage: 'success' } });
+  });
+
+  it.each(['Client-Id', 'Response-Time', 'Signature'])('refuses an answer without %s (MISSING_HEADER)', (name) => {
+    const headers: Record<string, string> = { ...response.headers };
+    delete headers[name];
+    const error = caught(() => check({ headers }));
+    expect(error).toBeInstanceOf(SignatureError);
+    expect(error.code).toBe('MISSING_HEADER');
+  });
+
+  it('refuses a tampered body, a response signed for another path, and another client id', () => {
+    expect(caught(() => check({ rawBody: response.body.replace('"S"', '"F"') })).code).toBe('INVALID_SIGNATURE');
+    expect(caught(() => check({ path: '/api/open/v2/payments/pay' })).code).toBe('INVALID_SIGNATURE');
+    expect(caught(() => check({ clientId: 'SOMEONE_ELSE' })).code).toBe('INVALID_SIGNATURE');
+  });
+
+  it('says NOT_JSON for an HTML page, before complaining about its missing signature', () => {
+    const error = caught(() => check({ headers: {}, rawBody: '<!DOCTYPE html><html><body>Bad gateway</body></html>', httpStatus: 200 }));
+    expect(error).toBeInstanceOf(ProtocolError);
+    expect(error.code).toBe('NOT_JSON');
+    expect(error.message).toMatch(/HTTP 200.*HTML/);
+    expect((error as ProtocolError).httpStatus).toBe(200);
+  });
+});
