@@ -1,0 +1,243 @@
+#!/usr/bin/env node
+// Builds the mini program from src/ into dist/ (the IDE's miniprogramRoot) with rollup's JS API.
+//
+//   node scripts/build.mjs [--production] [--out-dir <dir>]
+//
+// Why a script rather than a rollup.config.mjs: besides one rollup run (app + pages + the antd-mini
+// components, as CommonJS ES2017 with shared chunks under common/), a mini program build copies the
+// templates, styles and JSON of every page and of every component they use, transitively, and the
+// entries come from app.json and the pages' usingComponents. A config file could not do the copying
+// without becoming this script.
+//
+// Settings (build time):
+//   MINIPAY_MERCHANT_URL  the merchant server (default http://127.0.0.1:8200)
+//   MINIPAY_SANDBOX_URL   the wallet sandbox the dev shim talks to (default http://127.0.0.1:8210)
+//   MINIPAY_SANDBOX       0/false turns the sandbox shim off in a development build (default on)
+//   --production          no sandbox code at all: src/dev-wallet/install.ts is swapped for
+//                         install.production.ts before bundling, so neither the shim nor its URL
+//                         reaches dist.
+import { builtinModules } from 'node:module';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { parseArgs } from 'node:util';
+import nodeResolve from '@rollup/plugin-node-resolve';
+import replace from '@rollup/plugin-replace';
+import { transform } from '@swc/core';
+import { rollup } from 'rollup';
+
+const appDir = resolve(import.meta.dirname, '..');
+const repoDir = resolve(appDir, '..');
+const srcDir = join(appDir, 'src');
+const antdDir = join(appDir, 'node_modules/antd-mini/es');
+const antdRoot = existsSync(antdDir) ? antdDir : join(repoDir, 'node_modules/antd-mini/es');
+/** Where the pages' usingComponents point for antd-mini components, relative to dist. */
+const ANTD_PREFIX = 'components/antd-mini/';
+
+const DEFAULTS = { merchantUrl: 'http://127.0.0.1:8200', sandboxUrl: 'http://127.0.0.1:8210' };
+
+/** Workspace packages the mini program bundles, from their TypeScript sources (as jest sees them). */
+const WORKSPACE = {
+  '@minipay/tradepay': join(repoDir, 'packages/tradepay/src/index.ts'),
+  '@minipay/wallet-sandbox/mini': join(repoDir, 'packages/wallet-sandbox/src/mini/index.ts'),
+};
+
+export async function build({ production = false, outDir = join(appDir, 'dist'), env = process.env } = {}) {
+  const sandbox = !production && !/^(0|false|no|off)$/i.test(env.MINIPAY_SANDBOX ?? '');
+  const settings = {
+    merchantUrl: env.MINIPAY_MERCHANT_URL || DEFAULTS.merchantUrl,
+    sandboxUrl: env.MINIPAY_SANDBOX_URL || DEFAULTS.sandboxUrl,
+  };
+  for (const [name, value] of [['MINIPAY_MERCHANT_URL', settings.merchantUrl], ['MINIPAY_SANDBOX_URL', settings.sandboxUrl]]) {
+    if (!/^https?:\/\/[^\s"'\\]+$/.test(value)) throw new Error(`${name} must be an http(s) URL, got ${JSON.stringify(value)}`);
+  }
+
+  rmSync(outDir, { recursive: true, force: true });
+  mkdirSync(outDir, { recursive: true });
+
+  const appJson = readJson(join(srcDir, 'app.json'));
+  const pages = appJson.pages ?? [];
+  const input = { app: join(srcDir, 'app.ts') };
+  for (const page of pages) input[page] = join(srcDir, `${page}.ts`);
+
+  // Every antd-mini component reachable from the pages' usingComponents.
+  const components = collectComponents(pages);
+  for (const component of components) input[ANTD_PREFIX + component] = join(antdRoot, `${component}.js`);
+
+  const bundle = await rollup({
+    input,
+    plugins: [
+      workspaceAndModes({ production }),
+      replace({
+        preventAssignment: true,
+        values: {
+          __MINIPAY_MERCHANT_URL__: JSON.stringify(settings.merchantUrl),
+          __MINIPAY_SANDBOX_URL__: JSON.stringify(settings.sandboxUrl),
+          __MINIPAY_SANDBOX__: JSON.stringify(sandbox),
+        },
+      }),
+      nodeResolve({ extensions: ['.ts', '.mjs', '.js', '.json'], browser: true, preferBuiltins: false }),
+      swcTransform(),
+    ],
+    onwarn(warning, warn) {
+      if (warning.code === 'CIRCULAR_DEPENDENCY' && String(warning.ids?.[0] ?? '').includes('node_modules')) return;
+      if (warning.code === 'MISSING_EXPORT' || warning.code === 'UNRESOLVED_IMPORT') throw new Error(warning.message);
+      warn(warning);
+    },
+  });
+  await bundle.write({
+    dir: outDir,
+    format: 'cjs',
+    entryFileNames: '[name].js',
+    chunkFileNames: 'common/[name].js',
+    exports: 'auto',
+    generatedCode: 'es2015',
+    interop: 'auto',
+  });
+  await bundle.close();
+
+  // The app's own non-JS files.
+  for (const file of ['app.json', 'app.acss']) copy(join(srcDir, file), join(outDir, file));
+  for (const page of pages) {
+    for (const ext of ['.axml', '.acss', '.json']) {
+      const from = join(srcDir, page + ext);
+      if (existsSync(from)) copy(from, join(outDir, page + ext));
+    }
+  }
+  // The components' templates, styles, JSON and SJS (and what those import).
+  for (const component of components) copyComponentAssets(component, outDir);
+
+  writeFileSync(
+    join(outDir, 'build.json'),
+    `${JSON.stringify({ mode: production ? 'production' : 'development', merchantUrl: settings.merchantUrl, shim: sandbox }, null, 2)}\n`,
+  );
+  return { outDir, production, sandbox, components, ...settings };
+}
+
+/** Resolves the workspace packages to their sources, swaps the dev wallet in production, refuses Node built-ins. */
+function workspaceAndModes({ production }) {
+  const devWallet = join(srcDir, 'dev-wallet', 'install.ts');
+  const builtins = new Set([...builtinModules, ...builtinModules.map((name) => `node:${name}`)]);
+  return {
+    name: 'minipay-mini-app',
+    async resolveId(source, importer, options) {
+      if (builtins.has(source)) {
+        throw new Error(`${source} is a Node built-in (imported by ${importer}); the mini program runtime has none`);
+      }
+      if (WORKSPACE[source]) {
+        if (!existsSync(WORKSPACE[source])) throw new Error(`${source} is not there yet: ${WORKSPACE[source]}`);
+        return WORKSPACE[source];
+      }
+      if (production && importer && source.startsWith('.')) {
+        const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
+        if (resolved && resolve(resolved.id) === devWallet) return join(srcDir, 'dev-wallet', 'install.production.ts');
+      }
+      return null;
+    },
+  };
+}
+
+/** TypeScript and modern dependencies down to ES2017 (what the IDE and older wallets parse). */
+function swcTransform() {
+  return {
+    name: 'swc-es2017',
+    async transform(code, id) {
+      if (!/\.(m?js|ts)$/.test(id) || id.includes('\0')) return null;
+      const typescript = id.endsWith('.ts');
+      const output = await transform(code, {
+        filename: id,
+        sourceMaps: false,
+        swcrc: false,
+        configFile: false,
+        jsc: {
+          parser: typescript ? { syntax: 'typescript' } : { syntax: 'ecmascript' },
+          target: 'es2017',
+          externalHelpers: false,
+          keepClassNames: true,
+        },
+        isModule: true,
+      });
+      return { code: output.code, map: null };
+    },
+  };
+}
+
+function collectComponents(pages) {
+  const found = new Set();
+  const visit = (component) => {
+    if (found.has(component)) return;
+    const json = join(antdRoot, `${component}.json`);
+    if (!existsSync(json)) throw new Error(`antd-mini has no component ${component} (${json})`);
+    found.add(component);
+    for (const target of Object.values(readJson(json).usingComponents ?? {})) {
+      visit(toPosix(relative(antdRoot, resolve(dirname(join(antdRoot, component)), target))));
+    }
+  };
+  for (const page of pages) {
+    const json = join(srcDir, `${page}.json`);
+    if (!existsSync(json)) continue;
+    for (const target of Object.values(readJson(json).usingComponents ?? {})) {
+      const fromDist = toPosix(join(dirname(page), target));
+      if (fromDist.startsWith(ANTD_PREFIX)) visit(fromDist.slice(ANTD_PREFIX.length));
+    }
+  }
+  return [...found].sort();
+}
+
+function copyComponentAssets(component, outDir) {
+  const copied = new Set();
+  const copyAsset = (file) => {
+    if (copied.has(file)) return;
+    copied.add(file);
+    const from = join(antdRoot, file);
+    if (!existsSync(from)) throw new Error(`antd-mini file missing: ${file}`);
+    copy(from, join(outDir, ANTD_PREFIX, file));
+    const text = readFileSync(from, 'utf8');
+    const refs = [];
+    if (file.endsWith('.axml')) {
+      for (const match of text.matchAll(/<(?:import-sjs|import|include)\b[^>]*?\b(?:from|src)="([^"]+)"/g)) refs.push(match[1]);
+    } else if (file.endsWith('.sjs')) {
+      for (const match of text.matchAll(/\bfrom\s+['"]([^'"]+)['"]|\brequire\(\s*['"]([^'"]+)['"]\s*\)/g)) refs.push(match[1] ?? match[2]);
+    } else if (file.endsWith('.acss')) {
+      for (const match of text.matchAll(/@import\s+(?:url\()?['"]([^'"]+)['"]/g)) refs.push(match[1]);
+    }
+    for (const ref of refs) {
+      if (!ref.startsWith('.')) throw new Error(`antd-mini ${file} refers to ${ref}, which is not a relative path`);
+      copyAsset(toPosix(relative(antdRoot, resolve(dirname(from), ref))));
+    }
+  };
+  for (const ext of ['.axml', '.acss', '.json', '.sjs']) {
+    if (existsSync(join(antdRoot, component + ext))) copyAsset(component + ext);
+  }
+}
+
+function copy(from, to) {
+  mkdirSync(dirname(to), { recursive: true });
+  copyFileSync(from, to);
+}
+
+function readJson(file) {
+  return JSON.parse(readFileSync(file, 'utf8'));
+}
+
+function toPosix(path) {
+  return path.split(sep).join('/');
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
+  const { values } = parseArgs({
+    options: { production: { type: 'boolean', default: false }, 'out-dir': { type: 'string' } },
+  });
+  const outDir = values['out-dir'] ? resolve(values['out-dir']) : undefined;
+  build({ production: values.production, outDir }).then(
+    (result) => {
+      const mode = result.production ? 'production (no sandbox code)' : `development (sandbox shim ${result.sandbox ? 'on' : 'off'})`;
+      console.log(`mini-app: built ${relative(process.cwd(), result.outDir) || '.'} — ${mode}`);
+      console.log(`  merchant server: ${result.merchantUrl}${result.sandbox ? `, wallet sandbox: ${result.sandboxUrl}` : ''}`);
+      console.log(`  antd-mini components: ${result.components.join(', ')}`);
+    },
+    (error) => {
+      console.error(`mini-app build failed: ${error.message}`);
+      process.exitCode = 1;
+    },
+  );
+}

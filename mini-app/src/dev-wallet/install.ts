@@ -1,0 +1,20 @@
+import { installSandbox } from '@minipay/wallet-sandbox/mini';
+
+/**
+ * Development builds only. Installs the wallet sandbox's shim on `my` so `my.tradePay` and
+ * `my.getAuthCode` complete in the IDE simulator against the local sandbox (an action sheet stands in
+ * for the cashier). A production build replaces this module with `install.production.ts`, so none of
+ * this, nor the sandbox URL, is in the output.
+ */
+declare const __MINIPAY_SANDBOX_URL__: string | undefined;
+declare const __MINIPAY_SANDBOX__: boolean | undefined;
+
+export const DEFAULT_SANDBOX_URL = 'http://127.0.0.1:8210';
+
+export function installDevWallet(runtime: typeof my): boolean {
+  if (typeof __MINIPAY_SANDBOX__ === 'boolean' && !__MINIPAY_SANDBOX__) return false;
+  const baseUrl =
+    typeof __MINIPAY_SANDBOX_URL__ === 'string' && __MINIPAY_SANDBOX_URL__ ? __MINIPAY_SANDBOX_URL__ : DEFAULT_SANDBOX_URL;
+  installSandbox(runtime, { baseUrl });
+  return true;
+}

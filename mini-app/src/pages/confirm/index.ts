@@ -1,0 +1,95 @@
+import type { CartLine } from '../../api/types';
+import { appContext } from '../../app-context';
+import type { Strings } from '../../i18n/strings';
+import { decodeCart } from '../../logic/cart';
+import { errorView, tradePayErrorView, type ErrorView } from '../../logic/error-view';
+import { orderView, type OrderView } from '../../logic/order-view';
+import { payOrder } from '../../logic/pay-order';
+
+export interface ConfirmData {
+  t: Strings;
+  /** Creating the order. */
+  loading: boolean;
+  order: OrderView | null;
+  /** A payment is under way: the Pay button is disabled until it ends. */
+  paying: boolean;
+  error: ErrorView | null;
+}
+
+export type ConfirmMethods = {
+  /** The cart from the query, kept for "Try again" when creating the order failed. */
+  lines: CartLine[];
+  /** Set on unload so a payment that ends later does not navigate from a page that is gone. */
+  unloaded: boolean;
+  createOrder(): Promise<void>;
+  onPay(): Promise<void>;
+  onRetry(): void;
+};
+
+Page<ConfirmData, {}, ConfirmMethods>({
+  data: {
+    t: undefined as unknown as Strings,
+    loading: true,
+    order: null,
+    paying: false,
+    error: null,
+  },
+  lines: [],
+  unloaded: false,
+
+  onLoad(query) {
+    const { strings } = appContext();
+    this.unloaded = false;
+    this.lines = decodeCart((query as { items?: unknown } | undefined)?.items);
+    this.setData({ t: strings });
+    my.setNavigationBar({ title: strings.confirm.title });
+    void this.createOrder();
+  },
+
+  onUnload() {
+    this.unloaded = true;
+  },
+
+  /** Step 1: the server prices the cart and creates the order. */
+  async createOrder() {
+    const { api, strings, locale } = appContext();
+    if (!this.lines.length) {
+      this.setData({ loading: false, error: { message: strings.products.emptyCart, canRetry: false } });
+      return;
+    }
+    this.setData({ loading: true, error: null });
+    try {
+      const order = await api.createOrder(this.lines);
+      this.setData({ loading: false, order: orderView(order, strings, locale) });
+    } catch (error) {
+      this.setData({ loading: false, error: errorView(error, strings) });
+    }
+  },
+
+  /** Steps 2–6: payment, cashier, confirmation with the server, result page. */
+  async onPay() {
+    const order = this.data.order;
+    if (this.data.paying || !order) return;
+    const { api, strings, confirmSchedule } = appContext();
+    this.setData({ paying: true, error: null });
+    try {
+      const step = await payOrder({ api, orderId: order.id, schedule: confirmSchedule });
+      if (this.unloaded) return;
+      switch (step.kind) {
+        case 'confirmed':
+          my.redirectTo({ url: `/pages/result/index?orderId=${encodeURIComponent(order.id)}` });
+          return;
+        case 'not-started':
+          this.setData({ paying: false, error: tradePayErrorView(step.outcome, strings) });
+          return;
+      }
+    } catch (error) {
+      if (!this.unloaded) this.setData({ paying: false, error: errorView(error, strings, 'payment') });
+    }
+  },
+
+  onRetry() {
+    if (this.data.order) void this.onPay();
+    else void this.createOrder();
+  },
+});
