@@ -14,3 +14,5 @@ export { signedResponse, verifyResponse, SUCCESS_RESULT } from './response';
 export type { SignedResponseOptions, VerifyResponseOptions } from './response';
 export { verifyNotification } from './notify';
 export type { VerifyNotificationOptions } from './notify';
+export { OpenApiClient } from './client';
+export type { OpenApiClientOptions, OpenApiResult } from './client';

@@ -1,0 +1,264 @@
+// The merchant's side of the payment OpenAPIs (SPEC.md §5): every request signed, every answer verified with the
+// wallet's public key before anything in it is believed, wallet answers returned as values, everything else thrown.
+import type { KeyObject } from 'node:crypto';
+import { OpenApiError, TimeoutError, TransportError } from './errors';
+import { readResult } from './internal/result';
+import { decideRetry, type AttemptOutcome, type RetryPolicy } from './internal/retry';
+import { assertKeyFits, parsePrivateKey, parsePublicKey, type Algorithm, type KeyInput } from './keys';
+import { signRequest } from './request';
+import { verifyResponse } from './response';
+import type {
+  ApplyTokenRequest,
+  ApplyTokenResponse,
+  CancelPaymentRequest,
+  CancelPaymentResponse,
+  InquiryPaymentRequest,
+  InquiryPaymentResponse,
+  PayRequest,
+  PayResponse,
+  RefundRequest,
+  RefundResponse,
+} from './types';
+
+/**
+ * A verified wallet answer. `status`: `S` success, `A` accepted (go on, e.g. to the cashier; the wire's `R` is
+ * folded in), `U` unknown (retried already; inquire or wait for the notification, never treat as failed),
+ * `F` failed. `code`/`message` are the wire's `resultCode`/`resultMessage`; `data` is the whole response body.
+ */
+export interface OpenApiResult<T> {
+  status: 'S' | 'A' | 'U' | 'F';
+  code: string;
+  message: string;
+  data: T;
+}
+
+export interface OpenApiClientOptions {
+  /** The wallet's OpenAPI origin, e.g. `https://open.wallet.example` or `http://127.0.0.1:8210`. */
+  baseUrl: string;
+  /** The wallet's path prefix before `/v2/...`; differs by wallet (GCash `/api`, TNG `/acl/api`). Default `/api/open`. */
+  pathPrefix?: string;
+  /** Your `Client-Id` at the wallet. */
+  clientId: string;
+  /** Your private key (you gave the wallet its public key). */
+  privateKey: KeyInput;
+  /** The wallet's public key, to verify every answer. */
+  walletPublicKey: KeyInput;
+  /** Default `RSA256`. */
+  algorithm?: Algorithm;
+  /** Default 1. */
+  keyVersion?: number | string;
+  /** Per attempt, until the whole answer is read. Default 10000. */
+  timeoutMs?: number;
+  /** Retries after the first attempt for transport failures, timeouts and `U`. Default 2. */
+  maxRetries?: number;
+  /** Backoff: `{ initialMs = 500, maxMs = 5000 }` (doubling, capped, with jitter) or an explicit list of ms. */
+  retryDelays?: { initialMs?: number; maxMs?: number } | readonly number[];
+  /** Default the global `fetch`. */
+  fetch?: typeof fetch;
+  /** The clock for `Request-Time`. Default the system clock. */
+  now?: () => Date;
+  /** How to wait between attempts (tests make it instant). */
+  sleep?: (ms: number) => Promise<void>;
+  /** The jitter source, a number in [0, 1). Default `Math.random`. */
+  random?: () => number;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export class OpenApiClient {
+  readonly #baseUrl: string;
+  readonly #pathPrefix: string;
+  readonly #clientId: string;
+  readonly #privateKey: KeyObject;
+  readonly #walletPublicKey: KeyObject;
+  readonly #algorithm: Algorithm;
+  readonly #keyVersion: number | string;
+  readonly #timeoutMs: number;
+  readonly #policy: RetryPolicy;
+  readonly #fetch: typeof fetch;
+  readonly #now: () => Date;
+  readonly #sleep: (ms: number) => Promise<void>;
+  readonly #random: () => number;
+
+  /** @throws OpenApiError `INVALID_ARGUMENT` naming the option; KeyFormatError for a key that does not parse. */
+  constructor(options: OpenApiClientOptions) {
+    if (!options || typeof options !== 'object') invalid('OpenApiClient needs an options object');
+    let base: URL;
+    try {
+      base = new URL(options.baseUrl);
+    } catch {
+      invalid(`baseUrl must be an absolute http(s) URL, got ${JSON.stringify(String(options.baseUrl))}`);
+    }
+    if (base.protocol !== 'http:' && base.protocol !== 'https:') invalid('baseUrl must be an http or https URL');
+    if (typeof options.clientId !== 'string' || options.clientId === '') invalid('clientId is required (your Client-Id at the wallet)');
+    const prefix = options.pathPrefix ?? '/api/open';
+    if (typeof prefix !== 'string' || (prefix !== '' && !prefix.startsWith('/'))) {
+      invalid('pathPrefix must start with "/" (e.g. /api/open) or be empty');
+    }
+    this.#baseUrl = base.href.replace(/\/+$/, '');
+    this.#pathPrefix = prefix.replace(/\/+$/, '');
+    this.#clientId = options.clientId;
+    this.#algorithm = options.algorithm ?? 'RSA256';
+    if (this.#algorithm !== 'RSA256' && this.#algorithm !== 'ECC224') invalid("algorithm must be 'RSA256' or 'ECC224'");
+    this.#privateKey = parsePrivateKey(options.privateKey, 'privateKey');
+    assertKeyFits(this.#privateKey, this.#algorithm, 'privateKey');
+    this.#walletPublicKey = parsePublicKey(options.walletPublicKey, 'walletPublicKey');
+    this.#keyVersion = options.keyVersion ?? 1;
+    this.#timeoutMs = nonNegative(options.timeoutMs ?? 10_000, 'timeoutMs');
+    const delays = options.retryDelays;
+    this.#policy = {
+      maxRetries: nonNegative(options.maxRetries ?? 2, 'maxRetries'),
+      initialDelayMs: Array.isArray(delays) ? 0 : nonNegative((delays as { initialMs?: number } | undefined)?.initialMs ?? 500, 'retryDelays.initialMs'),
+      maxDelayMs: Array.isArray(delays) ? 0 : nonNegative((delays as { maxMs?: number } | undefined)?.maxMs ?? 5_000, 'retryDelays.maxMs'),
+      ...(Array.isArray(delays) ? { delays: delays.map((d, i) => nonNegative(d, `retryDelays[${i}]`)) } : {}),
+    };
+    const fetchImpl = options.fetch ?? globalThis.fetch;
+    if (typeof fetchImpl !== 'function') invalid('no fetch: pass options.fetch (Node 18+ has a global fetch)');
+    this.#fetch = fetchImpl;
+    this.#now = options.now ?? (() => new Date());
+    this.#sleep = options.sleep ?? defaultSleep;
+    this.#random = options.random ?? Math.random;
+  }
+
+  /** `POST /v2/payments/pay`. `A` → send the user to the cashier; `U` → inquire or wait; `F` → it will not succeed. */
+  async pay(request: PayRequest): Promise<OpenApiResult<PayResponse>> {
+    requireString(request?.paymentRequestId, 'paymentRequestId', 64);
+    requireAmount(request.paymentAmount, 'paymentAmount');
+    return this.#call<PayResponse>('/v2/payments/pay', request);
+  }
+
+  /** `POST /v2/payments/inquiryPayment` by `paymentId` or `paymentRequestId`. */
+  async inquiryPayment(request: InquiryPaymentRequest): Promise<OpenApiResult<InquiryPaymentResponse>> {
+    requireReference(request);
+    return this.#call<InquiryPaymentResponse>('/v2/payments/inquiryPayment', request);
+  }
+
+  /** `POST /v2/payments/cancel` by `paymentId` or `paymentRequestId` (paymentId wins). */
+  async cancelPayment(request: CancelPaymentRequest): Promise<OpenApiResult<CancelPaymentResponse>> {
+    requireReference(request);
+    return this.#call<CancelPaymentResponse>('/v2/payments/cancel', request);
+  }
+
+  /** `POST /v2/payments/refund`; retries reuse `refundRequestId`. */
+  async refund(request: RefundRequest): Promise<OpenApiResult<RefundResponse>> {
+    requireString(request?.refundRequestId, 'refundRequestId', 64);
+    requireReference(request);
+    requireAmount(request.refundAmount, 'refundAmount');
+    return this.#call<RefundResponse>('/v2/payments/refund', request);
+  }
+
+  /** `POST /v2/authorizations/applyToken`. Keep the access token on the server. */
+  async applyToken(request: ApplyTokenRequest): Promise<OpenApiResult<ApplyTokenResponse>> {
+    if (request?.grantType !== 'AUTHORIZATION_CODE' && request?.grantType !== 'REFRESH_TOKEN') {
+      invalid("grantType must be 'AUTHORIZATION_CODE' or 'REFRESH_TOKEN'");
+    }
+    if (request.grantType === 'AUTHORIZATION_CODE') requireString(request.authCode, 'authCode');
+    else requireString(request.refreshToken, 'refreshToken');
+    return this.#call<ApplyTokenResponse>('/v2/authorizations/applyToken', request);
+  }
+
+  async #call<T>(apiPath: string, request: object): Promise<OpenApiResult<T>> {
+    const url = `${this.#baseUrl}${this.#pathPrefix}${apiPath}`;
+    const path = new URL(url).pathname;
+    // Serialised once: every retry sends these exact bytes, so the same request id with the same content.
+    const body = JSON.stringify(request);
+    for (let retries = 0; ; retries++) {
+      let outcome: AttemptOutcome;
+      let result: OpenApiResult<T> | undefined;
+      let failure: unknown;
+      try {
+        result = await this.#attempt<T>(url, path, body);
+        outcome = { kind: 'result', status: result.status };
+      } catch (error) {
+        failure = error;
+        outcome =
+          error instanceof TimeoutError ? { kind: 'timeout' } : error instanceof TransportError ? { kind: 'transport' } : { kind: 'error' };
+      }
+      const decision = decideRetry(outcome, retries, this.#policy, this.#random);
+      if (!decision.retry) {
+        if (result) return result;
+        throw failure;
+      }
+      await this.#sleep(decision.delayMs);
+    }
+  }
+
+  async #attempt<T>(url: string, path: string, body: string): Promise<OpenApiResult<T>> {
+    const headers = signRequest({
+      path,
+      clientId: this.#clientId,
+      body,
+      privateKey: this.#privateKey,
+      algorithm: this.#algorithm,
+      keyVersion: this.#keyVersion,
+      now: this.#now,
+    });
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), this.#timeoutMs);
+    let response: Response;
+    let text: string;
+    try {
+      response = await this.#fetch(url, { method: 'POST', headers, body, signal: controller.signal });
+      text = await response.text();
+    } catch (error) {
+      if (controller.signal.aborted) {
+        throw new TimeoutError(`POST ${url} got no complete answer within ${this.#timeoutMs} ms`, { code: 'TIMEOUT', cause: error });
+      }
+      throw new TransportError(`POST ${url} failed: ${describeNetworkError(error)}`, { code: 'NETWORK_ERROR', cause: error });
+    } finally {
+      clearTimeout(timer);
+    }
+    const httpStatus = response.status;
+    if ((httpStatus === 502 || httpStatus === 503 || httpStatus === 504) && !looksLikeJson(text)) {
+      // A gateway's error page: the wallet was not reached or did not answer; safe to retry with the same body.
+      throw new TransportError(`POST ${url} got HTTP ${httpStatus} from a gateway, not a wallet answer`, { code: 'BAD_GATEWAY' });
+    }
+    const data = verifyResponse({ headers: response.headers, rawBody: text, path, publicKey: this.#walletPublicKey, httpStatus });
+    const wire = readResult(data, 'result', httpStatus);
+    return {
+      status: wire.resultStatus === 'R' ? 'A' : wire.resultStatus,
+      code: wire.resultCode,
+      message: wire.resultMessage ?? '',
+      data: data as T,
+    };
+  }
+}
+
+function invalid(message: string): never {
+  throw new OpenApiError(message, { code: 'INVALID_ARGUMENT' });
+}
+
+function nonNegative(value: unknown, name: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) invalid(`${name} must be a number >= 0`);
+  return value;
+}
+
+function requireString(value: unknown, name: string, max?: number): void {
+  if (typeof value !== 'string' || value === '') invalid(`${name} is required (a non-empty string)`);
+  if (max !== undefined && value.length > max) invalid(`${name} is at most ${max} characters`);
+}
+
+function requireAmount(value: unknown, name: string): void {
+  const amount = value as { currency?: unknown; value?: unknown } | undefined;
+  if (!amount || typeof amount.currency !== 'string' || typeof amount.value !== 'string' || !/^\d+$/.test(amount.value)) {
+    invalid(`${name} must be { currency: "USD", value: "10000" }: an integer number of minor units as a string`);
+  }
+}
+
+function requireReference(value: { paymentId?: unknown; paymentRequestId?: unknown } | undefined): void {
+  const ok = (v: unknown) => typeof v === 'string' && v !== '';
+  if (!value || (!ok(value.paymentId) && !ok(value.paymentRequestId))) invalid('paymentId or paymentRequestId is required');
+}
+
+function looksLikeJson(text: string): boolean {
+  const start = text.trimStart()[0];
+  return start === '{' || start === '[';
+}
+
+function describeNetworkError(error: unknown): string {
+  const cause = (error as { cause?: { code?: unknown; message?: unknown } })?.cause;
+  if (cause && typeof cause.code === 'string') return cause.code;
+  if (cause && typeof cause.message === 'string') return cause.message;
+  return error instanceof Error ? error.message : String(error);
+}
+
