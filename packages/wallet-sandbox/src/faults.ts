@@ -1,0 +1,68 @@
+// Notification faults a tester can turn on, per payment or for every payment (SPEC.md §6.4).
+
+/** Each field is optional; an absent field means "behave normally". */
+export interface Faults {
+  /** Wait this many seconds (fractions allowed) before the first attempt. */
+  delaySeconds?: number;
+  /** Send every attempt this many times, back to back (2 = one duplicate). */
+  duplicate?: number;
+  /** Do not send the first K attempts (logged as `dropped`); the retry schedule goes on. */
+  dropFirst?: number;
+  /** Never send this payment's notification (logged once as `suppressed`). */
+  neverSend?: boolean;
+  /** Sign with a key that is not the wallet's, so the merchant must reject the notification. */
+  badSignature?: boolean;
+  /** Send the first attempt before the cashier / complete API answers. */
+  sendBeforeCashier?: boolean;
+}
+
+export const FAULT_NAMES = ['delaySeconds', 'duplicate', 'dropFirst', 'neverSend', 'badSignature', 'sendBeforeCashier'] as const;
+
+/**
+ * Reads a fault set from untrusted JSON (the scripting API, the dashboard's form). Throws an Error whose
+ * message names the bad field; returns only the fields that change behaviour.
+ */
+export function parseFaults(input: Record<string, unknown>): Faults {
+  const faults: Faults = {};
+  const count = (name: 'duplicate' | 'dropFirst', min: number): void => {
+    const value = input[name];
+    if (value === undefined || value === null || value === '') return;
+    const number = typeof value === 'string' ? Number(value) : value;
+    if (typeof number !== 'number' || !Number.isInteger(number) || number < min || number > 1000) {
+      throw new Error(`${name} must be an integer from ${min} to 1000`);
+    }
+    faults[name] = number;
+  };
+  const flag = (name: 'neverSend' | 'badSignature' | 'sendBeforeCashier'): void => {
+    const value = input[name];
+    if (value === undefined || value === null || value === false || value === 'false' || value === '') return;
+    if (value !== true && value !== 'true' && value !== 'on') throw new Error(`${name} must be true or false`);
+    faults[name] = true;
+  };
+  for (const key of Object.keys(input)) {
+    if (key !== 'paymentId' && !(FAULT_NAMES as readonly string[]).includes(key)) {
+      throw new Error(`unknown fault ${JSON.stringify(key)}; expected one of ${FAULT_NAMES.join(', ')}`);
+    }
+  }
+  const delay = input.delaySeconds;
+  if (delay !== undefined && delay !== null && delay !== '') {
+    const seconds = typeof delay === 'string' ? Number(delay) : delay;
+    if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0 || seconds > 86400) {
+      throw new Error('delaySeconds must be a number of seconds from 0 to 86400');
+    }
+    if (seconds > 0) faults.delaySeconds = seconds;
+  }
+  count('duplicate', 1);
+  if (faults.duplicate === 1) delete faults.duplicate;
+  count('dropFirst', 0);
+  if (faults.dropFirst === 0) delete faults.dropFirst;
+  flag('neverSend');
+  flag('badSignature');
+  flag('sendBeforeCashier');
+  return faults;
+}
+
+/** A payment's own faults win over the global ones, field by field. */
+export function effectiveFaults(global: Faults, own: Faults | undefined): Faults {
+  return { ...global, ...own };
+}

@@ -1,0 +1,8 @@
+export { startSandbox } from './sandbox';
+export type { RunningSandbox, SandboxOptions } from './sandbox';
+export { OUTCOMES, OUTCOME_NAMES, isOutcome } from './outcomes';
+export type { Outcome, OutcomeDefinition, SandboxPaymentStatus } from './outcomes';
+export { FAULT_NAMES } from './faults';
+export type { Faults } from './faults';
+export { DEFAULT_RETRY_SCHEDULE } from './retry-schedule';
+export { formatAmount, currencyExponent } from './currency';

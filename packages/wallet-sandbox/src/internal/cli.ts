@@ -1,0 +1,81 @@
+// `minipay-sandbox [--port N] [--host H] [--home DIR]`: starts the sandbox, prints what a developer needs
+// (client id, key paths, URLs) and closes cleanly on SIGINT/SIGTERM.
+import { ensureDevHome, resolveDevHome } from '@minipay/openapi';
+import { parseArgs } from 'node:util';
+import { startSandbox, type RunningSandbox } from '../sandbox';
+
+export interface CliIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+const USAGE = `Usage: minipay-sandbox [--port <port>] [--host <host>] [--home <dir>]
+  --port  default $MINIPAY_SANDBOX_PORT or 8210 (0 = any free port)
+  --host  default 127.0.0.1
+  --home  the dev home with keys and config.json; default $MINIPAY_HOME or <repo>/.minipay`;
+
+/**
+ * Parses the arguments and starts the sandbox. Resolves the running sandbox, or `undefined` after printing why
+ * it could not start (the caller exits with status 1) or the help text.
+ */
+export async function runCli(
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+  io: CliIo,
+  cwd: string = process.cwd(),
+): Promise<RunningSandbox | undefined> {
+  let values: { port?: string; host?: string; home?: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: { port: { type: 'string' }, host: { type: 'string' }, home: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+    }));
+  } catch (error) {
+    io.err(`${(error as Error).message}\n${USAGE}`);
+    return undefined;
+  }
+  if (values.help) {
+    io.out(USAGE);
+    return undefined;
+  }
+  const portText = values.port ?? env.MINIPAY_SANDBOX_PORT ?? '8210';
+  const port = Number(portText);
+  if (!/^\d+$/.test(portText) || port > 65535) {
+    const source = values.port !== undefined ? '--port' : 'MINIPAY_SANDBOX_PORT';
+    io.err(`${source} must be a port number from 0 to 65535, got ${JSON.stringify(portText)}`);
+    return undefined;
+  }
+  const host = values.host ?? '127.0.0.1';
+  const home = values.home ?? resolveDevHome(cwd, env);
+  let sandbox: RunningSandbox;
+  try {
+    sandbox = await startSandbox({ home, host, port, log: io.out });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') {
+      io.err(`Port ${port} on ${host} is in use (another sandbox?). Pick another with --port <port> or MINIPAY_SANDBOX_PORT=<port>.`);
+    } else if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') {
+      io.err(`Cannot listen on host ${host}: ${(error as Error).message}. Pick another with --host.`);
+    } else {
+      io.err(`The sandbox could not start: ${(error as Error).message}`);
+    }
+    return undefined;
+  }
+  const devHome = ensureDevHome(home);
+  io.out(
+    [
+      'minipay wallet sandbox (state is in memory: a restart forgets every payment)',
+      `  client id           ${sandbox.clientId}`,
+      `  dev home            ${devHome.home}`,
+      `  merchant public key ${devHome.paths.merchantPublicKey} (trusted: verifies the merchant's requests)`,
+      `  wallet public key   ${devHome.paths.walletPublicKey} (give it to the merchant: verifies notifications and answers)`,
+      `  wallet private key  ${devHome.paths.walletPrivateKey} (signs; never leaves this machine)`,
+      `  dashboard           ${sandbox.url}/`,
+      `  OpenAPI base        ${sandbox.url}/api/open  (e.g. POST ${sandbox.url}/api/open/v2/payments/pay)`,
+      `  cashier             ${sandbox.url}/cashier/<paymentId>`,
+      `  scripting API       ${sandbox.url}/sandbox/...  (see the README)`,
+    ].join('\n'),
+  );
+  return sandbox;
+}

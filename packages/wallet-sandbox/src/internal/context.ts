@@ -1,0 +1,25 @@
+// What the route modules share: the dev home's keys, the clock, the books and the notifier.
+import type { Faults } from '../faults';
+import type { AuthorizationBook } from './authorizations';
+import type { Notifier } from './notifier';
+import type { Payment, PaymentBook } from './payments';
+
+export interface SandboxContext {
+  clientId: string;
+  home: string;
+  merchantPublicKey: string;
+  walletPrivateKey: string;
+  pathPrefix: string;
+  retrySchedule: readonly number[];
+  now: () => Date;
+  formatTime: (date: Date) => string;
+  log: (line: string) => void;
+  /** The base URL pages and cashier links use (set once the server listens). */
+  publicUrl: () => string;
+  payments: PaymentBook;
+  authorizations: AuthorizationBook;
+  notifier: Notifier;
+  faults: { global: Faults };
+  cashierUrl: (paymentId: string) => string;
+  faultsFor: (payment: Payment) => Faults;
+}

@@ -1,0 +1,191 @@
+// The wallet side of the OpenAPI (SPEC.md §4–§5): every request's signature is verified against the
+// registered merchant key, every answer (errors included) is signed with the wallet key and sent with HTTP 200:
+// the `result` carries the status.
+import { parseSignatureHeader, signedResponse, verifyRequest, OpenApiError, type Result } from '@minipay/openapi';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { SandboxContext } from './context';
+import { validateApplyToken, validatePay, validatePaymentReference, validateRefund, InvalidField } from './validate';
+
+type Answer = { result: Result } & Record<string, unknown>;
+type Handler = (body: unknown, clientId: string) => Answer;
+
+function failed(resultCode: string, resultMessage: string): Answer {
+  return { result: { resultStatus: 'F', resultCode, resultMessage } };
+}
+
+function succeeded(fields: Record<string, unknown>): Answer {
+  return { result: { resultStatus: 'S', resultCode: 'SUCCESS', resultMessage: 'success' }, ...fields };
+}
+
+function header(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+export function registerOpenApiRoutes(app: FastifyInstance, context: SandboxContext): void {
+  const { payments, authorizations } = context;
+
+  const handlers: Record<string, Handler> = {
+    '/v2/payments/pay': (body, clientId) => {
+      const request = validatePay(body, context.now().getTime());
+      const created = payments.create(request, clientId);
+      if (created.kind === 'inconsistent') {
+        return failed(
+          'REPEAT_REQ_INCONSISTENT',
+          `paymentRequestId ${request.paymentRequestId} was already used with different content ` +
+            '(only paymentExpiryTime and order.orderCreateTime may differ between retries)',
+        );
+      }
+      return created.payment.payResponse as Answer;
+    },
+
+    '/v2/payments/inquiryPayment': (body, clientId) => {
+      const payment = payments.find(validatePaymentReference(body), clientId);
+      if (!payment) return failed('ORDER_NOT_EXIST', 'The payment does not exist.');
+      return succeeded({
+        paymentId: payment.paymentId,
+        paymentRequestId: payment.paymentRequestId,
+        paymentStatus: payment.status,
+        paymentAmount: payment.request.paymentAmount,
+        ...(payment.paymentTime ? { paymentTime: context.formatTime(payment.paymentTime) } : {}),
+        ...(payment.status === 'FAIL' && payment.finalResult
+          ? { paymentFailReason: { resultCode: payment.finalResult.resultCode, resultMessage: payment.finalResult.resultMessage } }
+          : {}),
+        ...(payment.request.extendInfo === undefined ? {} : { extendInfo: payment.request.extendInfo }),
+      });
+    },
+
+    '/v2/payments/cancel': (body, clientId) => {
+      const payment = payments.find(validatePaymentReference(body), clientId);
+      if (!payment) return failed('ORDER_NOT_EXIST', 'The payment does not exist.');
+      const cancelled = payments.cancel(payment);
+      if ('error' in cancelled) return failed(cancelled.error, cancelled.message);
+      return succeeded({
+        paymentId: payment.paymentId,
+        paymentRequestId: payment.paymentRequestId,
+        cancelTime: context.formatTime(payment.finishedAt ?? context.now()),
+      });
+    },
+
+    '/v2/payments/refund': (body, clientId) => {
+      const refunded = payments.refund(validateRefund(body), clientId);
+      if (refunded.kind === 'error') return failed(refunded.resultCode, refunded.message);
+      return succeeded({
+        refundId: refunded.refund.refundId,
+        refundRequestId: refunded.refund.refundRequestId,
+        paymentId: refunded.payment.paymentId,
+        refundAmount: refunded.refund.refundAmount,
+        refundTime: refunded.refund.refundTime,
+      });
+    },
+
+    '/v2/authorizations/applyToken': (body) => {
+      const request = validateApplyToken(body);
+      const granted =
+        request.grantType === 'AUTHORIZATION_CODE'
+          ? authorizations.exchangeCode(request.authCode as string)
+          : authorizations.refresh(request.refreshToken as string);
+      if (!granted.ok) return failed(granted.resultCode, granted.message);
+      const grant = granted.grant;
+      return succeeded({
+        accessToken: grant.accessToken,
+        accessTokenExpiryTime: context.formatTime(grant.accessTokenExpiryTime),
+        refreshToken: grant.refreshToken,
+        refreshTokenExpiryTime: context.formatTime(grant.refreshTokenExpiryTime),
+        customerId: grant.customerId,
+      });
+    },
+  };
+
+  for (const [api, handler] of Object.entries(handlers)) {
+    app.post(context.pathPrefix + api, (request, reply) => answer(request, reply, handler));
+  }
+
+  // Anything else under the prefix is a wallet answer too (signed F INVALID_API), so a merchant with a typo in
+  // its path gets a diagnosis instead of an unsigned 404 page.
+  app.setNotFoundHandler((request, reply) => {
+    if (request.url.startsWith(`${context.pathPrefix}/`)) {
+      return answer(request, reply, () =>
+        failed('INVALID_API', `${request.method} ${request.url.split('?')[0]} is not an API of this wallet; see the sandbox README`),
+      );
+    }
+    return reply.code(404).send({ error: { code: 'NOT_FOUND', message: `${request.method} ${request.url} is not a sandbox page or API` } });
+  });
+
+  function answer(request: FastifyRequest, reply: FastifyReply, handler: Handler): FastifyReply {
+    const started = performance.now();
+    const path = request.url;
+    const clientIdHeader = header(request, 'client-id');
+    const body = authenticate(request, path, clientIdHeader) ?? run(request, handler, clientIdHeader as string);
+    const signed = signedResponse({
+      body,
+      clientId: clientIdHeader || context.clientId,
+      privateKey: context.walletPrivateKey,
+      method: request.method,
+      path,
+      now: context.now(),
+    });
+    context.log(
+      `${request.method} ${path.split('?')[0]} client=${clientIdHeader ?? '-'} ${body.result.resultStatus} ${body.result.resultCode} ` +
+        `${Math.round(performance.now() - started)}ms`,
+    );
+    return reply.code(200).headers(signed.headers).send(signed.body);
+  }
+
+  /** An F answer when the request cannot be believed; `undefined` when it can. */
+  function authenticate(request: FastifyRequest, path: string, clientId: string | undefined): Answer | undefined {
+    if (!clientId) return failed('PARAM_ILLEGAL', 'the Client-Id header is required');
+    if (clientId !== context.clientId) {
+      return failed(
+        'ACCESS_DENIED',
+        `Client-Id ${clientId} is not registered at this sandbox; the registered client is ${context.clientId} (config.json in ${context.home})`,
+      );
+    }
+    const signature = header(request, 'signature');
+    if (!signature) return failed('INVALID_SIGNATURE', 'the Signature header is missing: every request must be signed');
+    const keyVersion = parseSignatureHeader(signature)?.keyVersion;
+    if (keyVersion !== undefined && keyVersion !== '1') {
+      return failed('KEY_NOT_FOUND', `the sandbox holds key version 1 of ${clientId}, not keyVersion=${keyVersion}`);
+    }
+    try {
+      const verified = verifyRequest({
+        headers: request.headers,
+        rawBody: typeof request.body === 'string' ? request.body : '',
+        publicKey: (id) => (id === context.clientId ? context.merchantPublicKey : undefined),
+        method: request.method,
+        path,
+        now: context.now(),
+      });
+      (request as FastifyRequest & { verifiedBody?: unknown }).verifiedBody = verified.body;
+      return undefined;
+    } catch (error) {
+      if (!(error instanceof OpenApiError)) throw error;
+      switch (error.code) {
+        case 'INVALID_SIGNATURE':
+          return failed('INVALID_SIGNATURE', error.message);
+        case 'MALFORMED_HEADER':
+          return /signature/i.test(error.message) ? failed('INVALID_SIGNATURE', error.message) : failed('PARAM_ILLEGAL', error.message);
+        case 'REQUEST_TIME_OUTSIDE_WINDOW':
+        case 'MISSING_HEADER':
+          return failed('PARAM_ILLEGAL', error.message);
+        case 'KEY_NOT_FOUND':
+          return failed('ACCESS_DENIED', error.message);
+        case 'NOT_JSON':
+        case 'MALFORMED_BODY':
+          return failed('PARAM_ILLEGAL', 'the body must be a JSON object');
+        default:
+          return failed('PARAM_ILLEGAL', error.message);
+      }
+    }
+  }
+
+  function run(request: FastifyRequest, handler: Handler, clientId: string): Answer {
+    try {
+      return handler((request as FastifyRequest & { verifiedBody?: unknown }).verifiedBody, clientId);
+    } catch (error) {
+      if (error instanceof InvalidField) return failed('PARAM_ILLEGAL', error.message);
+      context.log(`internal error in ${request.url}: ${error instanceof Error ? error.message : String(error)}`);
+      return { result: { resultStatus: 'U', resultCode: 'UNKNOWN_EXCEPTION', resultMessage: 'The sandbox failed unexpectedly; inquire or retry.' } };
+    }
+  }
+}

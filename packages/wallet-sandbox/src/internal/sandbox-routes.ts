@@ -1,0 +1,188 @@
+// The scripting API (JSON, for tests and scripts), the cashier and the dashboard.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { parseFaults, type Faults } from '../faults';
+import { isOutcome, OUTCOME_NAMES, type Outcome } from '../outcomes';
+import { CASHIER_JS, DASHBOARD_JS, SANDBOX_CSS } from './assets';
+import type { SandboxContext } from './context';
+import { CONTENT_SECURITY_POLICY } from './html';
+import { cashierNotFound, cashierPage, dashboardPage } from './pages';
+import { paymentView } from './payment-view';
+import type { Payment } from './payments';
+
+class BadRequest extends Error {}
+
+function errorBody(code: string, message: string): { error: { code: string; message: string } } {
+  return { error: { code, message } };
+}
+
+/** JSON or form-encoded bodies of the scripting API and the cashier's no-script form. */
+function readBody(request: FastifyRequest): Record<string, unknown> {
+  const raw = typeof request.body === 'string' ? request.body : '';
+  if (raw.trim() === '') return {};
+  const type = String(request.headers['content-type'] ?? '');
+  if (type.startsWith('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(raw));
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new BadRequest('the body must be JSON, e.g. {"outcome":"pay"}');
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new BadRequest('the body must be a JSON object');
+  return parsed as Record<string, unknown>;
+}
+
+export function registerSandboxRoutes(app: FastifyInstance, context: SandboxContext): void {
+  const { payments, notifier } = context;
+  const view = (payment: Payment) =>
+    paymentView(payment, context.faults.global, context.formatTime, context.cashierUrl(payment.paymentId));
+
+  app.setErrorHandler((error, _request, reply) => {
+    if (error instanceof BadRequest) return reply.code(400).send(errorBody('BAD_REQUEST', error.message));
+    const status = typeof (error as { statusCode?: unknown }).statusCode === 'number' ? (error as { statusCode: number }).statusCode : 500;
+    if (status < 500) return reply.code(status).send(errorBody('BAD_REQUEST', error instanceof Error ? error.message : 'bad request'));
+    context.log(`internal error: ${error instanceof Error ? error.message : String(error)}`);
+    return reply.code(500).send(errorBody('INTERNAL', 'the sandbox failed; see its log'));
+  });
+
+  /** Applies an outcome; with `sendBeforeCashier` the answer waits for the first notification attempt. */
+  async function complete(paymentId: string, outcome: Outcome) {
+    const result = payments.complete(paymentId, outcome);
+    if ('error' in result) return result;
+    if (context.faultsFor(result).sendBeforeCashier) await notifier.firstAttempt(paymentId);
+    return result;
+  }
+
+  app.post<{ Params: { paymentId: string } }>('/sandbox/payments/:paymentId/complete', async (request, reply) => {
+    const { outcome } = readBody(request);
+    if (!isOutcome(outcome)) {
+      return reply.code(400).send(errorBody('INVALID_OUTCOME', `outcome must be one of ${OUTCOME_NAMES.join(', ')}; got ${JSON.stringify(outcome) ?? 'nothing'}`));
+    }
+    const result = await complete(request.params.paymentId, outcome);
+    if ('error' in result) {
+      return result.error === 'NOT_FOUND'
+        ? reply.code(404).send(errorBody('NOT_FOUND', result.message))
+        : reply.code(409).send({ ...errorBody(result.error, result.message), paymentStatus: result.payment.status });
+    }
+    return { paymentId: result.paymentId, resultCode: result.resultCode, paymentStatus: result.status };
+  });
+
+  app.get('/sandbox/payments', async () => ({
+    clientId: context.clientId,
+    inMemory: true,
+    payments: payments.list().map(view),
+    faults: faultsSnapshot(),
+  }));
+
+  app.get<{ Params: { paymentId: string } }>('/sandbox/payments/:paymentId', async (request, reply) => {
+    const payment = payments.get(request.params.paymentId);
+    if (!payment) return reply.code(404).send(errorBody('NOT_FOUND', `no payment ${request.params.paymentId}`));
+    return view(payment);
+  });
+
+  app.post<{ Params: { paymentId: string } }>('/sandbox/payments/:paymentId/notify', async (request, reply) => {
+    const payment = payments.get(request.params.paymentId);
+    if (!payment) return reply.code(404).send(errorBody('NOT_FOUND', `no payment ${request.params.paymentId}`));
+    if (payment.status === 'PROCESSING') {
+      return reply.code(409).send(errorBody('ORDER_STATUS_INVALID', `payment ${payment.paymentId} has no final status yet; nothing to notify`));
+    }
+    void notifier.start(payment);
+    return view(payment);
+  });
+
+  app.post('/sandbox/auth-codes', async (request, reply) => {
+    const { customerId } = readBody(request);
+    if (customerId !== undefined && (typeof customerId !== 'string' || customerId === '' || customerId.length > 64)) {
+      return reply.code(400).send(errorBody('BAD_REQUEST', 'customerId must be a non-empty string of at most 64 characters'));
+    }
+    return context.authorizations.issueCode(customerId);
+  });
+
+  app.get('/sandbox/faults', async () => faultsSnapshot());
+
+  app.post('/sandbox/faults', async (request, reply) => {
+    const input = readBody(request);
+    let faults: Faults;
+    try {
+      faults = parseFaults(input);
+    } catch (error) {
+      return reply.code(400).send(errorBody('BAD_REQUEST', (error as Error).message));
+    }
+    const paymentId = input.paymentId;
+    if (paymentId === undefined || paymentId === '') {
+      context.faults.global = faults;
+      return { faults };
+    }
+    const payment = typeof paymentId === 'string' ? payments.get(paymentId) : undefined;
+    if (!payment) return reply.code(404).send(errorBody('NOT_FOUND', `no payment ${String(paymentId)}`));
+    payment.faults = faults;
+    return { paymentId, faults };
+  });
+
+  app.delete<{ Querystring: { paymentId?: string } }>('/sandbox/faults', async (request, reply) => {
+    const paymentId = request.query.paymentId;
+    if (paymentId) {
+      const payment = payments.get(paymentId);
+      if (!payment) return reply.code(404).send(errorBody('NOT_FOUND', `no payment ${paymentId}`));
+      delete payment.faults;
+      return { paymentId, faults: {} };
+    }
+    context.faults.global = {};
+    for (const payment of payments.list()) delete payment.faults;
+    return { faults: {} };
+  });
+
+  function faultsSnapshot(): { global: Faults; payments: Record<string, Faults> } {
+    const perPayment: Record<string, Faults> = {};
+    for (const payment of payments.list()) {
+      if (payment.faults && Object.keys(payment.faults).length > 0) perPayment[payment.paymentId] = payment.faults;
+    }
+    return { global: context.faults.global, payments: perPayment };
+  }
+
+  // Pages.
+  const sendHtml = (reply: FastifyReply, status: number, body: string) =>
+    reply
+      .code(status)
+      .header('content-type', 'text/html; charset=utf-8')
+      .header('content-security-policy', CONTENT_SECURITY_POLICY)
+      .header('cache-control', 'no-store')
+      .send(body);
+
+  app.get<{ Params: { paymentId: string } }>('/cashier/:paymentId', async (request, reply) => {
+    const payment = payments.get(request.params.paymentId);
+    if (!payment) return sendHtml(reply, 404, cashierNotFound(request.params.paymentId));
+    return sendHtml(reply, 200, cashierPage(payment, context.formatTime));
+  });
+
+  // The cashier's form posts here when the page's script does not run.
+  app.post<{ Params: { paymentId: string } }>('/cashier/:paymentId', async (request, reply) => {
+    const { outcome } = readBody(request);
+    const payment = payments.get(request.params.paymentId);
+    if (!payment) return sendHtml(reply, 404, cashierNotFound(request.params.paymentId));
+    if (!isOutcome(outcome)) {
+      return sendHtml(reply, 400, cashierPage(payment, context.formatTime, { error: `outcome must be one of ${OUTCOME_NAMES.join(', ')}` }));
+    }
+    const result = await complete(payment.paymentId, outcome);
+    if ('error' in result) return sendHtml(reply, 409, cashierPage(payment, context.formatTime, { error: result.message }));
+    return sendHtml(reply, 200, cashierPage(result, context.formatTime, { ...(result.resultCode ? { resultCode: result.resultCode } : {}) }));
+  });
+
+  app.get('/', async (_request, reply) =>
+    sendHtml(
+      reply,
+      200,
+      dashboardPage({
+        clientId: context.clientId,
+        openApiBase: context.publicUrl() + context.pathPrefix,
+        home: context.home,
+        schedule: context.retrySchedule,
+      }),
+    ),
+  );
+
+  const asset = (type: string, body: string) => (_request: FastifyRequest, reply: FastifyReply) =>
+    reply.header('content-type', type).header('cache-control', 'no-cache').send(body);
+  app.get('/assets/sandbox.css', asset('text/css; charset=utf-8', SANDBOX_CSS));
+  app.get('/assets/cashier.js', asset('text/javascript; charset=utf-8', CASHIER_JS));
+  app.get('/assets/dashboard.js', asset('text/javascript; charset=utf-8', DASHBOARD_JS));
+}

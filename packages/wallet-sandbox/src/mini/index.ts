@@ -1,0 +1,11 @@
+export { installSandbox } from './install-sandbox';
+export type {
+  InstallSandboxOptions,
+  SandboxMy,
+  ShimActionSheetOptions,
+  ShimGetAuthCodeOptions,
+  ShimRequestOptions,
+  ShimTradePayOptions,
+} from './install-sandbox';
+export { OUTCOMES, OUTCOME_NAMES, isOutcome } from '../outcomes';
+export type { Outcome, OutcomeDefinition } from '../outcomes';

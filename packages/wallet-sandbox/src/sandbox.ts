@@ -1,0 +1,148 @@
+// startSandbox: the wallet sandbox as a library (the CLI and the tests use it).
+import { ensureDevHome, formatRequestTime } from '@minipay/openapi';
+import Fastify from 'fastify';
+import { effectiveFaults, type Faults } from './faults';
+import { DEFAULT_RETRY_SCHEDULE } from './retry-schedule';
+import { AuthorizationBook } from './internal/authorizations';
+import type { SandboxContext } from './internal/context';
+import { Notifier } from './internal/notifier';
+import { registerOpenApiRoutes } from './internal/openapi-routes';
+import { PaymentBook } from './internal/payments';
+import { registerSandboxRoutes } from './internal/sandbox-routes';
+
+export interface SandboxOptions {
+  /** The dev home (SPEC.md §6.1): keys and config.json; whatever is missing is created. */
+  home: string;
+  /** Default `127.0.0.1`. */
+  host?: string;
+  /** Default 8210; 0 = any free port. */
+  port?: number;
+  /** Where the OpenAPIs live. Default `/api/open`. */
+  pathPrefix?: string;
+  /**
+   * Milliseconds before each notification attempt after the first. Default `DEFAULT_RETRY_SCHEDULE`
+   * (5 s, 30 s, 2 min, 10 min, 30 min, 1 h: 7 attempts). Tests pass small values.
+   */
+  retrySchedule?: readonly number[];
+  /** One line per OpenAPI call and per notification attempt. Default `console.log`. */
+  log?: (line: string) => void;
+  /** The wallet's clock (Request-Time window, expiry, timestamps). Default the system clock. */
+  now?: () => Date;
+  /**
+   * The base URL of cashier links in `pay` answers and on the dashboard, when the sandbox is reached under
+   * another name than `http://<host>:<port>` (a LAN address for a device, a tunnel). Default the listening URL.
+   */
+  publicUrl?: string;
+}
+
+export interface RunningSandbox {
+  /** `http://127.0.0.1:<port>`: the dashboard; the OpenAPIs are under `url + pathPrefix`. */
+  url: string;
+  /** The merchant's Client-Id, from the dev home's config.json. */
+  clientId: string;
+  /** Resolves when no notification attempt is scheduled or in flight (tests await this instead of sleeping). */
+  whenIdle(): Promise<void>;
+  /** Stops the server and every scheduled notification. */
+  close(): Promise<void>;
+}
+
+/** Starts a sandbox wallet on `host:port` with the merchant and wallet keys of `home`. */
+export async function startSandbox(options: SandboxOptions): Promise<RunningSandbox> {
+  if (!options || typeof options.home !== 'string' || options.home === '') {
+    throw new TypeError('startSandbox needs options.home: the dev home folder (e.g. resolveDevHome() from @minipay/openapi)');
+  }
+  const devHome = ensureDevHome(options.home);
+  const host = options.host ?? '127.0.0.1';
+  const port = options.port ?? 8210;
+  const pathPrefix = normalizePrefix(options.pathPrefix ?? '/api/open');
+  const retrySchedule = [...(options.retrySchedule ?? DEFAULT_RETRY_SCHEDULE)];
+  if (retrySchedule.some((delay) => !Number.isFinite(delay) || delay < 0)) {
+    throw new TypeError('retrySchedule must be a list of non-negative millisecond delays');
+  }
+  const now = options.now ?? (() => new Date());
+  // eslint-disable-next-line no-console
+  const log = options.log ?? ((line: string) => console.log(line));
+  let baseUrl = options.publicUrl?.replace(/\/+$/, '') ?? '';
+
+  const faults: { global: Faults } = { global: {} };
+  const faultsFor = (payment: { faults?: Faults }) => effectiveFaults(faults.global, payment.faults);
+  const cashierUrl = (paymentId: string) => `${baseUrl}/cashier/${encodeURIComponent(paymentId)}`;
+  const notifier = new Notifier({
+    merchantPublicKey: devHome.merchantPublicKey,
+    walletPrivateKey: devHome.walletPrivateKey,
+    now,
+    formatTime: formatRequestTime,
+    schedule: retrySchedule,
+    faultsFor,
+    log,
+  });
+  const payments = new PaymentBook({
+    now,
+    cashierUrl,
+    formatTime: formatRequestTime,
+    onFinal: (payment) => void notifier.start(payment),
+  });
+  const context: SandboxContext = {
+    clientId: devHome.clientId,
+    home: devHome.home,
+    merchantPublicKey: devHome.merchantPublicKey,
+    walletPrivateKey: devHome.walletPrivateKey,
+    pathPrefix,
+    retrySchedule,
+    now,
+    formatTime: formatRequestTime,
+    log,
+    publicUrl: () => baseUrl,
+    payments,
+    authorizations: new AuthorizationBook(now),
+    notifier,
+    faults,
+    cashierUrl,
+    faultsFor,
+  };
+
+  const app = Fastify({ logger: false, forceCloseConnections: true });
+  // Keep every body as the raw string: signatures are over the bytes that travelled. The routes parse JSON
+  // (or the cashier's form encoding) themselves.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+  registerOpenApiRoutes(app, context);
+  registerSandboxRoutes(app, context);
+
+  await app.listen({ host, port });
+  const address = app.server.address();
+  const actualPort = typeof address === 'object' && address ? address.port : port;
+  const url = `http://${urlHost(host)}:${actualPort}`;
+  if (!baseUrl) baseUrl = url;
+
+  // Expiry is also checked on every read; the sweep makes an unattended payment's notification go out on time.
+  const sweep = setInterval(() => payments.expireDue(), 1000);
+  sweep.unref();
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    clientId: devHome.clientId,
+    whenIdle: () => notifier.whenIdle(),
+    close: () => {
+      closing ??= (async () => {
+        clearInterval(sweep);
+        await notifier.close();
+        await app.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+function normalizePrefix(prefix: string): string {
+  const trimmed = prefix.replace(/\/+$/, '');
+  if (trimmed !== '' && !trimmed.startsWith('/')) throw new TypeError(`pathPrefix must start with "/", got ${JSON.stringify(prefix)}`);
+  return trimmed;
+}
+
+/** A host for a URL a browser can open: the wildcard addresses become loopback, IPv6 gets brackets. */
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
