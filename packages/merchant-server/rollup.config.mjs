@@ -1,3 +1,8 @@
 import { libraryConfig } from '../../scripts/rollup-library.mjs';
 
-export default libraryConfig({ packageDir: import.meta.dirname, entries: { index: 'src/index.ts' } });
+// Two entries: the library (`startMerchantServer`, `loadConfig`, ...) and the `minipay-merchant` CLI.
+export default libraryConfig({
+  packageDir: import.meta.dirname,
+  entries: { index: 'src/index.ts', cli: 'src/cli.ts' },
+  banner: { cli: '#!/usr/bin/env node' },
+});

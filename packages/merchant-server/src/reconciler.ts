@@ -1,0 +1,80 @@
+// No order stays PAYING forever: every `intervalMs` (and once at start-up, which resolves orders left PAYING by a
+// crash or restart) the reconciler asks the wallet about orders PAYING for longer than `reconcileAfterMs`, and
+// expires CREATED orders past their expiry. Notifications that were lost, and the 6002/6004/8000 cases where the
+// client could not tell, end in the right state this way.
+import type { FastifyBaseLogger } from 'fastify';
+import type { Payments } from './payments';
+import { errorSummary } from './payments';
+import type { Storage } from './storage';
+
+export interface ReconcilerOptions {
+  storage: Storage;
+  payments: Payments;
+  log: FastifyBaseLogger;
+  clock: () => number;
+  intervalMs: number;
+  reconcileAfterMs: number;
+  /** Orders looked at per run (oldest first); the rest wait for the next run. Default 100. */
+  batchSize?: number;
+  /** Inquiries in flight at once. Default 4. */
+  concurrency?: number;
+}
+
+export class Reconciler {
+  private readonly options: ReconcilerOptions;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private stopped = true;
+
+  constructor(options: ReconcilerOptions) {
+    this.options = options;
+  }
+
+  /** Runs once now, then every `intervalMs` (a run never overlaps the previous one). */
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  /** Stops scheduling and waits for a run under way to finish. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+
+  /** One pass: expire stale CREATED orders, then inquire about stale PAYING ones. Never throws. */
+  async runOnce(): Promise<void> {
+    const { storage, payments, clock, log } = this.options;
+    const batch = this.options.batchSize ?? 100;
+    try {
+      for (const order of await storage.listCreatedExpired(clock(), batch)) {
+        await payments.expireIfDue(order);
+      }
+      const stale = await storage.listPayingSince(clock() - this.options.reconcileAfterMs, batch);
+      const queue = [...stale];
+      const worker = async (): Promise<void> => {
+        for (let order = queue.shift(); order !== undefined && !this.stopped; order = queue.shift()) {
+          await payments.reconcile(order);
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(this.options.concurrency ?? 4, queue.length) }, worker));
+    } catch (error) {
+      // A broken database is logged and retried next run; it must not kill the process from a timer.
+      log.error({ err: errorSummary(error) }, 'reconciler run failed');
+    }
+  }
+
+  private schedule(delay: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.running = this.runOnce().finally(() => {
+        this.running = undefined;
+        this.schedule(this.options.intervalMs);
+      });
+    }, delay);
+  }
+}

@@ -1,0 +1,46 @@
+// POST /api/session { authCode } → { token, customerId, expiresAt }. The auth code (from `my.getAuthCode`) is
+// exchanged with the wallet's `applyToken`; the wallet's access token is stored here and never sent back.
+import type { FastifyInstance } from 'fastify';
+import { HttpError } from '../errors';
+import type { AppContext } from '../internal/context';
+import { errorSummary } from '../payments';
+import { sessionBodySchema, type SessionBody } from '../schemas';
+import { createSessionToken } from '../session';
+
+export function registerSessionRoutes(app: FastifyInstance, context: AppContext): void {
+  app.post<{ Body: SessionBody }>('/api/session', { schema: { body: sessionBodySchema } }, async (request) => {
+    let result;
+    try {
+      result = await context.wallet.applyToken({ grantType: 'AUTHORIZATION_CODE', authCode: request.body.authCode });
+    } catch (error) {
+      request.log.warn({ err: errorSummary(error) }, 'applyToken: no usable answer from the wallet');
+      throw new HttpError(503, 'WALLET_UNAVAILABLE', 'the wallet did not answer; try again in a moment');
+    }
+    if (result.status === 'F') {
+      throw new HttpError(401, result.code, result.message || 'the wallet refused the auth code; get a new one with my.getAuthCode');
+    }
+    const { customerId, accessToken } = result.data;
+    if (result.status !== 'S' || !customerId || !accessToken) {
+      request.log.warn({ resultStatus: result.status, resultCode: result.code }, 'applyToken: no customer in the answer');
+      throw new HttpError(503, 'WALLET_UNAVAILABLE', 'the wallet did not confirm the sign-in; try again in a moment');
+    }
+    const now = context.clock();
+    await context.storage.saveCustomerToken({
+      customerId,
+      accessToken,
+      accessTokenExpiresAt: parseTime(result.data.accessTokenExpiryTime),
+      refreshToken: result.data.refreshToken ?? null,
+      refreshTokenExpiresAt: parseTime(result.data.refreshTokenExpiryTime),
+      at: now,
+    });
+    const expiresAt = now + context.config.sessionTtlMs;
+    const token = createSessionToken({ customerId, issuedAt: now, expiresAt }, context.config.sessionSecret);
+    return { token, customerId, expiresAt: new Date(expiresAt).toISOString() };
+  });
+}
+
+function parseTime(value: string | undefined): number | null {
+  if (value === undefined) return null;
+  const parsed = Date.parse(value);
+  return Number.isNaN(parsed) ? null : parsed;
+}

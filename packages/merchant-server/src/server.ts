@@ -1,0 +1,120 @@
+// Starting and stopping the whole server: configuration, database, wallet client, HTTP, reconciler.
+import { OpenApiClient } from '@minipay/openapi';
+import type { MerchantServerOptions } from './config';
+import { MerchantServerError } from './errors';
+import { createApp, registerRoutes } from './app';
+import type { AppContext } from './internal/context';
+import { resolveConfig } from './internal/resolved-config';
+import { Payments } from './payments';
+import { Reconciler } from './reconciler';
+import { SqliteStorage } from './sqlite-storage';
+import type { WalletApi } from './wallet-api';
+
+export interface RunningMerchantServer {
+  /** The URL it listens on, e.g. `http://127.0.0.1:8200`. */
+  url: string;
+  /** Where the wallet is told to send notifications (`paymentNotifyUrl`). */
+  notifyUrl: string;
+  /** Graceful: stops accepting, finishes requests in flight, stops the reconciler, closes the database. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Extra wiring for tests and embedding; not configuration. */
+export interface MerchantServerHooks {
+  /** Replaces the `OpenApiClient` built from the configuration (e.g. to wrap it). */
+  wallet?: WalletApi;
+}
+
+/**
+ * Starts the merchant server. Applies pending migrations, listens, then runs the reconciler once (resolving
+ * orders left PAYING by a previous run) and every `reconcileIntervalMs`.
+ * @throws MerchantServerError `CONFIG_MISSING` / `CONFIG_INVALID` naming the setting, `PORT_IN_USE` naming
+ *   `MINIPAY_MERCHANT_PORT` and `--port`, `STORAGE_ERROR` when the database cannot be opened.
+ */
+export async function startMerchantServer(options: MerchantServerOptions, hooks: MerchantServerHooks = {}): Promise<RunningMerchantServer> {
+  const config = resolveConfig(options);
+  const storage = SqliteStorage.open(config.databasePath);
+  const clock = (): number => config.now().getTime();
+
+  let wallet: WalletApi;
+  try {
+    wallet =
+      hooks.wallet ??
+      new OpenApiClient({
+        baseUrl: config.walletUrl,
+        pathPrefix: config.walletPathPrefix,
+        clientId: config.clientId,
+        privateKey: config.merchantPrivateKey,
+        walletPublicKey: config.walletPublicKey,
+        timeoutMs: config.walletTimeoutMs,
+        now: config.now,
+      });
+  } catch (error) {
+    await storage.close();
+    // KeyFormatError messages say which format was expected and never quote the key.
+    throw new MerchantServerError(`the wallet client cannot be set up: ${(error as Error).message}`, { code: 'CONFIG_INVALID', cause: error });
+  }
+
+  let notifyUrl = config.publicUrl === undefined ? '' : `${config.publicUrl}/notify/payment`;
+  const notifyPath = (): string => new URL(notifyUrl).pathname;
+  const app = createApp(config.log);
+  const payments = new Payments({
+    storage,
+    wallet,
+    log: app.log,
+    clock,
+    get notifyUrl() {
+      return notifyUrl;
+    },
+    merchantName: config.merchantName,
+    inquiryMinIntervalMs: config.inquiryMinIntervalMs,
+  });
+  const context: AppContext = { config, storage, wallet, payments, clock, notifyPath };
+  registerRoutes(app, context);
+
+  let url: string;
+  try {
+    await app.listen({ host: config.host, port: config.port });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address !== null ? address.port : config.port;
+    const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+    url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}`;
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    await storage.close();
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new MerchantServerError(
+        `port ${config.port} on ${config.host} is already in use: stop the other process, or pick another port with MINIPAY_MERCHANT_PORT or --port`,
+        { code: 'PORT_IN_USE', cause: error },
+      );
+    }
+    throw error;
+  }
+  if (notifyUrl === '') notifyUrl = `${url}/notify/payment`;
+
+  const reconciler = new Reconciler({
+    storage,
+    payments,
+    log: app.log,
+    clock,
+    intervalMs: config.reconcileIntervalMs,
+    reconcileAfterMs: config.reconcileAfterMs,
+  });
+  reconciler.start();
+  app.log.info({ url, notifyUrl, walletUrl: config.walletUrl, database: config.databasePath }, 'merchant server listening');
+
+  let closing: Promise<void> | undefined;
+  const running = app;
+  return {
+    url,
+    notifyUrl,
+    close() {
+      closing ??= (async () => {
+        await running.close();
+        await reconciler.stop();
+        await storage.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,17 @@
+// The part of `@minipay/openapi`'s `OpenApiClient` the server uses. `startMerchantServer` builds a real client;
+// the interface lets a test or an operator wrap it (metrics, a circuit breaker) without touching the server.
+import type {
+  ApplyTokenRequest,
+  ApplyTokenResponse,
+  InquiryPaymentRequest,
+  InquiryPaymentResponse,
+  OpenApiResult,
+  PayRequest,
+  PayResponse,
+} from '@minipay/openapi';
+
+export interface WalletApi {
+  pay(request: PayRequest): Promise<OpenApiResult<PayResponse>>;
+  inquiryPayment(request: InquiryPaymentRequest): Promise<OpenApiResult<InquiryPaymentResponse>>;
+  applyToken(request: ApplyTokenRequest): Promise<OpenApiResult<ApplyTokenResponse>>;
+}
