@@ -1,3 +1,8 @@
+/** What caused it (declared here: ES2017's `Error` has no `cause`). */
+export interface MerchantApiError {
+  readonly cause: unknown;
+}
+
 /**
  * What can go wrong talking to the merchant server. One base class with a literal `name` and a stable
  * `code`; thin subclasses for the cases a page treats differently (unreachable vs. refused).
@@ -8,13 +13,11 @@ export class MerchantApiError extends Error {
   readonly code: string;
   /** HTTP status when the server answered. */
   readonly status: number | undefined;
-  readonly cause: unknown;
-
   constructor(code: string, message: string, options: { status?: number; cause?: unknown } = {}) {
     super(message);
     this.code = code;
     this.status = options.status;
-    this.cause = options.cause;
+    (this as { cause: unknown }).cause = options.cause;
     // Keeps `instanceof` working when compiled down to ES5-style classes by a host's tooling.
     Object.setPrototypeOf(this, new.target.prototype);
   }

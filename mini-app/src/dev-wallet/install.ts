@@ -1,4 +1,4 @@
-import { installSandbox } from '@minipay/wallet-sandbox/mini';
+import { installSandbox, type SandboxMy } from '@minipay/wallet-sandbox/mini';
 
 /**
  * Development builds only. Installs the wallet sandbox's shim on `my` so `my.tradePay` and
@@ -15,6 +15,8 @@ export function installDevWallet(runtime: typeof my): boolean {
   if (typeof __MINIPAY_SANDBOX__ === 'boolean' && !__MINIPAY_SANDBOX__) return false;
   const baseUrl =
     typeof __MINIPAY_SANDBOX_URL__ === 'string' && __MINIPAY_SANDBOX_URL__ ? __MINIPAY_SANDBOX_URL__ : DEFAULT_SANDBOX_URL;
-  installSandbox(runtime, { baseUrl });
+  // The shim declares its callbacks' failure shapes more strictly than @mini-types/alipay declares
+  // my.tradePay's, so the real `my` needs this cast; at run time it is exactly what the shim wraps.
+  installSandbox(runtime as unknown as SandboxMy, { baseUrl });
   return true;
 }

@@ -39,7 +39,7 @@ export const en = {
   errors: {
     unreachable: "Couldn't reach the shop's server. Check your connection and try again.",
     retry: 'Try again',
-    paymentRefused: 'The wallet refused the payment: {reason}',
+    paymentRefused: 'The payment could not be created: {reason}',
     notPermitted: 'This mini program is not allowed to take payments in this wallet.',
     tradePayError: "The wallet's cashier could not be opened: {reason}",
     session: "Couldn't sign you in: {reason}",
@@ -85,7 +85,7 @@ export const es: Strings = {
   errors: {
     unreachable: 'No se pudo contactar con el servidor de la tienda. Revisa tu conexión e inténtalo de nuevo.',
     retry: 'Reintentar',
-    paymentRefused: 'El monedero rechazó el pago: {reason}',
+    paymentRefused: 'No se pudo crear el pago: {reason}',
     notPermitted: 'Este mini programa no tiene permiso para cobrar en este monedero.',
     tradePayError: 'No se pudo abrir la caja del monedero: {reason}',
     session: 'No se pudo iniciar tu sesión: {reason}',
