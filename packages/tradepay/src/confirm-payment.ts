@@ -2,6 +2,12 @@ import { TradePayError } from './errors';
 import type { TradePayOutcome } from './outcome';
 import type { AbortSignalLike } from './types';
 
+// Timers every mini program host provides. Declared here, scoped to this module, because the ES2017 lib
+// does not declare them and this package must not depend on Node or DOM types (nor on a global .d.ts
+// that a consumer compiling these sources would not load). Handles stay opaque.
+declare function setTimeout(handler: () => void, ms: number): unknown;
+declare function clearTimeout(handle: unknown): void;
+
 /** The payment as the merchant server knows it. `pending`: the server had no final answer in time. */
 export type PaymentStatus = 'paid' | 'failed' | 'cancelled' | 'pending';
 

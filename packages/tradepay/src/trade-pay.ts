@@ -4,6 +4,12 @@ import { outcomeForResultCode } from './result-codes';
 import type { MyLike } from './types';
 import { globalMy } from './internal/host';
 
+// Timers every mini program host provides. Declared here, scoped to this module, because the ES2017 lib
+// does not declare them and this package must not depend on Node or DOM types (nor on a global .d.ts
+// that a consumer compiling these sources would not load). Handles stay opaque.
+declare function setTimeout(handler: () => void, ms: number): unknown;
+declare function clearTimeout(handle: unknown): void;
+
 /** The three ways to name a payment to `my.tradePay`. */
 export type TradePayInput = 'paymentUrl' | 'tradeNO' | 'orderStr';
 
