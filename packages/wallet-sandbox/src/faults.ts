@@ -20,7 +20,8 @@ export const FAULT_NAMES = ['delaySeconds', 'duplicate', 'dropFirst', 'neverSend
 
 /**
  * Reads a fault set from untrusted JSON (the scripting API, the dashboard's form). Throws an Error whose
- * message names the bad field; returns only the fields that change behaviour.
+ * message names the bad field. Fields given explicitly are kept even when they mean "normal" (`duplicate: 1`,
+ * `neverSend: false`): on a payment they override the global set.
  */
 export function parseFaults(input: Record<string, unknown>): Faults {
   const faults: Faults = {};
@@ -35,9 +36,10 @@ export function parseFaults(input: Record<string, unknown>): Faults {
   };
   const flag = (name: 'neverSend' | 'badSignature' | 'sendBeforeCashier'): void => {
     const value = input[name];
-    if (value === undefined || value === null || value === false || value === 'false' || value === '') return;
-    if (value !== true && value !== 'true' && value !== 'on') throw new Error(`${name} must be true or false`);
-    faults[name] = true;
+    if (value === undefined || value === null || value === '') return;
+    if (value === true || value === 'true' || value === 'on') faults[name] = true;
+    else if (value === false || value === 'false') faults[name] = false;
+    else throw new Error(`${name} must be true or false`);
   };
   for (const key of Object.keys(input)) {
     if (key !== 'paymentId' && !(FAULT_NAMES as readonly string[]).includes(key)) {
@@ -50,16 +52,26 @@ export function parseFaults(input: Record<string, unknown>): Faults {
     if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0 || seconds > 86400) {
       throw new Error('delaySeconds must be a number of seconds from 0 to 86400');
     }
-    if (seconds > 0) faults.delaySeconds = seconds;
+    faults.delaySeconds = seconds;
   }
   count('duplicate', 1);
-  if (faults.duplicate === 1) delete faults.duplicate;
   count('dropFirst', 0);
-  if (faults.dropFirst === 0) delete faults.dropFirst;
   flag('neverSend');
   flag('badSignature');
   flag('sendBeforeCashier');
   return faults;
+}
+
+/** The fields that change behaviour (drops `false`, `duplicate: 1`, zero delays and drops), for display. */
+export function activeFaults(faults: Faults): Faults {
+  const active: Faults = {};
+  if (faults.delaySeconds) active.delaySeconds = faults.delaySeconds;
+  if (faults.duplicate !== undefined && faults.duplicate > 1) active.duplicate = faults.duplicate;
+  if (faults.dropFirst) active.dropFirst = faults.dropFirst;
+  if (faults.neverSend) active.neverSend = true;
+  if (faults.badSignature) active.badSignature = true;
+  if (faults.sendBeforeCashier) active.sendBeforeCashier = true;
+  return active;
 }
 
 /** A payment's own faults win over the global ones, field by field. */

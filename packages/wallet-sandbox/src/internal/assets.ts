@@ -92,7 +92,10 @@ export const DASHBOARD_JS = `(function () {
   }
   function time(iso) { return iso ? iso.slice(11, 19) : ''; }
   function faultText(faults) {
-    var parts = Object.keys(faults || {}).map(function (key) { return key + '=' + faults[key]; });
+    var parts = Object.keys(faults || {}).filter(function (key) {
+      var value = faults[key];
+      return !(value === false || value === 0 || (key === 'duplicate' && value === 1));
+    }).map(function (key) { return key + '=' + faults[key]; });
     return parts.length ? parts.join(', ') : 'none';
   }
   function say(text, isError) { message.textContent = text; message.className = isError ? 'error' : ''; }

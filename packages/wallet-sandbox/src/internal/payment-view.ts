@@ -1,6 +1,6 @@
 // The JSON shape of a payment in the scripting API (`GET /sandbox/payments[/:id]`) and the dashboard.
 import { formatAmount } from '../currency';
-import { effectiveFaults, type Faults } from '../faults';
+import { activeFaults, effectiveFaults, type Faults } from '../faults';
 import type { Payment } from './payments';
 
 export function paymentView(payment: Payment, globalFaults: Faults, formatTime: (date: Date) => string, cashierUrl: string) {
@@ -25,7 +25,8 @@ export function paymentView(payment: Payment, globalFaults: Faults, formatTime: 
     finalResult: payment.finalResult ?? null,
     refunds: payment.refunds.map(({ hash: _hash, ...refund }) => refund),
     faults: payment.faults ?? {},
-    effectiveFaults: effectiveFaults(globalFaults, payment.faults),
+    /** The faults in force for this payment (global merged with its own), without the no-op fields. */
+    effectiveFaults: activeFaults(effectiveFaults(globalFaults, payment.faults)),
     notification: {
       state: payment.notification.state,
       rounds: payment.notification.rounds,
