@@ -115,7 +115,7 @@ describe('the scripting API complete', () => {
       body: '{outcome',
     });
     expect(response.status).toBe(400);
-    expect((await response.json()).error.message).toContain('JSON');
+    expect(((await response.json()) as any).error.message).toContain('JSON');
   });
 });
 
