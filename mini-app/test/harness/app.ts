@@ -11,7 +11,7 @@ export const TEST_SCHEDULE = [0, 50, 100, 150, 200, 250, 300, 400, 500, 500, 750
 
 export interface LaunchOptions extends FakeMyOptions {
   /** The outcome the sandbox cashier gives (the shim's `choose`); no shim when omitted. */
-  choose?: Outcome | ((paymentId: string) => Outcome);
+  choose?: Outcome | ((paymentId: string) => Outcome | Promise<Outcome>);
   /** Overrides the confirm schedule. */
   schedule?: number[];
   /** Let the app install the shim itself (the development build's path) instead of the test. */

@@ -35,6 +35,8 @@ export interface FakeMyOptions {
   getAuthCode?: (options: { success(result: { authCode: string }): void; fail(failure: unknown): void }) => void;
   /** Turns every request into a network failure while set (server unreachable). */
   offline?: boolean;
+  /** Which item `my.showActionSheet` picks, given the items shown; -1 dismisses. Default: dismiss. */
+  actionSheet?: (items: string[]) => number;
 }
 
 type Callbacks<S> = { success?(result: S): void; fail?(failure: unknown): void; complete?(result?: unknown): void };
@@ -45,6 +47,7 @@ export class FakeMy {
   readonly toasts: Array<{ content?: string; type?: string }> = [];
   readonly alerts: Array<{ title?: string; content?: string }> = [];
   readonly titles: string[] = [];
+  readonly actionSheets: Array<{ title?: string; items: string[] }> = [];
   readonly requests: RecordedRequest[] = [];
   readonly navigations: Array<{ kind: string; url?: string; delta?: number }> = [];
   offline: boolean;
@@ -55,6 +58,7 @@ export class FakeMy {
    */
   intercept: ((request: { method: string; url: string }) => { status: number; body: unknown } | undefined) | undefined;
   navigator: Navigator | undefined;
+  private readonly pickActionSheet: ((items: string[]) => number) | undefined;
   /** Replaced by the sandbox shim when a test installs it. */
   tradePay: (call: TradePayCall) => unknown;
   getAuthCode: (request: Callbacks<{ authCode: string }> & { scopes?: string | string[] }) => unknown;
@@ -62,6 +66,7 @@ export class FakeMy {
   constructor(options: FakeMyOptions = {}) {
     this.language = options.language ?? 'en';
     this.offline = options.offline ?? false;
+    this.pickActionSheet = options.actionSheet;
     this.tradePay = (call: TradePayCall) => {
       if (options.tradePay) return options.tradePay(call);
       call.fail?.({ error: 3, errorMessage: 'no cashier in the test wallet' });
@@ -173,6 +178,12 @@ export class FakeMy {
   alert(options: { title?: string; content?: string } & Callbacks<void> = {}): void {
     this.alerts.push({ title: options.title, content: options.content });
     options.success?.();
+  }
+
+  showActionSheet(options: { title?: string; items: string[] } & Callbacks<{ index: number }>): void {
+    this.actionSheets.push({ title: options.title, items: [...options.items] });
+    const index = this.pickActionSheet ? this.pickActionSheet(options.items) : -1;
+    setTimeout(() => options.success?.({ index }), 0);
   }
 
   showLoading(): void {}

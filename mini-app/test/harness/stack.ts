@@ -12,8 +12,6 @@ export interface Stack {
   home: string;
   merchantUrl: string;
   sandboxUrl: string;
-  /** Shifts the merchant server's clock (session expiry) by this many ms. */
-  advanceMerchantClock(ms: number): void;
   /** `POST /sandbox/faults` (no paymentId = for payments created from now on). */
   setFaults(faults: Record<string, unknown>): Promise<unknown>;
   clearFaults(): Promise<void>;
@@ -25,11 +23,12 @@ export interface Stack {
 export interface StackOptions {
   /** The merchant's reconciler asks the wallet about orders PAYING longer than this. Default 300 ms. */
   reconcileAfterMs?: number;
+  /** How long a session token lives. Default the server's (a day). */
+  sessionTtlMs?: number;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const home = mkdtempSync(join(tmpdir(), 'minipay-mini-app-'));
-  let offset = 0;
   const sandbox = await startSandbox({ home, port: 0, retrySchedule: [50, 100, 200], log: () => {} });
   let merchant;
   try {
@@ -41,7 +40,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       reconcileIntervalMs: 100,
       inquiryMinIntervalMs: 50,
       log: false,
-      now: () => new Date(Date.now() + offset),
+      ...(options.sessionTtlMs === undefined ? {} : { sessionTtlMs: options.sessionTtlMs }),
     });
   } catch (error) {
     await sandbox.close();
@@ -62,9 +61,6 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     home,
     merchantUrl: running.url,
     sandboxUrl: sandbox.url,
-    advanceMerchantClock(ms) {
-      offset += ms;
-    },
     setFaults: (faults) => sandboxJson('POST', '/sandbox/faults', faults),
     clearFaults: async () => {
       await sandboxJson('DELETE', '/sandbox/faults');
