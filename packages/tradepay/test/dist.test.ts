@@ -1,4 +1,5 @@
-// This test reads the built output with Node's fs and runs the size script; the package itself uses no Node.
+// Checks dist as it ships: size, syntax, no imports, declarations, and that both entries work. It reads files
+// with Node's fs and runs the size script; the package itself uses no Node. One file, so that one worker builds.
 /// <reference types="node" />
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -14,6 +15,7 @@ const { LIMIT, measure } = require('../scripts/measure.cjs') as {
 };
 
 const packageDir = join(__dirname, '..');
+const EXPORTS = ['DEFAULT_SCHEDULE', 'TradePayError', 'confirmPayment', 'describeOutcome', 'isFinal', 'statusForResultCode', 'tradePay'];
 let built: { code: string; minified: string; minGzipBytes: number };
 beforeAll(async () => {
   built = await measure();
@@ -97,5 +99,30 @@ describe('npm run size', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the built entries, as published', () => {
+  it('exports the API from the CommonJS entry, and it pays through a fake my', async () => {
+    const cjs = require(join(packageDir, 'dist', 'index.cjs')) as typeof import('../src');
+    expect(Object.keys(cjs).sort()).toEqual(EXPORTS);
+    const my = { tradePay: (p: { success?(r: { resultCode: string }): void }) => p.success!({ resultCode: '9000' }) };
+    await expect(cjs.tradePay({ paymentUrl: 'https://w.example/c/1' }, { my })).resolves.toEqual({ status: 'paid', resultCode: '9000' });
+    await expect(cjs.tradePay({ paymentUrl: '' }, { my })).rejects.toBeInstanceOf(cjs.TradePayError);
+  });
+
+  it('exports the same API from the ESM entry, and it pays through a global my', () => {
+    const script = `
+      import * as api from ${JSON.stringify(join(packageDir, 'dist', 'index.mjs'))};
+      globalThis.my = { tradePay: (p) => setTimeout(() => p.success({ resultCode: 6001 }), 1) };
+      const outcome = await api.tradePay({ tradeNO: 'T1' });
+      console.log(JSON.stringify({ names: Object.keys(api).sort(), outcome, text: api.describeOutcome(outcome, 'es-MX') }));
+    `;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(JSON.parse(out)).toEqual({
+      names: EXPORTS,
+      outcome: { status: 'cancelled', resultCode: '6001' },
+      text: 'El pago fue cancelado.',
+    });
   });
 });
