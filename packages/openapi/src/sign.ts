@@ -4,6 +4,7 @@
 import { sign as cryptoSign, verify as cryptoVerify } from 'node:crypto';
 import { OpenApiError } from './errors';
 import { assertRawBody, type RawBody } from './internal/raw-body';
+import { scanSignatureHeader } from './internal/signature-header';
 import { assertKeyFits, keyFits, parsePrivateKey, parsePublicKey, type Algorithm, type KeyInput } from './keys';
 
 export interface SignOptions {
@@ -37,7 +38,7 @@ export interface VerifyOptions {
   publicKey: KeyInput;
 }
 
-/** A parsed `Signature` header. `signature` is the decoded Base64 text (URL-decoding done). */
+/** A parsed `Signature` header. `signature` is the Base64 text, URL-decoding undone and whitespace removed. */
 export interface SignatureHeader {
   algorithm: Algorithm;
   keyVersion: string | undefined;
@@ -84,12 +85,10 @@ export function verify(options: VerifyOptions): boolean {
     return false;
   }
   if (typeof signature !== 'string') return false;
-  const header = parseSignatureHeader(signature);
+  const header = scanSignatureHeader(signature);
   if (!header || !keyFits(key, header.algorithm)) return false;
-  const bytes = Buffer.from(header.signature, 'base64');
-  if (bytes.length === 0) return false;
   try {
-    return cryptoVerify('sha256', signingContent(method, path, clientId, time, body), key, bytes);
+    return cryptoVerify('sha256', signingContent(method, path, clientId, time, body), key, header.bytes);
   } catch {
     // A structurally broken ECDSA signature can make OpenSSL throw instead of answering false.
     return false;
@@ -101,37 +100,12 @@ export function verify(options: VerifyOptions): boolean {
  * spaces ignored, `algorithm` defaulting to RSA256. `undefined` when it is not one.
  */
 export function parseSignatureHeader(value: string): SignatureHeader | undefined {
-  let algorithm: Algorithm = 'RSA256';
-  let keyVersion: string | undefined;
-  let signature: string | undefined;
-  for (const part of value.split(',')) {
-    const equals = part.indexOf('=');
-    if (equals < 0) {
-      if (part.trim() === '') continue;
-      return undefined;
-    }
-    const name = part.slice(0, equals).trim().toLowerCase();
-    const raw = part.slice(equals + 1).trim();
-    if (name === 'algorithm') {
-      const upper = raw.toUpperCase();
-      if (upper !== 'RSA256' && upper !== 'ECC224') return undefined;
-      algorithm = upper;
-    } else if (name === 'keyversion') {
-      keyVersion = raw;
-    } else if (name === 'signature') {
-      let decoded: string;
-      try {
-        decoded = decodeURIComponent(raw);
-      } catch {
-        return undefined;
-      }
-      // The seed's example wraps the value over lines; whitespace is never part of Base64.
-      decoded = decoded.replace(/\s+/g, '');
-      if (!/^[A-Za-z0-9+/]+={0,2}$/.test(decoded)) return undefined;
-      signature = decoded;
-    }
-  }
-  return signature === undefined ? undefined : { algorithm, keyVersion, signature };
+  const scanned = typeof value === 'string' ? scanSignatureHeader(value) : undefined;
+  if (!scanned) return undefined;
+  // The seed's example wraps the value over lines; whitespace is never part of Base64.
+  const signature = scanned.text.replace(/\s+/g, '');
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(signature)) return undefined;
+  return { algorithm: scanned.algorithm, keyVersion: scanned.keyVersion, signature };
 }
 
 function assertFields(method: unknown, path: unknown, clientId: unknown, time: unknown): void {

@@ -148,10 +148,32 @@ describe('sign', () => {
 
 describe('parseSignatureHeader', () => {
   it('reads the seed example shape', () => {
-    expect(parseSignatureHeader('algorithm=RSA256, keyVersion=1, signature=KEhX%2FOW4%2B6%3D')).toEqual({
+    expect(parseSignatureHeader('algorithm=RSA256, keyVersion=1, signature=KEhX%2FOW4%2B6A%3D')).toEqual({
       algorithm: 'RSA256',
       keyVersion: '1',
-      signature: 'KEhX/OW4+6=',
+      signature: 'KEhX/OW4+6A=',
     });
+  });
+
+  it.each([
+    ['lower-case escapes', 'signature=KEhX%2fOW4%2b6A%3d', 'KEhX/OW4+6A='],
+    ['no escapes at all', 'signature=KEhX/OW4+6A=', 'KEhX/OW4+6A='],
+    ['a value wrapped over lines', 'signature=KEhX\n  OW4+\r\n6A=', 'KEhXOW4+6A='],
+    ['case and spaces in names and algorithm', ' Algorithm = ecc224 ,SIGNATURE = AAAA', 'AAAA'],
+  ])('reads %s', (_name, header, signature) => {
+    expect(parseSignatureHeader(header.replace(/\\n/g, '\n').replace(/\\r/g, '\r'))?.signature).toBe(signature);
+  });
+
+  it.each([
+    ['a bad escape', 'signature=AAAA%2'],
+    ['a non-hex escape', 'signature=AAAA%ZZ'],
+    ['data after padding', 'signature=AA==AA'],
+    ['a non-ASCII character', 'signature=AAAé'],
+    ['a percent-encoded non-Base64 byte', 'signature=AAAA%21'],
+    ['an empty value', 'signature=  '],
+    ['an unknown algorithm', 'algorithm=RSA512, signature=AAAA'],
+    ['a missing signature', 'algorithm=RSA256, keyVersion=1'],
+  ])('refuses %s', (_name, header) => {
+    expect(parseSignatureHeader(header)).toBeUndefined();
   });
 });
