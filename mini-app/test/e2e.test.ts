@@ -193,7 +193,7 @@ describe('errors a user can meet are shown on the page', () => {
   ])('tradePay %s: the reason stays on the confirm page and Pay works again', async (_name, tradePay, message, canRetry) => {
     runtime = launchApp(stack, { tradePay, getAuthCode: undefined });
     // No shim: a session needs an auth code, so hand one out from the sandbox directly.
-    const code: { authCode: string } = await (await fetch(`${stack.sandboxUrl}/sandbox/auth-codes`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json();
+    const code = (await (await fetch(`${stack.sandboxUrl}/sandbox/auth-codes`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json()) as { authCode: string };
     runtime.my.getAuthCode = (request: any) => request.success({ authCode: code.authCode });
     const confirm = await checkout(runtime);
     runtime.tap('onPay');

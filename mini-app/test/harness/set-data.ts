@@ -3,17 +3,8 @@
  * would receive it (JSON: functions and `undefined` members dropped), and `this.data` changes at once.
  */
 export function parsePath(path: string): Array<string | number> {
-  const parts: Array<string | number> = [];
-  const pattern = /([^.[\]]+)|\[(\d+)\]/g;
-  let consumed = 0;
-  for (const match of path.matchAll(pattern)) {
-    if (match.index !== consumed && path[consumed] !== '.') throw new Error(`setData: bad path "${path}"`);
-    parts.push(match[2] !== undefined ? Number(match[2]) : (match[1] as string));
-    consumed = match.index + match[0].length;
-    if (path[consumed] === '.') consumed++;
-  }
-  if (!parts.length || consumed !== path.length) throw new Error(`setData: bad path "${path}"`);
-  return parts;
+  if (!/^[^.[\]]+(?:\.[^.[\]]+|\[\d+\])*$/.test(path)) throw new Error(`setData: bad path "${path}"`);
+  return Array.from(path.matchAll(/([^.[\]]+)|\[(\d+)\]/g), (match) => (match[2] !== undefined ? Number(match[2]) : (match[1] as string)));
 }
 
 export function applySetData(data: Record<string, unknown>, patch: Record<string, unknown>): void {

@@ -1,0 +1,129 @@
+/**
+ * The API client's contract with `my.request`, with scripted answers for what the real server will not
+ * readily give (an expired session, a bare error 19). The real server is used in e2e.test.ts.
+ */
+import { MerchantApi } from '../src/api/client';
+import { AuthCodeError, MerchantApiError, NetworkError, ServerError } from '../src/api/errors';
+import type { MiniRuntime, RequestOptions } from '../src/api/runtime';
+import { TOKEN_STORAGE_KEY } from '../src/api/session';
+
+type Answer = { status: number; body: unknown } | { fail: { error: number; errorMessage: string; status?: number; data?: unknown } };
+
+class ScriptedRuntime implements MiniRuntime {
+  readonly storage = new Map<string, unknown>();
+  readonly sent: RequestOptions[] = [];
+  authCodes = 0;
+  constructor(private readonly answer: (options: RequestOptions, index: number) => Answer) {}
+  request(options: RequestOptions): void {
+    const answer = this.answer(options, this.sent.length);
+    this.sent.push(options);
+    setTimeout(() => {
+      if ('fail' in answer) options.fail(answer.fail);
+      else if (answer.status < 300) options.success({ status: answer.status, data: answer.body });
+      else options.fail({ error: 19, errorMessage: 'http status error', status: answer.status, data: answer.body });
+    }, 0);
+  }
+  getAuthCode(options: { success(result: { authCode: string }): void }): void {
+    this.authCodes++;
+    options.success({ authCode: `code-${this.authCodes}` });
+  }
+  getStorageSync({ key }: { key: string }) {
+    return { data: this.storage.get(key) ?? null };
+  }
+  setStorageSync({ key, data }: { key: string; data: unknown }) {
+    this.storage.set(key, data);
+  }
+  removeStorageSync({ key }: { key: string }) {
+    this.storage.delete(key);
+  }
+}
+
+const session = (n: number) => ({ status: 200, body: { token: `token-${n}`, customerId: 'c1' } });
+const expired = { status: 401, body: { error: { code: 'SESSION_EXPIRED', message: 'the session expired' } } };
+const order = { status: 200, body: { id: 'o1', status: 'PAID' } };
+
+test('requests carry a JSON string body, JSON headers and the Bearer token', async () => {
+  const runtime = new ScriptedRuntime((o) => (o.url.endsWith('/api/session') ? session(1) : { status: 201, body: { id: 'o1' } }));
+  const api = new MerchantApi({ baseUrl: 'http://shop.test/', runtime });
+  await api.createOrder([{ productId: 'coffee', quantity: 2 }]);
+  const create = runtime.sent[1] as RequestOptions;
+  expect(create).toMatchObject({
+    url: 'http://shop.test/api/orders',
+    method: 'POST',
+    dataType: 'json',
+    data: '{"items":[{"productId":"coffee","quantity":2}]}',
+    headers: { Authorization: 'Bearer token-1', 'Content-Type': 'application/json' },
+  });
+  expect(runtime.sent[0]).toMatchObject({ url: 'http://shop.test/api/session', data: '{"authCode":"code-1"}' });
+  expect(runtime.storage.get(TOKEN_STORAGE_KEY)).toEqual({ token: 'token-1', customerId: 'c1' });
+});
+
+test('401 SESSION_EXPIRED: the session is renewed once and the call retried with the new token', async () => {
+  const runtime = new ScriptedRuntime((o, i) => (o.url.endsWith('/api/session') ? session(i) : i === 0 ? expired : order));
+  runtime.storage.set(TOKEN_STORAGE_KEY, { token: 'old', customerId: 'c1' });
+  const api = new MerchantApi({ baseUrl: 'http://shop.test', runtime });
+  await expect(api.order('o1')).resolves.toEqual(order.body);
+  expect(runtime.sent.map((o) => `${o.method} ${o.url.slice(16)} ${o.headers.Authorization ?? ''}`)).toEqual([
+    'GET /api/orders/o1 Bearer old',
+    'POST /api/session ',
+    'GET /api/orders/o1 Bearer token-1',
+  ]);
+  expect(runtime.authCodes).toBe(1);
+});
+
+test('a second 401 after renewing is not retried again: the error reaches the page', async () => {
+  const runtime = new ScriptedRuntime((o, i) => (o.url.endsWith('/api/session') ? session(i) : expired));
+  const api = new MerchantApi({ baseUrl: 'http://shop.test', runtime });
+  await expect(api.order('o1')).rejects.toMatchObject({ name: 'ServerError', code: 'SESSION_EXPIRED', status: 401 });
+  expect(runtime.sent.filter((o) => o.url.endsWith('/api/orders/o1'))).toHaveLength(2);
+});
+
+test('concurrent calls with no session start one session, not two', async () => {
+  const runtime = new ScriptedRuntime((o, i) => (o.url.endsWith('/api/session') ? session(i) : order));
+  const api = new MerchantApi({ baseUrl: 'http://shop.test', runtime });
+  await Promise.all([api.order('o1'), api.order('o1'), api.ensureSession()]);
+  expect(runtime.authCodes).toBe(1);
+});
+
+test('{ error: { code, message } } becomes a ServerError with the code, message and status', async () => {
+  const runtime = new ScriptedRuntime(() => ({ status: 402, body: { error: { code: 'RISK_REJECT', message: 'rejected' } } }));
+  const error = await new MerchantApi({ baseUrl: 'http://shop.test', runtime }).products().catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(ServerError);
+  expect(error).toBeInstanceOf(MerchantApiError);
+  expect(error).toMatchObject({ code: 'RISK_REJECT', message: 'rejected', status: 402 });
+});
+
+test('an error status without a JSON error body still gets a code', async () => {
+  const runtime = new ScriptedRuntime(() => ({ status: 500, body: '<html>oops</html>' }));
+  await expect(new MerchantApi({ baseUrl: 'http://shop.test', runtime }).products()).rejects.toMatchObject({ code: 'HTTP_500', status: 500 });
+});
+
+test('error 19 from an older base library (no status, no body) is an HTTP error, not "unreachable"', async () => {
+  const runtime = new ScriptedRuntime(() => ({ fail: { error: 19, errorMessage: 'http status error' } }));
+  const error = await new MerchantApi({ baseUrl: 'http://shop.test', runtime }).products().catch((e: unknown) => e);
+  expect(error).not.toBeInstanceOf(NetworkError);
+  expect(error).toMatchObject({ code: 'HTTP_ERROR' });
+});
+
+test('a transport failure is a NetworkError (the page offers "try again")', async () => {
+  const runtime = new ScriptedRuntime(() => ({ fail: { error: 12, errorMessage: 'network error' } }));
+  const error = await new MerchantApi({ baseUrl: 'http://shop.test', runtime }).products().catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(NetworkError);
+  expect(error).toMatchObject({ name: 'NetworkError', code: 'NETWORK_ERROR', message: expect.stringContaining('network error') });
+});
+
+test('a failing my.getAuthCode is an AuthCodeError and no session request is sent', async () => {
+  const runtime = new ScriptedRuntime(() => order);
+  runtime.getAuthCode = (options: any) => options.fail({ error: 11, errorMessage: 'user cancelled' });
+  const error = await new MerchantApi({ baseUrl: 'http://shop.test', runtime }).order('o1').catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(AuthCodeError);
+  expect((error as Error).message).toContain('user cancelled');
+  expect(runtime.sent).toHaveLength(0);
+});
+
+test('a stored value that is not a session is ignored and a new session started', async () => {
+  const runtime = new ScriptedRuntime((o, i) => (o.url.endsWith('/api/session') ? session(i) : order));
+  runtime.storage.set(TOKEN_STORAGE_KEY, 'garbage');
+  await new MerchantApi({ baseUrl: 'http://shop.test', runtime }).order('o1');
+  expect(runtime.authCodes).toBe(1);
+});

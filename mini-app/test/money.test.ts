@@ -1,0 +1,40 @@
+import { formatMoney, minorUnitDigits, multiplyMoney, sumMoney } from '../src/logic/money';
+
+describe('formatMoney formats minor units without floats', () => {
+  test.each([
+    [{ currency: 'USD', value: '1250' }, 'en', 'USD 12.50'],
+    [{ currency: 'USD', value: '5' }, 'en', 'USD 0.05'],
+    [{ currency: 'USD', value: '0' }, 'en', 'USD 0.00'],
+    [{ currency: 'USD', value: '123456789' }, 'en', 'USD 1,234,567.89'],
+    [{ currency: 'USD', value: '123456789' }, 'es', '1.234.567,89 USD'],
+    [{ currency: 'JPY', value: '1500' }, 'en', 'JPY 1,500'],
+    [{ currency: 'KWD', value: '1234' }, 'en', 'KWD 1.234'],
+    [{ currency: 'PHP', value: '-250' }, 'en', 'PHP -2.50'],
+    [{ currency: 'USD', value: '90071992547409931' }, 'en', 'USD 900,719,925,474,099.31'],
+  ] as const)('%j in %s → %s', (money, locale, expected) => {
+    expect(formatMoney(money, locale)).toBe(expected);
+  });
+
+  test.each(['12.50', '', 'abc', '1e3'])('rejects %j, which is not minor units', (value) => {
+    expect(() => formatMoney({ currency: 'USD', value })).toThrow(/minor units/);
+  });
+
+  test('knows the ISO 4217 exponents that are not 2', () => {
+    expect([minorUnitDigits('jpy'), minorUnitDigits('USD'), minorUnitDigits('BHD')]).toEqual([0, 2, 3]);
+  });
+});
+
+describe('money arithmetic stays in integers', () => {
+  test('multiplies a unit price by a quantity', () => {
+    expect(multiplyMoney({ currency: 'USD', value: '199' }, 3)).toEqual({ currency: 'USD', value: '597' });
+  });
+
+  test('adds amounts of one currency and refuses to mix currencies', () => {
+    expect(sumMoney([{ currency: 'USD', value: '10' }, { currency: 'USD', value: '5' }], 'USD')).toEqual({ currency: 'USD', value: '15' });
+    expect(() => sumMoney([{ currency: 'EUR', value: '10' }], 'USD')).toThrow('cannot add EUR to USD');
+  });
+
+  test('refuses a total past the safe integer range rather than rounding it', () => {
+    expect(() => multiplyMoney({ currency: 'USD', value: String(Number.MAX_SAFE_INTEGER) }, 2)).toThrow(/too large/);
+  });
+});
