@@ -1,6 +1,7 @@
 import { TradePayError } from './errors';
 import type { TradePayOutcome } from './outcome';
 import type { AbortSignalLike } from './types';
+import { show } from './internal/show';
 
 // Timers every mini program host provides. Declared here, scoped to this module, because the ES2017 lib
 // does not declare them and this package must not depend on Node or DOM types (nor on a global .d.ts
@@ -105,13 +106,14 @@ export function confirmPayment<O extends OrderLike>(
         (answer) => {
           if (stopped) return;
           if (!answer || typeof answer.status !== 'string') {
-            error = new TradePayError('INVALID_ORDER', 'confirmPayment: check() must resolve the order JSON with a string status, got ' + JSON.stringify(answer));
+            error = new TradePayError('INVALID_ORDER', 'confirmPayment: check() must resolve the order JSON with a string status, got ' + show(answer));
             return next();
           }
           order = answer;
           error = undefined;
           const status = FINAL[answer.status];
-          if (status) done(status);
+          // typeof: a status such as 'constructor' must not pick up Object.prototype.
+          if (typeof status === 'string') done(status);
           else next();
         },
         (failure: unknown) => {

@@ -3,6 +3,7 @@ import type { TradePayOutcome } from './outcome';
 import { outcomeForResultCode } from './result-codes';
 import type { MyLike } from './types';
 import { globalMy } from './internal/host';
+import { show } from './internal/show';
 
 // Timers every mini program host provides. Declared here, scoped to this module, because the ES2017 lib
 // does not declare them and this package must not depend on Node or DOM types (nor on a global .d.ts
@@ -47,11 +48,11 @@ function readRequest(request: unknown): [TradePayInput, string] {
   const given = fields && typeof fields === 'object' ? Object.keys(fields).filter((key) => fields[key] !== undefined) : [];
   const name = given[0] as TradePayInput;
   if (given.length !== 1 || INPUTS.indexOf(name) < 0) {
-    throw invalid(`tradePay: pass exactly one of paymentUrl, tradeNO, orderStr (no callbacks: await the promise); got ${given.join(' and ') || String(request)}`);
+    throw invalid(`tradePay: pass exactly one of paymentUrl, tradeNO, orderStr (no callbacks: await the promise); got ${given.join(' and ') || show(request)}`);
   }
   const value = fields[name];
   if (typeof value !== 'string' || !value.trim()) {
-    throw invalid(`tradePay: ${name} must be a non-empty string, got ${JSON.stringify(value)}`);
+    throw invalid(`tradePay: ${name} must be a non-empty string, got ${show(value)}`);
   }
   return [name, value];
 }
@@ -70,7 +71,7 @@ function readRuntime(options: TradePayOptions): MyLike {
 function readTimeout(options: TradePayOptions): number | undefined {
   const { timeoutMs } = options;
   if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && timeoutMs > 0 && timeoutMs < Infinity)) {
-    throw invalid('tradePay: options.timeoutMs must be a positive number of ms, got ' + timeoutMs);
+    throw invalid('tradePay: options.timeoutMs must be a positive number, got ' + show(timeoutMs));
   }
   return timeoutMs;
 }

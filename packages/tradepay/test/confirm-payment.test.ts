@@ -155,6 +155,33 @@ describe('confirmPayment', () => {
     await expect(result).resolves.toMatchObject({ status: 'pending' });
   });
 
+  it.each(['constructor', 'toString', '__proto__', 'paid', 'PAID '])('keeps polling the order status %j, which is not final', async (status) => {
+    const check = jest.fn(async () => ({ status }));
+    const result = confirmPayment(PAID_HINT, { check, schedule: [0, 10] });
+    await jest.advanceTimersByTimeAsync(10);
+    await expect(result).resolves.toMatchObject({ status: 'pending', order: { status }, checks: 2 });
+  });
+
+  it('describes an unprintable answer (a cycle) in its INVALID_ORDER error instead of failing', async () => {
+    const answer: Record<string, unknown> = { status: 200 };
+    answer.self = answer;
+    const result = confirmPayment(PAID_HINT, { check: async () => answer as never, schedule: [0] });
+    await jest.advanceTimersByTimeAsync(0);
+    await expect(result).resolves.toMatchObject({
+      status: 'pending',
+      error: { code: 'INVALID_ORDER', message: expect.stringMatching(/got \[object Object\]$/) },
+    });
+  });
+
+  it('shows a JSON string answered by check() as such, so an unparsed body is easy to spot', async () => {
+    const result = confirmPayment(PAID_HINT, { check: async () => '{"status":"PAID"}' as never, schedule: [0] });
+    await jest.advanceTimersByTimeAsync(0);
+    await expect(result).resolves.toMatchObject({
+      status: 'pending',
+      error: { code: 'INVALID_ORDER', message: expect.stringContaining('got "{\\"status\\":\\"PAID\\"}"') },
+    });
+  });
+
   it('keeps polling an order status it does not know', async () => {
     const check = jest.fn(async () => ({ status: 'REFUNDING' }));
     const result = confirmPayment(PAID_HINT, { check, schedule: [0, 10] });

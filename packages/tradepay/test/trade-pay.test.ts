@@ -86,6 +86,8 @@ describe('tradePay inputs', () => {
     ['undefined', undefined, /got undefined/],
     ['a bare string', URL, /exactly one of/],
     ['a number', 9000, /got 9000/],
+    ['a paymentUrl that cannot be printed as JSON', { paymentUrl: BigInt(1) }, /paymentUrl must be a non-empty string, got 1$/],
+    ['an empty object without a prototype', Object.create(null), /got \{\}$/],
   ])('rejects %s with INVALID_REQUEST before calling the JSAPI', async (_name, request, message) => {
     const my = answering('9000');
     const error = await tradePay(request as TradePayRequest, { my }).catch((e: unknown) => e);
@@ -99,7 +101,7 @@ describe('tradePay inputs', () => {
     await expect(tradePay({ paymentUrl: '' })).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
   });
 
-  it.each([0, -1, NaN, Infinity, '1000'])('rejects timeoutMs %p with INVALID_REQUEST', async (timeoutMs) => {
+  it.each([0, -1, NaN, Infinity, '1000', null])('rejects timeoutMs %p with INVALID_REQUEST', async (timeoutMs) => {
     const my = answering('9000');
     await expect(tradePay({ paymentUrl: URL }, { my, timeoutMs: timeoutMs as number })).rejects.toMatchObject({
       code: 'INVALID_REQUEST',
