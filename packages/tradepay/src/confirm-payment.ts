@@ -35,7 +35,10 @@ export interface PaymentResult<O extends OrderLike = OrderLike> {
 }
 
 export interface ConfirmPaymentOptions<O extends OrderLike> {
-  /** Asks the merchant server for the order (e.g. `GET /api/orders/:id`) and resolves its JSON. Throwing = try again. */
+  /**
+   * Asks the merchant server for the order (e.g. `GET /api/orders/:id`) and resolves its JSON. Throwing or
+   * rejecting = try again. Each check is awaited before the next delay starts: give the request a timeout.
+   */
   check: () => O | PromiseLike<O>;
   /** Aborting rejects the promise with a `TradePayError` whose code is `ABORTED` (e.g. the page was left). */
   signal?: AbortSignalLike;
