@@ -1,0 +1,87 @@
+// The `minipay-sandbox` command, run in-process through runCli.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureDevHome } from '@minipay/openapi';
+import { runCli } from '../src/internal/cli';
+
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { io: { out: (line: string) => out.push(line), err: (line: string) => err.push(line) }, out, err };
+}
+
+let home: string;
+beforeEach(() => {
+  home = mkdtempSync(join(tmpdir(), 'minipay-sandbox-cli-'));
+});
+afterEach(() => rmSync(home, { recursive: true, force: true }));
+
+test('starts on --port with --home, creating the dev home, and prints client id, key paths and URLs', async () => {
+  const { io, out, err } = capture();
+  const sandbox = await runCli(['--port', '0', '--home', home], {}, io);
+  try {
+    expect(sandbox).toBeDefined();
+    expect(err).toEqual([]);
+    const devHome = ensureDevHome(home);
+    const text = out.join('\n');
+    expect(text).toContain(devHome.clientId);
+    expect(text).toContain(devHome.paths.merchantPublicKey);
+    expect(text).toContain(devHome.paths.walletPublicKey);
+    expect(text).toContain(`${sandbox!.url}/`);
+    expect(text).toContain(`${sandbox!.url}/api/open`);
+    expect(text).toContain(`${sandbox!.url}/cashier/<paymentId>`);
+    expect(text).toContain('in memory');
+    expect(text).not.toContain('PRIVATE KEY');
+    const page = await fetch(`${sandbox!.url}/`);
+    expect(page.status).toBe(200);
+  } finally {
+    await sandbox?.close();
+  }
+});
+
+test('MINIPAY_SANDBOX_PORT sets the port and MINIPAY_HOME the home; a port in use is a clear message', async () => {
+  const blocker = createServer();
+  await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+  const port = (blocker.address() as { port: number }).port;
+  try {
+    const { io, out, err } = capture();
+    const sandbox = await runCli([], { MINIPAY_SANDBOX_PORT: String(port), MINIPAY_HOME: home }, io);
+    expect(sandbox).toBeUndefined();
+    expect(out).toEqual([]);
+    expect(err).toHaveLength(1);
+    expect(err[0]).toContain(`Port ${port}`);
+    expect(err[0]).toContain('MINIPAY_SANDBOX_PORT');
+    expect(err[0]).toContain('--port');
+    expect(err[0]).not.toMatch(/\n\s+at /);
+  } finally {
+    await new Promise((resolve) => blocker.close(resolve));
+  }
+});
+
+test('MINIPAY_HOME is the default home', async () => {
+  const { io } = capture();
+  const sandbox = await runCli(['--port', '0'], { MINIPAY_HOME: home }, io);
+  try {
+    expect(sandbox?.clientId).toBe(ensureDevHome(home).clientId);
+  } finally {
+    await sandbox?.close();
+  }
+});
+
+test.each([
+  [['--port', 'eighty'], {}, '--port must be a port number'],
+  [[], { MINIPAY_SANDBOX_PORT: '70000' }, 'MINIPAY_SANDBOX_PORT must be a port number'],
+  [['--colour'], {}, "Unknown option '--colour'"],
+])('bad arguments %j %j are refused with a message, not a stack trace', async (argv, env, message) => {
+  const { io, err } = capture();
+  expect(await runCli(argv, { MINIPAY_HOME: home, ...env }, io)).toBeUndefined();
+  expect(err.join('\n')).toContain(message);
+});
+
+test('--help prints the usage', async () => {
+  const { io, out } = capture();
+  expect(await runCli(['--help'], {}, io)).toBeUndefined();
+  expect(out.join('\n')).toContain('Usage: minipay-sandbox');
+});

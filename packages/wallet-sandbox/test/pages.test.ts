@@ -1,0 +1,189 @@
+// The cashier and the dashboard in headless Chromium (playwright-core, the system browser; never downloaded).
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { OUTCOMES } from '../src';
+import { call, json, payRequest, startReceiver, startTestSandbox, type TestSandbox } from './helpers';
+
+// The callbacks passed to page.evaluate/waitForFunction run in the browser; the package compiles without the DOM lib.
+declare const document: any;
+declare const window: any;
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+let t: TestSandbox;
+let browser: Browser;
+let page: Page;
+beforeAll(async () => {
+  t = await startTestSandbox();
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+});
+afterAll(async () => {
+  await browser?.close();
+  await t.close();
+});
+beforeEach(async () => {
+  page = await browser.newPage();
+});
+afterEach(async () => {
+  await page.close();
+});
+
+async function newPayment(overrides = {}) {
+  const answer = await call(t, '/v2/payments/pay', payRequest(overrides));
+  return { paymentId: answer.body.paymentId as string, cashierUrl: answer.body.redirectActionForm.redirectionUrl as string };
+}
+
+describe('the cashier', () => {
+  test('shows merchant, order and amount, one button per outcome in order; a click shows resultCode and status', async () => {
+    const { paymentId, cashierUrl } = await newPayment({
+      paymentAmount: { currency: 'USD', value: '123456' },
+      order: { referenceOrderId: 'order-42', orderDescription: 'A big order', orderAmount: { currency: 'USD', value: '123456' }, merchant: { merchantName: 'Test Coffee' } },
+    });
+    await page.goto(cashierUrl);
+    expect(await page.textContent('#merchant')).toBe('Test Coffee');
+    expect(await page.textContent('#amount')).toBe('1,234.56 USD');
+    expect(await page.textContent('#description')).toBe('A big order');
+    expect(await page.textContent('#order-id')).toBe('order-42');
+    expect(await page.locator('#outcomes button').allTextContents()).toEqual(OUTCOMES.map((o) => o.label));
+    expect(await page.textContent('#payment-status')).toBe('PROCESSING');
+
+    await page.click('button[data-outcome="fail"]');
+    await page.waitForSelector('#result-code');
+    expect(await page.textContent('#result-code')).toBe('4000');
+    expect(await page.textContent('#result-status')).toBe('FAIL');
+    expect(await page.textContent('#payment-status')).toBe('FAIL');
+    expect(await page.isHidden('#outcomes')).toBe(true);
+    expect((await json(t, 'GET', `/sandbox/payments/${paymentId}`)).body.status).toBe('FAIL');
+
+    await page.reload();
+    expect(await page.locator('#outcomes').count()).toBe(0);
+    expect(await page.textContent('#result-code')).toBe('4000');
+  });
+
+  test('amounts follow the currency exponent (JPY has no decimals)', async () => {
+    const { cashierUrl } = await newPayment({
+      paymentAmount: { currency: 'JPY', value: '1500' },
+      order: { referenceOrderId: 'o', orderDescription: 'Ramen', orderAmount: { currency: 'JPY', value: '1500' } },
+    });
+    await page.goto(cashierUrl);
+    expect(await page.textContent('#amount')).toBe('1,500 JPY');
+  });
+
+  test('everything from the merchant is escaped: markup in the order shows as text and no script runs', async () => {
+    const evil = `<img src=x onerror="window.pwned=1"><script>window.pwned=2</script>"'&`;
+    const { cashierUrl } = await newPayment({
+      order: { referenceOrderId: `r"><b>x`, orderDescription: evil, orderAmount: { currency: 'USD', value: '1' }, merchant: { merchantName: '<i>Evil</i>' } },
+    });
+    const html = await (await fetch(cashierUrl)).text();
+    expect(html).not.toContain('<script>window');
+    expect(html).toContain('&lt;img src=x onerror=&quot;window.pwned=1&quot;&gt;');
+    await page.goto(cashierUrl);
+    expect(await page.textContent('#description')).toBe(evil);
+    expect(await page.textContent('#merchant')).toBe('<i>Evil</i>');
+    expect(await page.evaluate(() => window.pwned)).toBeUndefined();
+  });
+
+  test('without the script the form still works (POST /cashier/:id renders the result)', async () => {
+    const { paymentId } = await newPayment();
+    const response = await fetch(`${t.sandbox.url}/cashier/${paymentId}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'outcome=cancel',
+    });
+    expect(response.status).toBe(200);
+    const html = await response.text();
+    expect(html).toContain('<strong id="result-code">6001</strong>');
+    expect(html).toContain('<strong id="result-status">CANCELLED</strong>');
+  });
+
+  test('an unknown payment is a 404 page that says state is in memory', async () => {
+    const response = await page.goto(`${t.sandbox.url}/cashier/nope`);
+    expect(response?.status()).toBe(404);
+    expect(await page.textContent('body')).toContain('in memory');
+  });
+});
+
+describe('the dashboard', () => {
+  test('says state is in memory, and lists new payments and their changes by itself', async () => {
+    const receiver = await startReceiver(t.home);
+    try {
+      await page.goto(`${t.sandbox.url}/`);
+      expect(await page.textContent('#memory-note')).toContain('State is in memory');
+      expect(await page.textContent('#client-id')).toBe(t.home.clientId);
+
+      // Created after the page loaded: the page must pick it up on its own.
+      const { paymentId } = await newPayment({ notifyUrl: receiver.url });
+      const row = page.locator(`tr[data-payment-id="${paymentId}"]`);
+      await row.waitFor();
+      expect(await row.locator('.status').textContent()).toBe('PROCESSING');
+      expect(await row.textContent()).toContain('12.50 USD');
+
+      await json(t, 'POST', `/sandbox/payments/${paymentId}/complete`, { outcome: 'pay' });
+      await t.sandbox.whenIdle();
+      await page.waitForFunction(
+        (id) => document.querySelector(`tr[data-payment-id="${id}"] .status`)?.textContent === 'SUCCESS',
+        paymentId,
+      );
+      await row.locator('li.attempt-acknowledged').waitFor();
+      expect(await row.locator('.notification-state').textContent()).toBe('delivered');
+
+      // Newest first.
+      const second = await newPayment();
+      await page.locator(`tr[data-payment-id="${second.paymentId}"]`).waitFor();
+      const order = await page.locator('#payments tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-payment-id')));
+      expect(order.indexOf(second.paymentId)).toBeLessThan(order.indexOf(paymentId));
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  test('force outcome, resend and set faults from the page', async () => {
+    const receiver = await startReceiver(t.home);
+    try {
+      const { paymentId } = await newPayment({ notifyUrl: receiver.url });
+      await page.goto(`${t.sandbox.url}/`);
+      const row = page.locator(`tr[data-payment-id="${paymentId}"]`);
+      await row.waitFor();
+
+      await row.locator('select[data-role="outcome"]').selectOption('network-error');
+      await row.locator('button[data-action="force"]').click();
+      await page.waitForFunction((id) => document.querySelector(`tr[data-payment-id="${id}"] .status`)?.textContent === 'SUCCESS', paymentId);
+      await t.sandbox.whenIdle();
+      expect((await json(t, 'GET', `/sandbox/payments/${paymentId}`)).body.resultCode).toBe('6002');
+      expect(receiver.received).toHaveLength(1);
+
+      await page.locator(`tr[data-payment-id="${paymentId}"] button[data-action="resend"]`).click();
+      await page.waitForFunction(
+        (id) => document.querySelectorAll(`tr[data-payment-id="${id}"] li.attempt-acknowledged`).length === 2,
+        paymentId,
+      );
+      expect(receiver.received).toHaveLength(2);
+
+      await page.locator(`tr[data-payment-id="${paymentId}"] button[data-action="faults"]`).click();
+      expect(await page.inputValue('#payment-faults input[name=paymentId]')).toBe(paymentId);
+      await page.fill('#payment-faults input[name=duplicate]', '2');
+      await page.check('#payment-faults input[name=badSignature]');
+      await page.click('#payment-faults button[type=submit]');
+      await page.waitForFunction(() => document.getElementById('message')?.textContent?.startsWith('Faults set'));
+      const faults = (await json(t, 'GET', '/sandbox/faults')).body;
+      expect(faults.payments[paymentId]).toMatchObject({ duplicate: 2, badSignature: true, neverSend: false });
+
+      await page.fill('#global-faults input[name=delaySeconds]', '3');
+      await page.click('#global-faults button[type=submit]');
+      await page.waitForFunction(() => document.getElementById('active-faults')?.textContent?.includes('global: delaySeconds=3'));
+      await page.click('#clear-faults');
+      await page.waitForFunction(() => document.getElementById('active-faults')?.textContent === 'none');
+      expect((await json(t, 'GET', '/sandbox/faults')).body).toEqual({ global: {}, payments: {} });
+    } finally {
+      await receiver.close();
+    }
+  });
+});
