@@ -213,7 +213,15 @@ export class OpenApiClient {
       // A gateway's error page: the wallet was not reached or did not answer; safe to retry with the same body.
       throw new TransportError(`POST ${url} got HTTP ${httpStatus} from a gateway, not a wallet answer`, { code: 'BAD_GATEWAY' });
     }
-    const data = verifyResponse({ headers: response.headers, rawBody: text, path, publicKey: this.#walletPublicKey, httpStatus });
+    const data = verifyResponse({
+      headers: response.headers,
+      rawBody: text,
+      path,
+      publicKey: this.#walletPublicKey,
+      // The Client-Id is inside the signed content: an answer signed for another merchant is not ours.
+      clientId: this.#clientId,
+      httpStatus,
+    });
     const wire = readResult(data, 'result', httpStatus);
     return {
       status: wire.resultStatus === 'R' ? 'A' : wire.resultStatus,

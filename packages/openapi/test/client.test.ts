@@ -126,6 +126,7 @@ describe('OpenApiClient refuses answers it cannot believe', () => {
     ['signed with another key', { result: ok, signWith: keys.merchantRsaPrivate }, 'SignatureError', 'INVALID_SIGNATURE'],
     ['tampered after signing', { result: { resultCode: 'PROCESS_FAIL', resultStatus: 'F' }, tamper: true }, 'SignatureError', 'INVALID_SIGNATURE'],
     ['unsigned', { result: ok, unsigned: true }, 'SignatureError', 'MISSING_HEADER'],
+    ['signed for another Client-Id', { result: ok, clientId: 'ANOTHER_MERCHANT' }, 'SignatureError', 'INVALID_SIGNATURE'],
     ['an HTML page with HTTP 200', { raw: '<!DOCTYPE html><html><body>Welcome to nginx</body></html>' }, 'ProtocolError', 'NOT_JSON'],
     ['JSON without a result, signed', { result: undefined as never, fields: { paymentId: 'p-1' } }, 'ProtocolError', 'MALFORMED_BODY'],
     ['a result with an unknown status, signed', { result: { resultCode: 'X', resultStatus: 'Q' as never } }, 'ProtocolError', 'MALFORMED_BODY'],

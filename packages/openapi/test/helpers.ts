@@ -39,7 +39,7 @@ export interface SeenRequest {
 /** How the fake wallet answers one request. */
 export type Reply =
   /** A signed answer with this result (and extra body fields). */
-  | { result: Result; fields?: Record<string, unknown>; tamper?: boolean; unsigned?: boolean; signWith?: string }
+  | { result: Result; fields?: Record<string, unknown>; tamper?: boolean; unsigned?: boolean; signWith?: string; clientId?: string }
   /** A raw answer, as a proxy would give it. */
   | { raw: string; status?: number; contentType?: string }
   /** Never answer (the client must time out). */
@@ -94,7 +94,7 @@ export async function startFakeWallet(
       }
       const signed = signedResponse({
         body: { result: reply.result, ...reply.fields },
-        clientId: String(req.headers['client-id'] ?? clientId),
+        clientId: reply.clientId ?? String(req.headers['client-id'] ?? clientId),
         privateKey: reply.signWith ?? walletPrivateKey,
         path,
       });

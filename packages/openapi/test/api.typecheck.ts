@@ -1,0 +1,41 @@
+// Type-level tests, proven by `npm run typecheck -w @minipay/openapi` (never executed).
+import {
+  OpenApiClient,
+  sign,
+  verifyNotification,
+  type NotifyPaymentRequest,
+  type OpenApiResult,
+  type PayResponse,
+} from '@minipay/openapi';
+
+// A switch over a result's status must handle S, A, U and F; nothing else can come.
+export function nextStep(result: OpenApiResult<PayResponse>): string {
+  switch (result.status) {
+    case 'S':
+      return 'paid';
+    case 'A':
+      return result.data.redirectActionForm?.redirectionUrl ?? 'cashier';
+    case 'U':
+      return 'inquire';
+    case 'F':
+      return `failed: ${result.code}`;
+    default: {
+      const unreachable: never = result.status;
+      return unreachable;
+    }
+  }
+}
+
+// @ts-expect-error R is folded into A: a result never says R
+export const folded: OpenApiResult<PayResponse>['status'] = 'R';
+
+export function misuse(client: OpenApiClient): void {
+  // @ts-expect-error the body is the raw string that travels, never an object
+  sign({ method: 'POST', path: '/p', clientId: 'C', time: 't', body: { a: 1 }, privateKey: '' });
+  // @ts-expect-error amounts are strings of minor units, not numbers
+  void client.pay({ paymentRequestId: 'r', paymentAmount: { currency: 'USD', value: 100 }, order: { referenceOrderId: 'o', orderDescription: 'd', orderAmount: { currency: 'USD', value: '100' } } });
+  // @ts-expect-error a notification handler must say which path the wallet signed
+  verifyNotification({ headers: {}, rawBody: '', publicKey: '' });
+}
+
+export const typed: (n: NotifyPaymentRequest) => string = (n) => n.paymentResult.resultStatus;
