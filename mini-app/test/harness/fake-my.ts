@@ -134,7 +134,8 @@ export class FakeMy {
             return finish(() => options.fail?.({ error: 14, errorMessage: 'JSON parse data error' }));
           }
         }
-        const responseHeaders = Object.fromEntries(response.headers.entries());
+        const responseHeaders: Record<string, string> = {};
+        response.headers.forEach((value, name) => (responseHeaders[name] = value));
         if (response.status >= 200 && response.status < 300) {
           finish(() => options.success?.({ data, status: response.status, headers: responseHeaders }));
         } else {
