@@ -201,6 +201,15 @@ describe('body validation: F PARAM_ILLEGAL naming the field', () => {
   });
 });
 
+test('Content-Type is optional (SPEC §4): a signed body without it is read as JSON', async () => {
+  const raw = JSON.stringify(payRequest());
+  const { 'Content-Type': _type, ...headers } = signRequest({ path: PAY, clientId: t.home.clientId, body: raw, privateKey: t.home.merchantPrivateKey });
+  const response = await fetch(t.sandbox.url + PAY, { method: 'POST', headers, body: new TextEncoder().encode(raw) });
+  const text = await response.text();
+  const body = verifyResponse({ headers: response.headers, rawBody: text, path: PAY, publicKey: t.home.walletPublicKey }) as any;
+  expect(body.result.resultCode).toBe('ACCEPT');
+});
+
 test('every answer is signed over the request path, including the query string as sent', async () => {
   const path = `${PAY}?trace=1`;
   const raw = JSON.stringify(payRequest());

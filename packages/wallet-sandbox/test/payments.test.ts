@@ -107,6 +107,20 @@ describe('the scripting API complete', () => {
     expect(answer.body.error.message).toContain('pay, processing, fail, cancel, network-error, unknown');
   });
 
+  test('JSON sent with a form content type (a runtime that drops the header) is still read; CORS is open', async () => {
+    const { paymentId } = await pay();
+    const response = await fetch(`${t.sandbox.url}/sandbox/payments/${paymentId}/complete`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'http://simulator.local' },
+      body: JSON.stringify({ outcome: 'pay' }),
+    });
+    expect(await response.json()).toMatchObject({ resultCode: '9000' });
+    expect(response.headers.get('access-control-allow-origin')).toBe('*');
+    const preflight = await fetch(`${t.sandbox.url}/sandbox/auth-codes`, { method: 'OPTIONS', headers: { origin: 'http://simulator.local', 'access-control-request-method': 'POST' } });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-headers')).toContain('content-type');
+  });
+
   test('an unknown payment is 404; a body that is not JSON is 400', async () => {
     expect((await json(t, 'POST', '/sandbox/payments/nope/complete', { outcome: 'pay' })).status).toBe(404);
     const response = await fetch(`${t.sandbox.url}/sandbox/payments/nope/complete`, {

@@ -20,7 +20,10 @@ function readBody(request: FastifyRequest): Record<string, unknown> {
   const raw = typeof request.body === 'string' ? request.body : '';
   if (raw.trim() === '') return {};
   const type = String(request.headers['content-type'] ?? '');
-  if (type.startsWith('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(raw));
+  // A mini program runtime that drops the JSON content type still sends the JSON text: read it as JSON.
+  if (type.startsWith('application/x-www-form-urlencoded') && !raw.trimStart().startsWith('{')) {
+    return Object.fromEntries(new URLSearchParams(raw));
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw);
@@ -35,6 +38,20 @@ export function registerSandboxRoutes(app: FastifyInstance, context: SandboxCont
   const { payments, notifier } = context;
   const view = (payment: Payment) =>
     paymentView(payment, context.faults.global, context.formatTime, context.cashierUrl(payment.paymentId));
+
+  // The scripting API may be called from a web view (a simulator's my.request over XHR, a browser script):
+  // allow any origin. It holds no secrets, and the OpenAPI routes are signed anyway.
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.url.startsWith('/sandbox/')) reply.header('access-control-allow-origin', '*');
+  });
+  app.options('/sandbox/*', async (_request, reply) =>
+    reply
+      .code(204)
+      .header('access-control-allow-methods', 'GET, POST, DELETE, OPTIONS')
+      .header('access-control-allow-headers', 'content-type')
+      .header('access-control-max-age', '600')
+      .send(),
+  );
 
   app.setErrorHandler((error, _request, reply) => {
     if (error instanceof BadRequest) return reply.code(400).send(errorBody('BAD_REQUEST', error.message));
