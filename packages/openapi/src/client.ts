@@ -209,8 +209,9 @@ export class OpenApiClient {
       clearTimeout(timer);
     }
     const httpStatus = response.status;
-    if ((httpStatus === 502 || httpStatus === 503 || httpStatus === 504) && !looksLikeJson(text)) {
-      // A gateway's error page: the wallet was not reached or did not answer; safe to retry with the same body.
+    if ((httpStatus === 502 || httpStatus === 503 || httpStatus === 504) && (!looksLikeJson(text) || !response.headers.has('signature'))) {
+      // A gateway's error page (HTML or its own unsigned JSON): the wallet was not reached or did not answer;
+      // safe to retry with the same body.
       throw new TransportError(`POST ${url} got HTTP ${httpStatus} from a gateway, not a wallet answer`, { code: 'BAD_GATEWAY' });
     }
     const data = verifyResponse({

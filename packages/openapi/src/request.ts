@@ -1,5 +1,5 @@
 // A signed OpenAPI request: the merchant → wallet calls, and the wallet → merchant notification.
-import { SignatureError } from './errors';
+import { OpenApiError, SignatureError } from './errors';
 import { readHeader, type HeadersInput } from './internal/headers';
 import { parseJsonBody } from './internal/json';
 import { assertRawBody, rawBodyText, type RawBody } from './internal/raw-body';
@@ -96,6 +96,9 @@ export function verifyRequest(options: VerifyRequestOptions): VerifiedRequest {
   }
   checkSignature({ method, path, clientId, time, body: rawBody, signature, publicKey }, 'request');
   const toleranceSeconds = options.toleranceSeconds ?? 300;
+  if (typeof toleranceSeconds !== 'number' || !(toleranceSeconds >= 0)) {
+    throw new OpenApiError('toleranceSeconds must be a number >= 0', { code: 'INVALID_ARGUMENT' });
+  }
   const now = readClock(options.now).getTime();
   const skewSeconds = Math.round((timestamp - now) / 1000);
   if (Math.abs(timestamp - now) > toleranceSeconds * 1000) {

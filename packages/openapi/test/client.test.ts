@@ -210,6 +210,24 @@ describe('OpenApiClient retries', () => {
     expect(seen).toHaveLength(2);
   });
 
+  it('retries a gateway 504 with its own unsigned JSON, and throws BAD_GATEWAY once the retries are spent', async () => {
+    const { client, seen } = await setup(() => ({ raw: '{"message":"Endpoint request timed out"}', status: 504, contentType: 'application/json' }), {
+      maxRetries: 2,
+    });
+    const error = await rejection(client.pay(payRequest));
+    expect(error).toBeInstanceOf(TransportError);
+    expect(error.code).toBe('BAD_GATEWAY');
+    expect(seen).toHaveLength(3);
+  });
+
+  it('does not retry an unsigned JSON 500 (it is not a gateway page): SignatureError MISSING_HEADER', async () => {
+    const { client, seen } = await setup(() => ({ raw: '{"error":"boom"}', status: 500, contentType: 'application/json' }));
+    const error = await rejection(client.pay(payRequest));
+    expect(error).toBeInstanceOf(SignatureError);
+    expect(error.code).toBe('MISSING_HEADER');
+    expect(seen).toHaveLength(1);
+  });
+
   it('throws TransportError NETWORK_ERROR after the retries when nothing listens', async () => {
     const { client, delays } = await setup(() => ({ result: ok }));
     const url = wallet!.url;

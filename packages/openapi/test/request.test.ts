@@ -107,6 +107,10 @@ describe('verifyRequest', () => {
     );
   });
 
+  it.each([[-1], [Number.NaN]])('refuses toleranceSeconds %p', (toleranceSeconds) => {
+    expect(caught(() => verifyAt(signed(), { toleranceSeconds })).code).toBe('INVALID_ARGUMENT');
+  });
+
   it('looks the public key up by Client-Id, and says KEY_NOT_FOUND for an unknown client', () => {
     const lookup = (clientId: string) => (clientId === 'TEST_CLIENT' ? keys.merchantRsaPublic : undefined);
     expect(verifyAt(signed(), { publicKey: lookup }).clientId).toBe('TEST_CLIENT');
