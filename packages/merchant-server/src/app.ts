@@ -72,6 +72,18 @@ export function createApp(log: LogOption): FastifyInstance {
     defaultJson(request, body as string, done);
   });
 
+  // Graceful shutdown: once close() starts, every answer still being prepared says `Connection: close`, so its
+  // keep-alive socket ends with it and close() does not wait for the idle timeout of the client's connection pool.
+  let shuttingDown = false;
+  app.addHook('preClose', (done) => {
+    shuttingDown = true;
+    done();
+  });
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (shuttingDown) reply.header('connection', 'close');
+    return payload;
+  });
+
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof HttpError) {
       return reply.status(error.statusCode).send({ error: { code: error.code, message: error.message } });

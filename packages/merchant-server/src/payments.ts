@@ -96,7 +96,9 @@ export class Payments {
     }
     if (this.clock() >= current.expiresAt) {
       // Past its expiry the wallet would refuse anyway; what became of any earlier attempt is the reconciler's call.
-      void this.reconcile(current, { force: true });
+      this.reconcile(current, { force: true }).catch((error: unknown) => {
+        this.log.warn({ orderId: current.id, err: errorSummary(error) }, 'inquiry of an expired PAYING order failed; the reconciler will retry');
+      });
       throw new HttpError(409, 'ORDER_EXPIRED', 'the order expired before it was paid');
     }
 

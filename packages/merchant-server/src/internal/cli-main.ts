@@ -1,0 +1,73 @@
+// The `minipay-merchant` command as a function of its inputs, so it is tested without spawning a process:
+// arguments and environment in, lines out, and a promise that says when to stop (SIGINT/SIGTERM in the bin).
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config';
+import { MerchantServerError } from '../errors';
+import { startMerchantServer, type RunningMerchantServer } from '../server';
+
+export const USAGE = `Usage: minipay-merchant [--port <n>] [--host <addr>] [--home <dir>]
+
+Runs the minipay reference merchant server. Settings come from MINIPAY_* environment
+variables (see the README); flags override them:
+  --port <n>      port to listen on (MINIPAY_MERCHANT_PORT, default 8200; 0 = any free port)
+  --host <addr>   interface to listen on (MINIPAY_MERCHANT_HOST, default 127.0.0.1)
+  --home <dir>    keys, config.json and merchant.db (MINIPAY_HOME, default .minipay/ at the repo root)
+  --help          this text`;
+
+export interface CliIo {
+  env: Record<string, string | undefined>;
+  cwd: string;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  /** Resolves with the signal's name when the server should stop. */
+  stopSignal: () => Promise<string>;
+  /** Called once the server listens (tests use it to reach the server). */
+  onListening?: (server: RunningMerchantServer) => void;
+}
+
+/** Runs the command; resolves with the exit code. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        home: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    io.stderr(`minipay-merchant: ${(error as Error).message}\n\n${USAGE}\n`);
+    return 2;
+  }
+  if (values.help) {
+    io.stdout(`${USAGE}\n`);
+    return 0;
+  }
+  const env: Record<string, string | undefined> = { ...io.env };
+  if (values.port !== undefined) env.MINIPAY_MERCHANT_PORT = values.port;
+  if (values.host !== undefined) env.MINIPAY_MERCHANT_HOST = values.host;
+  if (values.home !== undefined) env.MINIPAY_HOME = values.home;
+
+  let server: RunningMerchantServer;
+  try {
+    server = await startMerchantServer(loadConfig(env, { cwd: io.cwd }));
+  } catch (error) {
+    if (error instanceof MerchantServerError) {
+      const message = values.port !== undefined ? error.message.replace('MINIPAY_MERCHANT_PORT', 'MINIPAY_MERCHANT_PORT (set here by --port)') : error.message;
+      io.stderr(`minipay-merchant: ${message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+  io.stdout(`minipay merchant server on ${server.url} (notifications at ${server.notifyUrl})\n`);
+  io.onListening?.(server);
+  const signal = await io.stopSignal();
+  io.stdout(`${signal}: finishing requests in flight, stopping the reconciler, closing the database\n`);
+  await server.close();
+  return 0;
+}

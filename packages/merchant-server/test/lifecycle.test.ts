@@ -1,0 +1,129 @@
+// Starting and stopping: the CLI (as a function of argv and environment) and graceful shutdown.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { OpenApiClient } from '@minipay/openapi';
+import { startMerchantServer, type RunningMerchantServer, type WalletApi } from '../src';
+import { runCli, USAGE } from '../src/internal/cli-main';
+import { call, startStack, type Stack } from './helpers';
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(() => stack.close());
+
+function io(env: Record<string, string | undefined>, stop: Promise<string> = new Promise(() => {})) {
+  const out: string[] = [];
+  const err: string[] = [];
+  let server: RunningMerchantServer | undefined;
+  return {
+    out,
+    err,
+    server: () => server,
+    io: {
+      env,
+      cwd: stack.home,
+      stdout: (text: string) => void out.push(text),
+      stderr: (text: string) => void err.push(text),
+      stopSignal: () => stop,
+      onListening: (running: RunningMerchantServer) => {
+        server = running;
+      },
+    },
+  };
+}
+
+describe('minipay-merchant CLI', () => {
+  test('--help prints the usage, naming every flag', async () => {
+    const run = io({});
+    expect(await runCli(['--help'], run.io)).toBe(0);
+    expect(run.out.join('')).toBe(`${USAGE}\n`);
+    for (const flag of ['--port', '--host', '--home']) expect(USAGE).toContain(flag);
+  });
+
+  test('an unknown flag exits 2 with the usage', async () => {
+    const run = io({});
+    expect(await runCli(['--prot', '8200'], run.io)).toBe(2);
+    expect(run.err.join('')).toContain("Unknown option '--prot'");
+    expect(run.err.join('')).toContain('Usage: minipay-merchant');
+  });
+
+  test('a port in use exits 1 with a message naming MINIPAY_MERCHANT_PORT and --port', async () => {
+    const port = new URL(stack.merchant.url).port;
+    const run = io({ MINIPAY_LOG_LEVEL: 'fatal' });
+    expect(await runCli(['--port', port, '--home', stack.home], run.io)).toBe(1);
+    expect(run.err.join('')).toMatch(new RegExp(`port ${port} .*already in use.*MINIPAY_MERCHANT_PORT.*--port`));
+  });
+
+  test('production without its settings exits 1 naming them, before listening', async () => {
+    const run = io({ MINIPAY_ENV: 'production', MINIPAY_HOME: stack.home });
+    expect(await runCli([], run.io)).toBe(1);
+    expect(run.err.join('')).toMatch(/MINIPAY_PUBLIC_URL.*required when MINIPAY_ENV=production/);
+  });
+
+  test('runs from flags and environment, serves, and stops cleanly on a signal', async () => {
+    let stop!: (signal: string) => void;
+    const signal = new Promise<string>((resolve) => (stop = resolve));
+    const run = io({ MINIPAY_WALLET_URL: stack.sandbox.url, MINIPAY_LOG_LEVEL: 'fatal' }, signal);
+    const exit = runCli(['--port', '0', '--host', '127.0.0.1', '--home', stack.home], run.io);
+    const server = await (async () => {
+      for (;;) {
+        const running = run.server();
+        if (running) return running;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    })();
+    expect((await call(server.url, 'GET', '/api/products')).status).toBe(200);
+    stop('SIGTERM');
+    expect(await exit).toBe(0);
+    expect(run.out.join('')).toContain('SIGTERM: finishing requests in flight');
+    await expect(fetch(`${server.url}/healthz`)).rejects.toThrow();
+  });
+});
+
+describe('graceful shutdown', () => {
+  test('close() lets a request in flight finish, refuses new ones, then closes the database', async () => {
+    const real = new OpenApiClient({
+      baseUrl: stack.sandbox.url,
+      clientId: stack.dev.clientId,
+      privateKey: stack.dev.merchantPrivateKey,
+      walletPublicKey: stack.dev.walletPublicKey,
+    });
+    let entered!: () => void;
+    const inside = new Promise<void>((resolve) => (entered = resolve));
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    // The real client, held at the door: the request is in flight while close() starts.
+    const wallet: WalletApi = {
+      pay: (request) => real.pay(request),
+      inquiryPayment: (request) => real.inquiryPayment(request),
+      applyToken: async (request) => {
+        entered();
+        await gate;
+        return real.applyToken(request);
+      },
+    };
+    // Its own database file, so that "closed" is visible: SQLite removes the WAL file when the last connection closes.
+    const databasePath = join(stack.home, 'graceful.db');
+    const server = await startMerchantServer({ home: stack.home, port: 0, walletUrl: stack.sandbox.url, log: false, databasePath }, { wallet });
+    expect(existsSync(`${databasePath}-wal`)).toBe(true);
+    const code = await call<{ authCode: string }>(stack.sandbox.url, 'POST', '/sandbox/auth-codes', { body: {} });
+    const inFlight = call(server.url, 'POST', '/api/session', { body: { authCode: code.body.authCode } });
+    await inside;
+
+    let closed = false;
+    const closing = server.close().then(() => {
+      closed = true;
+    });
+    await expect(fetch(`${server.url}/healthz`)).rejects.toThrow();
+    expect(closed).toBe(false);
+
+    release();
+    const answer = await inFlight;
+    expect(answer.status).toBe(200);
+    expect(answer.body.token).toEqual(expect.any(String));
+    await closing;
+    expect(closed).toBe(true);
+    expect(existsSync(`${databasePath}-wal`)).toBe(false);
+  });
+});
