@@ -81,6 +81,20 @@ test('the Pay button is disabled while the payment is under way and a second tap
   expect(runtime.my.requests.filter((r) => r.url.endsWith('/payment'))).toHaveLength(1);
 });
 
+test('leaving the confirm page while the order is being confirmed stops the checks and opens no result page', async () => {
+  await stack.setFaults({ neverSend: true });
+  runtime = launchApp(stack, { choose: 'pay', schedule: [0, 50, 600_000] });
+  await checkout(runtime);
+  const orderChecks = () => runtime!.my.requests.filter((r) => r.method === 'GET' && /\/api\/orders\/[^/]+$/.test(r.url) && r.status !== undefined).length;
+  const paying = runtime.tap('onPay') as Promise<void>;
+  await runtime.waitFor(() => orderChecks() === 2, 'two order checks');
+  runtime.my.navigateBack();
+  await paying; // settles only because leaving aborted the 10-minute wait before the third check
+  expect(orderChecks()).toBe(2);
+  expect(runtime.pages().map((p) => p.route)).toEqual(['pages/products/index']);
+  expect(runtime.errors).toEqual([]);
+});
+
 describe('notifications that do not arrive on time', () => {
   test('late (delayed 1 s): the confirmation keeps asking and shows paid when it lands', async () => {
     await stack.setFaults({ delaySeconds: 1 });

@@ -1,6 +1,7 @@
 import {
   confirmPayment,
   tradePay,
+  type AbortSignalLike,
   type ErrorOutcome,
   type NotPermittedOutcome,
   type PaymentResult,
@@ -21,6 +22,8 @@ export interface PayOrderOptions {
   orderId: string;
   /** Delays between order checks; default tradepay's (every 5 s up to a minute). */
   schedule?: readonly number[];
+  /** Stops the confirmation (it then rejects with tradepay's `ABORTED`), e.g. when the page is left. */
+  signal?: AbortSignalLike;
 }
 
 /**
@@ -28,10 +31,10 @@ export interface PayOrderOptions {
  * payment with the wallet, `my.tradePay` opens the cashier, then the order is checked with the server
  * until it is final, whatever the cashier's result code said. Throws the API client's errors.
  */
-export async function payOrder({ api, orderId, schedule }: PayOrderOptions): Promise<PayStep> {
+export async function payOrder({ api, orderId, schedule, signal }: PayOrderOptions): Promise<PayStep> {
   const { paymentUrl } = await api.startPayment(orderId);
   const outcome = await tradePay({ paymentUrl });
   if (outcome.status === 'not-permitted' || outcome.status === 'error') return { kind: 'not-started', outcome };
-  const result = await confirmPayment<Order>(outcome, { check: () => api.order(orderId), schedule });
+  const result = await confirmPayment<Order>(outcome, { check: () => api.order(orderId), schedule, signal });
   return { kind: 'confirmed', outcome, result };
 }

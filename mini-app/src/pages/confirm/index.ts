@@ -1,6 +1,7 @@
 import type { CartLine } from '../../api/types';
 import { appContext } from '../../app-context';
 import type { Strings } from '../../i18n/strings';
+import { createAborter, type Aborter } from '../../logic/abort';
 import { decodeCart } from '../../logic/cart';
 import { errorView, tradePayErrorView, type ErrorView } from '../../logic/error-view';
 import { orderView, type OrderView } from '../../logic/order-view';
@@ -21,6 +22,8 @@ export type ConfirmMethods = {
   lines: CartLine[];
   /** Set on unload so a payment that ends later does not navigate from a page that is gone. */
   unloaded: boolean;
+  /** Stops polling the order when the page is left during a payment. */
+  aborter: Aborter | null;
   createOrder(): Promise<void>;
   onPay(): Promise<void>;
   onRetry(): void;
@@ -36,6 +39,7 @@ Page<ConfirmData, {}, ConfirmMethods>({
   },
   lines: [],
   unloaded: false,
+  aborter: null,
 
   onLoad(query) {
     const { strings } = appContext();
@@ -48,6 +52,7 @@ Page<ConfirmData, {}, ConfirmMethods>({
 
   onUnload() {
     this.unloaded = true;
+    if (this.aborter) this.aborter.abort();
   },
 
   /** Step 1: the server prices the cart and creates the order. */
@@ -72,8 +77,9 @@ Page<ConfirmData, {}, ConfirmMethods>({
     if (this.data.paying || !order) return;
     const { api, strings, confirmSchedule } = appContext();
     this.setData({ paying: true, error: null });
+    const aborter = (this.aborter = createAborter());
     try {
-      const step = await payOrder({ api, orderId: order.id, schedule: confirmSchedule });
+      const step = await payOrder({ api, orderId: order.id, schedule: confirmSchedule, signal: aborter.signal });
       if (this.unloaded) return;
       switch (step.kind) {
         case 'confirmed':
@@ -85,6 +91,8 @@ Page<ConfirmData, {}, ConfirmMethods>({
       }
     } catch (error) {
       if (!this.unloaded) this.setData({ paying: false, error: errorView(error, strings, 'payment') });
+    } finally {
+      if (this.aborter === aborter) this.aborter = null;
     }
   },
 
