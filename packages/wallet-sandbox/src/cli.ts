@@ -1,5 +1,5 @@
 // The `minipay-sandbox` bin.
-import { runCli } from './internal/cli';
+import { closeOnSignals, runCli } from './internal/cli';
 
 const io = {
   out: (line: string) => process.stdout.write(`${line}\n`),
@@ -12,15 +12,7 @@ runCli(process.argv.slice(2), process.env, io).then(
       process.exitCode = process.argv.includes('--help') || process.argv.includes('-h') ? 0 : 1;
       return;
     }
-    const stop = (signal: string) => {
-      io.out(`${signal}: closing the sandbox`);
-      sandbox.close().then(
-        () => process.exit(0),
-        () => process.exit(1),
-      );
-    };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
+    closeOnSignals(sandbox, process, (code) => process.exit(code), io);
   },
   (error: unknown) => {
     io.err(`The sandbox could not start: ${error instanceof Error ? error.message : String(error)}`);

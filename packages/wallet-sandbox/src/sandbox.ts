@@ -7,6 +7,7 @@ import { AuthorizationBook } from './internal/authorizations';
 import type { SandboxContext } from './internal/context';
 import { Notifier } from './internal/notifier';
 import { registerOpenApiRoutes } from './internal/openapi-routes';
+import { registerPageRoutes } from './internal/page-routes';
 import { PaymentBook } from './internal/payments';
 import { registerSandboxRoutes } from './internal/sandbox-routes';
 
@@ -108,6 +109,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
   registerOpenApiRoutes(app, context);
   registerSandboxRoutes(app, context);
+  registerPageRoutes(app, context);
 
   await app.listen({ host, port });
   const address = app.server.address();

@@ -4,7 +4,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureDevHome } from '@minipay/openapi';
-import { runCli } from '../src/internal/cli';
+import { EventEmitter } from 'node:events';
+import { closeOnSignals, runCli } from '../src/internal/cli';
 
 function capture() {
   const out: string[] = [];
@@ -84,4 +85,30 @@ test('--help prints the usage', async () => {
   const { io, out } = capture();
   expect(await runCli(['--help'], {}, io)).toBeUndefined();
   expect(out.join('\n')).toContain('Usage: minipay-sandbox');
+});
+
+test('--public-url (or MINIPAY_SANDBOX_PUBLIC_URL) is the base of cashier links and of the printed URLs', async () => {
+  const { io, out } = capture();
+  const sandbox = await runCli(['--port', '0', '--home', home], { MINIPAY_SANDBOX_PUBLIC_URL: 'http://192.168.1.20:8210/' }, io);
+  try {
+    expect(out.join('\n')).toContain("installSandbox(my, { baseUrl: 'http://192.168.1.20:8210' })");
+    const state = await (await fetch(`${sandbox!.url}/`)).text();
+    expect(state).toContain('http://192.168.1.20:8210/api/open');
+  } finally {
+    await sandbox?.close();
+  }
+  const bad = capture();
+  expect(await runCli(['--public-url', '192.168.1.20'], { MINIPAY_HOME: home }, bad.io)).toBeUndefined();
+  expect(bad.err.join('')).toContain('--public-url must be an http(s) URL');
+});
+
+test.each(['SIGINT', 'SIGTERM'] as const)('%s closes the sandbox, then exits 0', async (signal) => {
+  const { io, out } = capture();
+  const sandbox = (await runCli(['--port', '0', '--home', home], {}, io))!;
+  const signals = new EventEmitter();
+  const exited = new Promise<number>((resolve) => closeOnSignals(sandbox, signals, resolve, io));
+  signals.emit(signal);
+  expect(await exited).toBe(0);
+  expect(out).toContain(`${signal}: closing the sandbox`);
+  await expect(fetch(`${sandbox.url}/`)).rejects.toThrow();
 });

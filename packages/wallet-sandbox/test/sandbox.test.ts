@@ -1,4 +1,5 @@
 import { OpenApiClient } from '@minipay/openapi';
+import { startSandbox } from '../src';
 import { payRequest, startTestSandbox, type TestSandbox } from './helpers';
 
 let t: TestSandbox;
@@ -34,4 +35,25 @@ test('the OpenApiClient of @minipay/openapi pays, inquires and sees the cashier 
   expect(after.status).toBe('S');
   expect(after.data.paymentStatus).toBe('SUCCESS');
   expect(t.lines.some((line) => line.includes('/api/open/v2/payments/pay') && line.includes(t.home.clientId))).toBe(true);
+});
+
+test('publicUrl is the base of the cashier links that pay returns', async () => {
+  const behindProxy = await startTestSandbox({ publicUrl: 'https://sandbox.example.test/' });
+  try {
+    const client = new OpenApiClient({
+      baseUrl: behindProxy.sandbox.url,
+      clientId: behindProxy.home.clientId,
+      privateKey: behindProxy.home.merchantPrivateKey,
+      walletPublicKey: behindProxy.home.walletPublicKey,
+      maxRetries: 0,
+    });
+    const paid = await client.pay(payRequest());
+    expect(paid.data.redirectActionForm?.redirectionUrl).toBe(`https://sandbox.example.test/cashier/${paid.data.paymentId}`);
+  } finally {
+    await behindProxy.close();
+  }
+});
+
+test('startSandbox without a home says what it needs', async () => {
+  await expect(startSandbox({} as any)).rejects.toThrow('startSandbox needs options.home');
 });

@@ -9,10 +9,12 @@ export interface CliIo {
   err: (line: string) => void;
 }
 
-const USAGE = `Usage: minipay-sandbox [--port <port>] [--host <host>] [--home <dir>]
-  --port  default $MINIPAY_SANDBOX_PORT or 8210 (0 = any free port)
-  --host  default 127.0.0.1
-  --home  the dev home with keys and config.json; default $MINIPAY_HOME or <repo>/.minipay`;
+const USAGE = `Usage: minipay-sandbox [--port <port>] [--host <host>] [--home <dir>] [--public-url <url>]
+  --port        default $MINIPAY_SANDBOX_PORT or 8210 (0 = any free port)
+  --host        default 127.0.0.1
+  --home        the dev home with keys and config.json; default $MINIPAY_HOME or <repo>/.minipay
+  --public-url  the base of cashier links when the sandbox is reached under another name (a LAN address);
+                default $MINIPAY_SANDBOX_PUBLIC_URL or http://<host>:<port>`;
 
 /**
  * Parses the arguments and starts the sandbox. Resolves the running sandbox, or `undefined` after printing why
@@ -24,11 +26,17 @@ export async function runCli(
   io: CliIo,
   cwd: string = process.cwd(),
 ): Promise<RunningSandbox | undefined> {
-  let values: { port?: string; host?: string; home?: string; help?: boolean };
+  let values: { port?: string; host?: string; home?: string; 'public-url'?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { port: { type: 'string' }, host: { type: 'string' }, home: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        home: { type: 'string' },
+        'public-url': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
       strict: true,
     }));
   } catch (error) {
@@ -48,9 +56,14 @@ export async function runCli(
   }
   const host = values.host ?? '127.0.0.1';
   const home = values.home ?? resolveDevHome(cwd, env);
+  const publicUrl = values['public-url'] ?? env.MINIPAY_SANDBOX_PUBLIC_URL;
+  if (publicUrl !== undefined && !/^https?:\/\/[^/]+/.test(publicUrl)) {
+    io.err(`${values['public-url'] !== undefined ? '--public-url' : 'MINIPAY_SANDBOX_PUBLIC_URL'} must be an http(s) URL, got ${JSON.stringify(publicUrl)}`);
+    return undefined;
+  }
   let sandbox: RunningSandbox;
   try {
-    sandbox = await startSandbox({ home, host, port, log: io.out });
+    sandbox = await startSandbox({ home, host, port, log: io.out, ...(publicUrl ? { publicUrl } : {}) });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') {
@@ -63,6 +76,7 @@ export async function runCli(
     return undefined;
   }
   const devHome = ensureDevHome(home);
+  const base = publicUrl?.replace(/\/+$/, '') ?? sandbox.url;
   io.out(
     [
       'minipay wallet sandbox (state is in memory: a restart forgets every payment)',
@@ -71,11 +85,35 @@ export async function runCli(
       `  merchant public key ${devHome.paths.merchantPublicKey} (trusted: verifies the merchant's requests)`,
       `  wallet public key   ${devHome.paths.walletPublicKey} (give it to the merchant: verifies notifications and answers)`,
       `  wallet private key  ${devHome.paths.walletPrivateKey} (signs; never leaves this machine)`,
-      `  dashboard           ${sandbox.url}/`,
-      `  OpenAPI base        ${sandbox.url}/api/open  (e.g. POST ${sandbox.url}/api/open/v2/payments/pay)`,
-      `  cashier             ${sandbox.url}/cashier/<paymentId>`,
-      `  scripting API       ${sandbox.url}/sandbox/...  (see the README)`,
+      `  dashboard           ${base}/`,
+      `  OpenAPI base        ${base}/api/open  (e.g. POST ${base}/api/open/v2/payments/pay)`,
+      `  cashier             ${base}/cashier/<paymentId>  (installSandbox(my, { baseUrl: '${base}' }) in the mini program)`,
+      `  scripting API       ${base}/sandbox/...  (see the README)`,
     ].join('\n'),
   );
   return sandbox;
+}
+
+/** What `closeOnSignals` needs of `process`. */
+export interface SignalSource {
+  once(signal: 'SIGINT' | 'SIGTERM', listener: () => void): unknown;
+}
+
+/** SIGINT and SIGTERM close the sandbox (scheduled notifications, open connections) and then exit. */
+export function closeOnSignals(sandbox: RunningSandbox, signals: SignalSource, exit: (code: number) => void, io: CliIo): void {
+  let closing = false;
+  const stop = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    io.out(`${signal}: closing the sandbox`);
+    sandbox.close().then(
+      () => exit(0),
+      (error: unknown) => {
+        io.err(`closing failed: ${error instanceof Error ? error.message : String(error)}`);
+        exit(1);
+      },
+    );
+  };
+  signals.once('SIGINT', () => stop('SIGINT'));
+  signals.once('SIGTERM', () => stop('SIGTERM'));
 }

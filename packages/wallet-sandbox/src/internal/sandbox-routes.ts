@@ -1,22 +1,19 @@
-// The scripting API (JSON, for tests and scripts), the cashier and the dashboard.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+// The scripting API (JSON, for tests and scripts): outcomes, payments, resends, auth codes, faults.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { parseFaults, type Faults } from '../faults';
 import { isOutcome, OUTCOME_NAMES, type Outcome } from '../outcomes';
-import { CASHIER_JS, DASHBOARD_JS, SANDBOX_CSS } from './assets';
 import type { SandboxContext } from './context';
-import { CONTENT_SECURITY_POLICY } from './html';
-import { cashierNotFound, cashierPage, dashboardPage } from './pages';
 import { paymentView } from './payment-view';
 import type { Payment } from './payments';
 
-class BadRequest extends Error {}
+export class BadRequest extends Error {}
 
 function errorBody(code: string, message: string): { error: { code: string; message: string } } {
   return { error: { code, message } };
 }
 
 /** JSON or form-encoded bodies of the scripting API and the cashier's no-script form. */
-function readBody(request: FastifyRequest): Record<string, unknown> {
+export function readBody(request: FastifyRequest): Record<string, unknown> {
   const raw = typeof request.body === 'string' ? request.body : '';
   if (raw.trim() === '') return {};
   const type = String(request.headers['content-type'] ?? '');
@@ -32,6 +29,14 @@ function readBody(request: FastifyRequest): Record<string, unknown> {
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new BadRequest('the body must be a JSON object');
   return parsed as Record<string, unknown>;
+}
+
+/** Applies an outcome; with `sendBeforeCashier` the answer waits for the first notification attempt. */
+export async function applyOutcome(context: SandboxContext, paymentId: string, outcome: Outcome) {
+  const result = context.payments.complete(paymentId, outcome);
+  if ('error' in result) return result;
+  if (context.faultsFor(result).sendBeforeCashier) await context.notifier.firstAttempt(paymentId);
+  return result;
 }
 
 export function registerSandboxRoutes(app: FastifyInstance, context: SandboxContext): void {
@@ -61,13 +66,7 @@ export function registerSandboxRoutes(app: FastifyInstance, context: SandboxCont
     return reply.code(500).send(errorBody('INTERNAL', 'the sandbox failed; see its log'));
   });
 
-  /** Applies an outcome; with `sendBeforeCashier` the answer waits for the first notification attempt. */
-  async function complete(paymentId: string, outcome: Outcome) {
-    const result = payments.complete(paymentId, outcome);
-    if ('error' in result) return result;
-    if (context.faultsFor(result).sendBeforeCashier) await notifier.firstAttempt(paymentId);
-    return result;
-  }
+  const complete = (paymentId: string, outcome: Outcome) => applyOutcome(context, paymentId, outcome);
 
   app.post<{ Params: { paymentId: string } }>('/sandbox/payments/:paymentId/complete', async (request, reply) => {
     const { outcome } = readBody(request);
@@ -155,51 +154,4 @@ export function registerSandboxRoutes(app: FastifyInstance, context: SandboxCont
     }
     return { global: context.faults.global, payments: perPayment };
   }
-
-  // Pages.
-  const sendHtml = (reply: FastifyReply, status: number, body: string) =>
-    reply
-      .code(status)
-      .header('content-type', 'text/html; charset=utf-8')
-      .header('content-security-policy', CONTENT_SECURITY_POLICY)
-      .header('cache-control', 'no-store')
-      .send(body);
-
-  app.get<{ Params: { paymentId: string } }>('/cashier/:paymentId', async (request, reply) => {
-    const payment = payments.get(request.params.paymentId);
-    if (!payment) return sendHtml(reply, 404, cashierNotFound(request.params.paymentId));
-    return sendHtml(reply, 200, cashierPage(payment, context.formatTime));
-  });
-
-  // The cashier's form posts here when the page's script does not run.
-  app.post<{ Params: { paymentId: string } }>('/cashier/:paymentId', async (request, reply) => {
-    const { outcome } = readBody(request);
-    const payment = payments.get(request.params.paymentId);
-    if (!payment) return sendHtml(reply, 404, cashierNotFound(request.params.paymentId));
-    if (!isOutcome(outcome)) {
-      return sendHtml(reply, 400, cashierPage(payment, context.formatTime, { error: `outcome must be one of ${OUTCOME_NAMES.join(', ')}` }));
-    }
-    const result = await complete(payment.paymentId, outcome);
-    if ('error' in result) return sendHtml(reply, 409, cashierPage(payment, context.formatTime, { error: result.message }));
-    return sendHtml(reply, 200, cashierPage(result, context.formatTime, { ...(result.resultCode ? { resultCode: result.resultCode } : {}) }));
-  });
-
-  app.get('/', async (_request, reply) =>
-    sendHtml(
-      reply,
-      200,
-      dashboardPage({
-        clientId: context.clientId,
-        openApiBase: context.publicUrl() + context.pathPrefix,
-        home: context.home,
-        schedule: context.retrySchedule,
-      }),
-    ),
-  );
-
-  const asset = (type: string, body: string) => (_request: FastifyRequest, reply: FastifyReply) =>
-    reply.header('content-type', type).header('cache-control', 'no-cache').send(body);
-  app.get('/assets/sandbox.css', asset('text/css; charset=utf-8', SANDBOX_CSS));
-  app.get('/assets/cashier.js', asset('text/javascript; charset=utf-8', CASHIER_JS));
-  app.get('/assets/dashboard.js', asset('text/javascript; charset=utf-8', DASHBOARD_JS));
 }

@@ -1,0 +1,57 @@
+// The web pages: the cashier (and its no-script form post), the dashboard, and their static assets.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isOutcome, OUTCOME_NAMES } from '../outcomes';
+import { CASHIER_JS, DASHBOARD_JS, SANDBOX_CSS } from './assets';
+import type { SandboxContext } from './context';
+import { CONTENT_SECURITY_POLICY } from './html';
+import { cashierNotFound, cashierPage, dashboardPage } from './pages';
+import { applyOutcome, readBody } from './sandbox-routes';
+
+export function registerPageRoutes(app: FastifyInstance, context: SandboxContext): void {
+  const { payments } = context;
+  const sendHtml = (reply: FastifyReply, status: number, body: string) =>
+    reply
+      .code(status)
+      .header('content-type', 'text/html; charset=utf-8')
+      .header('content-security-policy', CONTENT_SECURITY_POLICY)
+      .header('cache-control', 'no-store')
+      .send(body);
+
+  app.get<{ Params: { paymentId: string } }>('/cashier/:paymentId', async (request, reply) => {
+    const payment = payments.get(request.params.paymentId);
+    if (!payment) return sendHtml(reply, 404, cashierNotFound(request.params.paymentId));
+    return sendHtml(reply, 200, cashierPage(payment, context.formatTime));
+  });
+
+  // The cashier's form posts here when the page's script does not run.
+  app.post<{ Params: { paymentId: string } }>('/cashier/:paymentId', async (request, reply) => {
+    const { outcome } = readBody(request);
+    const payment = payments.get(request.params.paymentId);
+    if (!payment) return sendHtml(reply, 404, cashierNotFound(request.params.paymentId));
+    if (!isOutcome(outcome)) {
+      return sendHtml(reply, 400, cashierPage(payment, context.formatTime, { error: `outcome must be one of ${OUTCOME_NAMES.join(', ')}` }));
+    }
+    const result = await applyOutcome(context, payment.paymentId, outcome);
+    if ('error' in result) return sendHtml(reply, 409, cashierPage(payment, context.formatTime, { error: result.message }));
+    return sendHtml(reply, 200, cashierPage(result, context.formatTime, { ...(result.resultCode ? { resultCode: result.resultCode } : {}) }));
+  });
+
+  app.get('/', async (_request, reply) =>
+    sendHtml(
+      reply,
+      200,
+      dashboardPage({
+        clientId: context.clientId,
+        openApiBase: context.publicUrl() + context.pathPrefix,
+        home: context.home,
+        schedule: context.retrySchedule,
+      }),
+    ),
+  );
+
+  const asset = (type: string, body: string) => (_request: FastifyRequest, reply: FastifyReply) =>
+    reply.header('content-type', type).header('cache-control', 'no-cache').send(body);
+  app.get('/assets/sandbox.css', asset('text/css; charset=utf-8', SANDBOX_CSS));
+  app.get('/assets/cashier.js', asset('text/javascript; charset=utf-8', CASHIER_JS));
+  app.get('/assets/dashboard.js', asset('text/javascript; charset=utf-8', DASHBOARD_JS));
+}
