@@ -107,7 +107,7 @@ describe('notifications that do not arrive on time', () => {
   });
 
   test('later than the confirmation window: pending with "Check again", which then shows paid', async () => {
-    await stack.setFaults({ delaySeconds: 1.5 });
+    await stack.setFaults({ delaySeconds: 3 });
     runtime = launchApp(stack, { choose: 'pay', schedule: [0, 50] });
     await checkout(runtime);
     const result = await payAndWaitForResult(runtime);
@@ -115,7 +115,7 @@ describe('notifications that do not arrive on time', () => {
 
     const { paymentId } = await paymentOf(runtime, result);
     const acknowledged = async () => (await notificationAttempts(stack, paymentId)).some((a) => a.outcome === 'acknowledged');
-    for (let i = 0; i < 300 && !(await acknowledged()); i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 1000 && !(await acknowledged()); i++) await new Promise((r) => setTimeout(r, 20));
 
     runtime.tap('onCheckAgain');
     await runtime.waitFor(() => result.data.view.kind === 'paid', 'paid after checking again');

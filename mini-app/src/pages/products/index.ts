@@ -1,5 +1,6 @@
 import type { Product } from '../../api/types';
 import { appContext } from '../../app-context';
+import type { Locale } from '../../i18n/locale';
 import type { Strings } from '../../i18n/strings';
 import { cartLines, cartTotal, clampQuantity, encodeCart, productRows, type ProductRow, type Quantities } from '../../logic/cart';
 import { errorView, type ErrorView } from '../../logic/error-view';
@@ -90,7 +91,7 @@ Page<ProductsData, {}, ProductsMethods>({
   },
 });
 
-function totals(products: Product[], quantities: Quantities, locale: 'en' | 'es') {
+function totals(products: Product[], quantities: Quantities, locale: Locale) {
   const total = cartTotal(products, quantities);
   return { total: total ? formatMoney(total, locale) : '', canCheckout: !!total };
 }
