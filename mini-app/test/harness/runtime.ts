@@ -3,7 +3,7 @@
  * the app and its pages loaded from their real sources (compiled by jest's swc transform), a page stack
  * with the platform's lifecycles, and `setData` with path keys. Each runtime loads fresh module instances.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { FakeMy } from './fake-my';
 import { applySetData } from './set-data';
@@ -27,6 +27,8 @@ export interface RuntimeOptions {
   my?: FakeMy;
   /** Set before the app is loaded, as the build would replace them: e.g. `{ __MINIPAY_MERCHANT_URL__: url }`. */
   buildGlobals?: Record<string, unknown>;
+  /** Where app.json, app.ts|js and the pages are: the sources (default) or a built dist. */
+  root?: string;
 }
 
 const GLOBALS = ['App', 'Page', 'getApp', 'getCurrentPages', 'my'] as const;
@@ -42,11 +44,13 @@ export class MiniProgramRuntime {
   private registering: string | undefined;
   private readonly saved = new Map<string, unknown>();
   private readonly buildGlobals: Record<string, unknown>;
+  private readonly root: string;
   private closed = false;
 
   constructor(options: RuntimeOptions = {}) {
     this.my = options.my ?? new FakeMy();
     this.buildGlobals = options.buildGlobals ?? {};
+    this.root = options.root ?? SRC_DIR;
     this.my.navigator = {
       navigateTo: (url) => this.schedule(() => this.navigateTo(url)),
       redirectTo: (url) => this.schedule(() => this.redirectTo(url)),
@@ -55,21 +59,22 @@ export class MiniProgramRuntime {
     };
   }
 
-  /** The app.json of the sources. */
-  static appJson(): { pages: string[] } {
-    return JSON.parse(readFileSync(join(SRC_DIR, 'app.json'), 'utf8'));
+  /** The app.json of the sources (or of another root). */
+  static appJson(root: string = SRC_DIR): { pages: string[] } {
+    return JSON.parse(readFileSync(join(root, 'app.json'), 'utf8'));
   }
 
   /** Installs the globals, loads app.ts and every page (as the platform does at start), runs onLaunch/onShow and opens the first page. */
   launch(options: { path?: string; query?: Record<string, string> } = {}): PageInstance {
     this.installGlobals();
-    const pages = MiniProgramRuntime.appJson().pages;
+    const pages = MiniProgramRuntime.appJson(this.root).pages;
+    const ext = existsSync(join(this.root, 'app.ts')) ? '.ts' : '.js';
     jest.isolateModules(() => {
-      require(join(SRC_DIR, 'app.ts'));
+      require(join(this.root, `app${ext}`));
       for (const route of pages) {
         this.registering = route;
         try {
-          require(join(SRC_DIR, `${route}.ts`));
+          require(join(this.root, `${route}${ext}`));
         } finally {
           this.registering = undefined;
         }
