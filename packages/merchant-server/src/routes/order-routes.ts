@@ -7,8 +7,16 @@ import { HttpError } from '../errors';
 import { authenticate } from '../internal/authenticate';
 import type { AppContext } from '../internal/context';
 import { toOrderJson } from '../order-json';
+import { errorSummary } from '../payments';
 import { createOrderBodySchema, orderParamsSchema, type CreateOrderBody, type OrderParams } from '../schemas';
 import type { OrderRecord } from '../storage';
+
+/** How long a read of a stale PAYING order waits for the wallet's answer before returning what is known. */
+const INQUIRY_WAIT_MS = 3000;
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
 
 export function registerOrderRoutes(app: FastifyInstance, context: AppContext): void {
   const { storage, payments, config } = context;
@@ -29,8 +37,14 @@ export function registerOrderRoutes(app: FastifyInstance, context: AppContext): 
     let order = await ownOrder(request.params.id, customerId);
     if (order.status === 'CREATED') order = await payments.expireIfDue(order);
     if (order.status === 'PAYING' && order.payingSince !== null && context.clock() - order.payingSince >= config.reconcileAfterMs) {
-      // The result page asks for the truth: when the wallet has been silent too long, ask it now (rate-limited per order).
-      order = await payments.reconcile(order);
+      // The result page asks for the truth: when the wallet has been silent too long, ask it now (rate-limited per
+      // order). The page waits at most INQUIRY_WAIT_MS; a slower inquiry goes on and the next read sees its result.
+      const current = order;
+      const inquiry = payments.reconcile(current).catch((error: unknown) => {
+        request.log.warn({ orderId: current.id, err: errorSummary(error) }, 'inquiry on read failed');
+        return current;
+      });
+      order = await Promise.race([inquiry, delay(INQUIRY_WAIT_MS).then(() => current)]);
     }
     return toOrderJson(order, config.merchantName);
   });
