@@ -2,6 +2,7 @@ export { installSandbox } from './install-sandbox';
 export type {
   InstallSandboxOptions,
   SandboxMy,
+  ShimFailure,
   ShimActionSheetOptions,
   ShimGetAuthCodeOptions,
   ShimRequestOptions,

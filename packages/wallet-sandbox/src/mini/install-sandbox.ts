@@ -4,21 +4,30 @@
 // imports but the shared outcome table.
 import { OUTCOMES, isOutcome, type Outcome } from '../outcomes';
 
+// The option types below use method signatures and optional fields on purpose: the real `my` (typed by
+// @mini-types/alipay) must be assignable to `SandboxMy` without a cast (test/mini-types.typecheck.ts).
+
+/** A JSAPI failure as the callbacks receive it: Alipay uses numeric codes; the shim's own are strings. */
+export interface ShimFailure {
+  error?: number | string;
+  errorMessage?: string;
+}
+
 /** `my.tradePay`'s options (SPEC.md §3): exactly one of the three inputs, and the callbacks. */
 export interface ShimTradePayOptions {
   paymentUrl?: string;
   tradeNO?: string;
   orderStr?: string;
-  success?: (result: { resultCode: string }) => void;
-  fail?: (error: { error: unknown; errorMessage: string }) => void;
-  complete?: (result?: unknown) => void;
+  success?(result: { resultCode: string }): void;
+  fail?(error: ShimFailure): void;
+  complete?(result?: unknown): void;
 }
 
 export interface ShimGetAuthCodeOptions {
   scopes?: string | string[];
-  success?: (result: { authCode: string; authSuccessScopes: string[]; authErrorScopes: Record<string, string> }) => void;
-  fail?: (error: { error: unknown; errorMessage: string }) => void;
-  complete?: (result?: unknown) => void;
+  success?(result: { authCode: string; authSuccessScopes: string[]; authErrorScopes: Record<string, string> }): void;
+  fail?(error: ShimFailure): void;
+  complete?(result?: unknown): void;
 }
 
 /** What the shim asks of `my.request` (Alipay's names: `headers`, `dataType`, `status`). */
@@ -28,16 +37,16 @@ export interface ShimRequestOptions {
   headers: Record<string, string>;
   data: string;
   dataType: 'json';
-  success: (response: { data?: unknown; status?: number; statusCode?: number }) => void;
-  fail: (error: { error?: unknown; errorMessage?: string }) => void;
+  success(response: { data?: unknown; status?: number; statusCode?: number }): void;
+  fail(error: ShimFailure): void;
 }
 
 export interface ShimActionSheetOptions {
   title: string;
   items: string[];
   cancelButtonText: string;
-  success: (result: { index?: number }) => void;
-  fail: (error?: unknown) => void;
+  success(result: { index?: number }): void;
+  fail(error?: unknown): void;
 }
 
 /** The parts of the mini program's `my` the shim touches. */
@@ -60,8 +69,9 @@ export interface InstallSandboxOptions {
   customerId?: string;
 }
 
-interface ShimFailure {
-  error: unknown;
+/** What the shim hands to `fail`: always both fields. */
+interface Failure {
+  error: number | string;
   errorMessage: string;
 }
 
@@ -88,7 +98,7 @@ export function installSandbox(my: SandboxMy, options: InstallSandboxOptions): (
 
   function post(path: string, body: object): Promise<Record<string, unknown>> {
     return new Promise((resolve, reject) => {
-      const failWith = (failure: ShimFailure) => reject(failure);
+      const failWith = (failure: Failure) => reject(failure);
       try {
         my.request({
           url: baseUrl + path,
@@ -163,8 +173,8 @@ export function installSandbox(my: SandboxMy, options: InstallSandboxOptions): (
     });
   }
 
-  function toFailure(error: unknown): ShimFailure {
-    if (error && typeof error === 'object' && 'errorMessage' in error) return error as ShimFailure;
+  function toFailure(error: unknown): Failure {
+    if (error && typeof error === 'object' && 'errorMessage' in error) return error as Failure;
     return { error: 'SANDBOX_SHIM_ERROR', errorMessage: error instanceof Error ? error.message : String(error) };
   }
 
