@@ -212,8 +212,8 @@ export class Payments {
     if (verdict === undefined) {
       // Not final (U/A): nothing to apply; acknowledge so the wallet sends the final one when there is one.
       this.log.info({ orderId: order.id, resultStatus: result?.resultStatus, resultCode: result?.resultCode }, 'notification without a final status');
-      await record('duplicate', order.id);
-      return { ack: ACK_SUCCESS, outcome: 'duplicate', orderId: order.id };
+      await record('not-final', order.id);
+      return { ack: ACK_SUCCESS, outcome: 'not-final', orderId: order.id };
     }
     const outcome = await this.settle(order, verdict, 'notification', notification.paymentId);
     const handled: NotificationOutcome = outcome.status === 'applied' ? 'applied' : outcome.status === 'conflict' ? 'conflict' : 'duplicate';

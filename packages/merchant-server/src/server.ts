@@ -8,6 +8,7 @@ import { resolveConfig } from './internal/resolved-config';
 import { Payments } from './payments';
 import { Reconciler } from './reconciler';
 import { SqliteStorage } from './sqlite-storage';
+import type { Storage } from './storage';
 import type { WalletApi } from './wallet-api';
 
 export interface RunningMerchantServer {
@@ -23,6 +24,11 @@ export interface RunningMerchantServer {
 export interface MerchantServerHooks {
   /** Replaces the `OpenApiClient` built from the configuration (e.g. to wrap it). */
   wallet?: WalletApi;
+  /**
+   * Another `Storage` implementation (e.g. PostgreSQL) instead of the SQLite file; `databasePath` is then unused.
+   * The server closes it on `close()`.
+   */
+  storage?: Storage;
 }
 
 /**
@@ -33,7 +39,7 @@ export interface MerchantServerHooks {
  */
 export async function startMerchantServer(options: MerchantServerOptions, hooks: MerchantServerHooks = {}): Promise<RunningMerchantServer> {
   const config = resolveConfig(options);
-  const storage = SqliteStorage.open(config.databasePath);
+  const storage = hooks.storage ?? SqliteStorage.open(config.databasePath);
   const clock = (): number => config.now().getTime();
 
   let wallet: WalletApi;

@@ -75,7 +75,7 @@ export interface OrderEventRecord {
 }
 
 /** What became of a received notification, for the audit log. */
-export type NotificationOutcome = 'applied' | 'duplicate' | 'conflict' | 'mismatch' | 'unknown-payment';
+export type NotificationOutcome = 'applied' | 'duplicate' | 'not-final' | 'conflict' | 'mismatch' | 'unknown-payment';
 
 export interface NotificationRecord {
   orderId: string | null;

@@ -1,0 +1,28 @@
+// The Fastify shell on its own: what reaches the logs.
+import { createApp } from '../src/app';
+import { logCollector } from './helpers';
+
+describe('logs', () => {
+  test('secrets are redacted wherever they appear in a log entry', async () => {
+    const logs = logCollector();
+    const app = createApp({ level: 'info', stream: logs.stream });
+    app.log.info(
+      {
+        req: { headers: { authorization: 'Bearer tok.en', signature: 'algorithm=RSA256, keyVersion=1, signature=abc' } },
+        token: 'session-token-1',
+        accessToken: 'wallet-access-1',
+        session: { token: 'session-token-2', refreshToken: 'wallet-refresh-1', authCode: 'auth-code-1' },
+        config: { privateKey: '-----BEGIN PRIVATE KEY-----', sessionSecret: 'the-secret' },
+        orderId: 'ord_1',
+      },
+      'an entry full of secrets',
+    );
+    await app.close();
+    const [entry] = logs.entries();
+    const text = JSON.stringify(entry);
+    for (const secret of ['tok.en', 'signature=abc', 'session-token-1', 'session-token-2', 'wallet-access-1', 'wallet-refresh-1', 'auth-code-1', 'BEGIN PRIVATE KEY', 'the-secret']) {
+      expect(text).not.toContain(secret);
+    }
+    expect(entry).toMatchObject({ orderId: 'ord_1', token: '[redacted]', msg: 'an entry full of secrets' });
+  });
+});
