@@ -69,7 +69,7 @@ export interface MerchantServerOptions {
 export interface ConfigSources {
   /** Reads a key file named by a `*_FILE` variable. Default `fs.readFileSync(path, 'utf8')`. */
   readFile?: (path: string) => string;
-  /** The working directory relative paths resolve against, and where the default home is looked up. */
+  /** The working directory relative paths resolve against, and where the default home is looked up. Default `process.cwd()`. */
   cwd?: string;
 }
 
@@ -119,7 +119,8 @@ export const DEFAULTS = {
 export const MIN_SESSION_SECRET_LENGTH = 32;
 
 /**
- * Reads the configuration from environment variables. Pure: nothing but `env` and `sources.readFile` is read.
+ * Reads the configuration from environment variables. Pure: nothing but `env`, `sources.readFile` and (for the
+ * default home, when `MINIPAY_HOME` is unset) the folders above `sources.cwd` is read.
  * With `MINIPAY_ENV=production` the settings below must be present, else a `MerchantServerError`
  * (`CONFIG_MISSING`) names every missing variable: `MINIPAY_HOME`, `MINIPAY_PUBLIC_URL`, `MINIPAY_WALLET_URL`,
  * `MINIPAY_CLIENT_ID`, `MINIPAY_MERCHANT_PRIVATE_KEY(_FILE)`, `MINIPAY_WALLET_PUBLIC_KEY(_FILE)`, `MINIPAY_SESSION_SECRET`.
@@ -127,7 +128,7 @@ export const MIN_SESSION_SECRET_LENGTH = 32;
  */
 export function loadConfig(env: Record<string, string | undefined>, sources: ConfigSources = {}): MerchantServerOptions {
   const readFile = sources.readFile ?? ((path: string) => readFileSync(path, 'utf8'));
-  const cwd = sources.cwd ?? '/';
+  const cwd = sources.cwd ?? process.cwd();
   const value = (name: string): string | undefined => {
     const raw = env[name];
     return raw === undefined || raw.trim() === '' ? undefined : raw.trim();

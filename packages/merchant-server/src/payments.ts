@@ -15,6 +15,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import { formatRequestTime, type InquiryPaymentResponse, type NotifyPaymentRequest, type PayRequest, type Result } from '@minipay/openapi';
 import { HttpError } from './errors';
+import { errorSummary } from './internal/error-summary';
 import { amountMismatch, toAmount } from './internal/money';
 import { isFinal, transitionOrder, type FinalStatus, type TransitionOutcome } from './order-state';
 import type { NotificationOutcome, OrderRecord, Storage, TransitionCause } from './storage';
@@ -392,13 +393,4 @@ function newPaymentRequestId(): string {
 
 function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
-
-/** An error for a log line: its class, code and message, never its cause chain (which may quote a request). */
-export function errorSummary(error: unknown): { name: string; code?: string; message: string } {
-  if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code;
-    return { name: error.name, ...(typeof code === 'string' ? { code } : {}), message: error.message };
-  }
-  return { name: 'unknown', message: String(error) };
 }

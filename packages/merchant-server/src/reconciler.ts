@@ -4,7 +4,7 @@
 // client could not tell, end in the right state this way.
 import type { FastifyBaseLogger } from 'fastify';
 import type { Payments } from './payments';
-import { errorSummary } from './payments';
+import { errorSummary } from './internal/error-summary';
 import type { Storage } from './storage';
 
 export interface ReconcilerOptions {

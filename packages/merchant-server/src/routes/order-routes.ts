@@ -7,7 +7,7 @@ import { HttpError } from '../errors';
 import { authenticate } from '../internal/authenticate';
 import type { AppContext } from '../internal/context';
 import { toOrderJson } from '../order-json';
-import { errorSummary } from '../payments';
+import { errorSummary } from '../internal/error-summary';
 import { createOrderBodySchema, orderParamsSchema, type CreateOrderBody, type OrderParams } from '../schemas';
 import type { OrderRecord } from '../storage';
 

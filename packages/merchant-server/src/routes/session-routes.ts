@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { HttpError } from '../errors';
 import type { AppContext } from '../internal/context';
-import { errorSummary } from '../payments';
+import { errorSummary } from '../internal/error-summary';
 import { sessionBodySchema, type SessionBody } from '../schemas';
 import { createSessionToken } from '../session';
 
