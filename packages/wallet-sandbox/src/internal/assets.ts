@@ -18,7 +18,7 @@ dt { color: #667; } dd { margin: 0; word-break: break-all; }
 .memory { background: #fff4d6; padding: 6px 10px; border-radius: 6px; }
 table { border-collapse: collapse; width: 100%; background: #fff; font-size: 13px; }
 th, td { border-bottom: 1px solid #e3e7ee; padding: 6px; text-align: left; vertical-align: top; }
-td ol { margin: 0; padding-left: 18px; }
+td ul { margin: 0; padding-left: 0; list-style: none; }
 .status-SUCCESS .status { color: #137333; font-weight: 600; }
 .status-FAIL .status, .status-CANCELLED .status { color: #b00020; font-weight: 600; }
 .attempt-acknowledged { color: #137333; } .attempt-rejected, .attempt-error { color: #b00020; } .attempt-dropped, .attempt-suppressed { color: #7a5300; }
@@ -110,8 +110,9 @@ export const DASHBOARD_JS = `(function () {
   }
 
   function renderRow(p) {
-    var attempts = el('ol', {}, p.notification.attempts.map(function (a) {
-      return el('li', { className: 'attempt attempt-' + a.outcome, text: time(a.at) + (a.copy > 1 ? ' copy ' + a.copy : '') +
+    var attempts = el('ul', {}, p.notification.attempts.map(function (a) {
+      return el('li', { className: 'attempt attempt-' + a.outcome, text: '#' + a.attempt + (a.copy > 1 ? ' copy ' + a.copy : '') +
+        (a.round > 1 ? ' (resend ' + (a.round - 1) + ')' : '') + ' ' + time(a.at) +
         (a.httpStatus ? ' HTTP ' + a.httpStatus : '') + ' ' + a.outcome + (a.badSignature ? ' (bad signature sent)' : '') + ': ' + a.detail });
     }));
     var select = el('select', { 'data-role': 'outcome', disabled: p.status !== 'PROCESSING' }, OUTCOMES.map(function (o) {
