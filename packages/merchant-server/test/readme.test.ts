@@ -1,0 +1,52 @@
+// The README's examples against the real thing: the "From code" example as written there (with a temp home),
+// and the documented order JSON and configuration table against what the server really does.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startSandbox } from '@minipay/wallet-sandbox';
+import { ENVIRONMENT_VARIABLES, startMerchantServer } from '../src';
+import { call, createOrder, signIn, startStack } from './helpers';
+
+const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
+
+function codeBlocks(language: string): string[] {
+  return [...readme.matchAll(new RegExp('```' + language + '\\n([\\s\\S]*?)```', 'g'))].map((m) => m[1] as string);
+}
+
+test('the "From code" example runs as written', async () => {
+  const example = codeBlocks('ts').find((block) => block.includes('startMerchantServer'));
+  expect(example).toBeDefined();
+  // The same statements as the README, with the home in a temp folder.
+  const home = mkdtempSync(join(tmpdir(), 'minipay-readme-'));
+  expect(example).toContain("const wallet = await startSandbox({ home, port: 0 });");
+  expect(example).toContain('const merchant = await startMerchantServer({ home, port: 0, walletUrl: wallet.url, log: false });');
+  const wallet = await startSandbox({ home, port: 0, log: () => {} });
+  const merchant = await startMerchantServer({ home, port: 0, walletUrl: wallet.url, log: false });
+  expect(merchant.notifyUrl).toBe(`${merchant.url}/notify/payment`);
+  expect((await call(merchant.url, 'GET', '/api/products')).status).toBe(200);
+  await merchant.close();
+  await wallet.close();
+  rmSync(home, { recursive: true, force: true });
+});
+
+test('the documented order JSON has exactly the fields of a real order', async () => {
+  const documented = codeBlocks('json').map((block) => JSON.parse(block) as Record<string, unknown>).find((json) => 'items' in json);
+  expect(documented).toBeDefined();
+  const stack = await startStack();
+  const { token } = await signIn(stack);
+  const real = await createOrder(stack.merchant, token, [
+    { productId: 'coffee-beans', quantity: 2 },
+    { productId: 'sticker-pack', quantity: 1 },
+  ]);
+  expect(Object.keys(real).sort()).toEqual(Object.keys(documented as object).sort());
+  expect(real.amount).toEqual(documented?.amount);
+  expect(real.items).toEqual(documented?.items);
+  await stack.close();
+});
+
+test('the configuration table documents every MINIPAY_* variable the server reads', () => {
+  for (const name of ENVIRONMENT_VARIABLES) {
+    const stem = name.replace(/_FILE$/, '');
+    expect(readme).toContain(`\`${stem}`);
+  }
+});
