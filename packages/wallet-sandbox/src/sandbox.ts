@@ -111,7 +111,13 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   registerSandboxRoutes(app, context);
   registerPageRoutes(app, context);
 
-  await app.listen({ host, port });
+  try {
+    await app.listen({ host, port });
+  } catch (error) {
+    // EADDRINUSE and friends: release what Fastify opened, then let the caller word the message.
+    await app.close().catch(() => undefined);
+    throw error;
+  }
   const address = app.server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
   const url = `http://${urlHost(host)}:${actualPort}`;

@@ -74,6 +74,7 @@ describe('signatures made by the openssl CLI', () => {
     const answer = await postRaw(t, request.path, request.raw, request.headers);
     expect(answer.status).toBe(200);
     expect(answer.body.result).toMatchObject({ resultStatus: 'F', resultCode: 'INVALID_SIGNATURE' });
+    expect(answer.body.result.resultMessage.length).toBeLessThanOrEqual(256);
   });
 });
 
@@ -114,6 +115,13 @@ describe('who may call', () => {
     const answer = await call(t, '/v2/payments/pay', payRequest(), { now: new Date(Date.now() + offset) });
     expect(answer.body.result).toMatchObject({ resultStatus: 'F', resultCode: 'PARAM_ILLEGAL' });
     expect(answer.body.result.resultMessage).toMatch(/Request-Time/);
+  });
+
+  test('a Request-Time that is not ISO 8601 with an offset gets F PARAM_ILLEGAL naming Request-Time', async () => {
+    const raw = JSON.stringify(payRequest());
+    const answer = await postRaw(t, PAY, raw, opensslHeaders(PAY, raw, { time: '2026-11-21 21:00:00' }));
+    expect(answer.body.result).toMatchObject({ resultStatus: 'F', resultCode: 'PARAM_ILLEGAL' });
+    expect(answer.body.result.resultMessage).toContain('Request-Time');
   });
 
   test('a Request-Time 4 minutes old is still inside the window', async () => {

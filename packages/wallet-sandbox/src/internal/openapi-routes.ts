@@ -9,8 +9,10 @@ import { validateApplyToken, validatePay, validatePaymentReference, validateRefu
 type Answer = { result: Result } & Record<string, unknown>;
 type Handler = (body: unknown, clientId: string) => Answer;
 
+/** SPEC.md §4: `resultMessage` is at most 256 characters. */
 function failed(resultCode: string, resultMessage: string): Answer {
-  return { result: { resultStatus: 'F', resultCode, resultMessage } };
+  const message = resultMessage.length > 256 ? `${resultMessage.slice(0, 253)}...` : resultMessage;
+  return { result: { resultStatus: 'F', resultCode, resultMessage: message } };
 }
 
 function succeeded(fields: Record<string, unknown>): Answer {
@@ -116,7 +118,8 @@ export function registerOpenApiRoutes(app: FastifyInstance, context: SandboxCont
     const started = performance.now();
     const path = request.url;
     const clientIdHeader = header(request, 'client-id');
-    const body = authenticate(request, path, clientIdHeader) ?? run(request, handler, clientIdHeader as string);
+    const checked = authenticate(request, path, clientIdHeader);
+    const body = 'answer' in checked ? checked.answer : run(request, handler, checked.body, checked.clientId);
     const signed = signedResponse({
       body,
       clientId: clientIdHeader || context.clientId,
@@ -132,20 +135,26 @@ export function registerOpenApiRoutes(app: FastifyInstance, context: SandboxCont
     return reply.code(200).headers(signed.headers).send(signed.body);
   }
 
-  /** An F answer when the request cannot be believed; `undefined` when it can. */
-  function authenticate(request: FastifyRequest, path: string, clientId: string | undefined): Answer | undefined {
-    if (!clientId) return failed('PARAM_ILLEGAL', 'the Client-Id header is required');
+  /** The verified body, or the F answer when the request cannot be believed. */
+  function authenticate(
+    request: FastifyRequest,
+    path: string,
+    clientId: string | undefined,
+  ): { body: unknown; clientId: string } | { answer: Answer } {
+    const refuse = (resultCode: string, message: string) => ({ answer: failed(resultCode, message) });
+    if (!clientId) return refuse('PARAM_ILLEGAL', 'the Client-Id header is required');
     if (clientId !== context.clientId) {
-      return failed(
+      return refuse(
         'ACCESS_DENIED',
         `Client-Id ${clientId} is not registered at this sandbox; the registered client is ${context.clientId} (config.json in ${context.home})`,
       );
     }
     const signature = header(request, 'signature');
-    if (!signature) return failed('INVALID_SIGNATURE', 'the Signature header is missing: every request must be signed');
-    const keyVersion = parseSignatureHeader(signature)?.keyVersion;
+    if (!signature) return refuse('INVALID_SIGNATURE', 'the Signature header is missing: every request must be signed');
+    const parsedSignature = parseSignatureHeader(signature);
+    const keyVersion = parsedSignature?.keyVersion;
     if (keyVersion !== undefined && keyVersion !== '1') {
-      return failed('KEY_NOT_FOUND', `the sandbox holds key version 1 of ${clientId}, not keyVersion=${keyVersion}`);
+      return refuse('KEY_NOT_FOUND', `the sandbox holds key version 1 of ${clientId}, not keyVersion=${keyVersion}`);
     }
     try {
       const verified = verifyRequest({
@@ -156,32 +165,30 @@ export function registerOpenApiRoutes(app: FastifyInstance, context: SandboxCont
         path,
         now: context.now(),
       });
-      (request as FastifyRequest & { verifiedBody?: unknown }).verifiedBody = verified.body;
-      return undefined;
+      return { body: verified.body, clientId };
     } catch (error) {
       if (!(error instanceof OpenApiError)) throw error;
       switch (error.code) {
         case 'INVALID_SIGNATURE':
-          return failed('INVALID_SIGNATURE', error.message);
+          return refuse('INVALID_SIGNATURE', error.message);
         case 'MALFORMED_HEADER':
-          return /signature/i.test(error.message) ? failed('INVALID_SIGNATURE', error.message) : failed('PARAM_ILLEGAL', error.message);
-        case 'REQUEST_TIME_OUTSIDE_WINDOW':
-        case 'MISSING_HEADER':
-          return failed('PARAM_ILLEGAL', error.message);
+          // Either the Signature header (not a signature at all) or Request-Time (not ISO 8601 with an offset).
+          return refuse(parsedSignature === undefined ? 'INVALID_SIGNATURE' : 'PARAM_ILLEGAL', error.message);
         case 'KEY_NOT_FOUND':
-          return failed('ACCESS_DENIED', error.message);
+          return refuse('ACCESS_DENIED', error.message);
         case 'NOT_JSON':
         case 'MALFORMED_BODY':
-          return failed('PARAM_ILLEGAL', 'the body must be a JSON object');
+          return refuse('PARAM_ILLEGAL', 'the body must be a JSON object');
         default:
-          return failed('PARAM_ILLEGAL', error.message);
+          // MISSING_HEADER (Request-Time), REQUEST_TIME_OUTSIDE_WINDOW: the message names the header.
+          return refuse('PARAM_ILLEGAL', error.message);
       }
     }
   }
 
-  function run(request: FastifyRequest, handler: Handler, clientId: string): Answer {
+  function run(request: FastifyRequest, handler: Handler, body: unknown, clientId: string): Answer {
     try {
-      return handler((request as FastifyRequest & { verifiedBody?: unknown }).verifiedBody, clientId);
+      return handler(body, clientId);
     } catch (error) {
       if (error instanceof InvalidField) return failed('PARAM_ILLEGAL', error.message);
       context.log(`internal error in ${request.url}: ${error instanceof Error ? error.message : String(error)}`);
