@@ -270,7 +270,9 @@ export class Payments {
         const outcome = await this.settle(order, { to: 'EXPIRED', detail: `inquiry ${result.code}` }, 'inquiry', undefined);
         return outcome.status === 'missing' ? order : outcome.order;
       }
-      this.log.info({ orderId: order.id, resultStatus: result.status, resultCode: result.code }, 'inquiryPayment: no status yet');
+      // U: ask again later. F (other than "no such payment"): a configuration or wallet problem worth a look.
+      const level = result.status === 'F' ? 'warn' : 'info';
+      this.log[level]({ orderId: order.id, resultStatus: result.status, resultCode: result.code }, 'inquiryPayment: no status yet; will ask again');
       return order;
     }
     const verdict = this.verdictOfInquiry(result.data, order);
