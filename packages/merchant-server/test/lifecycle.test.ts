@@ -81,6 +81,20 @@ describe('minipay-merchant CLI', () => {
   });
 });
 
+describe('start-up checks', () => {
+  test('a merchant private key that does not parse stops start-up with CONFIG_INVALID, without quoting the key', async () => {
+    const bogus = '-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5IGF0IGFsbA==\n-----END PRIVATE KEY-----';
+    const failure = await startMerchantServer({ home: stack.home, port: 0, log: false, merchantPrivateKey: bogus }).then(
+      () => undefined,
+      (error: unknown) => error as Error & { code?: string },
+    );
+    expect(failure?.name).toBe('MerchantServerError');
+    expect(failure?.code).toBe('CONFIG_INVALID');
+    expect(failure?.message).toMatch(/privateKey/);
+    expect(failure?.message).not.toContain('bm90IGEga2V5');
+  });
+});
+
 describe('graceful shutdown', () => {
   test('close() lets a request in flight finish, refuses new ones, then closes the database', async () => {
     const real = new OpenApiClient({

@@ -152,6 +152,19 @@ describe('exactly once', () => {
     expect(finalTransitions(order.id)).toBe(1);
   });
 
+  test('a notification that beats the pay answer (paymentId not yet stored) is matched by paymentRequestId', async () => {
+    // A merchant whose wallet URL leads nowhere: the order goes PAYING with its paymentRequestId, no paymentId.
+    const offline = await stack.startMerchant({ walletUrl: 'http://127.0.0.1:9', walletTimeoutMs: 500 });
+    const order = await createOrder(offline, token);
+    expect((await call(offline.url, 'POST', `/api/orders/${order.id}/payment`, { token })).status).toBe(503);
+    const paymentRequestId = orderRow(stack, order.id).payment_request_id as string;
+    expect(orderRow(stack, order.id).payment_id).toBeNull();
+    const answer = await postNotification(merchant, signedNotification(stack, successNotification(order, { paymentId: 'WALLET_PAY_1', paymentRequestId })));
+    expectSignedAck(answer, S_ACK);
+    expect(orderRow(stack, order.id)).toMatchObject({ status: 'PAID', payment_id: 'WALLET_PAY_1' });
+    await offline.close();
+  });
+
   test('a notification that was dropped twice is applied when the sandbox retries', async () => {
     await setFaults(stack, { dropFirst: 2 });
     const { order, payment } = await payingOrder();
