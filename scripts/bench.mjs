@@ -1,11 +1,18 @@
 // `npm run bench`: builds everything, runs each package's benchmark, and writes one Markdown table with the
 // machine, the date and the figures to bench/RESULTS.md. Each package benchmark writes its figures as JSON to
 // the file named by MINIPAY_BENCH_JSON; this script only gathers and formats them.
+//
+//   npm run bench [-- --skip-build] [-- --out <file>]
+// --skip-build uses the builds that are there (e.g. right after `npm test`); --out writes the table elsewhere.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, platform, release, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { repoRoot } from './lib/stack.mjs';
+
+const { values } = parseArgs({ options: { 'skip-build': { type: 'boolean' }, out: { type: 'string' } } });
+const resultsFile = resolve(values.out ?? join(repoRoot, 'bench', 'RESULTS.md'));
 
 const scratch = mkdtempSync(join(tmpdir(), 'minipay-bench-'));
 const started = Date.now();
@@ -24,9 +31,11 @@ function measure(label, args) {
 }
 
 try {
-  console.log('== building');
-  const build = spawnSync('npm', ['run', 'build', '--silent'], { cwd: repoRoot, stdio: 'inherit' });
-  if (build.status !== 0) throw new Error('npm run build failed');
+  if (!values['skip-build']) {
+    console.log('== building');
+    const build = spawnSync('npm', ['run', 'build', '--silent'], { cwd: repoRoot, stdio: 'inherit' });
+    if (build.status !== 0) throw new Error('npm run build failed');
+  }
 
   const size = measure('tradepay-size', ['run', 'size', '--silent', '-w', '@minipay/tradepay']);
   const mini = measure('mini-app-size', ['run', 'check:mini', '--silent']);
@@ -65,9 +74,9 @@ Machine: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, ${(totalmem() /
 |---|---|---|
 ${rows.map((row) => `| ${row.join(' | ')} |`).join('\n')}
 `;
-  mkdirSync(join(repoRoot, 'bench'), { recursive: true });
-  writeFileSync(join(repoRoot, 'bench', 'RESULTS.md'), markdown);
-  console.log(`\n${markdown}\nwritten to bench/RESULTS.md`);
+  mkdirSync(dirname(resultsFile), { recursive: true });
+  writeFileSync(resultsFile, markdown);
+  console.log(`\n${markdown}\nwritten to ${relative(process.cwd(), resultsFile)}`);
 } catch (error) {
   console.error(`bench: ${error.message}`);
   process.exitCode = 1;

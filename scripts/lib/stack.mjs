@@ -10,9 +10,9 @@ export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '
 
 /** The settings `npm start` and `npm run demo` read, with the defaults of SPEC.md §6.2. */
 export function stackSettings(env = process.env) {
-  const host = env.MINIPAY_HOST || '127.0.0.1';
   return {
-    host,
+    // The local stack is for this machine only; a deployed merchant server is configured with its own variables.
+    host: '127.0.0.1',
     home: resolve(env.MINIPAY_HOME || join(repoRoot, '.minipay')),
     merchantPort: parsePort(env.MINIPAY_MERCHANT_PORT, 8200, 'MINIPAY_MERCHANT_PORT'),
     sandboxPort: parsePort(env.MINIPAY_SANDBOX_PORT, 8210, 'MINIPAY_SANDBOX_PORT'),

@@ -30,3 +30,19 @@ describe('npm run keys', () => {
     expect(run.output()).toMatch(/Restart `npm start`/);
   });
 });
+
+describe('npm run keys -- --rotate-wallet', () => {
+  it('rotates the sandbox wallet key and leaves the merchant key alone', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'minipay-keys-'));
+    try {
+      expect(await npm(['run', 'keys', '--silent'], { MINIPAY_HOME: home }).exited).toBe(0);
+      const merchant = readFileSync(join(home, 'merchant-private.pem'), 'utf8');
+      const wallet = readFileSync(join(home, 'wallet-private.pem'), 'utf8');
+      expect(await npm(['run', 'keys', '--silent', '--', '--rotate-wallet'], { MINIPAY_HOME: home }).exited).toBe(0);
+      expect(readFileSync(join(home, 'wallet-private.pem'), 'utf8')).not.toBe(wallet);
+      expect(readFileSync(join(home, 'merchant-private.pem'), 'utf8')).toBe(merchant);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,7 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parsePrivateKey } from '@minipay/openapi';
 import { freePort, npm, signalGroup, type Run } from './helpers';
 
 // These run the README's commands as a newcomer would: `npm start`, then `npm run demo` against it.
@@ -142,4 +144,69 @@ describe('npm run demo with no stack running', () => {
       rmSync(home, { recursive: true, force: true });
     }
   }, 120000);
+});
+
+// Files in one jest file run in order, so these never race with `npm start` rebuilding mini-app/dist above.
+describe('the build, check, size and bench commands', () => {
+  let temp: string;
+  beforeAll(() => {
+    temp = mkdtempSync(join(tmpdir(), 'minipay-commands-'));
+  });
+  afterAll(() => rmSync(temp, { recursive: true, force: true }));
+
+  it('npm run check:mini passes on the sandbox build and prints its size', async () => {
+    const check = npm(['run', 'check:mini', '--silent'], {});
+    expect(await check.exited).toBe(0);
+    expect(check.output()).toMatch(/mini-app dist: \d+ files, \d+ bytes .* of the 2 MB limit/);
+  });
+
+  it('npm run build:mini -- --production builds a dist that npm run check:mini accepts', async () => {
+    const out = join(temp, 'production-dist');
+    const build = npm(['run', 'build:mini', '--silent', '--', '--production', '--out-dir', out], {});
+    expect(await build.exited).toBe(0);
+    expect(readFileSync(join(out, 'build.json'), 'utf8')).toContain('"production"');
+    const check = npm(['run', 'check:mini', '--silent', '--', out], {});
+    expect(await check.exited).toBe(0);
+    expect(check.output()).toContain('mini-app check: OK');
+  });
+
+  it('npm run size prints the tradePay bundle size under its 2,048-byte budget', async () => {
+    const size = npm(['run', 'size', '--silent'], {});
+    expect(await size.exited).toBe(0);
+    const [, bytes] = size.output().match(/minified \+ gzipped: (\d+) bytes \(limit 2048\)/) ?? [];
+    expect(Number(bytes)).toBeGreaterThan(500);
+    expect(Number(bytes)).toBeLessThanOrEqual(2048);
+  });
+
+  it('npm run bench writes one Markdown table with every figure (short runs)', async () => {
+    const out = join(temp, 'RESULTS.md');
+    const bench = npm(['run', 'bench', '--silent', '--', '--skip-build', '--out', out], {
+      MINIPAY_BENCH_ROUNDS: '1',
+      MINIPAY_BENCH_SLICE_MS: '100',
+      MINIPAY_BENCH_SECONDS: '1',
+      MINIPAY_BENCH_WORKERS: '2',
+      MINIPAY_BENCH_NOTIFICATIONS: '100',
+    });
+    expect(await bench.exited).toBe(0);
+    const table = readFileSync(out, 'utf8');
+    expect(table).toMatch(/^Machine: .+, \d+ cores, \d+ GiB/m);
+    for (const row of [
+      /\| tradePay bundle, ESM minified \+ gzipped \| \d+ B \|/,
+      /\| mini program `dist` \(sandbox build\) \| [\d.]+ KiB \|/,
+      /\| sign RSA256 \| [\d,]+\/s \| raw node:crypto [\d,]+\/s/,
+      /\| verify ECC224 \| [\d,]+\/s \| raw node:crypto [\d,]+\/s/,
+      /\| orders created and paid, end to end \| [\d.]+\/s, p50 [\d.]+ ms, p99 [\d.]+ ms \| raw RSA-2048 signing [\d,]+\/s; \d+ signatures per paid order \|/,
+      /\| notifications applied \(10% duplicates\) \| [\d,]+\/s \| double transitions: 0 \|/,
+    ]) {
+      expect(table).toMatch(row);
+    }
+  }, 180000);
+
+  it('a key made with the README production command is accepted as the merchant key', () => {
+    const keyFile = join(temp, 'merchant-private.pem');
+    execFileSync('openssl', ['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', keyFile], { stdio: 'ignore' });
+    const key = parsePrivateKey(readFileSync(keyFile, 'utf8'));
+    expect(key.asymmetricKeyType).toBe('rsa');
+    expect(key.asymmetricKeyDetails?.modulusLength).toBe(2048);
+  });
 });
