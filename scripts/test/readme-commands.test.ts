@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, utimesSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parsePrivateKey } from '@minipay/openapi';
-import { freePort, npm, signalGroup, type Run } from './helpers';
+import { freePort, npm, repoRoot, signalGroup, type Run } from './helpers';
 
 // These run the README's commands as a newcomer would: `npm start`, then `npm run demo` against it.
 describe('npm start and npm run demo', () => {
@@ -44,6 +44,16 @@ describe('npm start and npm run demo', () => {
 
   it('builds the mini program in sandbox mode', () => {
     expect(stack.output()).toContain('mini program built into mini-app/dist (sandbox mode)');
+  });
+
+  it('rebuilds the mini program when one of its sources changes', async () => {
+    const before = stack.output().length;
+    const source = join(repoRoot, 'mini-app', 'src', 'app.json');
+    const now = new Date();
+    utimesSync(source, now, now);
+    const rest = () => stack.output().slice(before);
+    await stack.waitFor(/source changed: rebuilding the mini program[\s\S]*mini program built into mini-app\/dist/, 60000);
+    expect(rest()).toContain('source changed: rebuilding the mini program');
   });
 
   it.each([
