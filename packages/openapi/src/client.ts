@@ -4,6 +4,7 @@ import type { KeyObject } from 'node:crypto';
 import { OpenApiError, TimeoutError, TransportError } from './errors';
 import { readResult } from './internal/result';
 import { decideRetry, type AttemptOutcome, type RetryPolicy } from './internal/retry';
+import { formatKeyVersion, KEY_VERSION_RULE } from './internal/signature-header';
 import { assertKeyFits, parsePrivateKey, parsePublicKey, type Algorithm, type KeyInput } from './keys';
 import { signRequest } from './request';
 import { verifyResponse } from './response';
@@ -104,6 +105,8 @@ export class OpenApiClient {
     assertKeyFits(this.#privateKey, this.#algorithm, 'privateKey');
     this.#walletPublicKey = parsePublicKey(options.walletPublicKey, 'walletPublicKey');
     this.#keyVersion = options.keyVersion ?? 1;
+    // Checked here so that a bad value fails at start-up, not on the first payment.
+    if (formatKeyVersion(this.#keyVersion) === undefined) invalid(KEY_VERSION_RULE);
     this.#timeoutMs = nonNegative(options.timeoutMs ?? 10_000, 'timeoutMs');
     const delays = options.retryDelays;
     this.#policy = {

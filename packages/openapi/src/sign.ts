@@ -4,7 +4,7 @@
 import { sign as cryptoSign, verify as cryptoVerify } from 'node:crypto';
 import { OpenApiError } from './errors';
 import { assertRawBody, type RawBody } from './internal/raw-body';
-import { scanSignatureHeader } from './internal/signature-header';
+import { formatKeyVersion, KEY_VERSION_RULE, scanSignatureHeader } from './internal/signature-header';
 import { assertKeyFits, keyFits, parsePrivateKey, parsePublicKey, type Algorithm, type KeyInput } from './keys';
 
 export interface SignOptions {
@@ -64,12 +64,16 @@ export function sign(options: SignOptions): string {
       code: 'INVALID_ARGUMENT',
     });
   }
+  const keyVersion = formatKeyVersion(options.keyVersion ?? 1);
+  if (keyVersion === undefined) {
+    throw new OpenApiError(KEY_VERSION_RULE, { code: 'INVALID_ARGUMENT' });
+  }
   assertRawBody(body, 'body');
   assertFields(method, path, clientId, time);
   const key = parsePrivateKey(privateKey, 'privateKey');
   assertKeyFits(key, algorithm, 'privateKey');
   const signature = cryptoSign('sha256', signingContent(method, path, clientId, time, body), key);
-  return `algorithm=${algorithm}, keyVersion=${options.keyVersion ?? 1}, signature=${encodeURIComponent(signature.toString('base64'))}`;
+  return `algorithm=${algorithm}, keyVersion=${keyVersion}, signature=${encodeURIComponent(signature.toString('base64'))}`;
 }
 
 /**

@@ -269,6 +269,7 @@ describe('OpenApiClient configuration', () => {
     ['no clientId', { clientId: '' }, /clientId is required/],
     ['a prefix without a slash', { pathPrefix: 'api/open' }, /pathPrefix must start with "\/"/],
     ['a negative timeout', { timeoutMs: -1 }, /timeoutMs must be a number >= 0/],
+    ['a keyVersion that would corrupt the Signature header', { keyVersion: '1, signature=x' }, /^keyVersion must be a non-negative integer/],
   ])('refuses %s, naming the option', (_name, change, message) => {
     expect(() => new OpenApiClient({ ...base, ...change })).toThrow(message);
   });

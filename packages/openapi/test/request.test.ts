@@ -79,6 +79,14 @@ describe('verifyRequest', () => {
     expect(error.code).toBe('MALFORMED_HEADER');
   });
 
+  it('throws MALFORMED_HEADER for two Signature headers as node:http joins them, even if one is valid', () => {
+    const headers = signed();
+    expect(verifyAt(headers).clientId).toBe('TEST_CLIENT');
+    const error = caught(() => verifyAt({ ...headers, Signature: `${headers.Signature}, ${headers.Signature}` }));
+    expect(error).toBeInstanceOf(SignatureError);
+    expect(error.code).toBe('MALFORMED_HEADER');
+  });
+
   it.each([
     ['another body', { rawBody: '{"paymentRequestId":"r-2"}' }],
     ['another path', { path: '/v2/payments/pay' }],

@@ -95,6 +95,18 @@ describe('verify', () => {
     expect(verify({ ...message, signature: header, publicKey: keys.merchantRsaPublic })).toBe(false);
   });
 
+  it.each([
+    ['signature twice, the valid one last', (value: string) => `algorithm=RSA256, keyVersion=1, signature=AAAA, signature=${value}`],
+    ['signature twice, the valid one first', (value: string) => `algorithm=RSA256, keyVersion=1, signature=${value}, signature=AAAA`],
+    ['algorithm twice', (value: string) => `algorithm=ECC224, algorithm=RSA256, keyVersion=1, signature=${value}`],
+    ['keyVersion twice', (value: string) => `algorithm=RSA256, keyVersion=2, KeyVersion=1, signature=${value}`],
+    ['two Signature headers, as node:http joins them', (value: string) => `${signature}, algorithm=RSA256, keyVersion=1, signature=${value}`],
+  ])('returns false for a header with %s (ambiguous), even when one of them is valid', (_name, header) => {
+    const value = signature.split('signature=')[1]!;
+    expect(verify({ ...message, signature: `algorithm=RSA256, keyVersion=1, signature=${value}`, publicKey: keys.merchantRsaPublic })).toBe(true);
+    expect(verify({ ...message, signature: header(value), publicKey: keys.merchantRsaPublic })).toBe(false);
+  });
+
   it('returns false for a garbage ECDSA signature', () => {
     expect(verify({ ...message, signature: 'algorithm=ECC224, signature=AAAA', publicKey: keys.merchantEccPublic })).toBe(false);
   });
@@ -137,6 +149,28 @@ describe('sign', () => {
     );
   });
 
+  it.each<[string, unknown]>([
+    ['another pair smuggled in', '1, signature=AAAA'],
+    ['an empty string', ''],
+    ['a space', '1 2'],
+    ['an object', {}],
+    ['a fraction', 1.5],
+    ['a negative number', -1],
+  ])('refuses a keyVersion that is %s, which would corrupt the header', (_name, keyVersion) => {
+    expect(() => sign({ ...message, privateKey: keys.merchantRsaPrivate, keyVersion: keyVersion as number })).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/^keyVersion must be/) }),
+    );
+  });
+
+  it.each<[number | string, string]>([
+    [0, '0'],
+    [12, '12'],
+    ['3', '3'],
+    ['2024-01', '2024-01'],
+  ])('writes keyVersion %p as %s', (keyVersion, written) => {
+    expect(sign({ ...message, privateKey: keys.merchantRsaPrivate, keyVersion })).toContain(`, keyVersion=${written}, `);
+  });
+
   it.each([
     ['an empty client id', { clientId: '' }, /clientId must be a non-empty string/],
     ['a full URL as path', { path: 'http://x/api/open/v2/payments/pay' }, /path must be the path as sent/],
@@ -173,6 +207,8 @@ describe('parseSignatureHeader', () => {
     ['an empty value', 'signature=  '],
     ['an unknown algorithm', 'algorithm=RSA512, signature=AAAA'],
     ['a missing signature', 'algorithm=RSA256, keyVersion=1'],
+    ['a duplicated signature', 'signature=AAAA, signature=BBBB'],
+    ['a duplicated algorithm', 'algorithm=RSA256, Algorithm=RSA256, signature=AAAA'],
   ])('refuses %s', (_name, header) => {
     expect(parseSignatureHeader(header)).toBeUndefined();
   });
