@@ -39,7 +39,7 @@ class ScriptedRuntime implements MiniRuntime {
 }
 
 const session = (n: number) => ({ status: 200, body: { token: `token-${n}`, customerId: 'c1' } });
-const expired = { status: 401, body: { error: { code: 'SESSION_EXPIRED', message: 'the session expired' } } };
+const expired: Answer = { status: 401, body: { error: { code: 'SESSION_EXPIRED', message: 'the session expired' } } };
 const order = { status: 200, body: { id: 'o1', status: 'PAID' } };
 
 test('requests carry a JSON string body, JSON headers and the Bearer token', async () => {
@@ -126,4 +126,58 @@ test('a stored value that is not a session is ignored and a new session started'
   runtime.storage.set(TOKEN_STORAGE_KEY, 'garbage');
   await new MerchantApi({ baseUrl: 'http://shop.test', runtime }).order('o1');
   expect(runtime.authCodes).toBe(1);
+});
+
+describe('the stored session expiry (expiresAt from POST /api/session)', () => {
+  const T0 = Date.parse('2026-03-01T12:00:00.000Z');
+  const MINUTE = 60_000;
+  const stale = expired;
+  /** A server whose sessions last `lifetimeMs` from the clock's time; orders answer only to the newest token. */
+  function server(clock: { now: number }, lifetimeMs: number, staleAnswer: Answer) {
+    let issued = 0;
+    return new ScriptedRuntime((o) => {
+      if (o.url.endsWith('/api/session')) {
+        issued++;
+        return { status: 200, body: { token: `token-${issued}`, customerId: 'c1', expiresAt: new Date(clock.now + lifetimeMs).toISOString() } };
+      }
+      return o.headers.Authorization === `Bearer token-${issued}` ? order : staleAnswer;
+    });
+  }
+  const calls = (runtime: ScriptedRuntime) => runtime.sent.map((o) => `${o.url.slice(16)} ${o.headers.Authorization ?? ''}`.trim());
+
+  test('is kept with the token, with the time to renew it: a minute before, or half the lifetime when shorter', async () => {
+    for (const [lifetime, renewBefore] of [
+      [24 * 60 * MINUTE, MINUTE],
+      [MINUTE, MINUTE / 2],
+    ] as const) {
+      const runtime = server({ now: T0 }, lifetime, stale);
+      await new MerchantApi({ baseUrl: 'http://shop.test', runtime, now: () => T0 }).ensureSession();
+      expect(runtime.storage.get(TOKEN_STORAGE_KEY)).toEqual({ token: 'token-1', customerId: 'c1', expiresAt: T0 + lifetime, renewAt: T0 + lifetime - renewBefore });
+    }
+  });
+
+  test.each([
+    ['still valid', 10 * MINUTE, ['/api/session', '/api/orders/o1 Bearer token-1', '/api/orders/o1 Bearer token-1']],
+    ['due for renewal (within a minute of expiring)', 59 * MINUTE + 1, ['/api/session', '/api/orders/o1 Bearer token-1', '/api/session', '/api/orders/o1 Bearer token-2']],
+    ['expired', 61 * MINUTE, ['/api/session', '/api/orders/o1 Bearer token-1', '/api/session', '/api/orders/o1 Bearer token-2']],
+  ])('a session %s is renewed before the call only when due (no 401 round trip)', async (_name, later, expected) => {
+    const clock = { now: T0 };
+    const runtime = server(clock, 60 * MINUTE, stale);
+    const api = new MerchantApi({ baseUrl: 'http://shop.test', runtime, now: () => clock.now });
+    await api.order('o1');
+    clock.now = T0 + later;
+    await api.order('o1');
+    expect(calls(runtime)).toEqual(expected);
+  });
+
+  test('renews an expired session on a host whose my.request fails an error status without the status (bare error 19)', async () => {
+    // Such a host cannot show the server's 401, so only the stored expiry can tell that the token lapsed.
+    const clock = { now: T0 };
+    const runtime = server(clock, 60 * MINUTE, { fail: { error: 19, errorMessage: 'http status error' } });
+    const api = new MerchantApi({ baseUrl: 'http://shop.test', runtime, now: () => clock.now });
+    await api.order('o1');
+    clock.now = T0 + 2 * 60 * MINUTE;
+    await expect(api.order('o1')).resolves.toEqual(order.body);
+    expect((runtime.storage.get(TOKEN_STORAGE_KEY) as { token: string }).token).toBe('token-2');
+  });
 });

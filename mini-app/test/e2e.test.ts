@@ -251,6 +251,25 @@ describe('session', () => {
     expect(statuses).toEqual(['/session 200', '/orders 401', '/session 200', '/orders 201']);
     expect((runtime.my.storage.get('minipay.session') as { token: string }).token).not.toBe('stale-token');
   });
+
+  test('a session past the expiry the server gave is renewed before the next call, with no 401 round trip', async () => {
+    const shortLived = await startStack({ reconcileAfterMs: 60_000, sessionTtlMs: 1000 });
+    try {
+      runtime = launchApp(shortLived, { choose: 'pay' });
+      await runtime.app!.session;
+      const { expiresAt } = runtime.my.storage.get('minipay.session') as { expiresAt: number };
+      expect(expiresAt).toBeGreaterThan(Date.now());
+      await new Promise((resolve) => setTimeout(resolve, expiresAt - Date.now() + 50)); // the server's expiry passes
+      const confirm = await checkout(runtime);
+      expect(confirm.data.order).toBeTruthy();
+      const statuses = runtime.my.requests.filter((r) => /\/api\/(orders|session)$/.test(r.url)).map((r) => `${r.url.replace(/.*\/api/, '')} ${r.status}`);
+      expect(statuses).toEqual(['/session 200', '/session 200', '/orders 201']);
+    } finally {
+      runtime?.close();
+      runtime = undefined;
+      await shortLived.close();
+    }
+  });
 });
 
 describe('the app as the user finds it', () => {

@@ -11,16 +11,20 @@ export interface MerchantApiOptions {
   runtime: MiniRuntime;
   /** Per-request timeout handed to `my.request`, in milliseconds. Default 15000. */
   timeoutMs?: number;
+  /** The clock the stored session's expiry is compared with (ms since the epoch). Default `Date.now`. */
+  now?: () => number;
 }
 
 /**
  * The merchant server's API (SPEC.md §6.3) for the pages. Authenticated calls carry the session token;
- * when the server says the session expired (401), the session is renewed once and the call retried.
+ * a stored session past (or about to pass) the server's `expiresAt` is renewed before the call, and when
+ * the server says the session expired (401) anyway, it is renewed once and the call retried.
  */
 export class MerchantApi {
   private readonly baseUrl: string;
   private readonly runtime: MiniRuntime;
   private readonly timeoutMs: number;
+  private readonly now: () => number;
   /** A session start in flight, shared so launch and a page's first call do not start two. */
   private starting: Promise<string> | undefined;
 
@@ -28,6 +32,7 @@ export class MerchantApi {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.runtime = options.runtime;
     this.timeoutMs = options.timeoutMs ?? 15000;
+    this.now = options.now ?? Date.now;
   }
 
   /** `GET /api/products` */
@@ -51,9 +56,9 @@ export class MerchantApi {
     return this.authed<PaymentStart>('POST', `/api/orders/${encodeURIComponent(orderId)}/payment`, {});
   }
 
-  /** The stored session token, or a new session when there is none. */
+  /** The stored session token, or a new session when there is none or it has expired. */
   ensureSession(): Promise<string> {
-    const stored = readSession(this.runtime);
+    const stored = readSession(this.runtime, this.now());
     return stored ? Promise.resolve(stored.token) : this.startSession();
   }
 
@@ -64,7 +69,7 @@ export class MerchantApi {
         try {
           const authCode = await getAuthCode(this.runtime);
           const session = await this.send<SessionResponse>('POST', '/api/session', { authCode });
-          saveSession(this.runtime, session);
+          saveSession(this.runtime, session, this.now());
           return session.token;
         } finally {
           this.starting = undefined;
