@@ -48,7 +48,7 @@ export function signRequest(options: SignRequestOptions): Record<string, string>
 }
 
 /** The signer's public key, or a lookup by the message's `Client-Id` (undefined = unknown client). */
-export type PublicKeySource = KeyInput | ((clientId: string) => KeyInput | undefined);
+export type PublicKeySource = KeyInput | ((clientId: string) => KeyInput | undefined | null);
 
 export interface VerifyRequestOptions {
   /** The request's headers (node:http `req.headers`, a record, or fetch `Headers`); names case-insensitive. */
@@ -91,7 +91,8 @@ export function verifyRequest(options: VerifyRequestOptions): VerifiedRequest {
     });
   }
   const publicKey = typeof options.publicKey === 'function' ? options.publicKey(clientId) : options.publicKey;
-  if (publicKey === undefined) {
+  // null too: a database lookup answers null for a client it does not know.
+  if (publicKey === undefined || publicKey === null) {
     throw new SignatureError(`no public key is known for Client-Id ${JSON.stringify(clientId)}`, { code: 'KEY_NOT_FOUND' });
   }
   checkSignature({ method, path, clientId, time, body: rawBody, signature, publicKey }, 'request');

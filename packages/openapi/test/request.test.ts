@@ -127,6 +127,27 @@ describe('verifyRequest', () => {
     expect(error.code).toBe('KEY_NOT_FOUND');
   });
 
+  it.each<[string, (clientId: string) => unknown]>([
+    ['undefined', () => undefined],
+    ['null (as a database lookup gives it)', () => null],
+  ])('says KEY_NOT_FOUND when the key lookup answers %s', (_name, lookup) => {
+    const error = caught(() => verifyAt(signed(), { publicKey: lookup as (clientId: string) => string }));
+    expect(error).toBeInstanceOf(SignatureError);
+    expect(error.code).toBe('KEY_NOT_FOUND');
+    expect(error.message).toBe('no public key is known for Client-Id "TEST_CLIENT"');
+  });
+
+  it.each<[string, unknown]>([
+    ['an invalid Date', new Date(Number.NaN)],
+    ['a clock answering an invalid Date', () => new Date('not a date')],
+    ['a clock answering a number (Date.now)', Date.now],
+  ])('refuses %s as now instead of skipping the replay window', (_name, now) => {
+    const error = caught(() => verifyAt(signed(), { now: now as Date }));
+    expect(error).toBeInstanceOf(OpenApiError);
+    expect(error.code).toBe('INVALID_ARGUMENT');
+    expect(error.message).toMatch(/^now must be a valid Date or a function returning one/);
+  });
+
   it('throws ProtocolError NOT_JSON for a signed body that is not JSON', () => {
     const error = caught(() => verifyAt(signed({ body: 'a=1&b=2' }), { rawBody: 'a=1&b=2' }));
     expect(error).toBeInstanceOf(ProtocolError);
