@@ -12,7 +12,9 @@ import { cartTotal, productRows } from '../src/logic/cart';
 import { formatMoney } from '../src/logic/money';
 import { orderView } from '../src/logic/order-view';
 import { resultView } from '../src/logic/result-view';
-import { antdStubs, axmlToWxml } from './harness/axml-adapter';
+import { antdHandlerArgs, antdStubs, axmlToWxml } from './harness/axml-adapter';
+import { FakeMy } from './harness/fake-my';
+import { MiniProgramRuntime, type PageInstance } from './harness/runtime';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const simulate = require('miniprogram-simulate');
@@ -30,11 +32,17 @@ interface Rendered {
   /** Taps the antd-mini button whose className has `cls` (through the stub, so disabled buttons do nothing). */
   tapButton(cls: string): Promise<void>;
   root: any;
-  calls: Array<{ handler: string; event: any }>;
+  /** Each handler call with the arguments the page's method receives (antd-mini's, not WeChat's event). */
+  calls: Array<{ handler: string; args: unknown[] }>;
 }
 
-/** Renders pages/<page>/index.axml with `data`; every handler the template names records its calls. */
-function renderPage(page: string, data: Record<string, unknown>): Rendered {
+type Handle = (handler: string, args: unknown[]) => void;
+
+/**
+ * Renders pages/<page>/index.axml with `data`. Every handler the template names is recorded with the
+ * arguments antd-mini would call it with, then handed to `handle` (the live page's method, when given).
+ */
+function renderPage(page: string, data: Record<string, unknown>, handle?: Handle): Rendered {
   const axml = readFileSync(join(pagesDir, page, 'index.axml'), 'utf8');
   const json = JSON.parse(readFileSync(join(pagesDir, page, 'index.json'), 'utf8')) as { usingComponents: Record<string, string> };
   const usingComponents: Record<string, string> = {};
@@ -43,10 +51,16 @@ function renderPage(page: string, data: Record<string, unknown>): Rendered {
     usingComponents[tag] = stubs[tag] as string;
   }
   const template = axmlToWxml(axml);
-  const calls: Array<{ handler: string; event: any }> = [];
+  const calls: Array<{ handler: string; args: unknown[] }> = [];
   const handlers = [...template.matchAll(/(?:bind|catch):\w+="(\w+)"/g)].map((m) => m[1] as string);
-  const methods: Record<string, (event: unknown) => void> = {};
-  for (const handler of handlers) methods[handler] = (event) => calls.push({ handler, event });
+  const methods: Record<string, (event: any) => void> = {};
+  for (const handler of handlers) {
+    methods[handler] = (event) => {
+      const args = event?.detail?.antdArgs ? antdHandlerArgs(event) : [event];
+      calls.push({ handler, args });
+      handle?.(handler, args);
+    };
+  }
   const id = simulate.load({ template, data, usingComponents, methods });
   const root = simulate.render(id);
   root.attach(document.createElement('parent-wrapper'));
@@ -144,7 +158,8 @@ describe('products page', () => {
     page.root.querySelectorAll('.quantity-stepper')[1].querySelector('.stub-plus').dispatchEvent('tap');
     await simulate.sleep(10);
     expect(page.calls).toHaveLength(1);
-    expect(page.calls[0]).toMatchObject({ handler: 'onQuantityChange', event: { detail: 1, currentTarget: { dataset: { id: 'tea' } } } });
+    // As antd-mini's Stepper calls it: onChange(value, event), the stepper's data-id in the event's dataset.
+    expect(page.calls[0]).toEqual({ handler: 'onQuantityChange', args: [1, expect.objectContaining({ currentTarget: { dataset: { id: 'tea' } } })] });
     await page.tapButton('checkout');
     expect(page.calls.map((c) => c.handler)).toEqual(['onQuantityChange', 'onCheckout']);
   });
@@ -238,5 +253,124 @@ describe('result page', () => {
     await simulate.sleep(10);
     await page.tapButton('check-again');
     expect(page.calls).toHaveLength(1);
+  });
+});
+
+/**
+ * The templates wired to the live pages: the app's real code runs under the harness (its requests answered
+ * by a scripted merchant server, the wallet's JSAPIs by doubles), each page's template is rendered from
+ * the page's own data, and a tap on the rendered component calls the page's real handler with the
+ * arguments antd-mini passes. After a handler runs, the view is given the page's data again.
+ */
+describe('templates wired to the live pages', () => {
+  let runtime: MiniProgramRuntime | undefined;
+  afterEach(() => {
+    runtime?.close();
+    runtime = undefined;
+  });
+
+  function scriptedMerchant(my: FakeMy, orderStatus: () => Order['status']): void {
+    my.intercept = ({ method, url }) => {
+      const path = url.replace(/^https?:\/\/[^/]+/, '');
+      if (method === 'POST' && path === '/api/session') return { status: 200, body: { token: 't', customerId: 'c', expiresAt: '2999-01-01T00:00:00.000Z' } };
+      if (method === 'GET' && path === '/api/products') return { status: 200, body: { products } };
+      if (method === 'POST' && path === '/api/orders') return { status: 201, body: order };
+      if (method === 'POST' && path === `/api/orders/${order.id}/payment`) return { status: 200, body: { paymentId: 'pay_1', paymentUrl: 'https://wallet.test/cashier/pay_1' } };
+      if (method === 'GET' && path === `/api/orders/${order.id}`) return { status: 200, body: { ...order, status: orderStatus() } };
+      return { status: 404, body: { error: { code: 'NOT_FOUND', message: `${method} ${path}` } } };
+    };
+  }
+
+  function launch(options: { tradePay?: (call: any) => void; orderStatus?: () => Order['status'] } = {}): MiniProgramRuntime {
+    const my = new FakeMy({ getAuthCode: ({ success }) => success({ authCode: 'code' }), tradePay: options.tradePay ?? ((call) => call.success?.({ resultCode: '9000' })) });
+    scriptedMerchant(my, options.orderStatus ?? (() => 'PAID'));
+    runtime = new MiniProgramRuntime({ my, buildGlobals: { __MINIPAY_MERCHANT_URL__: 'https://shop.test', __MINIPAY_SANDBOX__: false } });
+    runtime.launch();
+    runtime.app!.confirmSchedule = [0];
+    return runtime;
+  }
+
+  /** Renders the live page's template; taps go to the page's real handlers. */
+  function renderLive(app: MiniProgramRuntime, page: PageInstance) {
+    const name = page.route.split('/')[1] as string;
+    const view = renderPage(name, JSON.parse(JSON.stringify(page.data)), (handler, args) => {
+      if (app.currentPage() !== page) throw new Error(`${handler} tapped on ${page.route}, which is not the page on top`);
+      app.tap(handler, ...args);
+    });
+    return {
+      ...view,
+      /** Gives the view the page's current data, as the platform does after setData. */
+      async refresh() {
+        view.root.setData(JSON.parse(JSON.stringify(page.data)));
+        await simulate.sleep(0);
+      },
+    };
+  }
+
+  test('products: the stepper changes the quantity through the real onQuantityChange, the total follows, Checkout opens confirm', async () => {
+    const app = launch();
+    const page = await app.waitForPage('pages/products/index', (p) => !p.data.loading);
+    const view = renderLive(app, page);
+    expect(view.text()).toContain('Total —');
+
+    view.root.querySelectorAll('.quantity-stepper')[1].querySelector('.stub-plus').dispatchEvent('tap');
+    view.root.querySelectorAll('.quantity-stepper')[1].querySelector('.stub-plus').dispatchEvent('tap');
+    await simulate.sleep(10);
+    expect(page.data.quantities).toEqual({ tea: 1 });
+    await view.refresh();
+    view.root.querySelectorAll('.quantity-stepper')[1].querySelector('.stub-plus').dispatchEvent('tap');
+    await simulate.sleep(10);
+    await view.refresh();
+    expect(page.data.quantities).toEqual({ tea: 2 });
+    expect(view.root.querySelectorAll('.quantity-stepper').map((s: any) => s.querySelector('.stub-value').dom.textContent)).toEqual(['0', '2']);
+    expect(view.text()).toContain('Total USD 8.50');
+
+    await view.tapButton('checkout');
+    expect(app.my.navigations).toEqual([{ kind: 'navigateTo', url: '/pages/confirm/index?items=tea:2' }]);
+    await app.waitForPage('pages/confirm/index');
+    expect(app.errors).toEqual([]);
+  });
+
+  test('confirm: tapping the rendered Pay runs the real onPay — the button turns to "Paying…" and ignores taps — then the result page opens', async () => {
+    let openCashier!: () => void;
+    const app = launch({ tradePay: (call) => (openCashier = () => call.success?.({ resultCode: '9000' })) });
+    app.my.navigateTo({ url: '/pages/confirm/index?items=coffee:2,tea:1' });
+    const page = await app.waitForPage('pages/confirm/index', (p) => !p.data.loading);
+    const view = renderLive(app, page);
+    expect(view.text()).toContain('USD 11.25');
+
+    await view.tapButton('pay');
+    expect(page.data.paying).toBe(true);
+    await view.refresh();
+    expect(view.root.querySelector('.pay').querySelector('.stub-button').dom.textContent.trim()).toBe('Paying…');
+    await view.tapButton('pay');
+    expect(view.calls.map((c) => c.handler)).toEqual(['onPay']);
+
+    await app.waitFor(() => openCashier !== undefined, 'the cashier to open');
+    openCashier();
+    const result = await app.waitForPage('pages/result/index', (p) => !p.data.loading);
+    expect(app.my.requests.filter((r) => r.url.endsWith('/payment'))).toHaveLength(1);
+    const resultView = renderLive(app, result);
+    expect(resultView.text()).toContain('Payment successful');
+    await resultView.tapButton('back-to-shop');
+    await app.waitForPage('pages/products/index');
+    expect(app.pages()).toHaveLength(1);
+    expect(app.errors).toEqual([]);
+  });
+
+  test('result: a pending order shows "Check again", whose tap asks the server again and shows the answer', async () => {
+    let status: Order['status'] = 'PAYING';
+    const app = launch({ orderStatus: () => status });
+    app.my.reLaunch({ url: `/pages/result/index?orderId=${order.id}` });
+    const page = await app.waitForPage('pages/result/index', (p) => !p.data.loading);
+    const view = renderLive(app, page);
+    expect(view.text()).toContain('Payment pending');
+
+    status = 'PAID';
+    await view.tapButton('check-again');
+    await app.waitFor(() => page.data.view?.kind === 'paid', 'the paid answer');
+    await view.refresh();
+    expect(view.text()).toContain('Payment successful');
+    expect(view.text()).not.toContain('Check again');
   });
 });

@@ -7,7 +7,11 @@
  *   <custom-tag ... />                                                   →  <custom-tag ...></custom-tag>
  *   className="x" on a custom component                                  →  also class="x" on its host
  * Custom components (antd-mini) are replaced by stubs that render their text props and slots and
- * raise the events the real ones raise (a disabled or loading button raises none).
+ * raise the events the real ones raise (a disabled or loading button raises none). antd-mini does not
+ * raise WeChat-style events: it calls the page's handler with its own arguments (Button `onTap(event)`,
+ * Stepper `onChange(value, event)`), the event carrying the host's `data-*` as `currentTarget.dataset`.
+ * The stubs put those arguments in the event's `detail.antdArgs`, and {@link antdHandlerArgs} turns the
+ * event miniprogram-simulate delivers back into the argument list the real component would pass.
  */
 const DIRECTIVES = ['if', 'elif', 'else', 'for', 'for-item', 'for-index', 'key'];
 
@@ -34,6 +38,22 @@ export function axmlToWxml(axml: string): string {
 
 type Simulate = { load(definition: Record<string, unknown>): string };
 
+/** What a stub puts in `detail`: the arguments antd-mini passes before its event object. */
+interface AntdDetail {
+  antdArgs: unknown[];
+}
+
+/**
+ * The arguments antd-mini would call the page's handler with, from the event a stub raised: its values,
+ * then an event shaped as antd-mini's `fmtEvent` shapes it (the host's `data-*` in the dataset).
+ */
+export function antdHandlerArgs(event: { detail?: unknown; currentTarget?: { dataset?: Record<string, unknown> } }): unknown[] {
+  const detail = event.detail as AntdDetail | undefined;
+  if (!detail || !Array.isArray(detail.antdArgs)) throw new Error('antdHandlerArgs: the event did not come from an antd-mini stub');
+  const dataset = { ...(event.currentTarget?.dataset ?? {}) };
+  return [...detail.antdArgs, { currentTarget: { dataset }, target: { dataset, targetDataset: dataset } }];
+}
+
 const text = { type: String, value: '' };
 const flag = { type: Boolean, value: false };
 
@@ -47,7 +67,7 @@ export function antdStubs(simulate: Simulate): Record<string, string> {
       properties: { className: text, type: text, size: text, disabled: flag, loading: flag },
       methods: {
         press(this: any) {
-          if (!this.data.disabled && !this.data.loading) this.triggerEvent('tap', {});
+          if (!this.data.disabled && !this.data.loading) this.triggerEvent('tap', { antdArgs: [] });
         },
       },
     }),
@@ -70,10 +90,10 @@ export function antdStubs(simulate: Simulate): Record<string, string> {
       properties: { value: { type: Number, value: 0 }, min: { type: Number, value: 0 }, max: { type: Number, value: 99 }, inputReadOnly: flag },
       methods: {
         minus(this: any) {
-          if (this.data.value > this.data.min) this.triggerEvent('change', this.data.value - 1);
+          if (this.data.value > this.data.min) this.triggerEvent('change', { antdArgs: [this.data.value - 1] });
         },
         plus(this: any) {
-          if (this.data.value < this.data.max) this.triggerEvent('change', this.data.value + 1);
+          if (this.data.value < this.data.max) this.triggerEvent('change', { antdArgs: [this.data.value + 1] });
         },
       },
     }),

@@ -148,11 +148,11 @@ export class FakeMy {
   }
 
   getStorageSync({ key }: { key: string }): { data: unknown } {
-    return { data: this.storage.has(key) ? structuredClone(this.storage.get(key)) : null };
+    return { data: this.storage.has(key) ? jsonCopy(this.storage.get(key)) : null };
   }
 
   setStorageSync({ key, data }: { key: string; data: unknown }): { success: true } {
-    this.storage.set(key, structuredClone(data));
+    this.storage.set(key, jsonCopy(data));
     this.storageLog.push({ op: 'set', key, data });
     return { success: true };
   }
@@ -222,4 +222,9 @@ export class FakeMy {
     if (!this.navigator) throw new Error('navigation before the runtime was attached to this fake my');
     return this.navigator;
   }
+}
+
+/** The platform keeps storage as JSON: what comes back is a copy, without functions or `undefined` members. */
+function jsonCopy<T>(value: T): T {
+  return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
 }
