@@ -1,6 +1,6 @@
 // A signed OpenAPI response: the wallet's answers to the merchant, and the merchant's acknowledgement of a
 // notification. A response is signed over the request's method and path with its own Client-Id and Response-Time.
-import { SignatureError } from './errors';
+import { OpenApiError, SignatureError } from './errors';
 import type { HeadersInput } from './internal/headers';
 import { parseJsonBody } from './internal/json';
 import { assertRawBody, rawBodyText, type RawBody } from './internal/raw-body';
@@ -35,12 +35,7 @@ export interface SignedResponseOptions {
  * @throws KeyFormatError; OpenApiError `INVALID_ARGUMENT`.
  */
 export function signedResponse(options: SignedResponseOptions): { headers: Record<string, string>; body: string } {
-  const body =
-    typeof options.body === 'string'
-      ? options.body
-      : options.body !== undefined
-        ? JSON.stringify(options.body)
-        : JSON.stringify({ result: orderedResult(options.result ?? SUCCESS_RESULT) });
+  const body = responseBody(options);
   const time = formatRequestTime(readClock(options.now));
   const signature = sign({
     method: options.method ?? 'POST',
@@ -99,6 +94,34 @@ export function verifyResponse(options: VerifyResponseOptions): unknown {
   }
   checkSignature({ method, path, clientId, time, body: rawBody, signature, publicKey }, 'response');
   return body;
+}
+
+const RESULT_STATUSES = ['S', 'F', 'U', 'A', 'R'];
+
+/**
+ * The body to sign. Only an absent `result` means SUCCESS: a `null` one (a lookup that found nothing) must not
+ * tell the wallet to stop retrying. @throws OpenApiError `INVALID_ARGUMENT`.
+ */
+function responseBody({ result, body }: SignedResponseOptions): string {
+  const invalid = (message: string) => new OpenApiError(message, { code: 'INVALID_ARGUMENT' });
+  if (body !== undefined) {
+    if (result !== undefined) throw invalid('pass result or body, not both');
+    if (typeof body === 'string') return body;
+    if (typeof body !== 'object' || body === null) throw invalid('body must be an object or a JSON string');
+    return JSON.stringify(body);
+  }
+  if (result === undefined) return JSON.stringify({ result: SUCCESS_RESULT });
+  const { resultCode, resultStatus, resultMessage } = (result ?? {}) as Partial<Record<keyof Result, unknown>>;
+  if (
+    typeof result !== 'object' ||
+    typeof resultCode !== 'string' ||
+    resultCode === '' ||
+    !RESULT_STATUSES.includes(resultStatus as string) ||
+    (resultMessage !== undefined && typeof resultMessage !== 'string')
+  ) {
+    throw invalid('result must be { resultCode, resultStatus, resultMessage? }: a non-empty code and one of S, F, U, A, R');
+  }
+  return JSON.stringify({ result: orderedResult(result) });
 }
 
 function orderedResult(result: Result): Result {

@@ -35,6 +35,20 @@ describe('signedResponse', () => {
     expect(response.body).toBe('{"result":{"resultCode":"PROCESS_FAIL","resultStatus":"F","resultMessage":"unknown order"}}');
   });
 
+  it.each<[string, Record<string, unknown>, RegExp]>([
+    ['a null result (which must not become SUCCESS)', { result: null }, /^result must be \{ resultCode, resultStatus, resultMessage\? \}/],
+    ['a result without resultCode', { result: { resultStatus: 'S' } }, /^result must be/],
+    ['a result with an unknown resultStatus', { result: { resultCode: 'SUCCESS', resultStatus: 'OK' } }, /^result must be/],
+    ['a result that is a string', { result: 'SUCCESS' }, /^result must be/],
+    ['both result and body', { result: { resultCode: 'SUCCESS', resultStatus: 'S' }, body: { result: {} } }, /^pass result or body, not both/],
+    ['a body that is neither an object nor a string', { body: 42 }, /^body must be an object or a JSON string/],
+  ])('refuses %s with INVALID_ARGUMENT', (_name, change, message) => {
+    const error = caught(() => signedResponse({ clientId: 'TEST_CLIENT', privateKey: keys.merchantRsaPrivate, path, ...change } as never));
+    expect(error).toBeInstanceOf(OpenApiError);
+    expect(error.code).toBe('INVALID_ARGUMENT');
+    expect(error.message).toMatch(message);
+  });
+
   it('serialises a whole body object, and the signature covers exactly that string', () => {
     const response = signedResponse({
       body: { result: { resultCode: 'SUCCESS', resultStatus: 'S' }, paymentId: 'p-1' },
