@@ -1,5 +1,6 @@
 // The pure parts: amounts, fault parsing, the retry schedule, the idempotency hash.
 import { currencyExponent, DEFAULT_RETRY_SCHEDULE, formatAmount, OUTCOMES } from '../src';
+import { isIsoCurrency } from '../src/currency';
 import { activeFaults, effectiveFaults, parseFaults } from '../src/faults';
 import { idempotencyHash } from '../src/internal/payments';
 import { delayBeforeAttempt } from '../src/retry-schedule';
@@ -21,6 +22,12 @@ test.each([
 
 test('currency exponents: JPY and KRW 0, most 2, KWD 3', () => {
   expect([currencyExponent('JPY'), currencyExponent('KRW'), currencyExponent('USD'), currencyExponent('IDR'), currencyExponent('KWD')]).toEqual([0, 0, 2, 2, 3]);
+});
+
+test('ISO 4217: the wallets\' currencies and every exponent-table currency are known; made-up, lowercase and non-money codes are not', () => {
+  const known = ['USD', 'PHP', 'IDR', 'THB', 'MYR', 'KRW', 'JPY', 'CNY', 'HKD', 'SGD', 'KWD', 'BHD', 'EUR', 'GBP', 'CLF', 'UYW', 'XAF', 'XOF'];
+  expect(known.filter((code) => !isIsoCurrency(code))).toEqual([]);
+  expect(['XYZ', 'AAA', 'usd', 'US', 'XTS', 'XXX', 'XAU', ''].filter((code) => isIsoCurrency(code))).toEqual([]);
 });
 
 test('the outcomes are the six of SPEC §6.4 in order, with their result codes', () => {

@@ -1,6 +1,7 @@
 // Body validation for the wallet's OpenAPIs (SPEC.md §5). The first problem wins and its message names the
 // field by its path (`order.orderAmount.value`), which the sandbox answers as F PARAM_ILLEGAL.
 import type { ApplyTokenRequest, InquiryPaymentRequest, PayRequest, RefundRequest } from '@minipay/openapi';
+import { isIsoCurrency } from '../currency';
 
 export class InvalidField extends Error {
   constructor(
@@ -53,6 +54,9 @@ function amount(value: unknown, field: string, required: boolean): void {
       `${field}.currency must be an ISO 4217 code of three uppercase letters (e.g. "USD"), got ${shown(currency)}`,
     );
   }
+  if (!isIsoCurrency(currency)) {
+    throw new InvalidField(`${field}.currency`, `${field}.currency must be an ISO 4217 currency, and ${shown(currency)} is none`);
+  }
   const amountValue = money.value;
   if (amountValue === undefined || amountValue === null) throw new InvalidField(`${field}.value`, `${field}.value is required`);
   if (typeof amountValue !== 'string' || !/^\d{1,18}$/.test(amountValue)) {
@@ -62,6 +66,11 @@ function amount(value: unknown, field: string, required: boolean): void {
     );
   }
   if (/^0+$/.test(amountValue)) throw new InvalidField(`${field}.value`, `${field}.value must be greater than 0`);
+  // "007" is 7, but the notification echoes the value as given, and a merchant comparing it with its own "7"
+  // (as it must, string to string) would see a mismatch: only the canonical form is accepted.
+  if (amountValue.startsWith('0')) {
+    throw new InvalidField(`${field}.value`, `${field}.value must not have leading zeros (write "7", not "007"), got ${shown(amountValue)}`);
+  }
 }
 
 function time(value: unknown, field: string): number | undefined {
