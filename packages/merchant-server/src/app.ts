@@ -1,10 +1,11 @@
 // The Fastify application: body limits, JSON-schema validation with messages that name the field, one error
 // shape (`{ error: { code, message } }`) and no stack trace ever sent to a caller, structured logs with secrets
 // redacted.
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import type { LogOption } from './config';
 import { HttpError } from './errors';
 import type { AppContext } from './internal/context';
+import { errorSummary, isError } from './internal/error-summary';
 import { validationMessage, type AjvLikeError } from './internal/validation-message';
 import { registerNotifyRoute } from './routes/notify-route';
 import { registerOrderRoutes } from './routes/order-routes';
@@ -43,7 +44,13 @@ const REDACTED_PATHS = [
 export function loggerOptions(log: LogOption): FastifyServerOptions['logger'] {
   if (log === false) return false;
   const level = typeof log === 'object' ? (log.level ?? 'info') : 'info';
-  const options: Record<string, unknown> = { level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } };
+  const options: Record<string, unknown> = {
+    level,
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    // An error under `err` (ours or one Fastify logs itself) is its class, code and message: pino's default adds the
+    // stack trace, and a summary passed in as a plain object would gain an empty `stack` and `type: "Object"`.
+    serializers: { err: (value: unknown) => (isError(value) ? errorSummary(value) : value) },
+  };
   if (typeof log === 'object' && log.stream !== undefined) options.stream = log.stream;
   return options as FastifyServerOptions['logger'];
 }
@@ -58,7 +65,20 @@ export function createApp(log: LogOption): FastifyInstance {
     // Graceful shutdown waits for requests in flight; idle keep-alive sockets are closed at once.
     forceCloseConnections: 'idle',
     return503OnClosing: true,
+    // Errors Fastify raises before routing (a malformed %-escape, a path segment over 100 characters) would
+    // otherwise be answered in Fastify's own shape; callers get the one error shape of this API instead.
+    frameworkErrors: (error, _request, reply) => {
+      const [status, body] =
+        error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+          ? [414, { error: { code: 'URI_TOO_LONG', message: 'a path segment of the URL is longer than 100 characters' } }]
+          : [400, { error: { code: 'INVALID_URL', message: 'the URL path is not valid (a malformed %-escape?)' } }];
+      (reply as FastifyReply).status(status).send(body);
+    },
   });
+
+  // Only JSON is read. Fastify also parses text/plain by default, which would hand a string to the schema and
+  // answer "the request body must be an object" to a client that only forgot its Content-Type.
+  app.removeContentTypeParser('text/plain');
 
   // JSON with an empty body (a POST without data that still says application/json) is "no body", not an error;
   // the schema then says what was missing. Prototype poisoning is refused by Fastify's own parser.
@@ -109,8 +129,10 @@ export function createApp(log: LogOption): FastifyInstance {
     if (status >= 400 && status < 500) {
       return reply.status(status).send({ error: { code: 'BAD_REQUEST', message: error.message } });
     }
-    // Our bug or broken infrastructure: the full error goes to the log, the caller gets the request id only.
-    request.log.error({ err: error }, 'unhandled error');
+    // Our bug or broken infrastructure: the caller gets the request id only; the log gets the error's class, code and
+    // message at error level, and its stack only at debug level (stack traces stay out of the normal logs).
+    request.log.error({ err: errorSummary(error) }, 'unhandled error');
+    request.log.debug({ stack: error.stack }, 'unhandled error: stack trace');
     return reply.status(500).send({ error: { code: 'INTERNAL_ERROR', message: `internal error (request ${request.id}); see the server log` } });
   });
 

@@ -2,7 +2,7 @@
 // prices the client cannot influence, and errors that never leak internals.
 import Database from 'better-sqlite3';
 import { createSessionToken, listProducts, type OrderJson, type RunningMerchantServer } from '../src';
-import { call, createOrder, getOrder, signIn, startStack, type Stack } from './helpers';
+import { call, createOrder, getOrder, logCollector, signIn, startStack, type Stack } from './helpers';
 
 let stack: Stack;
 let token: string;
@@ -95,6 +95,7 @@ describe('POST /api/orders', () => {
     ['an empty body', 400, 'INVALID_REQUEST', '', 'application/json'],
     ['a prototype-poisoning body (refused by the parser)', 400, 'INVALID_JSON', '{"items":[],"__proto__":{"admin":true}}', 'application/json'],
     ['a form body', 415, 'UNSUPPORTED_MEDIA_TYPE', 'items=1', 'application/x-www-form-urlencoded'],
+    ['a JSON text sent as text/plain', 415, 'UNSUPPORTED_MEDIA_TYPE', '{"items":[{"productId":"coffee-beans","quantity":1}]}', 'text/plain'],
   ])('%s → %d %s', async (_name, status, code, raw, contentType) => {
     const answer = await call(stack.merchant.url, 'POST', '/api/orders', { token, raw, headers: { 'content-type': contentType } });
     expect(answer.status).toBe(status);
@@ -160,6 +161,16 @@ describe('sessions and ownership', () => {
 });
 
 describe('errors', () => {
+  test.each([
+    ['a malformed %-escape in an order id', 400, 'INVALID_URL', '/api/orders/%E0%A4%A'],
+    ['a lone % in the path', 400, 'INVALID_URL', '/%'],
+    ['an order id of 10 000 characters', 414, 'URI_TOO_LONG', `/api/orders/${'x'.repeat(10_000)}`],
+  ])('%s → %d %s in the API error shape, not Fastify\'s', async (_name, status, code, path) => {
+    const answer = await call(stack.merchant.url, 'GET', path, { token });
+    expect(answer.status).toBe(status);
+    expect(answer.body).toEqual({ error: { code, message: expect.any(String) } });
+  });
+
   test('an unknown route is a JSON 404', async () => {
     const answer = await call(stack.merchant.url, 'GET', '/api/nothing-here');
     expect(answer.status).toBe(404);
@@ -178,5 +189,20 @@ describe('errors', () => {
     expect(answer.body).toEqual({ error: { code: 'INTERNAL_ERROR', message: expect.stringMatching(/^internal error \(request .+\); see the server log$/) } });
     expect(answer.text).not.toMatch(/order_lines|SQLITE|\.ts:|\.js:/);
     await broken.close();
+  });
+
+  test('an unhandled error is logged at error level with its class and message, and no stack trace (that is debug level only)', async () => {
+    const logs = logCollector();
+    const broken = await startStack({ merchant: { log: { level: 'info', stream: logs.stream } } });
+    const session = await signIn(broken);
+    const order = await createOrder(broken.merchant, session.token);
+    const db = new Database(broken.databasePath);
+    db.exec('PRAGMA foreign_keys = OFF; DROP TABLE order_lines');
+    db.close();
+    expect((await call(broken.merchant.url, 'GET', `/api/orders/${order.id}`, { token: session.token })).status).toBe(500);
+    await broken.close();
+    const errors = logs.entries().filter((entry) => entry.level === 50);
+    expect(errors).toEqual([expect.objectContaining({ msg: 'unhandled error', err: { name: 'SqliteError', code: expect.any(String), message: 'no such table: order_lines' } })]);
+    expect(logs.lines.join('\n')).not.toMatch(/stack|\.ts:\d+/);
   });
 });

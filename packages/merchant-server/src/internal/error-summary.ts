@@ -1,8 +1,17 @@
 // What of an error goes into a log line.
+import { types } from 'node:util';
+
+/**
+ * Whether `value` is an Error, also one made in another realm (a `vm` context, or better-sqlite3's SqliteError
+ * when its class was set up by another module registry, as under jest), where `instanceof Error` is false.
+ */
+export function isError(value: unknown): value is Error {
+  return value instanceof Error || types.isNativeError(value);
+}
 
 /** An error for a log line: its class, code and message, never its cause chain (which may quote a request). */
 export function errorSummary(error: unknown): { name: string; code?: string; message: string } {
-  if (error instanceof Error) {
+  if (isError(error)) {
     const code = (error as { code?: unknown }).code;
     return { name: error.name, ...(typeof code === 'string' ? { code } : {}), message: error.message };
   }
