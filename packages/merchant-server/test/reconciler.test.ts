@@ -62,6 +62,28 @@ describe('reconciler', () => {
     expect(orderEvents(stack, order.id).at(-1)).toEqual({ from_status: 'PAYING', to_status: 'FAILED', cause: 'inquiry' });
   });
 
+  test('reads of a stale PAYING order ask the wallet at most once per inquiryMinIntervalMs, however many arrive at once', async () => {
+    const walletLog: string[] = [];
+    let offset = 0;
+    stack = await startStack({
+      sandbox: { log: (line) => walletLog.push(line) },
+      merchant: { reconcileAfterMs: 1, reconcileIntervalMs: 3_600_000, inquiryMinIntervalMs: 60_000, now: () => new Date(Date.now() + offset) },
+    });
+    const inquiries = (): number => walletLog.filter((line) => line.includes('/v2/payments/inquiryPayment')).length;
+    const { token } = await signIn(stack);
+    const order = await createOrder(stack.merchant, token);
+    await startPayment(stack.merchant, token, order.id);
+    const reads = await Promise.all(Array.from({ length: 20 }, () => getOrder(stack.merchant, token, order.id)));
+    for (let i = 0; i < 5; i += 1) reads.push(await getOrder(stack.merchant, token, order.id));
+    expect(reads.every((read) => read.status === 'PAYING')).toBe(true);
+    expect(inquiries()).toBe(1);
+
+    // Negative control: once the interval has passed, the next read asks again.
+    offset = 61_000;
+    await getOrder(stack.merchant, token, order.id);
+    expect(inquiries()).toBe(2);
+  });
+
   test('restart: orders left PAYING are resolved by the run at start-up (paid → PAID, cancelled → CANCELLED, undecided → PAYING)', async () => {
     stack = await startStack();
     const { token } = await signIn(stack);
