@@ -77,10 +77,15 @@ export function keyFits(key: KeyObject, algorithm: Algorithm): boolean {
 
 /** @throws KeyFormatError when `key` cannot sign with `algorithm`. */
 export function assertKeyFits(key: KeyObject, algorithm: Algorithm, what: string): void {
+  const bits = key.asymmetricKeyDetails?.modulusLength;
+  if (algorithm === 'RSA256' && keyKind(key) === 'rsa' && bits !== undefined && bits < 2048) {
+    // The wallets use RSA 2048 (SPEC §4); a shorter key signs fine here and is then refused by the wallet.
+    throw new KeyFormatError(`${what} is a ${bits}-bit RSA key, but algorithm RSA256 needs an RSA key of at least 2048 bits`);
+  }
   if (keyFits(key, algorithm)) return;
   const kind = keyKind(key);
   const have = kind === 'rsa' ? 'an RSA key' : kind === 'ec-p224' ? 'an EC P-224 key' : `a ${kind} key`;
-  const need = algorithm === 'RSA256' ? 'an RSA key (2048 bits)' : 'an EC P-224 (secp224r1) key';
+  const need = algorithm === 'RSA256' ? 'an RSA key (2048 bits or more)' : 'an EC P-224 (secp224r1) key';
   throw new KeyFormatError(`${what} is ${have}, but algorithm ${algorithm} needs ${need}`);
 }
 
@@ -104,8 +109,13 @@ function checkKeyObject(input: unknown, role: 'private' | 'public', what: string
 }
 
 function parseString(input: string, role: 'private' | 'public', what: string): KeyObject {
-  // Keys pasted into environment variables often carry literal "\n" instead of line breaks.
-  const text = input.replace(/\\r\\n|\\n/g, '\n').trim();
+  // Keys pasted into environment variables often carry literal "\n" instead of line breaks, and some .env
+  // loaders keep the quotes around the value.
+  const text = input
+    .replace(/\\r\\n|\\n/g, '\n')
+    .trim()
+    .replace(/^(["'])([\s\S]*)\1$/, '$2')
+    .trim();
   if (!text) throw new KeyFormatError(`${what} is empty; accepted: ${formats(role)}`);
   if (text.includes('-----BEGIN')) return parsePem(text, role, what);
   if (/^(\.{0,2}\/|~\/|[A-Za-z]:\\)|\.(pem|key|der|txt|crt)$/i.test(text)) {
@@ -118,7 +128,8 @@ function parseString(input: string, role: 'private' | 'public', what: string): K
 
 function parsePem(text: string, role: 'private' | 'public', what: string): KeyObject {
   const labels = [...text.matchAll(/-----BEGIN ([A-Z0-9 ]+)-----/g)].map((match) => match[1] ?? '');
-  if (labels.some((label) => label.includes('ENCRYPTED'))) {
+  // PKCS#8 says so in its label; the traditional form (openssl genrsa -aes128) in a Proc-Type header.
+  if (labels.some((label) => label.includes('ENCRYPTED')) || /Proc-Type:\s*4,ENCRYPTED/i.test(text)) {
     throw new KeyFormatError(
       `${what} is an encrypted PEM key; decrypt it first (openssl pkcs8 -topk8 -nocrypt -in <file>); accepted: ${formats(role)}`,
     );
@@ -131,14 +142,33 @@ function parsePem(text: string, role: 'private' | 'public', what: string): KeyOb
   const isPublic = keyLabel.includes('PUBLIC') || keyLabel === 'CERTIFICATE';
   if (role === 'private' && isPublic) throw new KeyFormatError(`${what} ${swapHint(role)}; accepted: ${formats(role)}`);
   if (role === 'public' && isPrivate) throw new KeyFormatError(`${what} ${swapHint(role)}; accepted: ${formats(role)}`);
+  const create = role === 'private' ? createPrivateKey : createPublicKey;
   try {
-    return role === 'private' ? createPrivateKey(text) : createPublicKey(text);
+    return create(text);
+  } catch {
+    // Fall through: the PEM may only have lost its layout.
+  }
+  try {
+    return create(rewrapPem(text));
   } catch (error) {
     throw new KeyFormatError(`${what} is PEM ("${keyLabel}") that does not parse as a ${role} key; accepted: ${formats(role)}`, {
       code: 'INVALID_KEY',
       cause: error,
     });
   }
+}
+
+/**
+ * PEM laid out again: each block's Base64 body without whitespace, wrapped at 64 columns, the armour lines on
+ * their own. OpenSSL needs that layout, which an environment variable (one line), a YAML file (indented) or a
+ * form field (spaces for newlines) loses.
+ */
+function rewrapPem(text: string): string {
+  const blocks = [...text.matchAll(/-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g)].map(([, label, body]) => {
+    const lines = (body ?? '').replace(/\s+/g, '').match(/.{1,64}/g) ?? [];
+    return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
+  });
+  return blocks.join('');
 }
 
 const PRIVATE_DER = ['pkcs8', 'pkcs1', 'sec1'] as const;

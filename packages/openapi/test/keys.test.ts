@@ -35,6 +35,20 @@ describe('parsePrivateKey', () => {
     expect(parsePrivateKey(envStyle).type).toBe('private');
   });
 
+  it.each<[string, (pem: string) => string]>([
+    ['on one line (newlines lost in an environment variable)', (pem) => pem.replace(/\n/g, '')],
+    ['on one line with spaces for newlines', (pem) => pem.trim().replace(/\n/g, ' ')],
+    ['indented (as in a YAML file)', (pem) => pem.split('\n').map((line) => `    ${line}`).join('\n')],
+    ['in double quotes (as some .env loaders leave it)', (pem) => `"${pem.trim()}"`],
+    ['in single quotes', (pem) => `'${pem.trim()}'`],
+  ])('accepts PEM %s', (_name, mangle) => {
+    for (const file of ['test-merchant-rsa-private.pem', 'test-merchant-rsa-private-pkcs1.pem', 'test-merchant-ecc224-private-sec1.pem']) {
+      const original = createPrivateKey(fixture(file)).export({ type: 'pkcs8', format: 'der' });
+      expect(parsePrivateKey(mangle(fixture(file))).export({ type: 'pkcs8', format: 'der' }).equals(original)).toBe(true);
+    }
+    expect(parsePublicKey(mangle(keys.merchantRsaPublic)).type).toBe('public');
+  });
+
   it('accepts a private KeyObject as it is', () => {
     const key = createPrivateKey(keys.merchantRsaPrivate);
     expect(parsePrivateKey(key)).toBe(key);
@@ -60,6 +74,11 @@ describe('parsePrivateKey', () => {
     ['Base64 that is no key', Buffer.from('hello world, not DER').toString('base64'), /not a DER key in any accepted format/],
     ['a file path', './keys/merchant-private.pem', /looks like a file path/],
     ['an encrypted PEM', '-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIB\n-----END ENCRYPTED PRIVATE KEY-----', /encrypted/],
+    [
+      'a traditional encrypted PEM (openssl genrsa -aes128)',
+      '-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,0123456789ABCDEF0123456789ABCDEF\n\nMIIB\n-----END RSA PRIVATE KEY-----',
+      /is an encrypted PEM key; decrypt it first/,
+    ],
     ['a broken PEM', '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----', /does not parse as a private key/],
     ['a number', 42, /must be a string or a KeyObject/],
   ])('refuses %s and lists the accepted formats', (_name, input, reason) => {

@@ -1,4 +1,4 @@
-import { createPrivateKey } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import { KeyFormatError, OpenApiError, parseSignatureHeader, sign, signingContent, verify, type Algorithm } from '@minipay/openapi';
 import { keys } from './helpers';
 
@@ -141,6 +141,18 @@ describe('sign', () => {
     ['a P-256 key with ECC224', 'ECC224' as const, keys.otherEcP256Private, /EC \(prime256v1\) key, but algorithm ECC224/],
   ])('refuses %s', (_name, algorithm, privateKey, reason) => {
     expect(() => sign({ ...message, privateKey, algorithm })).toThrow(reason);
+  });
+
+  it('refuses an RSA key under 2048 bits, naming its size', () => {
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 1024 });
+    expect(() => sign({ ...message, privateKey })).toThrow(
+      expect.objectContaining({ name: 'KeyFormatError', message: 'privateKey is a 1024-bit RSA key, but algorithm RSA256 needs an RSA key of at least 2048 bits' }),
+    );
+  });
+
+  it('signs with an RSA key over 2048 bits', () => {
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 3072 });
+    expect(verify({ ...message, signature: sign({ ...message, privateKey }), publicKey })).toBe(true);
   });
 
   it('refuses a public key with a hint', () => {
