@@ -285,6 +285,24 @@ describe('the app as the user finds it', () => {
     expect(result.data.view.title).toBe('Pago realizado');
   });
 
+  test('a quick second tap on "Checkout" opens one confirm page and creates one order; back on the shop, Checkout works again', async () => {
+    runtime = launchApp(stack, { choose: 'pay' });
+    const products = await productsLoaded(runtime);
+    runtime.tap('onQuantityChange', 1, { currentTarget: { dataset: { id: products.data.rows[0].id } } });
+    runtime.tap('onCheckout');
+    runtime.tap('onCheckout');
+    await runtime.waitForPage('pages/confirm/index', (page) => !page.data.loading);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(runtime.pages().map((p) => p.route)).toEqual(['pages/products/index', 'pages/confirm/index']);
+    expect(runtime.my.requests.filter((r) => r.method === 'POST' && r.url.endsWith('/api/orders'))).toHaveLength(1);
+
+    runtime.my.navigateBack();
+    await runtime.waitForPage('pages/products/index');
+    runtime.tap('onCheckout');
+    await runtime.waitForPage('pages/confirm/index', (page) => !page.data.loading);
+    expect(runtime.my.requests.filter((r) => r.method === 'POST' && r.url.endsWith('/api/orders'))).toHaveLength(2);
+  });
+
   test('"Back to the shop" relaunches the products page with an empty cart', async () => {
     runtime = launchApp(stack, { choose: 'cancel' });
     await checkout(runtime);

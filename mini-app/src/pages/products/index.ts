@@ -24,6 +24,11 @@ interface StepperEvent {
 }
 
 export type ProductsMethods = {
+  /**
+   * Set when "Checkout" opens the confirm page, cleared when this page shows again: a quick second tap
+   * would otherwise push a second confirm page, and create a second order.
+   */
+  leaving: boolean;
   load(): Promise<void>;
   onRetry(): void;
   onQuantityChange(value: number | null, event: StepperEvent): void;
@@ -41,12 +46,17 @@ Page<ProductsData, {}, ProductsMethods>({
     total: '',
     canCheckout: false,
   },
+  leaving: false,
 
   onLoad() {
     const { strings } = appContext();
     this.setData({ t: strings });
     my.setNavigationBar({ title: strings.products.title });
     void this.load();
+  },
+
+  onShow() {
+    this.leaving = false;
   },
 
   async load() {
@@ -82,12 +92,19 @@ Page<ProductsData, {}, ProductsMethods>({
   },
 
   onCheckout() {
+    if (this.leaving) return;
     const lines = cartLines(this.data.products, this.data.quantities);
     if (!lines.length) {
       my.showToast({ content: this.data.t.products.emptyCart });
       return;
     }
-    my.navigateTo({ url: `/pages/confirm/index?items=${encodeCart(lines)}` });
+    this.leaving = true;
+    my.navigateTo({
+      url: `/pages/confirm/index?items=${encodeCart(lines)}`,
+      fail: () => {
+        this.leaving = false;
+      },
+    });
   },
 });
 
