@@ -1,4 +1,4 @@
-// `minipay-sandbox [--port N] [--host H] [--home DIR]`: starts the sandbox, prints what a developer needs
+// `minipay-sandbox [--port N] [--host H] [--home DIR] [--public-url URL] [--retry-schedule MS,...]`: starts the sandbox, prints what a developer needs
 // (client id, key paths, URLs) and closes cleanly on SIGINT/SIGTERM.
 import { ensureDevHome, resolveDevHome } from '@minipay/openapi';
 import { parseArgs } from 'node:util';
@@ -9,12 +9,23 @@ export interface CliIo {
   err: (line: string) => void;
 }
 
-const USAGE = `Usage: minipay-sandbox [--port <port>] [--host <host>] [--home <dir>] [--public-url <url>]
-  --port        default $MINIPAY_SANDBOX_PORT or 8210 (0 = any free port)
-  --host        default 127.0.0.1
-  --home        the dev home with keys and config.json; default $MINIPAY_HOME or <repo>/.minipay
-  --public-url  the base of cashier links when the sandbox is reached under another name (a LAN address);
-                default $MINIPAY_SANDBOX_PUBLIC_URL or http://<host>:<port>`;
+const USAGE = `Usage: minipay-sandbox [--port <port>] [--host <host>] [--home <dir>] [--public-url <url>] [--retry-schedule <ms,...>]
+  --port            default $MINIPAY_SANDBOX_PORT or 8210 (0 = any free port)
+  --host            default 127.0.0.1
+  --home            the dev home with keys and config.json; default $MINIPAY_HOME or <repo>/.minipay
+  --public-url      the base of cashier links when the sandbox is reached under another name (a LAN address);
+                    default $MINIPAY_SANDBOX_PUBLIC_URL or http://<host>:<port>
+  --retry-schedule  milliseconds before each notification retry, e.g. 500,1000,2000 to watch retries in
+                    seconds instead of hours, or "none"; default $MINIPAY_SANDBOX_RETRY_SCHEDULE or
+                    5000,30000,120000,600000,1800000,3600000`;
+
+/** `"500,1000"` → `[500, 1000]`, `"none"` → `[]`; undefined when the text is not such a list. */
+function parseRetrySchedule(text: string): number[] | undefined {
+  if (text.trim() === 'none') return [];
+  const parts = text.split(',').map((part) => part.trim());
+  if (parts.length > 100 || !parts.every((part) => /^\d{1,9}$/.test(part))) return undefined;
+  return parts.map(Number);
+}
 
 /**
  * Parses the arguments and starts the sandbox. Resolves the running sandbox, or `undefined` after printing why
@@ -26,7 +37,7 @@ export async function runCli(
   io: CliIo,
   cwd: string = process.cwd(),
 ): Promise<RunningSandbox | undefined> {
-  let values: { port?: string; host?: string; home?: string; 'public-url'?: string; help?: boolean };
+  let values: { port?: string; host?: string; home?: string; 'public-url'?: string; 'retry-schedule'?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
       args: argv,
@@ -35,6 +46,7 @@ export async function runCli(
         host: { type: 'string' },
         home: { type: 'string' },
         'public-url': { type: 'string' },
+        'retry-schedule': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -61,9 +73,16 @@ export async function runCli(
     io.err(`${values['public-url'] !== undefined ? '--public-url' : 'MINIPAY_SANDBOX_PUBLIC_URL'} must be an http(s) URL, got ${JSON.stringify(publicUrl)}`);
     return undefined;
   }
+  const scheduleText = values['retry-schedule'] ?? env.MINIPAY_SANDBOX_RETRY_SCHEDULE;
+  const retrySchedule = scheduleText === undefined ? undefined : parseRetrySchedule(scheduleText);
+  if (scheduleText !== undefined && retrySchedule === undefined) {
+    const source = values['retry-schedule'] !== undefined ? '--retry-schedule' : 'MINIPAY_SANDBOX_RETRY_SCHEDULE';
+    io.err(`${source} must be milliseconds separated by commas (e.g. 500,1000,2000) or "none", got ${JSON.stringify(scheduleText)}`);
+    return undefined;
+  }
   let sandbox: RunningSandbox;
   try {
-    sandbox = await startSandbox({ home, host, port, log: io.out, ...(publicUrl ? { publicUrl } : {}) });
+    sandbox = await startSandbox({ home, host, port, log: io.out, ...(publicUrl ? { publicUrl } : {}), ...(retrySchedule ? { retrySchedule } : {}) });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') {
