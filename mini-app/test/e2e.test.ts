@@ -82,7 +82,7 @@ describe('each cashier outcome ends on the status the merchant server confirms, 
     expect(result.data.view).toMatchObject({ kind, title, canCheckAgain: false });
     const { paymentId, status } = await paymentOf(runtime, result);
     expect(status).toBe({ paid: 'PAID', failed: 'FAILED', cancelled: 'CANCELLED' }[kind]);
-    if (kind === 'failed') expect(result.data.view.message).toContain('The user balance is not enough.');
+    if (kind === 'failed') expect(result.data.view.message).toContain(en.reasons.USER_BALANCE_NOT_ENOUGH);
     if (kind === 'paid') expect(result.data.view.message).toContain(confirm.data.order.total);
     expect(runtime.errors).toEqual([]);
 
@@ -195,7 +195,7 @@ describe('errors a user can meet are shown on the page', () => {
         : undefined;
     runtime.tap('onPay');
     await runtime.waitFor(() => !confirm.data.paying, 'the payment attempt to end');
-    expect(confirm.data.error.message).toBe('The payment could not be created: The payment was rejected for risk reasons.');
+    expect(confirm.data.error.message).toBe(`The payment could not be created: ${en.reasons.RISK_REJECT}`);
     expect(runtime.currentPage().route).toBe('pages/confirm/index');
   });
 

@@ -1,15 +1,18 @@
 import { AuthCodeError, NetworkError, ServerError } from '../src/api/errors';
-import { en } from '../src/i18n/strings';
+import { en, es } from '../src/i18n/strings';
 import { errorView, tradePayErrorView } from '../src/logic/error-view';
 
 test('unreachable server: the connection message and a retry', () => {
   expect(errorView(new NetworkError('x'), en)).toEqual({ message: en.errors.unreachable, canRetry: true });
 });
 
-test('payment creation refused: the reason the server passes on', () => {
-  const refused = new ServerError('USER_BALANCE_NOT_ENOUGH', 'The user balance is not enough.', { status: 402 });
-  expect(errorView(refused, en, 'payment').message).toBe('The payment could not be created: The user balance is not enough.');
-  expect(errorView(refused, en, 'load').message).toBe('Something went wrong: The user balance is not enough.');
+test('payment creation refused: the reason the server passes on, in the user language for a known code', () => {
+  const refused = new ServerError('RISK_REJECT', 'The payment was rejected for risk reasons.', { status: 402 });
+  expect(errorView(refused, en, 'payment').message).toBe('The payment could not be created: The wallet declined the payment for security reasons.');
+  expect(errorView(refused, es, 'payment').message).toBe('No se pudo crear el pago: El monedero rechazó el pago por motivos de seguridad.');
+  const unknown = new ServerError('NEW_CODE', 'The wallet says why.', { status: 402 });
+  expect(errorView(unknown, en, 'payment').message).toBe('The payment could not be created: The wallet says why.');
+  expect(errorView(refused, en, 'load').message).toBe('Something went wrong: The payment was rejected for risk reasons.');
 });
 
 test('no auth code: says the sign-in failed', () => {

@@ -230,7 +230,7 @@ describe('confirm page', () => {
 describe('result page', () => {
   test.each([
     ['PAID', {}, 'Payment successful', 'Order ord_42 is paid: USD 11.25.'],
-    ['FAILED', { failReason: { code: 'USER_BALANCE_NOT_ENOUGH', message: 'The user balance is not enough.' } }, 'Payment failed', 'The payment did not go through: The user balance is not enough.'],
+    ['FAILED', { failReason: { code: 'USER_BALANCE_NOT_ENOUGH', message: 'The user balance is not enough.' } }, 'Payment failed', 'The payment did not go through: Your balance is not enough.'],
     ['CANCELLED', {}, 'Payment cancelled', 'Order ord_42 was not paid.'],
     ['PAYING', {}, 'Payment pending', 'The wallet has not confirmed the payment yet.'],
   ] as const)('%s: the title and message, and a way back to the shop', async (status, extra, title, message) => {

@@ -45,6 +45,21 @@ export const en = {
     session: "Couldn't sign you in: {reason}",
     generic: 'Something went wrong: {reason}',
   },
+  /**
+   * Why a payment failed or was refused, by the code the wallet (or the merchant server) gave. The wallet's
+   * own message is in the wallet's language, usually English; a code listed here is said in the user's.
+   */
+  reasons: {
+    USER_BALANCE_NOT_ENOUGH: 'Your balance is not enough.',
+    RISK_REJECT: 'The wallet declined the payment for security reasons.',
+    USER_NOT_EXIST: "The wallet couldn't find your account.",
+    CURRENCY_NOT_SUPPORT: "The wallet doesn't accept this currency.",
+    ORDER_IS_CLOSED: 'The payment was closed.',
+    ORDER_STATUS_INVALID: 'This order can no longer be paid.',
+    ORDER_NOT_PAYABLE: 'This order can no longer be paid.',
+    ORDER_EXPIRED: 'The order expired before it was paid.',
+    PAYMENT_PENDING: 'The wallet is still working on it. Try again in a moment.',
+  },
 };
 
 export type Strings = typeof en;
@@ -90,5 +105,16 @@ export const es: Strings = {
     tradePayError: 'No se pudo abrir la caja del monedero: {reason}',
     session: 'No se pudo iniciar tu sesión: {reason}',
     generic: 'Algo salió mal: {reason}',
+  },
+  reasons: {
+    USER_BALANCE_NOT_ENOUGH: 'Tu saldo no es suficiente.',
+    RISK_REJECT: 'El monedero rechazó el pago por motivos de seguridad.',
+    USER_NOT_EXIST: 'El monedero no encontró tu cuenta.',
+    CURRENCY_NOT_SUPPORT: 'El monedero no acepta esta moneda.',
+    ORDER_IS_CLOSED: 'El pago se cerró.',
+    ORDER_STATUS_INVALID: 'Este pedido ya no se puede pagar.',
+    ORDER_NOT_PAYABLE: 'Este pedido ya no se puede pagar.',
+    ORDER_EXPIRED: 'El pedido caducó antes de pagarse.',
+    PAYMENT_PENDING: 'El monedero aún lo está procesando. Inténtalo de nuevo en un momento.',
   },
 };

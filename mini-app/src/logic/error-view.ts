@@ -1,6 +1,7 @@
 import { AuthCodeError, MerchantApiError, NetworkError, ServerError } from '../api/errors';
 import { format } from '../i18n/locale';
 import type { Strings } from '../i18n/strings';
+import { reasonText } from './reason';
 
 /** An error as a page shows it: a sentence, and whether "Try again" makes sense. */
 export interface ErrorView {
@@ -15,7 +16,7 @@ export function errorView(error: unknown, t: Strings, context: ErrorContext = 'l
   if (error instanceof NetworkError) return { message: t.errors.unreachable, canRetry: true };
   if (error instanceof AuthCodeError) return { message: format(t.errors.session, { reason: error.message }), canRetry: true };
   if (error instanceof ServerError && context === 'payment' && error.status !== 401) {
-    return { message: format(t.errors.paymentRefused, { reason: error.message }), canRetry: true };
+    return { message: format(t.errors.paymentRefused, { reason: reasonText(error, t) }), canRetry: true };
   }
   const reason = error instanceof MerchantApiError || error instanceof Error ? error.message : String(error);
   return { message: format(t.errors.generic, { reason }), canRetry: true };

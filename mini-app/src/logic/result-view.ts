@@ -3,6 +3,7 @@ import { format } from '../i18n/locale';
 import type { Strings } from '../i18n/strings';
 import type { Order, OrderStatus } from '../api/types';
 import { formatMoney } from './money';
+import { reasonText } from './reason';
 
 /** What the result page can say: the server's status folded into four cases. */
 export type ResultKind = 'paid' | 'failed' | 'cancelled' | 'pending';
@@ -45,7 +46,7 @@ export function resultView(order: Order, t: Strings, locale: Locale): ResultView
         canCheckAgain: false,
       };
     case 'failed': {
-      const reason = order.failReason?.message || order.failReason?.code;
+      const reason = order.failReason ? reasonText(order.failReason, t) : '';
       return {
         kind,
         icon: 'error',
