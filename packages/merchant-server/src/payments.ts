@@ -248,6 +248,15 @@ export class Payments {
     return outcome.status === 'missing' ? order : outcome.order;
   }
 
+  /**
+   * Resolves when no inquiry is under way. An inquiry can outlive the request that started it (a read waits at most
+   * a few seconds; an expired order's inquiry is not awaited at all), so a graceful shutdown waits for this before it
+   * closes the storage: the wallet's answer is applied instead of failing on a closed database.
+   */
+  async whenIdle(): Promise<void> {
+    while (this.inquiries.size > 0) await Promise.allSettled([...this.inquiries.values()]);
+  }
+
   /** Forgets per-order bookkeeping of final orders (called by the reconciler so the maps do not grow forever). */
   forget(orderId: string): void {
     this.lastInquiry.delete(orderId);

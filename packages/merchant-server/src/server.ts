@@ -16,7 +16,10 @@ export interface RunningMerchantServer {
   url: string;
   /** Where the wallet is told to send notifications (`paymentNotifyUrl`). */
   notifyUrl: string;
-  /** Graceful: stops accepting, finishes requests in flight, stops the reconciler, closes the database. Idempotent. */
+  /**
+   * Graceful: stops accepting, finishes requests in flight, stops the reconciler, waits for inquiries still under
+   * way, closes the database. Idempotent.
+   */
   close(): Promise<void>;
 }
 
@@ -118,6 +121,7 @@ export async function startMerchantServer(options: MerchantServerOptions, hooks:
       closing ??= (async () => {
         await running.close();
         await reconciler.stop();
+        await payments.whenIdle();
         await storage.close();
       })();
       return closing;

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { OpenApiClient } from '@minipay/openapi';
 import { startMerchantServer, type RunningMerchantServer, type WalletApi } from '../src';
 import { runCli, USAGE } from '../src/internal/cli-main';
-import { call, startStack, type Stack } from './helpers';
+import Database from 'better-sqlite3';
+import { call, complete, createOrder, logCollector, signIn, startPayment, startStack, type Stack } from './helpers';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -144,5 +145,66 @@ describe('graceful shutdown', () => {
     await closing;
     expect(closed).toBe(true);
     expect(existsSync(`${databasePath}-wal`)).toBe(false);
+  });
+
+  test('close() waits for an inquiry that outlived its request before closing the database, and the answer is applied', async () => {
+    const real = new OpenApiClient({
+      baseUrl: stack.sandbox.url,
+      clientId: stack.dev.clientId,
+      privateKey: stack.dev.merchantPrivateKey,
+      walletPublicKey: stack.dev.walletPublicKey,
+    });
+    let asked!: () => void;
+    const askedPromise = new Promise<void>((resolve) => (asked = resolve));
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const wallet: WalletApi = {
+      pay: (request) => real.pay(request),
+      applyToken: (request) => real.applyToken(request),
+      inquiryPayment: async (request) => {
+        asked();
+        await gate;
+        return real.inquiryPayment(request);
+      },
+    };
+    const logs = logCollector();
+    let offset = 0;
+    const server = await startMerchantServer(
+      {
+        home: stack.home,
+        port: 0,
+        walletUrl: stack.sandbox.url,
+        databasePath: join(stack.home, 'inquiry-on-close.db'),
+        log: { level: 'info', stream: logs.stream },
+        orderTtlMs: 60_000,
+        now: () => new Date(Date.now() + offset),
+      },
+      { wallet },
+    );
+    const { token } = await signIn(stack, undefined, server);
+    const order = await createOrder(server, token);
+    const { paymentId } = await startPayment(server, token, order.id);
+    // No notification: only the inquiry can tell the server the payment succeeded.
+    expect((await call(stack.sandbox.url, 'POST', '/sandbox/faults', { body: { paymentId, neverSend: true } })).status).toBe(200);
+    await complete(stack, paymentId, 'pay');
+    // The merchant's clock passes the order's expiry (the wallet's does not): paying again answers 409 at once and
+    // leaves an inquiry running in the background.
+    offset = 61_000;
+    const again = await call(server.url, 'POST', `/api/orders/${order.id}/payment`, { token });
+    expect(again.body.error.code).toBe('ORDER_EXPIRED');
+    await askedPromise;
+
+    let closed = false;
+    const closing = server.close().then(() => {
+      closed = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(closed).toBe(false);
+    release();
+    await closing;
+    expect(logs.lines.join('')).not.toContain('inquiry of an expired PAYING order failed');
+    const db = new Database(join(stack.home, 'inquiry-on-close.db'), { readonly: true });
+    expect(db.prepare('SELECT status FROM orders WHERE id = ?').get(order.id)).toEqual({ status: 'PAID' });
+    db.close();
   });
 });
