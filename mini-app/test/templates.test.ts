@@ -143,6 +143,31 @@ describe('axml adapter', () => {
   });
 });
 
+describe('each template agrees with its page', () => {
+  const pages = MiniProgramRuntime.appJson().pages;
+
+  test.each(pages)('%s: every handler the template names is a method of the page', (route) => {
+    const runtime = new MiniProgramRuntime({ my: new FakeMy({ offline: true }), buildGlobals: { __MINIPAY_SANDBOX__: false } });
+    try {
+      runtime.launch();
+      const options = runtime.pageOptions.get(route)!;
+      const axml = readFileSync(join(pagesDir, '..', `${route}.axml`), 'utf8');
+      const handlers = [...axml.matchAll(/\s(?:on|catch)[A-Z]\w*="(\w+)"/g)].map((m) => m[1] as string);
+      expect(handlers.length).toBeGreaterThan(0);
+      expect(handlers.filter((name) => typeof options[name] !== 'function')).toEqual([]);
+    } finally {
+      runtime.close();
+    }
+  });
+
+  test.each(pages)('%s: every custom component tag in the template is declared in usingComponents', (route) => {
+    const axml = readFileSync(join(pagesDir, '..', `${route}.axml`), 'utf8');
+    const json = JSON.parse(readFileSync(join(pagesDir, '..', `${route}.json`), 'utf8')) as { usingComponents?: Record<string, string> };
+    const tags = new Set([...axml.matchAll(/<([a-z][\w]*-[\w-]+)/g)].map((m) => m[1] as string));
+    expect([...tags].filter((tag) => !json.usingComponents?.[tag])).toEqual([]);
+  });
+});
+
 describe('products page', () => {
   test('shows every product with its price, the steppers and the cart total', () => {
     const page = renderPage('products', productsData({ coffee: 2, tea: 1 }));
