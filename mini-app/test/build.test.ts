@@ -121,3 +121,12 @@ test('check:mini says to build first when there is no dist', () => {
   expect(check.status).not.toBe(0);
   expect(check.out).toContain('run the build first');
 });
+
+test('mini.project.json (format 2) points the IDE at the folder the build writes, with component2 on', () => {
+  const project = JSON.parse(readFileSync(join(appDir, '..', 'mini.project.json'), 'utf8'));
+  expect(project).toMatchObject({ format: 2, compileType: 'mini', compileOptions: { component2: true } });
+  // mini-app/dist, where `npm run build:mini` writes and `check:mini` looks by default (scripts' outDir/distDir).
+  expect(join(appDir, '..', project.miniprogramRoot)).toBe(join(appDir, 'dist'));
+  // dist is already JavaScript and ACSS: the IDE must not compile TypeScript or LESS of its own there.
+  expect(project.compileOptions).toMatchObject({ typescript: false, less: false });
+});
