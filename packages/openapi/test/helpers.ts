@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
-import { signedResponse, verifyRequest, type Result } from '@minipay/openapi';
+import { signedResponse, verifyRequest, type OpenApiError, type Result } from '@minipay/openapi';
 
 /** The text of a committed test fixture. */
 export function fixture(name: string): string {
@@ -20,6 +20,16 @@ export const keys = {
   merchantEccPublic: fixture('test-merchant-ecc224-public.pem'),
   otherEcP256Private: fixture('test-other-ec-p256-private.pem'),
 };
+
+/** What `fn` throws; fails the test when it returns instead. */
+export function caught(fn: () => unknown): OpenApiError {
+  try {
+    fn();
+  } catch (error) {
+    return error as OpenApiError;
+  }
+  throw new Error('expected an error');
+}
 
 /** The Base64 of a PEM file's key block, to prove messages never echo key material. */
 export function pemBody(pem: string): string {

@@ -1,5 +1,5 @@
 import { OpenApiError, ProtocolError, SignatureError, signRequest, verifyNotification } from '@minipay/openapi';
-import { keys } from './helpers';
+import { caught, keys } from './helpers';
 
 const path = '/payments/notify';
 const now = new Date(Date.UTC(2026, 0, 2, 3, 4, 5, 678));
@@ -13,15 +13,6 @@ const notification = {
 
 function wallet(body: string, at = now) {
   return { headers: signRequest({ path, clientId: 'TEST_CLIENT', body, privateKey: keys.walletRsaPrivate, now: at }), rawBody: body };
-}
-
-function caught(fn: () => unknown): OpenApiError {
-  try {
-    fn();
-  } catch (error) {
-    return error as OpenApiError;
-  }
-  throw new Error('expected an error');
 }
 
 describe('verifyNotification', () => {

@@ -1,5 +1,5 @@
 import { OpenApiError, SignatureError, ProtocolError, signRequest, verifyRequest } from '@minipay/openapi';
-import { keys } from './helpers';
+import { caught, keys } from './helpers';
 
 const path = '/api/open/v2/payments/pay';
 const body = '{"paymentRequestId":"r-1"}';
@@ -7,15 +7,6 @@ const sentAt = new Date(Date.UTC(2026, 0, 2, 3, 4, 5, 678));
 
 function signed(overrides: Partial<Parameters<typeof signRequest>[0]> = {}) {
   return signRequest({ path, clientId: 'TEST_CLIENT', body, privateKey: keys.merchantRsaPrivate, now: sentAt, ...overrides });
-}
-
-function caught(fn: () => unknown): OpenApiError {
-  try {
-    fn();
-  } catch (error) {
-    return error as OpenApiError;
-  }
-  throw new Error('expected an error');
 }
 
 describe('signRequest', () => {

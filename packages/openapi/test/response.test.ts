@@ -1,17 +1,8 @@
 import { OpenApiError, ProtocolError, SignatureError, signedResponse, verifyResponse } from '@minipay/openapi';
-import { keys } from './helpers';
+import { caught, keys } from './helpers';
 
 const path = '/api/open/v2/payments/notifyPayment';
 const now = new Date(Date.UTC(2026, 0, 2, 3, 4, 5, 678));
-
-function caught(fn: () => unknown): OpenApiError {
-  try {
-    fn();
-  } catch (error) {
-    return error as OpenApiError;
-  }
-  throw new Error('expected an error');
-}
 
 describe('signedResponse', () => {
   it('acknowledges with the exact success body by default', () => {
