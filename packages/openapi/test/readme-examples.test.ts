@@ -1,0 +1,70 @@
+// Type-checks the README's code examples, as written there, against the package's sources: if the API changes
+// under an example (or an example has a typo), this fails. readme.test.ts runs the notification handlers.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import ts from 'typescript';
+
+const packageDir = join(__dirname, '..');
+const readme = readFileSync(join(packageDir, 'README.md'), 'utf8');
+// The examples are the ```ts blocks that are modules; the API section's block is signatures, not code.
+const examples = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!).filter((code) => code.startsWith('import '));
+
+// What the examples leave to the reader: the handlers use the names the pay example defines, and their own
+// recordPaymentResult.
+const AMBIENT = `
+declare const clientId: string;
+declare const merchantPrivateKey: string;
+declare const walletPublicKey: string;
+declare function recordPaymentResult(notification: import('@minipay/openapi').NotifyPaymentRequest): Promise<void>;
+`;
+
+function typeCheck(code: string): string[] {
+  const file = join(packageDir, 'test', '__readme_example__.ts');
+  const ambient = join(packageDir, 'test', '__readme_ambient__.d.ts');
+  const sources = new Map([
+    [file, code],
+    [ambient, AMBIENT],
+  ]);
+  const options: ts.CompilerOptions = {
+    strict: true,
+    noEmit: true,
+    noUncheckedIndexedAccess: true,
+    target: ts.ScriptTarget.ES2022,
+    lib: ['lib.es2022.d.ts'],
+    module: ts.ModuleKind.ESNext,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+    types: ['node'],
+    skipLibCheck: true,
+    baseUrl: packageDir,
+    paths: { '@minipay/openapi': ['src/index.ts'] },
+  };
+  const host = ts.createCompilerHost(options);
+  const { getSourceFile, fileExists, readFile } = host;
+  host.getSourceFile = (name, version, ...rest) => {
+    const text = sources.get(name);
+    return text === undefined ? getSourceFile.call(host, name, version, ...rest) : ts.createSourceFile(name, text, version);
+  };
+  host.fileExists = (name) => sources.has(name) || fileExists.call(host, name);
+  host.readFile = (name) => sources.get(name) ?? readFile.call(host, name);
+  const program = ts.createProgram([file, ambient], options, host);
+  return ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+}
+
+describe('README examples', () => {
+  it('has the pay example and the two notification handlers', () => {
+    expect(examples).toHaveLength(3);
+    expect(examples[0]).toMatch(/new OpenApiClient\([\s\S]*\.pay\(/);
+    expect(examples[1]).toMatch(/Fastify[\s\S]*verifyNotification[\s\S]*signedResponse/);
+    expect(examples[2]).toMatch(/node:http[\s\S]*verifyNotification[\s\S]*signedResponse/);
+  });
+
+  it.each(examples.map((code, i) => [i + 1, code] as const))('type-checks example %i against the sources', (_i, code) => {
+    expect(typeCheck(code)).toEqual([]);
+  }, 60_000);
+
+  it('would catch a mistake: the pay example with a numeric amount does not type-check', () => {
+    const broken = examples[0]!.replace("paymentAmount: { currency: 'USD', value: '1250' }", "paymentAmount: { currency: 'USD', value: 1250 }");
+    expect(broken).not.toBe(examples[0]);
+    expect(typeCheck(broken).join('\n')).toMatch(/Type 'number' is not assignable to type 'string'/);
+  }, 60_000);
+});
