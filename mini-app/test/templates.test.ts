@@ -168,6 +168,16 @@ describe('each template agrees with its page', () => {
   });
 });
 
+test.each([
+  ['products', { ...productsData({}), rows: [] }],
+  ['confirm', { t: en, loading: false, order: null, paying: false }],
+  ['result', { t: en, loading: false, checking: false, view: null }],
+])('%s: "Try again" is a small inline button (antd-mini ignores size on a full-width one)', (page, data) => {
+  const view = renderPage(page as string, { ...data, error: { message: en.errors.unreachable, canRetry: true } });
+  const button = view.root.querySelector('.retry').querySelector('.stub-button');
+  expect(button.dom.className.split(/\s+/)).toEqual(expect.arrayContaining(['ant-button-inline', 'ant-button-small']));
+});
+
 describe('products page', () => {
   test('shows every product with its price, the steppers and the cart total', () => {
     const page = renderPage('products', productsData({ coffee: 2, tea: 1 }));

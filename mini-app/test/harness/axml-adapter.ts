@@ -63,8 +63,9 @@ export function antdStubs(simulate: Simulate): Record<string, string> {
     'ant-button': simulate.load({
       tagName: 'ant-button',
       template:
-        '<view class="stub-button" data-disabled="{{disabled || loading}}" catch:tap="press"><slot></slot></view>',
-      properties: { className: text, type: text, size: text, disabled: flag, loading: flag },
+        // antd-mini applies `size` only to an inline button (Button/index.axml): the stub does the same.
+        '<view class="stub-button {{inline ? \'ant-button-inline ant-button-\' + (size || \'medium\') : \'\'}}" data-disabled="{{disabled || loading}}" catch:tap="press"><slot></slot></view>',
+      properties: { className: text, type: text, size: text, inline: flag, disabled: flag, loading: flag },
       methods: {
         press(this: any) {
           if (!this.data.disabled && !this.data.loading) this.triggerEvent('tap', { antdArgs: [] });
