@@ -118,11 +118,12 @@ export type ReceiverReply = 'ack' | 'fail' | 'http500' | 'unsigned';
 
 /**
  * A merchant's notification endpoint on node:http: verifies each notification with the wallet's public key and
- * acknowledges it with `signedResponse` (or as `reply` says). A notification that does not verify gets F.
+ * acknowledges it with `signedResponse` (or as `reply` says, possibly later: `reply` may return a promise). A
+ * notification that does not verify gets F.
  */
 export async function startReceiver(
   home: DevHome,
-  reply: (notification: ReceivedNotification, index: number) => ReceiverReply = () => 'ack',
+  reply: (notification: ReceivedNotification, index: number) => ReceiverReply | Promise<ReceiverReply> = () => 'ack',
 ): Promise<{ url: string; received: ReceivedNotification[]; close(): Promise<void> }> {
   const received: ReceivedNotification[] = [];
   const server: Server = createServer((request, response) => {
@@ -138,26 +139,28 @@ export async function startReceiver(
         notification.error = (error as Error).message;
       }
       received.push(notification);
-      const mode = notification.body ? reply(notification, received.length - 1) : 'fail';
-      if (mode === 'http500') {
-        response.writeHead(500, { 'content-type': 'text/plain' }).end('boom');
-        return;
+      void Promise.resolve(notification.body ? reply(notification, received.length - 1) : 'fail').then((mode) => answer(mode));
+      function answer(mode: ReceiverReply): void {
+        if (mode === 'http500') {
+          response.writeHead(500, { 'content-type': 'text/plain' }).end('boom');
+          return;
+        }
+        const result: Result =
+          mode === 'fail'
+            ? { resultStatus: 'F', resultCode: 'INVALID_SIGNATURE', resultMessage: notification.error ?? 'refused' }
+            : { resultStatus: 'S', resultCode: 'SUCCESS', resultMessage: 'success' };
+        const signed = signedResponse({
+          result,
+          clientId: String(request.headers['client-id'] ?? home.clientId),
+          privateKey: home.merchantPrivateKey,
+          path,
+        });
+        if (mode === 'unsigned') {
+          response.writeHead(200, { 'content-type': 'application/json' }).end(signed.body);
+          return;
+        }
+        response.writeHead(200, signed.headers).end(signed.body);
       }
-      const result: Result =
-        mode === 'fail'
-          ? { resultStatus: 'F', resultCode: 'INVALID_SIGNATURE', resultMessage: notification.error ?? 'refused' }
-          : { resultStatus: 'S', resultCode: 'SUCCESS', resultMessage: 'success' };
-      const signed = signedResponse({
-        result,
-        clientId: String(request.headers['client-id'] ?? home.clientId),
-        privateKey: home.merchantPrivateKey,
-        path,
-      });
-      if (mode === 'unsigned') {
-        response.writeHead(200, { 'content-type': 'application/json' }).end(signed.body);
-        return;
-      }
-      response.writeHead(200, signed.headers).end(signed.body);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -1,7 +1,7 @@
 // notifyPayment end to end with a real node:http receiver that verifies with the wallet key and acknowledges
 // with `signedResponse`: every outcome, retries, and every fault.
 import { OUTCOMES } from '../src';
-import { call, json, payRequest, startReceiver, startTestSandbox, type TestSandbox } from './helpers';
+import { call, json, payRequest, startReceiver, startTestSandbox, waitFor, type TestSandbox } from './helpers';
 
 type Receiver = Awaited<ReturnType<typeof startReceiver>>;
 
@@ -257,6 +257,40 @@ describe('faults', () => {
         expect(receiver.received).toHaveLength(1);
         expect(seenBeforeAnswer).toEqual([true]);
         expect((await view(paymentId)).notification.state).toBe('delivered');
+      },
+    );
+  });
+
+  test.each([
+    ['with sendBeforeCashier, complete answers only after the merchant acknowledged', true],
+    ['without it (negative control), complete answers while the merchant still holds the notification', false],
+  ])('a merchant that holds its acknowledgement: %s', async (_name, sendBeforeCashier) => {
+    let release!: () => void;
+    const held = new Promise<'ack'>((resolve) => (release = () => resolve('ack')));
+    await withReceiver(
+      () => held,
+      async (receiver) => {
+        const { paymentId } = await payTo(receiver.url);
+        if (sendBeforeCashier) await json(t, 'POST', '/sandbox/faults', { paymentId, sendBeforeCashier: true });
+        let answered = false;
+        const answer = complete(paymentId, 'pay').then((result) => {
+          answered = true;
+          return result;
+        });
+        await waitFor(() => receiver.received.length === 1);
+        if (sendBeforeCashier) {
+          // The notification is at the merchant, unanswered: the cashier must still be waiting.
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          expect(answered).toBe(false);
+          release();
+          expect((await answer).body.resultCode).toBe('9000');
+          expect((await view(paymentId)).notification.state).toBe('delivered');
+        } else {
+          expect((await answer).body.resultCode).toBe('9000');
+          expect((await view(paymentId)).notification.state).toBe('sending');
+          release();
+          await t.sandbox.whenIdle();
+        }
       },
     );
   });
