@@ -55,3 +55,7 @@ test('the cart survives the trip through the confirm page query string', () => {
 test.each([undefined, '', 'coffee', 'coffee:0', 'coffee:-1', ':2', 'coffee:100'])('a malformed cart %p yields no lines', (value) => {
   expect(decodeCart(value)).toEqual([]);
 });
+
+test('a part whose id is not valid URI encoding (a stray %, e.g. a host that already decoded the query) is dropped, not thrown', () => {
+  expect(decodeCart('50%off:1,tea:2')).toEqual([{ productId: 'tea', quantity: 2 }]);
+});

@@ -67,7 +67,17 @@ export function decodeCart(value: unknown): CartLine[] {
     const match = /^([^:]+):(\d{1,2})$/.exec(part);
     if (!match) continue;
     const quantity = Number(match[2]);
-    if (quantity > 0) lines.push({ productId: decodeURIComponent(match[1] as string), quantity });
+    const productId = decodeId(match[1] as string);
+    if (quantity > 0 && productId) lines.push({ productId, quantity });
   }
   return lines;
+}
+
+/** `decodeURIComponent`, or `undefined` for text that is not valid URI encoding (it would throw in onLoad). */
+function decodeId(encoded: string): string | undefined {
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    return undefined;
+  }
 }
