@@ -5,7 +5,7 @@ import { parseJsonBody } from './internal/json';
 import { assertRawBody, rawBodyText, type RawBody } from './internal/raw-body';
 import type { Algorithm, KeyInput } from './keys';
 import { formatRequestTime, parseRequestTime, readClock, type Clock } from './request-time';
-import { parseSignatureHeader, sign, verify } from './sign';
+import { assertPath, parseSignatureHeader, sign, verify } from './sign';
 
 export type { HeadersInput } from './internal/headers';
 export type { RawBody } from './internal/raw-body';
@@ -124,6 +124,7 @@ export function checkSignature(
   message: { method: string; path: string; clientId: string; time: string; body: RawBody; signature: string; publicKey: KeyInput },
   kind: 'request' | 'response',
 ): void {
+  assertPath(message.path);
   if (parseSignatureHeader(message.signature) === undefined) {
     throw new SignatureError('the Signature header is not "algorithm=RSA256|ECC224, keyVersion=1, signature=<url-encoded base64>"', {
       code: 'MALFORMED_HEADER',

@@ -115,7 +115,6 @@ export function parseSignatureHeader(value: string): SignatureHeader | undefined
 function assertFields(method: unknown, path: unknown, clientId: unknown, time: unknown): void {
   for (const [name, value] of [
     ['method', method],
-    ['path', path],
     ['clientId', clientId],
     ['time', time],
   ] as const) {
@@ -123,9 +122,18 @@ function assertFields(method: unknown, path: unknown, clientId: unknown, time: u
       throw new OpenApiError(`${name} must be a non-empty string`, { code: 'INVALID_ARGUMENT' });
     }
   }
-  if (!(path as string).startsWith('/')) {
-    throw new OpenApiError('path must be the path as sent, starting with "/" (e.g. /api/open/v2/payments/pay), not a full URL', {
-      code: 'INVALID_ARGUMENT',
-    });
+  assertPath(path);
+}
+
+/**
+ * @throws OpenApiError `INVALID_ARGUMENT` unless `path` is a path as sent. Checked before verifying too: a full URL
+ * or a missing path would otherwise surface as a misleading `INVALID_SIGNATURE`.
+ */
+export function assertPath(path: unknown): asserts path is string {
+  if (typeof path !== 'string' || !path.startsWith('/')) {
+    throw new OpenApiError(
+      `path must be the path as sent, starting with "/" (e.g. /api/open/v2/payments/pay), not a full URL; got ${typeof path === 'string' ? JSON.stringify(path) : typeof path}`,
+      { code: 'INVALID_ARGUMENT' },
+    );
   }
 }

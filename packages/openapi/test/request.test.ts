@@ -145,6 +145,16 @@ describe('verifyRequest', () => {
     expect(error.code).toBe('NOT_JSON');
   });
 
+  it.each<[string, unknown]>([
+    ['missing', undefined],
+    ['a full URL', 'https://wallet.example/api/open/v2/payments/pay'],
+    ['relative', 'api/open/v2/payments/pay'],
+  ])('refuses a path that is %s with INVALID_ARGUMENT, not a misleading INVALID_SIGNATURE', (_name, badPath) => {
+    const error = caught(() => verifyAt(signed(), { path: badPath as string }));
+    expect(error.code).toBe('INVALID_ARGUMENT');
+    expect(error.message).toMatch(/^path must be the path as sent, starting with "\/"/);
+  });
+
   it('refuses a parsed body with BODY_NOT_RAW', () => {
     const error = caught(() => verifyAt(signed(), { rawBody: JSON.parse(body) }));
     expect(error.code).toBe('BODY_NOT_RAW');

@@ -77,6 +77,10 @@ describe('verifyResponse', () => {
     expect(caught(() => check({ clientId: 'SOMEONE_ELSE' })).code).toBe('INVALID_SIGNATURE');
   });
 
+  it('refuses a full URL as path with INVALID_ARGUMENT', () => {
+    expect(caught(() => check({ path: `https://merchant.example${path}` })).code).toBe('INVALID_ARGUMENT');
+  });
+
   it('says NOT_JSON for an HTML page, before complaining about its missing signature', () => {
     const error = caught(() => check({ headers: {}, rawBody: '<!DOCTYPE html><html><body>Bad gateway</body></html>', httpStatus: 200 }));
     expect(error).toBeInstanceOf(ProtocolError);
