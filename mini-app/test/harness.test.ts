@@ -94,6 +94,24 @@ describe('runtime', () => {
     ]);
   });
 
+  test('navigateBack on the only page does nothing (no onUnload, no second onShow)', async () => {
+    launch();
+    const page = runtime.currentPage();
+    const calls: string[] = [];
+    for (const hook of ['onShow', 'onUnload']) {
+      const original = page[hook];
+      page[hook] = (...args: unknown[]) => {
+        calls.push(hook);
+        return original?.apply(page, args);
+      };
+    }
+    runtime.my.navigateBack();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(calls).toEqual([]);
+    expect(runtime.pages()).toEqual([page]);
+    expect(runtime.errors).toEqual([]);
+  });
+
   test('navigating to a page that is not in app.json is an error', async () => {
     launch();
     runtime.my.navigateTo({ url: '/pages/nope/index' });

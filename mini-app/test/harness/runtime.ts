@@ -193,6 +193,8 @@ export class MiniProgramRuntime {
 
   private navigateBack(delta: number): void {
     const count = Math.min(Math.max(1, delta), this.stack.length - 1);
+    // On the first page there is nothing to go back to: the platform leaves it as it is.
+    if (count < 1) return;
     for (let i = 0; i < count; i++) this.call(this.stack.pop() as PageInstance, 'onUnload');
     this.call(this.currentPage(), 'onShow');
   }
