@@ -232,6 +232,12 @@ describe('confirm page', () => {
     expect(page.root.querySelector('.pay').querySelector('.stub-button').dom.textContent.trim()).toBe('Pay');
   });
 
+  test('the payee line keeps its space: a template compiler may drop whitespace between text and a tag, not a bound value', () => {
+    // text() joins text nodes with spaces, so it cannot see this; the raw text of the line can.
+    const page = renderPage('confirm', { t: en, loading: false, order: orderView(order, en, 'en'), paying: false, error: null });
+    expect(page.root.querySelector('.payee').dom.textContent).toBe('Pay to: Minipay Demo Shop');
+  });
+
   test('tapping "Pay" reaches onPay', async () => {
     const page = renderPage('confirm', { t: en, loading: false, order: orderView(order, en, 'en'), paying: false, error: null });
     await page.tapButton('pay');
