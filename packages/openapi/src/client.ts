@@ -64,6 +64,8 @@ export interface OpenApiClientOptions {
   random?: () => number;
 }
 
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export class OpenApiClient {
@@ -88,13 +90,18 @@ export class OpenApiClient {
     try {
       base = new URL(options.baseUrl);
     } catch {
-      invalid(`baseUrl must be an absolute http(s) URL, got ${JSON.stringify(String(options.baseUrl))}`);
+      // Echoed to help, but never with credentials in it.
+      invalid(`baseUrl must be an absolute http(s) URL, got ${JSON.stringify(String(options.baseUrl).replace(/\/\/[^/]*@/, '//***@'))}`);
     }
     if (base.protocol !== 'http:' && base.protocol !== 'https:') invalid('baseUrl must be an http or https URL');
+    // Error messages carry the URL, and fetch refuses one with credentials anyway.
+    if (base.username || base.password) invalid('baseUrl must not carry credentials (user:password@)');
+    // The API path is appended to baseUrl: a query or fragment would swallow it, and the signed path would be wrong.
+    if (base.search || base.hash) invalid('baseUrl must be an origin with an optional path, without a query or fragment');
     if (typeof options.clientId !== 'string' || options.clientId === '') invalid('clientId is required (your Client-Id at the wallet)');
     const prefix = options.pathPrefix ?? '/api/open';
-    if (typeof prefix !== 'string' || (prefix !== '' && !prefix.startsWith('/'))) {
-      invalid('pathPrefix must start with "/" (e.g. /api/open) or be empty');
+    if (typeof prefix !== 'string' || (prefix !== '' && !prefix.startsWith('/')) || /[?#]/.test(prefix)) {
+      invalid('pathPrefix must start with "/" (e.g. /api/open) or be empty, without a query or fragment');
     }
     this.#baseUrl = base.href.replace(/\/+$/, '');
     this.#pathPrefix = prefix.replace(/\/+$/, '');
@@ -107,10 +114,17 @@ export class OpenApiClient {
     this.#keyVersion = options.keyVersion ?? 1;
     // Checked here so that a bad value fails at start-up, not on the first payment.
     if (formatKeyVersion(this.#keyVersion) === undefined) invalid(KEY_VERSION_RULE);
-    this.#timeoutMs = nonNegative(options.timeoutMs ?? 10_000, 'timeoutMs');
+    const timeoutMs = options.timeoutMs ?? 10_000;
+    // setTimeout fires at once for a delay past 2^31 - 1 ms, and 0 would abort every attempt before it is sent.
+    if (typeof timeoutMs !== 'number' || !(timeoutMs > 0 && timeoutMs <= MAX_TIMER_MS)) {
+      invalid(`timeoutMs must be a number of milliseconds > 0 and at most ${MAX_TIMER_MS}`);
+    }
+    this.#timeoutMs = timeoutMs;
+    const maxRetries = options.maxRetries ?? 2;
+    if (!Number.isSafeInteger(maxRetries) || maxRetries < 0) invalid('maxRetries must be a whole number >= 0');
     const delays = options.retryDelays;
     this.#policy = {
-      maxRetries: nonNegative(options.maxRetries ?? 2, 'maxRetries'),
+      maxRetries,
       initialDelayMs: Array.isArray(delays) ? 0 : nonNegative((delays as { initialMs?: number } | undefined)?.initialMs ?? 500, 'retryDelays.initialMs'),
       maxDelayMs: Array.isArray(delays) ? 0 : nonNegative((delays as { maxMs?: number } | undefined)?.maxMs ?? 5_000, 'retryDelays.maxMs'),
       ...(Array.isArray(delays) ? { delays: delays.map((d, i) => nonNegative(d, `retryDelays[${i}]`)) } : {}),

@@ -268,10 +268,45 @@ describe('OpenApiClient configuration', () => {
     ['a relative baseUrl', { baseUrl: '/api' }, /baseUrl must be an absolute http\(s\) URL/],
     ['no clientId', { clientId: '' }, /clientId is required/],
     ['a prefix without a slash', { pathPrefix: 'api/open' }, /pathPrefix must start with "\/"/],
-    ['a negative timeout', { timeoutMs: -1 }, /timeoutMs must be a number >= 0/],
+    ['a negative timeout', { timeoutMs: -1 }, /timeoutMs must be a number of milliseconds > 0/],
+    ['a zero timeout (every attempt would time out at once)', { timeoutMs: 0 }, /timeoutMs must be a number of milliseconds > 0/],
+    ['a timeout past what setTimeout holds (it would fire at once)', { timeoutMs: 2 ** 31 }, /timeoutMs must be .* at most 2147483647/],
+    ['a fractional maxRetries', { maxRetries: 1.5 }, /maxRetries must be a whole number >= 0/],
+    ['a baseUrl with a query', { baseUrl: 'https://wallet.example/?env=test' }, /baseUrl must be an origin with an optional path, without a query or fragment/],
+    ['a baseUrl with a fragment', { baseUrl: 'https://wallet.example/#top' }, /without a query or fragment/],
+    ['a pathPrefix with a query', { pathPrefix: '/api?env=test' }, /pathPrefix must start with "\/"/],
     ['a keyVersion that would corrupt the Signature header', { keyVersion: '1, signature=x' }, /^keyVersion must be a non-negative integer/],
   ])('refuses %s, naming the option', (_name, change, message) => {
     expect(() => new OpenApiClient({ ...base, ...change })).toThrow(message);
+  });
+
+  it('refuses a baseUrl with credentials without echoing them', () => {
+    const error = (() => {
+      try {
+        new OpenApiClient({ ...base, baseUrl: 'https://merchant:s3cret-token@wallet.example' });
+      } catch (e) {
+        return e as OpenApiError;
+      }
+      throw new Error('expected an error');
+    })();
+    expect(error.code).toBe('INVALID_ARGUMENT');
+    expect(error.message).toMatch(/^baseUrl must not carry credentials/);
+    expect(error.message).not.toContain('s3cret-token');
+  });
+
+  it('keeps a path in baseUrl, before the prefix', async () => {
+    const urls: string[] = [];
+    const client = new OpenApiClient({
+      ...base,
+      baseUrl: 'https://wallet.example/gateway/',
+      maxRetries: 0,
+      fetch: async (url) => {
+        urls.push(String(url));
+        throw new TypeError('fetch failed');
+      },
+    });
+    await rejection(client.inquiryPayment({ paymentId: 'p-1' }));
+    expect(urls).toEqual(['https://wallet.example/gateway/api/open/v2/payments/inquiryPayment']);
   });
 
   it('refuses swapped keys at construction with a KeyFormatError naming the option', () => {
