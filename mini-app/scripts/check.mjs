@@ -3,6 +3,8 @@
 //   - every page in app.json has its .axml, .js and .json;
 //   - every usingComponents path (app, pages, components) resolves to a component with .js/.json/.axml;
 //   - no Node built-in is required, every require() is relative and resolves to a file inside dist;
+//   - every file a template or style refers to (<import-sjs from>, <import src>, <include src>, an .sjs
+//     import, an .acss @import) exists inside dist;
 //   - every .js parses as ES2017 (acorn, ecmaVersion 2017);
 //   - the whole package is under the platform's 2 MB main-package limit (the size is printed).
 // Exits non-zero naming each problem. MINIPAY_BENCH_JSON=<file> also writes { "distBytes": n } there.
@@ -77,8 +79,29 @@ export function checkDist(distDir) {
     }
   }
 
+  // What templates, SJS and styles refer to: the IDE fails to compile a page whose references are missing.
+  for (const file of files.filter((f) => /\.(axml|sjs|acss)$/.test(f))) {
+    const text = readFileSync(file, 'utf8');
+    for (const ref of references(file, text)) {
+      const target = ref.startsWith('/') ? join(root, ref) : resolve(dirname(file), ref);
+      if (!ref.startsWith('/') && !ref.startsWith('./') && !ref.startsWith('../')) problems.push(`${rel(file)}: refers to "${ref}", which is not a relative path`);
+      else if (!target.startsWith(root + sep)) problems.push(`${rel(file)}: refers to "${ref}", outside dist`);
+      else if (!existsSync(target) || !statSync(target).isFile()) problems.push(`${rel(file)}: refers to "${ref}", which does not exist`);
+    }
+  }
+
   if (bytes > MAX_BYTES) problems.push(`dist is ${formatBytes(bytes)}, over the 2 MB main-package limit`);
   return { problems, bytes, files: files.length };
+}
+
+/** The paths an .axml, .sjs or .acss file pulls in. */
+function references(file, text) {
+  const patterns = file.endsWith('.axml')
+    ? [/<import-sjs\b[^>]*?\bfrom="([^"]+)"/g, /<(?:import|include)\b[^>]*?\bsrc="([^"]+)"/g]
+    : file.endsWith('.sjs')
+      ? [/\bfrom\s+['"]([^'"]+)['"]/g, /\brequire\(\s*['"]([^'"]+)['"]\s*\)/g]
+      : [/@import\s+(?:url\()?\s*['"]([^'"]+)['"]/g];
+  return patterns.flatMap((pattern) => Array.from(text.matchAll(pattern), (match) => match[1]));
 }
 
 function readJsonChecked(file, problems, name) {

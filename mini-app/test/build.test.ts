@@ -107,6 +107,24 @@ test('check:mini fails on a broken dist, naming each problem', () => {
   }
 });
 
+test('check:mini fails when a file a template or style refers to is missing (import-sjs, import, include, @import)', () => {
+  const broken = join(temp, 'broken-refs');
+  cpSync(prodDist, broken, { recursive: true });
+  unlinkSync(join(broken, 'components/antd-mini/_util/arrow.sjs'));
+  writeFileSync(join(broken, 'pages/result/index.acss'), "@import '../shared/gone.acss';\n.result-page { padding: 0; }\n");
+  writeFileSync(join(broken, 'pages/confirm/index.axml'), '<import src="./tpl.axml"/><include src="../../outside/x.axml"/><view/>\n');
+  const check = run('check.mjs', [broken]);
+  expect(check.status).not.toBe(0);
+  for (const problem of [
+    'components/antd-mini/List/ListItem/index.axml: refers to "../../_util/arrow.sjs", which does not exist',
+    'pages/result/index.acss: refers to "../shared/gone.acss", which does not exist',
+    'pages/confirm/index.axml: refers to "./tpl.axml", which does not exist',
+    'pages/confirm/index.axml: refers to "../../outside/x.axml", which does not exist',
+  ]) {
+    expect(check.out).toContain(problem);
+  }
+});
+
 test('check:mini fails on a dist over 2 MB', () => {
   const big = join(temp, 'big');
   cpSync(prodDist, big, { recursive: true });
