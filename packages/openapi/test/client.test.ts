@@ -252,11 +252,16 @@ describe('OpenApiClient retries', () => {
   });
 
   it('uses the injected fetch and clock', async () => {
+    const fetched: string[] = [];
     const { client, seen } = await setup(() => ({ result: ok }), {
       now: () => new Date(Date.UTC(2026, 0, 2, 3, 4, 5, 678)),
-      fetch: (input, init) => fetch(input, init),
+      fetch: (input, init) => {
+        fetched.push(String(input));
+        return fetch(input, init);
+      },
     });
     await client.inquiryPayment({ paymentId: 'p-1' });
+    expect(fetched).toEqual([`${wallet!.url}/api/open/v2/payments/inquiryPayment`]);
     expect(seen[0]?.headers['request-time']).toBe('2026-01-02T03:04:05.678+00:00');
   });
 });
