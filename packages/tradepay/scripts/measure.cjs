@@ -1,4 +1,4 @@
-// Shared by `npm run size` (scripts/size.mjs) and test/size.test.ts, so both report the same figure:
+// Shared by `npm run size` (scripts/size.mjs) and test/dist.test.ts, so both report the same figure:
 // the built ESM entry, minified by terser as a mini program build would, then gzipped at level 9.
 'use strict';
 const { execFileSync } = require('node:child_process');
