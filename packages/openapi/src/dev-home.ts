@@ -118,8 +118,9 @@ function readConfig(path: string): { clientId: string; sessionSecret: string } {
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    throw new Error(`${path} is not valid JSON; delete it to have it created again`, { cause: error });
+  } catch {
+    // No cause: V8's SyntaxError quotes the text around the error, and this file holds the session secret.
+    throw new Error(`${path} is not valid JSON; delete it to have it created again`);
   }
   const config = parsed as { clientId?: unknown; sessionSecret?: unknown };
   if (typeof config.clientId !== 'string' || !config.clientId || typeof config.sessionSecret !== 'string' || !config.sessionSecret) {

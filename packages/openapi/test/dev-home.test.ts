@@ -46,6 +46,21 @@ describe('ensureDevHome', () => {
     expect(() => ensureDevHome(home)).toThrow(/config\.json must hold .*delete it/);
   });
 
+  it('says config.json is not JSON without quoting it, not even in the cause (it holds the session secret)', () => {
+    ensureDevHome(home);
+    const secret = 'TOPSECRETSESSIONVALUE';
+    writeFileSync(join(home, 'config.json'), `{"clientId":"SANDBOX_1","sessionSecret":${secret}}`);
+    let error: (Error & { cause?: unknown }) | undefined;
+    try {
+      ensureDevHome(home);
+    } catch (e) {
+      error = e as Error;
+    }
+    expect(error?.message).toMatch(/config\.json is not valid JSON; delete it/);
+    const told = `${error?.message} ${String(error?.cause ?? '')} ${(error?.cause as Error | undefined)?.message ?? ''}`;
+    for (let i = 0; i + 6 <= secret.length; i++) expect(told).not.toContain(secret.slice(i, i + 6));
+  });
+
   it('resolves MINIPAY_HOME first, then .minipay at the repo root', () => {
     expect(resolveDevHome('/x', { MINIPAY_HOME: home })).toBe(home);
     expect(resolveDevHome(join(__dirname, '..', 'src'), {})).toBe(join(__dirname, '..', '..', '..', '.minipay'));
