@@ -82,14 +82,8 @@ export function verifyRequest(options: VerifyRequestOptions): VerifiedRequest {
   const method = options.method ?? 'POST';
   assertRawBody(rawBody, 'rawBody');
   const clientId = requireHeader(headers, 'Client-Id');
-  const time = requireHeader(headers, 'Request-Time');
+  const [time, timestamp] = requireTime(headers, 'Request-Time');
   const signature = requireHeader(headers, 'Signature');
-  const timestamp = parseRequestTime(time);
-  if (timestamp === undefined) {
-    throw new SignatureError('the Request-Time header is not ISO 8601 with an offset (e.g. 2019-04-04T12:08:56.253+05:30)', {
-      code: 'MALFORMED_HEADER',
-    });
-  }
   const publicKey = typeof options.publicKey === 'function' ? options.publicKey(clientId) : options.publicKey;
   // null too: a database lookup answers null for a client it does not know.
   if (publicKey === undefined || publicKey === null) {
@@ -117,6 +111,21 @@ export function requireHeader(headers: HeadersInput, name: string): string {
   const value = readHeader(headers, name);
   if (value === undefined) throw new SignatureError(`the ${name} header is missing`, { code: 'MISSING_HEADER' });
   return value;
+}
+
+/**
+ * The time header `name` (`Request-Time` or `Response-Time`) as sent, and its instant.
+ * @throws SignatureError `MISSING_HEADER`, or `MALFORMED_HEADER` when it is not ISO 8601 with an offset.
+ */
+export function requireTime(headers: HeadersInput, name: 'Request-Time' | 'Response-Time'): [string, number] {
+  const time = requireHeader(headers, name);
+  const timestamp = parseRequestTime(time);
+  if (timestamp === undefined) {
+    throw new SignatureError(`the ${name} header is not ISO 8601 with an offset (e.g. 2019-04-04T12:08:56.253+05:30)`, {
+      code: 'MALFORMED_HEADER',
+    });
+  }
+  return [time, timestamp];
 }
 
 /** @throws SignatureError `MALFORMED_HEADER` or `INVALID_SIGNATURE`, with the usual causes in the message. */

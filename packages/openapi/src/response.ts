@@ -6,7 +6,7 @@ import { parseJsonBody } from './internal/json';
 import { assertRawBody, rawBodyText, type RawBody } from './internal/raw-body';
 import type { Algorithm, KeyInput } from './keys';
 import { formatRequestTime, readClock, type Clock } from './request-time';
-import { checkSignature, requireHeader } from './request';
+import { checkSignature, requireHeader, requireTime } from './request';
 import { sign } from './sign';
 import type { Result } from './types';
 
@@ -77,7 +77,7 @@ export interface VerifyResponseOptions {
 /**
  * Verifies a signed response and returns its parsed body. Nothing in an unsigned or badly signed answer is believed.
  * @throws ProtocolError `NOT_JSON` (checked first: an HTML page has no signature to speak of); SignatureError
- *   `MISSING_HEADER`, `MALFORMED_HEADER`, `INVALID_SIGNATURE`; KeyFormatError; OpenApiError `BODY_NOT_RAW`.
+ *   `MISSING_HEADER`, `MALFORMED_HEADER` (also for a Response-Time that is not ISO 8601 with an offset), `INVALID_SIGNATURE`; KeyFormatError; OpenApiError `BODY_NOT_RAW`.
  */
 export function verifyResponse(options: VerifyResponseOptions): unknown {
   const { headers, rawBody, path, publicKey } = options;
@@ -85,7 +85,7 @@ export function verifyResponse(options: VerifyResponseOptions): unknown {
   assertRawBody(rawBody, 'rawBody');
   const body = parseJsonBody(rawBodyText(rawBody), 'the response body', options.httpStatus);
   const clientId = requireHeader(headers, 'Client-Id');
-  const time = requireHeader(headers, 'Response-Time');
+  const [time] = requireTime(headers, 'Response-Time');
   const signature = requireHeader(headers, 'Signature');
   if (options.clientId !== undefined && clientId !== options.clientId) {
     throw new SignatureError(`the response is for Client-Id ${JSON.stringify(clientId)}, not ${JSON.stringify(options.clientId)}`, {

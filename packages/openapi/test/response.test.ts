@@ -1,4 +1,4 @@
-import { OpenApiError, ProtocolError, SignatureError, signedResponse, verifyResponse } from '@minipay/openapi';
+import { OpenApiError, ProtocolError, SignatureError, sign, signedResponse, verifyResponse } from '@minipay/openapi';
 import { caught, keys } from './helpers';
 
 const path = '/api/open/v2/payments/notifyPayment';
@@ -75,6 +75,15 @@ describe('verifyResponse', () => {
     expect(caught(() => check({ rawBody: response.body.replace('"S"', '"F"') })).code).toBe('INVALID_SIGNATURE');
     expect(caught(() => check({ path: '/api/open/v2/payments/pay' })).code).toBe('INVALID_SIGNATURE');
     expect(caught(() => check({ clientId: 'SOMEONE_ELSE' })).code).toBe('INVALID_SIGNATURE');
+  });
+
+  it.each(['yesterday', '2026-01-02 03:04:05', '2026-01-02T03:04:05'])('refuses a signed Response-Time %j that is not ISO 8601 with an offset (MALFORMED_HEADER)', (time) => {
+    const signature = sign({ method: 'POST', path, clientId: 'TEST_CLIENT', time, body: response.body, privateKey: keys.walletRsaPrivate });
+    const headers = { ...response.headers, 'Response-Time': time, Signature: signature };
+    const error = caught(() => check({ headers }));
+    expect(error).toBeInstanceOf(SignatureError);
+    expect(error.code).toBe('MALFORMED_HEADER');
+    expect(error.message).toMatch(/^the Response-Time header is not ISO 8601 with an offset/);
   });
 
   it('refuses a full URL as path with INVALID_ARGUMENT', () => {
