@@ -107,6 +107,31 @@ describe('verify', () => {
     expect(verify({ ...message, signature: header(value), publicKey: keys.merchantRsaPublic })).toBe(false);
   });
 
+  it('never throws, and accepts only headers carrying the valid signature, for 2,000 seeded random headers', () => {
+    // A small deterministic PRNG (mulberry32), so a failure reproduces.
+    let seed = 20260102;
+    const random = () => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+    const pick = <T,>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+    const value = signature.split('signature=')[1]!;
+    const pieces = ['algorithm', 'ALGORITHM', 'keyVersion', 'signature', 'Signature', '=', '==', ',', ', ', ' ', '\t', '\n', '%', '%2B', '%2', '%ZZ',
+      'RSA256', 'ecc224', 'RSA512', 'AAAA', '+/', '\u0000', 'é', value, value.slice(0, 17), decodeURIComponent(value)];
+    for (let i = 0; i < 2000; i++) {
+      const header = Array.from({ length: 1 + Math.floor(random() * 8) }, () => pick(pieces)).join('');
+      for (const publicKey of [keys.merchantRsaPublic, keys.merchantEccPublic]) {
+        let answer: unknown;
+        expect(() => (answer = verify({ ...message, signature: header, publicKey }))).not.toThrow();
+        expect(typeof answer).toBe('boolean');
+        if (answer) expect(publicKey === keys.merchantRsaPublic && (header.includes(value) || header.includes(decodeURIComponent(value)))).toBe(true);
+      }
+    }
+    expect(verify({ ...message, signature, publicKey: keys.merchantRsaPublic })).toBe(true);
+  });
+
   it('returns false for a garbage ECDSA signature', () => {
     expect(verify({ ...message, signature: 'algorithm=ECC224, signature=AAAA', publicKey: keys.merchantEccPublic })).toBe(false);
   });
