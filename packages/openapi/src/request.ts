@@ -1,11 +1,12 @@
 // A signed OpenAPI request: the merchant → wallet calls, and the wallet → merchant notification.
 import { OpenApiError, SignatureError } from './errors';
-import { readHeader, type HeadersInput } from './internal/headers';
+import type { HeadersInput } from './internal/headers';
 import { parseJsonBody } from './internal/json';
+import { checkSignature, requireHeader, requireTime } from './internal/message-checks';
 import { assertRawBody, rawBodyText, type RawBody } from './internal/raw-body';
 import type { Algorithm, KeyInput } from './keys';
-import { formatRequestTime, parseRequestTime, readClock, type Clock } from './request-time';
-import { assertPath, parseSignatureHeader, sign, verify } from './sign';
+import { formatRequestTime, readClock, type Clock } from './request-time';
+import { sign } from './sign';
 
 export type { HeadersInput } from './internal/headers';
 export type { RawBody } from './internal/raw-body';
@@ -104,47 +105,4 @@ export function verifyRequest(options: VerifyRequestOptions): VerifiedRequest {
     );
   }
   return { clientId, time, body: parseJsonBody(rawBodyText(rawBody), 'the request body') };
-}
-
-/** @throws SignatureError `MISSING_HEADER` naming the header. */
-export function requireHeader(headers: HeadersInput, name: string): string {
-  const value = readHeader(headers, name);
-  if (value === undefined) throw new SignatureError(`the ${name} header is missing`, { code: 'MISSING_HEADER' });
-  return value;
-}
-
-/**
- * The time header `name` (`Request-Time` or `Response-Time`) as sent, and its instant.
- * @throws SignatureError `MISSING_HEADER`, or `MALFORMED_HEADER` when it is not ISO 8601 with an offset.
- */
-export function requireTime(headers: HeadersInput, name: 'Request-Time' | 'Response-Time'): [string, number] {
-  const time = requireHeader(headers, name);
-  const timestamp = parseRequestTime(time);
-  if (timestamp === undefined) {
-    throw new SignatureError(`the ${name} header is not ISO 8601 with an offset (e.g. 2019-04-04T12:08:56.253+05:30)`, {
-      code: 'MALFORMED_HEADER',
-    });
-  }
-  return [time, timestamp];
-}
-
-/** @throws SignatureError `MALFORMED_HEADER` or `INVALID_SIGNATURE`, with the usual causes in the message. */
-export function checkSignature(
-  message: { method: string; path: string; clientId: string; time: string; body: RawBody; signature: string; publicKey: KeyInput },
-  kind: 'request' | 'response',
-): void {
-  assertPath(message.path);
-  if (parseSignatureHeader(message.signature) === undefined) {
-    throw new SignatureError('the Signature header is not "algorithm=RSA256|ECC224, keyVersion=1, signature=<url-encoded base64>"', {
-      code: 'MALFORMED_HEADER',
-    });
-  }
-  if (!verify(message)) {
-    throw new SignatureError(
-      `the ${kind} signature does not verify for ${message.method.toUpperCase()} ${message.path}: check that the raw body ` +
-        `is unchanged, that the path is the one the sender signed (with its prefix, e.g. /api/open), and that the key ` +
-        `is the sender's public key`,
-      { code: 'INVALID_SIGNATURE' },
-    );
-  }
 }

@@ -6,7 +6,7 @@ import { parseJsonBody } from './internal/json';
 import { assertRawBody, rawBodyText, type RawBody } from './internal/raw-body';
 import type { Algorithm, KeyInput } from './keys';
 import { formatRequestTime, readClock, type Clock } from './request-time';
-import { checkSignature, requireHeader, requireTime } from './request';
+import { checkSignature, requireHeader, requireTime } from './internal/message-checks';
 import { sign } from './sign';
 import type { Result } from './types';
 
