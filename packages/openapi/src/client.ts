@@ -266,8 +266,9 @@ function requireString(value: unknown, name: string, max?: number): void {
 
 function requireAmount(value: unknown, name: string): void {
   const amount = value as { currency?: unknown; value?: unknown } | undefined;
-  if (!amount || typeof amount.currency !== 'string' || typeof amount.value !== 'string' || !/^\d+$/.test(amount.value)) {
-    invalid(`${name} must be { currency: "USD", value: "10000" }: an integer number of minor units as a string`);
+  // The same rule readAmount applies to what the wallet sends: an ISO 4217 code, minor units as a string.
+  if (!amount || typeof amount.currency !== 'string' || !/^[A-Z]{3}$/.test(amount.currency) || typeof amount.value !== 'string' || !/^\d+$/.test(amount.value)) {
+    invalid(`${name} must be { currency: "USD", value: "10000" }: an ISO 4217 currency code and an integer number of minor units as a string`);
   }
 }
 

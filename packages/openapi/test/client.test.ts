@@ -323,6 +323,8 @@ describe('OpenApiClient configuration', () => {
 
   it.each<[string, (c: OpenApiClient) => Promise<unknown>, RegExp]>([
     ['a decimal amount', (c) => c.pay({ ...payRequest, paymentAmount: { currency: 'USD', value: '100.00' } }), /integer number of minor units/],
+    ['a lower-case currency', (c) => c.pay({ ...payRequest, paymentAmount: { currency: 'usd', value: '100' } }), /currency: "USD"/],
+    ['a refund in a currency that is no ISO 4217 code', (c) => c.refund({ refundRequestId: 'r', paymentId: 'p', refundAmount: { currency: 'US$', value: '1' } }), /refundAmount must be/],
     ['a long paymentRequestId', (c) => c.pay({ ...payRequest, paymentRequestId: 'x'.repeat(65) }), /at most 64/],
     ['an inquiry without ids', (c) => c.inquiryPayment({}), /paymentId or paymentRequestId is required/],
     ['applyToken without authCode', (c) => c.applyToken({ grantType: 'AUTHORIZATION_CODE' }), /authCode is required/],
