@@ -155,6 +155,13 @@ describe('verifyRequest', () => {
     expect(error.message).toMatch(/^path must be the path as sent, starting with "\/"/);
   });
 
+  it.each([[undefined], [null], ['Client-Id: TEST_CLIENT']])('refuses headers %p with INVALID_ARGUMENT naming the option', (headers) => {
+    const error = caught(() => verifyAt(headers as unknown as Record<string, string>));
+    expect(error).toBeInstanceOf(OpenApiError);
+    expect(error.code).toBe('INVALID_ARGUMENT');
+    expect(error.message).toMatch(/^headers must be the message's headers/);
+  });
+
   it('refuses a parsed body with BODY_NOT_RAW', () => {
     const error = caught(() => verifyAt(signed(), { rawBody: JSON.parse(body) }));
     expect(error.code).toBe('BODY_NOT_RAW');

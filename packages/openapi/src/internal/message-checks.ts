@@ -1,13 +1,18 @@
 // The checks every signed message (request or response) goes through before anything in it is believed.
-import { SignatureError } from '../errors';
+import { OpenApiError, SignatureError } from '../errors';
 import type { KeyInput } from '../keys';
 import { parseRequestTime } from '../request-time';
 import { assertPath, parseSignatureHeader, verify } from '../sign';
 import { readHeader, type HeadersInput } from './headers';
 import type { RawBody } from './raw-body';
 
-/** @throws SignatureError `MISSING_HEADER` naming the header. */
+/** @throws SignatureError `MISSING_HEADER` naming the header; OpenApiError `INVALID_ARGUMENT` when `headers` is not headers. */
 export function requireHeader(headers: HeadersInput, name: string): string {
+  if (typeof headers !== 'object' || headers === null) {
+    throw new OpenApiError("headers must be the message's headers (node:http req.headers, a plain object or a fetch Headers)", {
+      code: 'INVALID_ARGUMENT',
+    });
+  }
   const value = readHeader(headers, name);
   if (value === undefined) throw new SignatureError(`the ${name} header is missing`, { code: 'MISSING_HEADER' });
   return value;
