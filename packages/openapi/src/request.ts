@@ -95,11 +95,11 @@ export function verifyRequest(options: VerifyRequestOptions): VerifiedRequest {
   if (typeof toleranceSeconds !== 'number' || !(toleranceSeconds >= 0)) {
     throw new OpenApiError('toleranceSeconds must be a number >= 0', { code: 'INVALID_ARGUMENT' });
   }
-  const now = readClock(options.now).getTime();
-  const skewSeconds = Math.round((timestamp - now) / 1000);
-  if (Math.abs(timestamp - now) > toleranceSeconds * 1000) {
+  const skewMs = timestamp - readClock(options.now).getTime();
+  if (Math.abs(skewMs) > toleranceSeconds * 1000) {
+    // Rounded up: 300.4 s must not read "300 s ... outside the 300 s window".
     throw new SignatureError(
-      `Request-Time is ${Math.abs(skewSeconds)} s ${skewSeconds < 0 ? 'in the past' : 'in the future'}, outside the ` +
+      `Request-Time is ${Math.ceil(Math.abs(skewMs) / 1000)} s ${skewMs < 0 ? 'in the past' : 'in the future'}, outside the ` +
         `${toleranceSeconds} s window: a replayed message, or a clock that is off (check NTP on both sides)`,
       { code: 'REQUEST_TIME_OUTSIDE_WINDOW' },
     );

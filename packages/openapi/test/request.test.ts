@@ -99,6 +99,12 @@ describe('verifyRequest', () => {
     expect(error.message).toMatch(reason);
   });
 
+  it('never says a request just outside the window is at its edge: 300.4 s late reads 301 s', () => {
+    const error = caught(() => verifyAt(signed(), { now: new Date(sentAt.getTime() + 300_400) }));
+    expect(error.code).toBe('REQUEST_TIME_OUTSIDE_WINDOW');
+    expect(error.message).toMatch(/^Request-Time is 301 s in the past, outside the 300 s window/);
+  });
+
   it('accepts a Request-Time at the edge of the window and honours toleranceSeconds', () => {
     expect(verifyAt(signed(), { now: new Date(sentAt.getTime() + 300_000) }).clientId).toBe('TEST_CLIENT');
     expect(caught(() => verifyAt(signed(), { now: new Date(sentAt.getTime() + 11_000), toleranceSeconds: 10 })).code).toBe(
