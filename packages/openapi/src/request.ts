@@ -48,7 +48,7 @@ export function signRequest(options: SignRequestOptions): Record<string, string>
   };
 }
 
-/** The signer's public key, or a lookup by the message's `Client-Id` (undefined = unknown client). */
+/** The signer's public key, or a lookup by the message's `Client-Id` (undefined or null = unknown client). */
 export type PublicKeySource = KeyInput | ((clientId: string) => KeyInput | undefined | null);
 
 export interface VerifyRequestOptions {
