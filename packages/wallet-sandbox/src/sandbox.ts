@@ -1,6 +1,6 @@
 // startSandbox: the wallet sandbox as a library (the CLI and the tests use it).
 import { ensureDevHome, formatRequestTime } from '@minipay/openapi';
-import Fastify from 'fastify';
+import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import { effectiveFaults, type Faults } from './faults';
 import { DEFAULT_RETRY_SCHEDULE } from './retry-schedule';
 import { AuthorizationBook } from './internal/authorizations';
@@ -9,7 +9,7 @@ import { Notifier } from './internal/notifier';
 import { registerOpenApiRoutes } from './internal/openapi-routes';
 import { registerPageRoutes } from './internal/page-routes';
 import { PaymentBook } from './internal/payments';
-import { registerSandboxRoutes } from './internal/sandbox-routes';
+import { answerFrameworkError, registerSandboxRoutes } from './internal/sandbox-routes';
 
 export interface SandboxOptions {
   /** The dev home (SPEC.md §6.1): keys and config.json; whatever is missing is created. */
@@ -102,7 +102,11 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     faultsFor,
   };
 
-  const app = Fastify({ logger: false, forceCloseConnections: true });
+  const app = Fastify({
+    logger: false,
+    forceCloseConnections: true,
+    frameworkErrors: (error, request, reply) => answerFrameworkError(context, error, request as FastifyRequest, reply as FastifyReply),
+  });
   // Keep every body as the raw string: signatures are over the bytes that travelled. The routes parse JSON
   // (or the cashier's form encoding) themselves.
   app.removeAllContentTypeParsers();

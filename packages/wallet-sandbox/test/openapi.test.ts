@@ -233,6 +233,34 @@ test('every answer is signed over the request path, including the query string a
   expect(() => verifyResponse({ headers: response.headers, rawBody: text, path: PAY, publicKey: t.home.walletPublicKey })).toThrow();
 });
 
+describe('requests that never reach an OpenAPI handler still get a signed answer', () => {
+  test('a body over 1 MiB: signed F PARAM_ILLEGAL saying so, logged as one line', async () => {
+    t.lines.length = 0;
+    const raw = JSON.stringify({ ...payRequest(), extendInfo: 'x'.repeat(1024 * 1024) });
+    const headers = signRequest({ path: PAY, clientId: t.home.clientId, body: raw, privateKey: t.home.merchantPrivateKey });
+    const answer = await postRaw(t, PAY, raw, headers);
+    expect(answer.status).toBe(200);
+    expect(answer.body.result).toMatchObject({ resultStatus: 'F', resultCode: 'PARAM_ILLEGAL', resultMessage: expect.stringContaining('1 MiB') });
+    expect(t.lines).toEqual([expect.stringMatching(/^POST \/api\/open\/v2\/payments\/pay client=\S+ F PARAM_ILLEGAL \d+ms$/)]);
+  });
+
+  test('a malformed %-escape in the path: signed F INVALID_API', async () => {
+    const path = '/api/open/v2/payments/%E0';
+    const headers = signRequest({ path, clientId: t.home.clientId, body: '{}', privateKey: t.home.merchantPrivateKey });
+    const answer = await postRaw(t, path, '{}', headers);
+    expect(answer.body.result).toMatchObject({ resultStatus: 'F', resultCode: 'INVALID_API' });
+  });
+
+  test.each([
+    ['a malformed %-escape', '/sandbox/payments/%E0', 400, 'INVALID_URL'],
+    ['a payment id of 200 characters', `/sandbox/payments/${'x'.repeat(200)}`, 414, 'URI_TOO_LONG'],
+  ])('outside the OpenAPI, %s is a JSON error in the scripting API\'s shape', async (_name, path, status, code) => {
+    const response = await fetch(t.sandbox.url + path);
+    expect(response.status).toBe(status);
+    expect(await response.json()).toEqual({ error: { code, message: expect.any(String) } });
+  });
+});
+
 test('each OpenAPI call is logged as one line: path, client id, result code, ms', async () => {
   t.lines.length = 0;
   await call(t, '/v2/payments/inquiryPayment', { paymentId: 'nope' });

@@ -6,11 +6,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SandboxContext } from './context';
 import { validateApplyToken, validatePay, validatePaymentReference, validateRefund, InvalidField } from './validate';
 
-type Answer = { result: Result } & Record<string, unknown>;
+export type Answer = { result: Result } & Record<string, unknown>;
 type Handler = (body: unknown, clientId: string) => Answer;
 
 /** SPEC.md §4: `resultMessage` is at most 256 characters. */
-function failed(resultCode: string, resultMessage: string): Answer {
+export function failed(resultCode: string, resultMessage: string): Answer {
   const message = resultMessage.length > 256 ? `${resultMessage.slice(0, 253)}...` : resultMessage;
   return { result: { resultStatus: 'F', resultCode, resultMessage: message } };
 }
@@ -22,6 +22,33 @@ function succeeded(fields: Record<string, unknown>): Answer {
 function header(request: FastifyRequest, name: string): string | undefined {
   const value = request.headers[name];
   return Array.isArray(value) ? value[0] : value;
+}
+
+/** Whether a request is addressed to the OpenAPI (under the path prefix), whose every answer is a signed result. */
+export function isOpenApiRequest(context: SandboxContext, url: string): boolean {
+  return url.startsWith(`${context.pathPrefix}/`);
+}
+
+/**
+ * Sends a wallet answer: signed over the request's method and path with the wallet key, HTTP 200 (the `result`
+ * carries the status), and logged as the call's one line (path, client id, result, ms since `startedMs`).
+ */
+export function sendWalletAnswer(context: SandboxContext, request: FastifyRequest, reply: FastifyReply, body: Answer, startedMs: number): FastifyReply {
+  const path = request.url;
+  const clientIdHeader = header(request, 'client-id');
+  const signed = signedResponse({
+    body,
+    clientId: clientIdHeader || context.clientId,
+    privateKey: context.walletPrivateKey,
+    method: request.method,
+    path,
+    now: context.now(),
+  });
+  context.log(
+    `${request.method} ${path.split('?')[0]} client=${clientIdHeader ?? '-'} ${body.result.resultStatus} ${body.result.resultCode} ` +
+      `${Math.round(performance.now() - startedMs)}ms`,
+  );
+  return reply.code(200).headers(signed.headers).send(signed.body);
 }
 
 export function registerOpenApiRoutes(app: FastifyInstance, context: SandboxContext): void {
@@ -106,7 +133,7 @@ export function registerOpenApiRoutes(app: FastifyInstance, context: SandboxCont
   // Anything else under the prefix is a wallet answer too (signed F INVALID_API), so a merchant with a typo in
   // its path gets a diagnosis instead of an unsigned 404 page.
   app.setNotFoundHandler((request, reply) => {
-    if (request.url.startsWith(`${context.pathPrefix}/`)) {
+    if (isOpenApiRequest(context, request.url)) {
       return answer(request, reply, () =>
         failed('INVALID_API', `${request.method} ${request.url.split('?')[0]} is not an API of this wallet; see the sandbox README`),
       );
@@ -116,23 +143,9 @@ export function registerOpenApiRoutes(app: FastifyInstance, context: SandboxCont
 
   function answer(request: FastifyRequest, reply: FastifyReply, handler: Handler): FastifyReply {
     const started = performance.now();
-    const path = request.url;
-    const clientIdHeader = header(request, 'client-id');
-    const checked = authenticate(request, path, clientIdHeader);
+    const checked = authenticate(request, request.url, header(request, 'client-id'));
     const body = 'answer' in checked ? checked.answer : run(request, handler, checked.body, checked.clientId);
-    const signed = signedResponse({
-      body,
-      clientId: clientIdHeader || context.clientId,
-      privateKey: context.walletPrivateKey,
-      method: request.method,
-      path,
-      now: context.now(),
-    });
-    context.log(
-      `${request.method} ${path.split('?')[0]} client=${clientIdHeader ?? '-'} ${body.result.resultStatus} ${body.result.resultCode} ` +
-        `${Math.round(performance.now() - started)}ms`,
-    );
-    return reply.code(200).headers(signed.headers).send(signed.body);
+    return sendWalletAnswer(context, request, reply, body, started);
   }
 
   /** The verified body, or the F answer when the request cannot be believed. */
