@@ -1,7 +1,7 @@
 // The merchant's side of the payment OpenAPIs (SPEC.md §5): every request signed, every answer verified with the
 // wallet's public key before anything in it is believed, wallet answers returned as values, everything else thrown.
 import type { KeyObject } from 'node:crypto';
-import { OpenApiError, TimeoutError, TransportError } from './errors';
+import { OpenApiError, ProtocolError, TimeoutError, TransportError } from './errors';
 import { readResult } from './internal/result';
 import { decideRetry, type AttemptOutcome, type RetryPolicy } from './internal/retry';
 import { formatKeyVersion, KEY_VERSION_RULE } from './internal/signature-header';
@@ -144,10 +144,26 @@ export class OpenApiClient {
     return this.#call<PayResponse>('/v2/payments/pay', request);
   }
 
-  /** `POST /v2/payments/inquiryPayment` by `paymentId` or `paymentRequestId`. */
+  /**
+   * `POST /v2/payments/inquiryPayment` by `paymentId` or `paymentRequestId`.
+   * @throws ProtocolError `MALFORMED_BODY` when the answer names another payment than the one asked about.
+   */
   async inquiryPayment(request: InquiryPaymentRequest): Promise<OpenApiResult<InquiryPaymentResponse>> {
     requireReference(request);
-    return this.#call<InquiryPaymentResponse>('/v2/payments/inquiryPayment', request);
+    const answer = await this.#call<InquiryPaymentResponse>('/v2/payments/inquiryPayment', request);
+    // A response's signature does not cover the request it answers: a captured SUCCESS about one payment, replayed
+    // (or misrouted) as the answer about another, verifies. The ids it carries are what tie it to this question.
+    for (const field of ['paymentId', 'paymentRequestId'] as const) {
+      const asked = request[field];
+      const told = (answer.data as Partial<InquiryPaymentResponse> | undefined)?.[field];
+      if (typeof asked === 'string' && typeof told === 'string' && asked !== told) {
+        throw new ProtocolError(
+          `the inquiry answer is about another payment: "${field}" is ${JSON.stringify(told)}, not ${JSON.stringify(asked)} (a replayed or misrouted response)`,
+          { code: 'MALFORMED_BODY' },
+        );
+      }
+    }
+    return answer;
   }
 
   /** `POST /v2/payments/cancel` by `paymentId` or `paymentRequestId` (paymentId wins). */

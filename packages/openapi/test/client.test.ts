@@ -139,6 +139,24 @@ describe('OpenApiClient refuses answers it cannot believe', () => {
     expect(seen).toHaveLength(1);
   });
 
+  it.each<[string, { paymentId?: string; paymentRequestId?: string }, Record<string, unknown>, string]>([
+    ['another paymentId', { paymentId: 'p-1' }, { paymentId: 'p-2', paymentStatus: 'SUCCESS' }, '"paymentId" is "p-2", not "p-1"'],
+    ['another paymentRequestId', { paymentRequestId: 'order-1' }, { paymentRequestId: 'order-2', paymentStatus: 'SUCCESS' }, '"paymentRequestId" is "order-2", not "order-1"'],
+  ])('a signed inquiry answer about %s (a replayed or misrouted response) → ProtocolError MALFORMED_BODY', async (_name, request, fields, message) => {
+    const { client, seen } = await setup(() => ({ result: ok, fields }));
+    const error = await rejection(client.inquiryPayment(request));
+    expect(error).toBeInstanceOf(ProtocolError);
+    expect(error.code).toBe('MALFORMED_BODY');
+    expect(error.message).toContain(message);
+    expect(seen).toHaveLength(1);
+  });
+
+  it('accepts an inquiry answer that names the same payment, or none', async () => {
+    const { client } = await setup((_req, attempt) => ({ result: ok, fields: attempt === 1 ? { paymentId: 'p-1', paymentRequestId: 'order-1' } : {} }));
+    expect((await client.inquiryPayment({ paymentId: 'p-1' })).status).toBe('S');
+    expect((await client.inquiryPayment({ paymentId: 'p-1' })).status).toBe('S');
+  });
+
   it('the unsigned-success case is a SignatureError (an unsigned S is never a result)', async () => {
     const { client } = await setup(() => ({ result: ok, unsigned: true }));
     expect(await rejection(client.inquiryPayment({ paymentId: 'p-1' }))).toBeInstanceOf(SignatureError);
