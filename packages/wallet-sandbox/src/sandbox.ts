@@ -4,12 +4,13 @@ import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import { effectiveFaults, type Faults } from './faults';
 import { DEFAULT_RETRY_SCHEDULE } from './retry-schedule';
 import { AuthorizationBook } from './internal/authorizations';
+import { answerFrameworkError, registerErrorAnswers } from './internal/error-answers';
 import type { SandboxContext } from './internal/context';
 import { Notifier } from './internal/notifier';
 import { registerOpenApiRoutes } from './internal/openapi-routes';
 import { registerPageRoutes } from './internal/page-routes';
 import { PaymentBook } from './internal/payments';
-import { answerFrameworkError, registerSandboxRoutes } from './internal/sandbox-routes';
+import { registerSandboxRoutes } from './internal/sandbox-routes';
 
 export interface SandboxOptions {
   /** The dev home (SPEC.md §6.1): keys and config.json; whatever is missing is created. */
@@ -111,6 +112,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   // (or the cashier's form encoding) themselves.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+  registerErrorAnswers(app, context);
   registerOpenApiRoutes(app, context);
   registerSandboxRoutes(app, context);
   registerPageRoutes(app, context);

@@ -1,17 +1,11 @@
 // The scripting API (JSON, for tests and scripts): outcomes, payments, resends, auth codes, faults.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { parseFaults, type Faults } from '../faults';
 import { isOutcome, OUTCOME_NAMES, type Outcome } from '../outcomes';
 import type { SandboxContext } from './context';
-import { failed, isOpenApiRequest, sendWalletAnswer } from './openapi-routes';
+import { BadRequest, errorBody } from './error-answers';
 import { paymentView } from './payment-view';
 import type { Payment } from './payments';
-
-export class BadRequest extends Error {}
-
-export function errorBody(code: string, message: string): { error: { code: string; message: string } } {
-  return { error: { code, message } };
-}
 
 /** JSON or form-encoded bodies of the scripting API and the cashier's no-script form. */
 export function readBody(request: FastifyRequest): Record<string, unknown> {
@@ -30,20 +24,6 @@ export function readBody(request: FastifyRequest): Record<string, unknown> {
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new BadRequest('the body must be a JSON object');
   return parsed as Record<string, unknown>;
-}
-
-/**
- * Errors Fastify raises before routing (a malformed %-escape, a path segment over 100 characters): a signed
- * wallet answer under the OpenAPI prefix, the scripting API's JSON error shape elsewhere.
- */
-export function answerFrameworkError(context: SandboxContext, error: { code?: string }, request: FastifyRequest, reply: FastifyReply): void {
-  const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
-  const message = tooLong ? 'a path segment of the URL is longer than 100 characters' : 'the URL path is not valid (a malformed %-escape?)';
-  if (isOpenApiRequest(context, request.url)) {
-    sendWalletAnswer(context, request, reply, failed('INVALID_API', message), performance.now());
-    return;
-  }
-  reply.code(tooLong ? 414 : 400).send(errorBody(tooLong ? 'URI_TOO_LONG' : 'INVALID_URL', message));
 }
 
 /** Applies an outcome; with `sendBeforeCashier` the answer waits for the first notification attempt. */
@@ -72,20 +52,6 @@ export function registerSandboxRoutes(app: FastifyInstance, context: SandboxCont
       .header('access-control-max-age', '600')
       .send(),
   );
-
-  app.setErrorHandler((error, request, reply) => {
-    if (isOpenApiRequest(context, request.url)) {
-      // The request never reached an OpenAPI handler (a body over the limit): still a signed wallet answer.
-      const tooLarge = (error as { code?: unknown }).code === 'FST_ERR_CTP_BODY_TOO_LARGE';
-      const answer = failed('PARAM_ILLEGAL', tooLarge ? 'the body is larger than the 1 MiB the sandbox accepts' : 'the request could not be read');
-      return sendWalletAnswer(context, request, reply, answer, performance.now());
-    }
-    if (error instanceof BadRequest) return reply.code(400).send(errorBody('BAD_REQUEST', error.message));
-    const status = typeof (error as { statusCode?: unknown }).statusCode === 'number' ? (error as { statusCode: number }).statusCode : 500;
-    if (status < 500) return reply.code(status).send(errorBody('BAD_REQUEST', error instanceof Error ? error.message : 'bad request'));
-    context.log(`internal error: ${error instanceof Error ? error.message : String(error)}`);
-    return reply.code(500).send(errorBody('INTERNAL', 'the sandbox failed; see its log'));
-  });
 
   const complete = (paymentId: string, outcome: Outcome) => applyOutcome(context, paymentId, outcome);
 

@@ -1,0 +1,44 @@
+// Errors outside the route handlers: Fastify's own (a body over the limit, a malformed URL) and bugs. Under the
+// OpenAPI prefix every answer is a signed wallet result, also for a request that never reached a handler;
+// elsewhere errors are the scripting API's `{ error: { code, message } }`.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { SandboxContext } from './context';
+import { failed, isOpenApiRequest, sendWalletAnswer } from './openapi-routes';
+
+/** A request the scripting API cannot read (400 BAD_REQUEST with this message). */
+export class BadRequest extends Error {}
+
+export function errorBody(code: string, message: string): { error: { code: string; message: string } } {
+  return { error: { code, message } };
+}
+
+/** Errors thrown in (or before) a handler. */
+export function registerErrorAnswers(app: FastifyInstance, context: SandboxContext): void {
+  app.setErrorHandler((error, request, reply) => {
+    if (isOpenApiRequest(context, request.url)) {
+      // The request never reached an OpenAPI handler (a body over the limit): still a signed wallet answer.
+      const tooLarge = (error as { code?: unknown }).code === 'FST_ERR_CTP_BODY_TOO_LARGE';
+      const answer = failed('PARAM_ILLEGAL', tooLarge ? 'the body is larger than the 1 MiB the sandbox accepts' : 'the request could not be read');
+      return sendWalletAnswer(context, request, reply, answer, performance.now());
+    }
+    if (error instanceof BadRequest) return reply.code(400).send(errorBody('BAD_REQUEST', error.message));
+    const status = typeof (error as { statusCode?: unknown }).statusCode === 'number' ? (error as { statusCode: number }).statusCode : 500;
+    if (status < 500) return reply.code(status).send(errorBody('BAD_REQUEST', error instanceof Error ? error.message : 'bad request'));
+    context.log(`internal error: ${error instanceof Error ? error.message : String(error)}`);
+    return reply.code(500).send(errorBody('INTERNAL', 'the sandbox failed; see its log'));
+  });
+}
+
+/**
+ * Errors Fastify raises before routing (a malformed %-escape, a path segment over 100 characters), for its
+ * `frameworkErrors` option: a signed F INVALID_API under the OpenAPI prefix, 400/414 JSON elsewhere.
+ */
+export function answerFrameworkError(context: SandboxContext, error: { code?: string }, request: FastifyRequest, reply: FastifyReply): void {
+  const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+  const message = tooLong ? 'a path segment of the URL is longer than 100 characters' : 'the URL path is not valid (a malformed %-escape?)';
+  if (isOpenApiRequest(context, request.url)) {
+    sendWalletAnswer(context, request, reply, failed('INVALID_API', message), performance.now());
+    return;
+  }
+  reply.code(tooLong ? 414 : 400).send(errorBody(tooLong ? 'URI_TOO_LONG' : 'INVALID_URL', message));
+}
