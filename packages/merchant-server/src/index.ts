@@ -17,6 +17,7 @@ export type {
   NotificationRecord,
   NotificationOutcome,
   CustomerTokenRecord,
+  PayingCursor,
 } from './storage';
 export { SqliteStorage } from './sqlite-storage';
 export type { SqliteStorageOptions } from './sqlite-storage';

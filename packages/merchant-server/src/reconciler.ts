@@ -5,7 +5,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Payments } from './payments';
 import { errorSummary } from './internal/error-summary';
-import type { Storage } from './storage';
+import type { PayingCursor, Storage } from './storage';
 
 export interface ReconcilerOptions {
   storage: Storage;
@@ -25,6 +25,10 @@ export class Reconciler {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = true;
+  /** Set by stop(): a run under way finishes the inquiry in hand and asks nothing more. */
+  private halting = false;
+  /** Where the previous run's page of stale PAYING orders ended; the next run goes on from there. */
+  private cursor: PayingCursor | undefined;
 
   constructor(options: ReconcilerOptions) {
     this.options = options;
@@ -34,12 +38,14 @@ export class Reconciler {
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
+    this.halting = false;
     this.schedule(0);
   }
 
   /** Stops scheduling and waits for a run under way to finish. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.halting = true;
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
     await this.running;
@@ -53,10 +59,16 @@ export class Reconciler {
       for (const order of await storage.listCreatedExpired(clock(), batch)) {
         await payments.expireIfDue(order);
       }
-      const stale = await storage.listPayingSince(clock() - this.options.reconcileAfterMs, batch);
+      // One page per run, round-robin over every stale PAYING order: were it always the oldest page, more stale
+      // orders than a page (say, ones the wallet keeps answering U about) would starve every newer one.
+      const before = clock() - this.options.reconcileAfterMs;
+      let stale = await storage.listPayingSince(before, batch, this.cursor);
+      if (stale.length === 0 && this.cursor !== undefined) stale = await storage.listPayingSince(before, batch);
+      const last = stale[stale.length - 1];
+      this.cursor = stale.length === batch && last !== undefined && last.payingSince !== null ? { payingSince: last.payingSince, id: last.id } : undefined;
       const queue = [...stale];
       const worker = async (): Promise<void> => {
-        for (let order = queue.shift(); order !== undefined && !this.stopped; order = queue.shift()) {
+        for (let order = queue.shift(); order !== undefined && !this.halting; order = queue.shift()) {
           await payments.reconcile(order);
         }
       };

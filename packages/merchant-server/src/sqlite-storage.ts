@@ -15,6 +15,7 @@ import type {
   OrderEventRecord,
   OrderLineRecord,
   OrderRecord,
+  PayingCursor,
   Storage,
   TransitionCause,
   TransitionRequest,
@@ -169,10 +170,18 @@ export class SqliteStorage implements Storage {
     return result.changes === 1;
   }
 
-  async listPayingSince(before: number, limit: number): Promise<OrderRecord[]> {
-    const rows = this
-      .stmt(`SELECT * FROM orders WHERE status = 'PAYING' AND paying_since < ? ORDER BY paying_since LIMIT ?`)
-      .all(before, limit) as OrderRow[];
+  async listPayingSince(before: number, limit: number, after?: PayingCursor): Promise<OrderRecord[]> {
+    const rows = (
+      after === undefined
+        ? this.stmt(`SELECT * FROM orders WHERE status = 'PAYING' AND paying_since < ? ORDER BY paying_since, id LIMIT ?`).all(before, limit)
+        : this
+            .stmt(
+              `SELECT * FROM orders WHERE status = 'PAYING' AND paying_since < ?
+                 AND (paying_since > ? OR (paying_since = ? AND id > ?))
+               ORDER BY paying_since, id LIMIT ?`,
+            )
+            .all(before, after.payingSince, after.payingSince, after.id, limit)
+    ) as OrderRow[];
     return rows.map((row) => this.toOrder(row));
   }
 

@@ -40,6 +40,12 @@ export interface OrderRecord {
 
 export type NewOrder = Pick<OrderRecord, 'id' | 'customerId' | 'currency' | 'amount' | 'lines' | 'createdAt' | 'expiresAt'>;
 
+/** A position in the PAYING list of `listPayingSince`: the last order of the previous page. */
+export interface PayingCursor {
+  payingSince: number;
+  id: string;
+}
+
 /** Who or what caused a transition, kept in `order_events`. */
 export type TransitionCause = 'payment-started' | 'pay-rejected' | 'notification' | 'inquiry' | 'expiry';
 
@@ -112,8 +118,11 @@ export interface Storage {
   transition(request: TransitionRequest): Promise<boolean>;
   /** Stores what `pay` answered, unless a different `paymentId` is already stored. True when stored or already equal. */
   setPaymentDetails(orderId: string, details: { paymentId: string; paymentUrl: string | null }, at: number): Promise<boolean>;
-  /** Orders PAYING since before `before`, oldest first. */
-  listPayingSince(before: number, limit: number): Promise<OrderRecord[]>;
+  /**
+   * Orders PAYING since before `before`, oldest first (ties by id). With `after`, only those that come after that
+   * order in this ordering: the reconciler pages through all of them instead of asking about the oldest page forever.
+   */
+  listPayingSince(before: number, limit: number, after?: PayingCursor): Promise<OrderRecord[]>;
   /** Orders CREATED whose `expiresAt` is before `now`. */
   listCreatedExpired(now: number, limit: number): Promise<OrderRecord[]>;
   /** The transitions applied to an order (or to all orders), in order. */

@@ -148,6 +148,19 @@ describe('SqliteStorage', () => {
     await storage.close();
   });
 
+  test('pages through PAYING orders with a cursor (oldest first, ties by id)', async () => {
+    const storage = SqliteStorage.open(path);
+    for (const [id, since] of [['d', 3_000], ['b', 2_000], ['c', 2_000], ['a', 1_000]] as const) {
+      await storage.createOrder(newOrder(id));
+      await storage.transition({ orderId: id, from: ['CREATED'], to: 'PAYING', at: since, cause: 'payment-started', set: { paymentRequestId: `pr_${id}`, payingSince: since } });
+    }
+    const ids = (orders: Array<{ id: string }>) => orders.map((o) => o.id);
+    expect(ids(await storage.listPayingSince(10_000, 2))).toEqual(['a', 'b']);
+    expect(ids(await storage.listPayingSince(10_000, 2, { payingSince: 2_000, id: 'b' }))).toEqual(['c', 'd']);
+    expect(ids(await storage.listPayingSince(10_000, 2, { payingSince: 3_000, id: 'd' }))).toEqual([]);
+    await storage.close();
+  });
+
   test('keeps the wallet tokens of a customer, replacing them on a new sign-in', async () => {
     const storage = SqliteStorage.open(path);
     await storage.saveCustomerToken({ customerId: 'c', accessToken: 't1', accessTokenExpiresAt: 1, refreshToken: 'r1', refreshTokenExpiresAt: 2, at: 3 });
