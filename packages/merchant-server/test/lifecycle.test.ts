@@ -96,28 +96,38 @@ describe('start-up checks', () => {
   });
 });
 
+/**
+ * The real wallet client with one call held at a gate: `entered` resolves when that call arrives, and it goes on
+ * to the wallet only after `release()`.
+ */
+function heldWallet(held: keyof WalletApi): { wallet: WalletApi; entered: Promise<void>; release: () => void } {
+  const real = new OpenApiClient({
+    baseUrl: stack.sandbox.url,
+    clientId: stack.dev.clientId,
+    privateKey: stack.dev.merchantPrivateKey,
+    walletPublicKey: stack.dev.walletPublicKey,
+  });
+  let arrived!: () => void;
+  const entered = new Promise<void>((resolve) => (arrived = resolve));
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const hold = async <T>(call: () => Promise<T>): Promise<T> => {
+    arrived();
+    await gate;
+    return call();
+  };
+  const wallet: WalletApi = {
+    pay: (request) => (held === 'pay' ? hold(() => real.pay(request)) : real.pay(request)),
+    inquiryPayment: (request) => (held === 'inquiryPayment' ? hold(() => real.inquiryPayment(request)) : real.inquiryPayment(request)),
+    applyToken: (request) => (held === 'applyToken' ? hold(() => real.applyToken(request)) : real.applyToken(request)),
+  };
+  return { wallet, entered, release };
+}
+
 describe('graceful shutdown', () => {
   test('close() lets a request in flight finish, refuses new ones, then closes the database', async () => {
-    const real = new OpenApiClient({
-      baseUrl: stack.sandbox.url,
-      clientId: stack.dev.clientId,
-      privateKey: stack.dev.merchantPrivateKey,
-      walletPublicKey: stack.dev.walletPublicKey,
-    });
-    let entered!: () => void;
-    const inside = new Promise<void>((resolve) => (entered = resolve));
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
     // The real client, held at the door: the request is in flight while close() starts.
-    const wallet: WalletApi = {
-      pay: (request) => real.pay(request),
-      inquiryPayment: (request) => real.inquiryPayment(request),
-      applyToken: async (request) => {
-        entered();
-        await gate;
-        return real.applyToken(request);
-      },
-    };
+    const { wallet, entered: inside, release } = heldWallet('applyToken');
     // Its own database file, so that "closed" is visible: SQLite removes the WAL file when the last connection closes.
     const databasePath = join(stack.home, 'graceful.db');
     const server = await startMerchantServer({ home: stack.home, port: 0, walletUrl: stack.sandbox.url, log: false, databasePath }, { wallet });
@@ -148,25 +158,7 @@ describe('graceful shutdown', () => {
   });
 
   test('close() waits for an inquiry that outlived its request before closing the database, and the answer is applied', async () => {
-    const real = new OpenApiClient({
-      baseUrl: stack.sandbox.url,
-      clientId: stack.dev.clientId,
-      privateKey: stack.dev.merchantPrivateKey,
-      walletPublicKey: stack.dev.walletPublicKey,
-    });
-    let asked!: () => void;
-    const askedPromise = new Promise<void>((resolve) => (asked = resolve));
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    const wallet: WalletApi = {
-      pay: (request) => real.pay(request),
-      applyToken: (request) => real.applyToken(request),
-      inquiryPayment: async (request) => {
-        asked();
-        await gate;
-        return real.inquiryPayment(request);
-      },
-    };
+    const { wallet, entered: askedPromise, release } = heldWallet('inquiryPayment');
     const logs = logCollector();
     let offset = 0;
     const server = await startMerchantServer(
