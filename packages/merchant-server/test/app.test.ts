@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 // The Fastify shell on its own: what reaches the logs.
 import { createApp } from '../src/app';
 import { logCollector } from './helpers';
@@ -12,7 +14,7 @@ describe('logs', () => {
         token: 'session-token-1',
         accessToken: 'wallet-access-1',
         session: { token: 'session-token-2', refreshToken: 'wallet-refresh-1', authCode: 'auth-code-1' },
-        config: { privateKey: '-----BEGIN PRIVATE KEY-----', sessionSecret: 'the-secret' },
+        config: { privateKey: readFileSync(join(__dirname, 'fixtures', 'test-bogus-private-key.pem'), 'utf8'), sessionSecret: 'the-secret' },
         orderId: 'ord_1',
       },
       'an entry full of secrets',

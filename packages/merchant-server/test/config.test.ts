@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { loadConfig, MerchantServerError } from '../src';
 
 const HOME = '/srv/minipay';
@@ -7,7 +9,8 @@ const PRODUCTION = {
   MINIPAY_PUBLIC_URL: 'https://shop.example.com',
   MINIPAY_WALLET_URL: 'https://open.wallet.example',
   MINIPAY_CLIENT_ID: 'CLIENT_1',
-  MINIPAY_MERCHANT_PRIVATE_KEY: '-----BEGIN PRIVATE KEY-----\\nAAAA\\n-----END PRIVATE KEY-----',
+  // As a one-line environment variable holds a PEM: with its newlines written as \n.
+  MINIPAY_MERCHANT_PRIVATE_KEY: readFileSync(join(__dirname, 'fixtures', 'test-bogus-private-key.pem'), 'utf8').trim().replace(/\n/g, '\\n'),
   MINIPAY_WALLET_PUBLIC_KEY: 'BBBB',
   MINIPAY_SESSION_SECRET: 'x'.repeat(43),
 };

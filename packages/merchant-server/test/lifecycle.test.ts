@@ -1,5 +1,5 @@
 // Starting and stopping: the CLI (as a function of argv and environment) and graceful shutdown.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OpenApiClient } from '@minipay/openapi';
 import { startMerchantServer, type RunningMerchantServer, type WalletApi } from '../src';
@@ -84,7 +84,7 @@ describe('minipay-merchant CLI', () => {
 
 describe('start-up checks', () => {
   test('a merchant private key that does not parse stops start-up with CONFIG_INVALID, without quoting the key', async () => {
-    const bogus = '-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5IGF0IGFsbA==\n-----END PRIVATE KEY-----';
+    const bogus = readFileSync(join(__dirname, 'fixtures', 'test-bogus-private-key.pem'), 'utf8');
     const failure = await startMerchantServer({ home: stack.home, port: 0, log: false, merchantPrivateKey: bogus }).then(
       () => undefined,
       (error: unknown) => error as Error & { code?: string },

@@ -11,11 +11,11 @@ export type KeyInput = string | KeyObject;
 export type Algorithm = 'RSA256' | 'ECC224';
 
 export const PRIVATE_KEY_FORMATS =
-  'PEM PKCS#8 ("-----BEGIN PRIVATE KEY-----"), PEM PKCS#1 ("-----BEGIN RSA PRIVATE KEY-----"), ' +
-  'PEM SEC1 ("-----BEGIN EC PRIVATE KEY-----"), the bare Base64 body of any of these, or a private KeyObject';
+  'PEM PKCS#8 ("BEGIN PRIVATE KEY"), PEM PKCS#1 ("BEGIN RSA PRIVATE KEY"), ' +
+  'PEM SEC1 ("BEGIN EC PRIVATE KEY"), the bare Base64 body of any of these, or a private KeyObject';
 
 export const PUBLIC_KEY_FORMATS =
-  'PEM SPKI ("-----BEGIN PUBLIC KEY-----"), PEM PKCS#1 ("-----BEGIN RSA PUBLIC KEY-----"), ' +
+  'PEM SPKI ("BEGIN PUBLIC KEY"), PEM PKCS#1 ("BEGIN RSA PUBLIC KEY"), ' +
   'the bare Base64 body of either, or a public KeyObject';
 
 const CACHE_LIMIT = 64;

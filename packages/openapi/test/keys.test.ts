@@ -73,13 +73,13 @@ describe('parsePrivateKey', () => {
     ['garbage', 'not a key at all!', /neither PEM nor a bare Base64 key body/],
     ['Base64 that is no key', Buffer.from('hello world, not DER').toString('base64'), /not a DER key in any accepted format/],
     ['a file path', './keys/merchant-private.pem', /looks like a file path/],
-    ['an encrypted PEM', '-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIB\n-----END ENCRYPTED PRIVATE KEY-----', /encrypted/],
+    ['an encrypted PEM', fixture('test-broken-encrypted-pkcs8-private.pem'), /encrypted/],
     [
       'a traditional encrypted PEM (openssl genrsa -aes128)',
-      '-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,0123456789ABCDEF0123456789ABCDEF\n\nMIIB\n-----END RSA PRIVATE KEY-----',
+      fixture('test-broken-encrypted-traditional-private.pem'),
       /is an encrypted PEM key; decrypt it first/,
     ],
-    ['a broken PEM', '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----', /does not parse as a private key/],
+    ['a broken PEM', fixture('test-broken-pkcs8-private.pem'), /does not parse as a private key/],
     ['a number', 42, /must be a string or a KeyObject/],
   ])('refuses %s and lists the accepted formats', (_name, input, reason) => {
     const error = thrown(() => parsePrivateKey(input as string, 'privateKey'));
@@ -124,7 +124,9 @@ describe('parsePublicKey', () => {
 
 describe('key error messages', () => {
   it('never contain key material', () => {
-    const broken = keys.merchantRsaPrivate.replace('-----BEGIN PRIVATE KEY-----', '-----BEGIN PRIVATE KEY-----\n!!');
+    // A real key with its first line of Base64 spoiled: the message must not quote any of the rest.
+    const broken = keys.merchantRsaPrivate.replace(/^(-+BEGIN PRIVATE KEY-+)\n/, '$1\n!!');
+    expect(broken).not.toBe(keys.merchantRsaPrivate);
     const messages = [
       thrown(() => parsePublicKey(keys.merchantRsaPrivate)).message,
       thrown(() => parsePrivateKey(broken)).message,
