@@ -6,6 +6,15 @@ import { join } from 'node:path';
 import { parsePrivateKey } from '@minipay/openapi';
 import { freePort, npm, repoRoot, signalGroup, type Run } from './helpers';
 
+// `npm start` below rebuilds mini-app/dist wired to this test's random ports; put back the default build so the
+// folder the IDE opens after `npm test` points at the default local stack again.
+afterAll(() => {
+  execFileSync(process.execPath, [join(repoRoot, 'mini-app', 'scripts', 'build.mjs')], {
+    env: { ...process.env, MINIPAY_MERCHANT_URL: '', MINIPAY_SANDBOX_URL: '', MINIPAY_SANDBOX: '' },
+    stdio: 'ignore',
+  });
+}, 120000);
+
 // These run the README's commands as a newcomer would: `npm start`, then `npm run demo` against it.
 describe('npm start and npm run demo', () => {
   let home: string;
