@@ -73,8 +73,10 @@ function step(number, text) {
   console.log(`step ${number}/6  ${text}`);
 }
 
+/** Minor units as the currency writes them: USD "1450" is 14.50, JPY "1450" is 1450. */
 function money({ currency, value }) {
-  return `${currency} ${(Number(value) / 100).toFixed(2)}`;
+  const format = new Intl.NumberFormat('en-US', { style: 'currency', currency });
+  return format.format(Number(value) / 10 ** format.resolvedOptions().maximumFractionDigits);
 }
 
 async function answers(url) {

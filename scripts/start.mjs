@@ -91,7 +91,10 @@ function buildMiniProgram(env) {
   }
 }
 
-/** Rebuilds the mini program when its sources (or the code it bundles) change, debounced. */
+/**
+ * Rebuilds the mini program when its sources change, debounced. The mini program bundles tradepay and the sandbox
+ * shim from their sources, so their folders are watched too and nothing else needs building first.
+ */
 function watchMiniProgramSources(env) {
   const folders = ['mini-app/src', 'packages/tradepay/src', 'packages/wallet-sandbox/src/mini'];
   let timer;
@@ -103,12 +106,7 @@ function watchMiniProgramSources(env) {
         clearTimeout(timer);
         timer = setTimeout(() => {
           console.log('source changed: rebuilding the mini program ...');
-          try {
-            run('npm', ['run', 'build', '--silent', '-w', '@minipay/tradepay']);
-            buildMiniProgram(env);
-          } catch (error) {
-            console.error(`rebuild failed:\n${error.message}`);
-          }
+          buildMiniProgram(env);
         }, 300);
       }),
     );
@@ -131,6 +129,5 @@ process.on('SIGTERM', () => void shutdown(0));
 
 main().catch((error) => {
   console.error(error instanceof StackError ? `npm start: ${error.message}` : error);
-  void shutdown(1).then(() => process.exit(1));
-  if (parts.length === 0) process.exit(1);
+  void shutdown(1);
 });

@@ -33,7 +33,8 @@ export class StackError extends Error {
   name = 'StackError';
 }
 
-const libraries = ['openapi', 'tradepay', 'wallet-sandbox', 'merchant-server'];
+// What the local stack runs from `dist`, in dependency order. The mini program bundles tradepay from its sources.
+const libraries = ['openapi', 'wallet-sandbox', 'merchant-server'];
 
 /** True when a package's `dist` is missing or older than any file under its `src`. */
 function isStale(packageDir) {

@@ -80,6 +80,8 @@ describe('npm start and npm run demo', () => {
       expect(lines.some((line) => line.startsWith(`step ${step}/6`))).toBe(true);
     }
     expect(demo.output()).toContain(`confirmed as ${status}`);
+    // The catalog is in USD: minor units are shown as dollars and cents.
+    expect(demo.output()).toMatch(/^step 1\/6 {2}order \S+ created for .+: \$\d+\.\d{2} \(customer /m);
   });
 
   it('npm run demo rejects an outcome that does not exist, naming the valid ones', async () => {
