@@ -1,5 +1,6 @@
 // The cashier and the dashboard in headless Chromium (playwright-core, the system browser; never downloaded).
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '@minipay/testing';
 import { OUTCOMES } from '../src';
 import { call, json, payRequest, startReceiver, startTestSandbox, type TestSandbox } from './helpers';
 
@@ -7,23 +8,12 @@ import { call, json, payRequest, startReceiver, startTestSandbox, type TestSandb
 declare const document: any;
 declare const window: any;
 
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
 let t: TestSandbox;
 let browser: Browser;
 let page: Page;
 beforeAll(async () => {
   t = await startTestSandbox();
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
