@@ -6,8 +6,8 @@ export { parsePrivateKey, parsePublicKey, PRIVATE_KEY_FORMATS, PUBLIC_KEY_FORMAT
 export type { Algorithm, KeyInput } from './keys';
 export { sign, verify, parseSignatureHeader, signingContent } from './sign';
 export type { SignOptions, VerifyOptions, SignatureHeader } from './sign';
-export { formatRequestTime, parseRequestTime } from './request-time';
-export type { Clock } from './request-time';
+export { formatRequestTime, parseRequestTime, ACCEPTED_TIME_FORMS } from './request-time';
+export type { Clock, TimeForm } from './request-time';
 export { signRequest, verifyRequest } from './request';
 export type { SignRequestOptions, VerifyRequestOptions, VerifiedRequest, PublicKeySource, HeadersInput, RawBody } from './request';
 export { signedResponse, verifyResponse, SUCCESS_RESULT } from './response';
