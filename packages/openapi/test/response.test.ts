@@ -8,11 +8,12 @@ describe('signedResponse', () => {
   it('acknowledges with the exact success body by default', () => {
     const response = signedResponse({ clientId: 'TEST_CLIENT', privateKey: keys.merchantRsaPrivate, path, now });
     expect(response.body).toBe('{"result":{"resultCode":"SUCCESS","resultStatus":"S","resultMessage":"success"}}');
+    // Lowercase names, as the platform sends them (the Python and PHP SDKs look them up case-sensitively).
     expect(response.headers).toEqual({
-      'Content-Type': 'application/json; charset=UTF-8',
-      'Client-Id': 'TEST_CLIENT',
-      'Response-Time': '2026-01-02T03:04:05.678+00:00',
-      Signature: expect.stringMatching(/^algorithm=RSA256, keyVersion=1, signature=/),
+      'content-type': 'application/json; charset=UTF-8',
+      'client-id': 'TEST_CLIENT',
+      'response-time': '2026-01-02T03:04:05.678+00:00',
+      signature: expect.stringMatching(/^algorithm=RSA256, keyVersion=1, signature=/),
     });
   });
 
@@ -65,7 +66,7 @@ describe('verifyResponse', () => {
 
   it.each(['Client-Id', 'Response-Time', 'Signature'])('refuses an answer without %s (MISSING_HEADER)', (name) => {
     const headers: Record<string, string> = { ...response.headers };
-    delete headers[name];
+    delete headers[name.toLowerCase()];
     const error = caught(() => check({ headers }));
     expect(error).toBeInstanceOf(SignatureError);
     expect(error.code).toBe('MISSING_HEADER');
