@@ -8,6 +8,7 @@ export { sign, verify, parseSignatureHeader, signingContent } from './sign';
 export type { SignOptions, VerifyOptions, SignatureHeader } from './sign';
 export { formatRequestTime, parseRequestTime, ACCEPTED_TIME_FORMS } from './request-time';
 export type { Clock, TimeForm } from './request-time';
+export { requestPath } from './request-target';
 export { signRequest, verifyRequest } from './request';
 export type { SignRequestOptions, VerifyRequestOptions, VerifiedRequest, PublicKeySource, HeadersInput, RawBody } from './request';
 export { signedResponse, verifyResponse, SUCCESS_RESULT } from './response';
