@@ -17,3 +17,15 @@ export { verifyNotification } from './notify';
 export type { VerifyNotificationOptions } from './notify';
 export { OpenApiClient } from './client';
 export type { OpenApiClientOptions, OpenApiResult } from './client';
+export { diagnoseSignature, diagnoseRequest, diagnoseResponse, describeSignedContent, formatDiagnosis } from './doctor';
+export type {
+  SignatureDiagnosis,
+  DiagnosisCause,
+  CheckedMessage,
+  CheckedContent,
+  NamedKey,
+  KeyFingerprint,
+  DiagnoseRequestOptions,
+  DiagnoseResponseOptions,
+} from './doctor';
+export { keyFingerprint } from './fingerprint';
