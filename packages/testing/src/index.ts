@@ -1,3 +1,12 @@
 export { BROWSER_VARIABLES, BrowserNotFoundError, CHROMIUM_ARGS, browserCandidates, findChromium } from './chromium';
 export type { FindChromiumOptions } from './chromium';
 export { launchChromium } from './launch';
+export { opensslSign, opensslVerify } from './openssl';
+export { anyCaseHeader, exactHeader, parseResponse, sendRaw } from './raw-http';
+export type { RawResponse } from './raw-http';
+export { SDK_NAMES, sdkDescription, sdkRequest } from './sdk-requests';
+export type { SdkName, SdkRequest, SdkRequestOptions } from './sdk-requests';
+export { readAnswerAs } from './sdk-answers';
+export type { AnswerReading, AnsweredRequest } from './sdk-answers';
+export { sdkTestKeys, seedDevHome } from './test-keys';
+export type { TestKeyFiles } from './test-keys';
