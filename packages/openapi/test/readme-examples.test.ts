@@ -15,6 +15,7 @@ const AMBIENT = `
 declare const clientId: string;
 declare const merchantPrivateKey: string;
 declare const walletPublicKey: string;
+declare const merchantPublicKey: string;
 declare function recordPaymentResult(notification: import('@minipay/openapi').NotifyPaymentRequest): Promise<void>;
 `;
 
@@ -51,11 +52,12 @@ function typeCheck(code: string): string[] {
 }
 
 describe('README examples', () => {
-  it('has the pay example and the two notification handlers', () => {
-    expect(examples).toHaveLength(3);
+  it('has the pay example, the two notification handlers and the doctor in a handler', () => {
+    expect(examples).toHaveLength(4);
     expect(examples[0]).toMatch(/new OpenApiClient\([\s\S]*\.pay\(/);
     expect(examples[1]).toMatch(/Fastify[\s\S]*verifyNotification[\s\S]*signedResponse/);
     expect(examples[2]).toMatch(/node:http[\s\S]*verifyNotification[\s\S]*signedResponse/);
+    expect(examples[3]).toMatch(/verifyNotification[\s\S]*diagnoseRequest[\s\S]*formatDiagnosis/);
   });
 
   it.each(examples.map((code, i) => [i + 1, code] as const))('type-checks example %i against the sources', (_i, code) => {
