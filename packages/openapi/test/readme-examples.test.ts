@@ -2,7 +2,7 @@
 // under an example (or an example has a typo), this fails. readme.test.ts runs the notification handlers.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import ts from 'typescript';
+import { typeCheckExample } from '@minipay/testing';
 
 const packageDir = join(__dirname, '..');
 const readme = readFileSync(join(packageDir, 'README.md'), 'utf8');
@@ -19,37 +19,7 @@ declare const merchantPublicKey: string;
 declare function recordPaymentResult(notification: import('@minipay/openapi').NotifyPaymentRequest): Promise<void>;
 `;
 
-function typeCheck(code: string): string[] {
-  const file = join(packageDir, 'test', '__readme_example__.ts');
-  const ambient = join(packageDir, 'test', '__readme_ambient__.d.ts');
-  const sources = new Map([
-    [file, code],
-    [ambient, AMBIENT],
-  ]);
-  const options: ts.CompilerOptions = {
-    strict: true,
-    noEmit: true,
-    noUncheckedIndexedAccess: true,
-    target: ts.ScriptTarget.ES2022,
-    lib: ['lib.es2022.d.ts'],
-    module: ts.ModuleKind.ESNext,
-    moduleResolution: ts.ModuleResolutionKind.Bundler,
-    types: ['node'],
-    skipLibCheck: true,
-    baseUrl: packageDir,
-    paths: { '@minipay/openapi': ['src/index.ts'] },
-  };
-  const host = ts.createCompilerHost(options);
-  const { getSourceFile, fileExists, readFile } = host;
-  host.getSourceFile = (name, version, ...rest) => {
-    const text = sources.get(name);
-    return text === undefined ? getSourceFile.call(host, name, version, ...rest) : ts.createSourceFile(name, text, version);
-  };
-  host.fileExists = (name) => sources.has(name) || fileExists.call(host, name);
-  host.readFile = (name) => sources.get(name) ?? readFile.call(host, name);
-  const program = ts.createProgram([file, ambient], options, host);
-  return ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
-}
+const typeCheck = (code: string) => typeCheckExample(code, { packageDir, paths: { '@minipay/openapi': ['src/index.ts'] }, ambient: AMBIENT });
 
 describe('README examples', () => {
   it('has the pay example, the two notification handlers and the doctor in a handler', () => {

@@ -10,3 +10,5 @@ export { readAnswerAs } from './sdk-answers';
 export type { AnswerReading, AnsweredRequest } from './sdk-answers';
 export { sdkTestKeys, seedDevHome } from './test-keys';
 export type { TestKeyFiles } from './test-keys';
+export { typeCheckExample } from './type-check';
+export type { TypeCheckOptions } from './type-check';

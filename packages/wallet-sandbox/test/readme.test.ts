@@ -1,8 +1,8 @@
 // The README's code examples type-check against the sources, and the refusal it quotes is what the sandbox says.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import ts from 'typescript';
 import { signRequest } from '@minipay/openapi';
+import { typeCheckExample } from '@minipay/testing';
 import { payRequest, postRaw, startTestSandbox } from './helpers';
 
 const packageDir = join(__dirname, '..');
@@ -10,28 +10,12 @@ const readme = readFileSync(join(packageDir, 'README.md'), 'utf8');
 // The module examples that run in Node (the shim's example runs in a mini program, with its own `my`).
 const examples = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!).filter((code) => code.startsWith('import') && !code.includes('installSandbox(my'));
 
-function typeCheck(code: string): string[] {
-  const file = join(packageDir, 'test', '__readme_example__.ts');
-  const options: ts.CompilerOptions = {
-    strict: true,
-    noEmit: true,
-    noUncheckedIndexedAccess: true,
-    target: ts.ScriptTarget.ES2022,
-    lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'],
-    module: ts.ModuleKind.ESNext,
-    moduleResolution: ts.ModuleResolutionKind.Bundler,
-    types: ['node'],
-    skipLibCheck: true,
-    baseUrl: packageDir,
+const typeCheck = (code: string) =>
+  typeCheckExample(code, {
+    packageDir,
     paths: { '@minipay/wallet-sandbox': ['src/index.ts'], '@minipay/openapi': ['../openapi/src/index.ts'] },
-  };
-  const host = ts.createCompilerHost(options);
-  const { getSourceFile, fileExists, readFile } = host;
-  host.getSourceFile = (name, version, ...rest) => (name === file ? ts.createSourceFile(name, code, version) : getSourceFile.call(host, name, version, ...rest));
-  host.fileExists = (name) => name === file || fileExists.call(host, name);
-  host.readFile = (name) => (name === file ? code : readFile.call(host, name));
-  return ts.getPreEmitDiagnostics(ts.createProgram([file], options, host)).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
-}
+    lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'],
+  });
 
 test('has the startSandbox and the request-log examples', () => {
   expect(examples).toHaveLength(2);
