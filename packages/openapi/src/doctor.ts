@@ -327,15 +327,7 @@ export function diagnoseSignature(message: CheckedMessage): SignatureDiagnosis {
 }
 
 /** The content fields of a diagnosis, without any cryptography: what a verifier checked, for logs of verified messages too. */
-export function describeSignedContent(message: {
-  kind?: 'request' | 'response';
-  method: string;
-  path: string;
-  clientId: string | undefined;
-  time: string | undefined;
-  signature: string | undefined;
-  body: RawBody;
-}): CheckedContent {
+export function describeSignedContent(message: Pick<CheckedMessage, 'kind' | 'method' | 'path' | 'clientId' | 'time' | 'signature' | 'body'>): CheckedContent {
   assertRawBody(message.body, 'body');
   const method = String(message.method).toUpperCase();
   const bytes = typeof message.body === 'string' ? Buffer.from(message.body, 'utf8') : message.body;
