@@ -136,6 +136,17 @@ describe('GET /sandbox/requests', () => {
   });
 });
 
+test('a body over 64 KiB is kept cut (marked truncated), with the length and SHA-256 of the whole of it', async () => {
+  await json(t, 'DELETE', '/sandbox/requests');
+  const raw = JSON.stringify({ paymentId: 'x'.repeat(100 * 1024) });
+  await call(t, '/v2/payments/inquiryPayment', JSON.parse(raw));
+  const [entry] = await requests();
+  expect(entry.request).toMatchObject({ truncated: true });
+  expect(entry.request.body).toHaveLength(64 * 1024);
+  expect(entry.content.body.length).toBe(Buffer.byteLength(raw));
+  expect(entry.answer.truncated).toBe(false);
+});
+
 test('the log keeps the last requestLogSize calls and drops the oldest', async () => {
   const small = await startTestSandbox({ requestLogSize: 3 });
   try {

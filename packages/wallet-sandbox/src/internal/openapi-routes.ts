@@ -16,7 +16,7 @@ import {
 } from '@minipay/openapi';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SandboxContext } from './context';
-import { maskBody, maskHeaders, type Verdict } from './request-log';
+import { loggedBody, maskHeaders, type Verdict } from './request-log';
 import { validateApplyToken, validatePay, validatePaymentReference, validateRefund, InvalidField } from './validate';
 
 export type Answer = { result: Result } & Record<string, unknown>;
@@ -85,8 +85,8 @@ export function sendWalletAnswer(
   });
   const durationMs = Math.round(performance.now() - startedMs);
   context.log(`${request.method} ${path.split('?')[0]} client=${clientIdHeader ?? '-'} ${body.result.resultStatus} ${body.result.resultCode} ${durationMs}ms`);
-  const requestBody = maskBody(rawBodyOf(request).toString('utf8'));
-  const answerBody = maskBody(signed.body);
+  const requestBody = loggedBody(rawBodyOf(request).toString('utf8'));
+  const answerBody = loggedBody(signed.body);
   context.requestLog.add({
     at: context.formatTime(context.now()),
     method: request.method,
@@ -97,8 +97,8 @@ export function sendWalletAnswer(
     content: check.content,
     diagnosis: check.diagnosis,
     diagnosisText: check.diagnosis ? formatDiagnosis(check.diagnosis) : null,
-    request: { headers: maskHeaders(request.raw.rawHeaders), body: requestBody.body, masked: requestBody.masked },
-    answer: { status: 200, headers: signed.headers, body: answerBody.body, masked: answerBody.masked, result: body.result },
+    request: { headers: maskHeaders(request.raw.rawHeaders), ...requestBody },
+    answer: { status: 200, headers: signed.headers, ...answerBody, result: body.result },
     durationMs,
   });
   return reply.code(200).headers(signed.headers).send(signed.body);

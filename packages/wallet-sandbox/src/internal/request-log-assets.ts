@@ -36,7 +36,8 @@ export const REQUEST_LOG_JS = `(function () {
   }
   function time(iso) { return iso ? iso.slice(11, 19) : ''; }
   function contentString(entry) {
-    return entry.content && entry.content.contentHead !== null ? entry.content.contentHead + entry.request.body : '';
+    if (!entry.content || entry.content.contentHead === null || entry.request.truncated) return '';
+    return entry.content.contentHead + entry.request.body;
   }
   function headerLines(pairs) { return pairs.map(function (pair) { return pair[0] + ': ' + pair[1]; }).join('\\n'); }
   function copyText(text, done) {
@@ -66,7 +67,7 @@ export const REQUEST_LOG_JS = `(function () {
     var details = el('details', {}, [
       el('summary', { text: entry.diagnosis ? entry.diagnosis.summary : entry.verdict === 'verified' ? 'signature verified' : 'not read: ' + answer.result.resultMessage }),
       el('h4', { text: 'Content string (what the signature covers)' }),
-      el('pre', { className: 'content', text: content || '(incomplete: a header is missing)' }),
+      el('pre', { className: 'content', text: content || (entry.request.truncated ? '(the body is over 64 KiB: compare its length and SHA-256 below)' : '(incomplete: a header is missing)') }),
       content ? copy : null,
       copied,
       entry.content ? el('div', { text: 'body ' + entry.content.body.length + ' bytes, sha256 ' + entry.content.body.sha256 }) : null,
@@ -74,7 +75,7 @@ export const REQUEST_LOG_JS = `(function () {
       entry.diagnosisText ? el('pre', { className: 'diagnosis', text: entry.diagnosisText }) : null,
       el('h4', { text: 'Request ' + entry.method + ' ' + (entry.target || entry.path) }),
       el('pre', { className: 'request-headers', text: headerLines(entry.request.headers) }),
-      el('pre', { className: 'request-body', text: entry.request.body + (entry.request.masked.length ? '\\n(masked: ' + entry.request.masked.join(', ') + ')' : '') }),
+      el('pre', { className: 'request-body', text: entry.request.body + (entry.request.truncated ? '\\n(cut at 64 KiB)' : '') + (entry.request.masked.length ? '\\n(masked: ' + entry.request.masked.join(', ') + ')' : '') }),
       el('h4', { text: 'Signed answer (HTTP ' + answer.status + ')' }),
       el('pre', { className: 'answer-headers', text: Object.keys(answer.headers).map(function (name) { return name + ': ' + answer.headers[name]; }).join('\\n') }),
       el('pre', { className: 'answer-body', text: answer.body })

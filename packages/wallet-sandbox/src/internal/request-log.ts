@@ -12,6 +12,12 @@ export const VERDICTS: readonly Verdict[] = ['verified', 'refused', 'unread'];
 /** The default number of entries kept. */
 export const REQUEST_LOG_SIZE = 1000;
 
+/**
+ * The most of a body an entry keeps (64 KiB): a thousand 1 MiB bodies would be a gigabyte. The content's length and
+ * SHA-256 are always of the whole body.
+ */
+export const LOGGED_BODY_LIMIT = 64 * 1024;
+
 export interface RequestLogEntry {
   /** Increasing from 1; a cursor for clients that poll. */
   id: number;
@@ -36,8 +42,10 @@ export interface RequestLogEntry {
     body: string;
     /** The JSON fields whose values are masked in `body` (e.g. refreshToken). */
     masked: string[];
+    /** Whether `body` is only the first `LOGGED_BODY_LIMIT` characters of it. */
+    truncated: boolean;
   };
-  answer: { status: number; headers: Record<string, string>; body: string; masked: string[]; result: Result };
+  answer: { status: number; headers: Record<string, string>; body: string; masked: string[]; truncated: boolean; result: Result };
   durationMs: number;
 }
 
@@ -98,14 +106,18 @@ export function mask(value: string): string {
   return value.length <= 4 ? '****' : `****${value.slice(-4)}`;
 }
 
-/** The body with token and auth code values masked in place (its layout otherwise unchanged), and what was masked. */
-export function maskBody(body: string): { body: string; masked: string[] } {
+/**
+ * The body as the log keeps it: token and auth code values masked in place (its layout otherwise unchanged), at most
+ * `LOGGED_BODY_LIMIT` characters; with what was masked, and whether it was cut.
+ */
+export function loggedBody(body: string): { body: string; masked: string[]; truncated: boolean } {
   const masked = new Set<string>();
   const text = body.replace(SECRET_FIELDS, (_match, name: string, colon: string, value: string) => {
     masked.add(name);
     return `"${name}"${colon}"${mask(value)}"`;
   });
-  return { body: text, masked: [...masked] };
+  const truncated = text.length > LOGGED_BODY_LIMIT;
+  return { body: truncated ? text.slice(0, LOGGED_BODY_LIMIT) : text, masked: [...masked], truncated };
 }
 
 /** Headers as name/value pairs (node's rawHeaders), credentials masked. */
