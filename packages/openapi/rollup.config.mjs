@@ -1,3 +1,4 @@
 import { libraryConfig } from '../../scripts/rollup-library.mjs';
 
-export default libraryConfig({ packageDir: import.meta.dirname, entries: { index: 'src/index.ts' } });
+// cli: the `minipay-openapi` command, loaded by the committed bin/minipay-openapi.cjs.
+export default libraryConfig({ packageDir: import.meta.dirname, entries: { index: 'src/index.ts', cli: 'src/cli.ts' } });

@@ -1,7 +1,8 @@
 // The Fastify application: body limits, JSON-schema validation with messages that name the field, one error
 // shape (`{ error: { code, message } }`) and no stack trace ever sent to a caller, structured logs with secrets
 // redacted.
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
+import { requestPath } from '@minipay/openapi';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type { LogOption } from './config';
 import { HttpError } from './errors';
 import type { AppContext } from './internal/context';
@@ -64,6 +65,9 @@ export function createApp(log: LogOption): FastifyInstance {
     ajv: { customOptions: { coerceTypes: false, removeAdditional: true, allErrors: false } },
     // Graceful shutdown waits for requests in flight; idle keep-alive sockets are closed at once.
     forceCloseConnections: 'idle',
+    // A request in absolute form (POST http://host:8200/notify/payment HTTP/1.1: through a forward proxy, or from a
+    // client built like the official Python SDK) is routed and logged by its path.
+    rewriteUrl: (request) => requestPath(request.url ?? '/'),
     return503OnClosing: true,
     // Errors Fastify raises before routing (a malformed %-escape, a path segment over 100 characters) would
     // otherwise be answered in Fastify's own shape; callers get the one error shape of this API instead.
@@ -105,35 +109,8 @@ export function createApp(log: LogOption): FastifyInstance {
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (error instanceof HttpError) {
-      return reply.status(error.statusCode).send({ error: { code: error.code, message: error.message } });
-    }
-    if (error.validation) {
-      const message = validationMessage(error.validation as AjvLikeError[], error.validationContext ?? 'body');
-      return reply.status(400).send({ error: { code: 'INVALID_REQUEST', message } });
-    }
-    switch (error.code) {
-      case 'FST_ERR_CTP_BODY_TOO_LARGE':
-        return reply.status(413).send({ error: { code: 'PAYLOAD_TOO_LARGE', message: `the request body is larger than ${BODY_LIMIT_BYTES} bytes` } });
-      case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-        return reply.status(415).send({ error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'send the request body as application/json' } });
-      case 'FST_ERR_CTP_INVALID_JSON_BODY':
-        return reply.status(400).send({ error: { code: 'INVALID_JSON', message: 'the request body is not valid JSON' } });
-      default:
-        break;
-    }
-    if (error instanceof SyntaxError || (error.statusCode === 400 && /JSON/i.test(error.message))) {
-      return reply.status(400).send({ error: { code: 'INVALID_JSON', message: 'the request body is not valid JSON' } });
-    }
-    const status = error.statusCode ?? 500;
-    if (status >= 400 && status < 500) {
-      return reply.status(status).send({ error: { code: 'BAD_REQUEST', message: error.message } });
-    }
-    // Our bug or broken infrastructure: the caller gets the request id only; the log gets the error's class, code and
-    // message at error level, and its stack only at debug level (stack traces stay out of the normal logs).
-    request.log.error({ err: errorSummary(error) }, 'unhandled error');
-    request.log.debug({ stack: error.stack }, 'unhandled error: stack trace');
-    return reply.status(500).send({ error: { code: 'INTERNAL_ERROR', message: `internal error (request ${request.id}); see the server log` } });
+    const [status, body] = errorAnswer(error, request);
+    return reply.status(status).send(body);
   });
 
   app.setNotFoundHandler((request, reply) => {
@@ -143,11 +120,41 @@ export function createApp(log: LogOption): FastifyInstance {
   return app;
 }
 
+/**
+ * The status and `{ error: { code, message } }` body for an error thrown in (or before) a handler; a bug or broken
+ * infrastructure is logged here. Shared by the app's error handler and the notification route's signed one.
+ */
+export function errorAnswer(error: FastifyError, request: FastifyRequest): [number, { error: { code: string; message: string } }] {
+  const answer = (status: number, code: string, message: string): [number, { error: { code: string; message: string } }] => [status, { error: { code, message } }];
+  if (error instanceof HttpError) return answer(error.statusCode, error.code, error.message);
+  if (error.validation) return answer(400, 'INVALID_REQUEST', validationMessage(error.validation as AjvLikeError[], error.validationContext ?? 'body'));
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return answer(413, 'PAYLOAD_TOO_LARGE', `the request body is larger than ${BODY_LIMIT_BYTES} bytes`);
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return answer(415, 'UNSUPPORTED_MEDIA_TYPE', 'send the request body as application/json');
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return answer(400, 'INVALID_JSON', 'the request body is not valid JSON');
+    default:
+      break;
+  }
+  if (error instanceof SyntaxError || (error.statusCode === 400 && /JSON/i.test(error.message))) {
+    return answer(400, 'INVALID_JSON', 'the request body is not valid JSON');
+  }
+  const status = error.statusCode ?? 500;
+  if (status >= 400 && status < 500) return answer(status, 'BAD_REQUEST', error.message);
+  // Our bug or broken infrastructure: the caller gets the request id only; the log gets the error's class, code and
+  // message at error level, and its stack only at debug level (stack traces stay out of the normal logs).
+  request.log.error({ err: errorSummary(error) }, 'unhandled error');
+  request.log.debug({ stack: error.stack }, 'unhandled error: stack trace');
+  return answer(500, 'INTERNAL_ERROR', `internal error (request ${request.id}); see the server log`);
+}
+
 /** Every route of the server. */
 export function registerRoutes(app: FastifyInstance, context: AppContext): void {
   app.get('/healthz', async () => ({ ok: true }));
   registerSessionRoutes(app, context);
   registerProductRoutes(app);
   registerOrderRoutes(app, context);
-  registerNotifyRoute(app, context);
+  registerNotifyRoute(app, context, errorAnswer);
 }

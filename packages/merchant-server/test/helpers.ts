@@ -24,6 +24,8 @@ export interface StackOptions {
   sandbox?: Partial<SandboxOptions>;
   /** Do not start a merchant server (the test starts its own). */
   noMerchant?: boolean;
+  /** Runs on the empty temp home before anything starts (e.g. to put test keys there). */
+  prepareHome?: (home: string) => void;
 }
 
 /** Fast notification retries, so retry behaviour shows up within a test. */
@@ -31,6 +33,7 @@ export const RETRY_SCHEDULE = [30, 60, 120];
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const home = mkdtempSync(join(tmpdir(), 'minipay-merchant-'));
+  options.prepareHome?.(home);
   const dev = ensureDevHome(home);
   const sandbox = await startSandbox({ home, port: 0, retrySchedule: RETRY_SCHEDULE, log: () => {}, ...options.sandbox });
   const servers: RunningMerchantServer[] = [];

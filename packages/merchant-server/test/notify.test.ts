@@ -1,7 +1,7 @@
 // POST /notify/payment: exactly-once application however the notification arrives, and refusal of anything that
 // cannot be believed or does not match the order. Notifications come from the real sandbox, or are crafted here
 // and signed with the wallet's key from the temp home (openapi's signRequest).
-import { verifyResponse, type NotifyPaymentRequest } from '@minipay/openapi';
+import { keyFingerprint, verifyResponse, type NotifyPaymentRequest } from '@minipay/openapi';
 import type { OrderJson, RunningMerchantServer } from '../src';
 import {
   call,
@@ -56,9 +56,9 @@ function errorLogsAbout(orderId: string): Array<Record<string, unknown>> {
   return logs.entries().filter((entry) => entry.orderId === orderId && (entry.level as number) >= 50);
 }
 
-function expectSignedAck(answer: { headers: Headers; text: string }, result: Record<string, string>): void {
+function expectSignedAck(answer: { headers: Headers; text: string }, result: Record<string, string>, more: Record<string, unknown> = {}): void {
   const body = verifyResponse({ headers: answer.headers, rawBody: answer.text, path: '/notify/payment', publicKey: stack.dev.merchantPublicKey });
-  expect(body).toEqual({ result });
+  expect(body).toEqual({ result, ...more });
 }
 
 const S_ACK = { resultStatus: 'S', resultCode: 'SUCCESS', resultMessage: 'success' };
@@ -277,10 +277,44 @@ describe('notifications that cannot be believed get 401 and change nothing', () 
     expect(answer.body.error.message).toMatch(/paymentId/);
   });
 
-  test('an oversized notification body → 413 before any verification', async () => {
+  test('an oversized notification body → 413 before any verification, still a signed answer', async () => {
     const answer = await call(merchant.url, 'POST', '/notify/payment', { raw: `{"x":"${'a'.repeat(70 * 1024)}"}` });
     expect(answer.status).toBe(413);
-    expect(answer.body).toEqual({ error: { code: 'PAYLOAD_TOO_LARGE', message: 'the request body is larger than 65536 bytes' } });
+    const message = 'the request body is larger than 65536 bytes';
+    expect(answer.body).toEqual({ result: { resultCode: 'PAYLOAD_TOO_LARGE', resultStatus: 'F', resultMessage: message }, error: { code: 'PAYLOAD_TOO_LARGE', message } });
+    expectSignedAck(answer, { resultCode: 'PAYLOAD_TOO_LARGE', resultStatus: 'F', resultMessage: message }, { error: { code: 'PAYLOAD_TOO_LARGE', message } });
+  });
+
+  test('every refusal is signed too: an F result the wallet reads, and the error people read', async () => {
+    const { order, payment } = await payingOrder();
+    const answer = await postNotification(merchant, signedNotification(stack, successNotification(order, payment), { path: '/somewhere/else' }));
+    expect(answer.status).toBe(401);
+    expectSignedAck(answer, { resultCode: 'INVALID_SIGNATURE', resultStatus: 'F', resultMessage: answer.body.error.message }, { error: answer.body.error });
+  });
+
+  test('a refused notification is logged with the signature doctor\'s diagnosis: cause, content string, keys; no secret', async () => {
+    const { order, payment } = await payingOrder();
+    const signed = signedNotification(stack, successNotification(order, payment), { privateKey: stack.dev.merchantPrivateKey });
+    await postNotification(merchant, signed);
+    const entry = await eventually(
+      () =>
+        logs
+          .entries()
+          .find((e) => (e.diagnosis as { checked?: { time?: string } } | undefined)?.checked?.time === signed.headers['Request-Time']),
+      'the rejection with its diagnosis',
+    );
+    expect(entry).toMatchObject({
+      level: 40,
+      msg: "notification rejected: cannot be believed: the request signature does not verify for POST /notify/payment: signed with the key of the merchant's own public key, not the wallet public key",
+      code: 'INVALID_SIGNATURE',
+      diagnosis: {
+        cause: 'WRONG_KEY',
+        keyTried: { name: 'the wallet public key', fingerprint: keyFingerprint(stack.dev.walletPublicKey) },
+        keyThatVerifies: { name: "the merchant's own public key", fingerprint: keyFingerprint(stack.dev.merchantPublicKey) },
+        checked: { path: '/notify/payment', clientId: stack.dev.clientId, contentHead: `POST /notify/payment\n${stack.dev.clientId}.${signed.headers['Request-Time']}.` },
+      },
+    });
+    expect(JSON.stringify(entry)).not.toContain(payment.paymentRequestId);
   });
 
   test('never leaks: no signature, token or key material in the logs', async () => {

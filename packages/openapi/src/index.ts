@@ -6,8 +6,9 @@ export { parsePrivateKey, parsePublicKey, PRIVATE_KEY_FORMATS, PUBLIC_KEY_FORMAT
 export type { Algorithm, KeyInput } from './keys';
 export { sign, verify, parseSignatureHeader, signingContent } from './sign';
 export type { SignOptions, VerifyOptions, SignatureHeader } from './sign';
-export { formatRequestTime, parseRequestTime } from './request-time';
-export type { Clock } from './request-time';
+export { formatRequestTime, parseRequestTime, ACCEPTED_TIME_FORMS } from './request-time';
+export type { Clock, TimeForm } from './request-time';
+export { requestPath } from './request-target';
 export { signRequest, verifyRequest } from './request';
 export type { SignRequestOptions, VerifyRequestOptions, VerifiedRequest, PublicKeySource, HeadersInput, RawBody } from './request';
 export { signedResponse, verifyResponse, SUCCESS_RESULT } from './response';
@@ -16,3 +17,15 @@ export { verifyNotification } from './notify';
 export type { VerifyNotificationOptions } from './notify';
 export { OpenApiClient } from './client';
 export type { OpenApiClientOptions, OpenApiResult } from './client';
+export { diagnoseSignature, diagnoseRequest, diagnoseResponse, describeSignedContent, formatDiagnosis } from './doctor';
+export type {
+  SignatureDiagnosis,
+  DiagnosisCause,
+  CheckedMessage,
+  CheckedContent,
+  NamedKey,
+  KeyFingerprint,
+  DiagnoseRequestOptions,
+  DiagnoseResponseOptions,
+} from './doctor';
+export { keyFingerprint } from './fingerprint';

@@ -31,7 +31,9 @@ export interface SignedResponseOptions {
 }
 
 /**
- * A signed response, framework-agnostic: write `headers` and send `body` byte for byte.
+ * A signed response, framework-agnostic: write `headers` and send `body` byte for byte. The header names are
+ * lowercase, as the platform sends them: the official Python and PHP SDKs look `client-id`, `response-time` and
+ * `signature` up by their exact lowercase names, and HTTP/2 allows no other case.
  * @throws KeyFormatError; OpenApiError `INVALID_ARGUMENT`.
  */
 export function signedResponse(options: SignedResponseOptions): { headers: Record<string, string>; body: string } {
@@ -49,10 +51,10 @@ export function signedResponse(options: SignedResponseOptions): { headers: Recor
   });
   return {
     headers: {
-      'Content-Type': 'application/json; charset=UTF-8',
-      'Client-Id': options.clientId,
-      'Response-Time': time,
-      Signature: signature,
+      'content-type': 'application/json; charset=UTF-8',
+      'client-id': options.clientId,
+      'response-time': time,
+      signature,
     },
     body,
   };
@@ -77,7 +79,7 @@ export interface VerifyResponseOptions {
 /**
  * Verifies a signed response and returns its parsed body. Nothing in an unsigned or badly signed answer is believed.
  * @throws ProtocolError `NOT_JSON` (checked first: an HTML page has no signature to speak of); SignatureError
- *   `MISSING_HEADER`, `MALFORMED_HEADER` (also for a Response-Time that is not ISO 8601 with an offset), `INVALID_SIGNATURE`; KeyFormatError; OpenApiError `BODY_NOT_RAW`.
+ *   `MISSING_HEADER`, `MALFORMED_HEADER` (also for a Response-Time in none of the `ACCEPTED_TIME_FORMS`), `INVALID_SIGNATURE`; KeyFormatError; OpenApiError `BODY_NOT_RAW`.
  */
 export function verifyResponse(options: VerifyResponseOptions): unknown {
   const { headers, rawBody, path, publicKey } = options;

@@ -39,3 +39,43 @@ export function misuse(client: OpenApiClient): void {
 }
 
 export const typed: (n: NotifyPaymentRequest) => string = (n) => n.paymentResult.resultStatus;
+
+// A diagnosis is a union on `cause`: a switch must handle every cause, and each carries its own evidence.
+export function advice(diagnosis: import('@minipay/openapi').SignatureDiagnosis): string {
+  switch (diagnosis.cause) {
+    case 'VERIFIED':
+      return 'ok';
+    case 'MISSING_HEADER':
+      return `send ${diagnosis.header}`;
+    case 'TIME_OUTSIDE_WINDOW':
+      return `clock off by ${diagnosis.skewSeconds} s (window ${diagnosis.toleranceSeconds} s)`;
+    case 'WRONG_KEY':
+      return diagnosis.keyThatVerifies?.fingerprint ?? 'unknown key';
+    case 'PATH_PREFIX_MISSING':
+    case 'PATH_PREFIX_EXTRA':
+    case 'PATH_DIFFERS':
+      return `sign ${diagnosis.signedPath}`;
+    case 'BODY_RESERIALISED':
+      return diagnosis.signedLayout;
+    case 'CLIENT_ID_MISMATCH':
+      return diagnosis.expectedClientId;
+    case 'MALFORMED_SIGNATURE_HEADER':
+    case 'TIME_FORMAT_NOT_ACCEPTED':
+    case 'SIGNATURE_NOT_URL_DECODED':
+    case 'SIGNATURE_PLUS_AS_SPACE':
+    case 'UNKNOWN_KEY':
+    case 'ALGORITHM_KEY_MISMATCH':
+    case 'BODY_CHANGED':
+    case 'UNEXPLAINED':
+      return diagnosis.summary;
+    default: {
+      const unreachable: never = diagnosis;
+      return unreachable;
+    }
+  }
+}
+
+export function evidenceBelongsToItsCause(diagnosis: import('@minipay/openapi').SignatureDiagnosis): void {
+  // @ts-expect-error signedPath exists only on the PATH_* causes
+  void diagnosis.signedPath;
+}

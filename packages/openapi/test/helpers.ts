@@ -110,8 +110,8 @@ export async function startFakeWallet(
       });
       const headers: Record<string, string> = { ...signed.headers };
       if (reply.unsigned) {
-        delete headers.Signature;
-        delete headers['Response-Time'];
+        delete headers.signature;
+        delete headers['response-time'];
       }
       res.writeHead(200, headers);
       res.end(reply.tamper ? signed.body.replace('"resultStatus":"', '"resultStatus":"S","x":"') : signed.body);

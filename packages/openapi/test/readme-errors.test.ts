@@ -2,7 +2,7 @@
 // quote may stop at "..."). If a message changes and the README does not, this fails.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { OpenApiClient, OpenApiError, parsePrivateKey, signRequest, verifyNotification } from '@minipay/openapi';
+import { OpenApiClient, OpenApiError, parsePrivateKey, sign, signRequest, verifyNotification } from '@minipay/openapi';
 import { keys } from './helpers';
 
 const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
@@ -50,6 +50,14 @@ const actual = [
   ),
   thrown(() =>
     verifyNotification({
+      headers: { 'Client-Id': 'C', 'Request-Time': '1796114156', Signature: sign({ method: 'POST', path, clientId: 'C', time: '1796114156', body, privateKey: keys.walletRsaPrivate }) },
+      rawBody: body,
+      publicKey: keys.walletRsaPublic,
+      path,
+    }),
+  ),
+  thrown(() =>
+    verifyNotification({
       headers: signRequest({ path, clientId: 'C', body, privateKey: keys.walletRsaPrivate, now: sentAt }),
       rawBody: body,
       publicKey: keys.walletRsaPublic,
@@ -60,8 +68,8 @@ const actual = [
 ];
 
 describe('README common mistakes', () => {
-  it('quotes seven errors', () => {
-    expect(quoted).toHaveLength(7);
+  it('quotes eight errors', () => {
+    expect(quoted).toHaveLength(8);
   });
 
   it.each(quoted.map((quote) => [quote.slice(0, 60), quote] as const))('quotes what the mistake produces: %s...', (_start, quote) => {

@@ -2,7 +2,7 @@
 // under an example (or an example has a typo), this fails. readme.test.ts runs the notification handlers.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import ts from 'typescript';
+import { typeCheckExample } from '@minipay/testing';
 
 const packageDir = join(__dirname, '..');
 const readme = readFileSync(join(packageDir, 'README.md'), 'utf8');
@@ -15,47 +15,19 @@ const AMBIENT = `
 declare const clientId: string;
 declare const merchantPrivateKey: string;
 declare const walletPublicKey: string;
+declare const merchantPublicKey: string;
 declare function recordPaymentResult(notification: import('@minipay/openapi').NotifyPaymentRequest): Promise<void>;
 `;
 
-function typeCheck(code: string): string[] {
-  const file = join(packageDir, 'test', '__readme_example__.ts');
-  const ambient = join(packageDir, 'test', '__readme_ambient__.d.ts');
-  const sources = new Map([
-    [file, code],
-    [ambient, AMBIENT],
-  ]);
-  const options: ts.CompilerOptions = {
-    strict: true,
-    noEmit: true,
-    noUncheckedIndexedAccess: true,
-    target: ts.ScriptTarget.ES2022,
-    lib: ['lib.es2022.d.ts'],
-    module: ts.ModuleKind.ESNext,
-    moduleResolution: ts.ModuleResolutionKind.Bundler,
-    types: ['node'],
-    skipLibCheck: true,
-    baseUrl: packageDir,
-    paths: { '@minipay/openapi': ['src/index.ts'] },
-  };
-  const host = ts.createCompilerHost(options);
-  const { getSourceFile, fileExists, readFile } = host;
-  host.getSourceFile = (name, version, ...rest) => {
-    const text = sources.get(name);
-    return text === undefined ? getSourceFile.call(host, name, version, ...rest) : ts.createSourceFile(name, text, version);
-  };
-  host.fileExists = (name) => sources.has(name) || fileExists.call(host, name);
-  host.readFile = (name) => sources.get(name) ?? readFile.call(host, name);
-  const program = ts.createProgram([file, ambient], options, host);
-  return ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
-}
+const typeCheck = (code: string) => typeCheckExample(code, { packageDir, paths: { '@minipay/openapi': ['src/index.ts'] }, ambient: AMBIENT });
 
 describe('README examples', () => {
-  it('has the pay example and the two notification handlers', () => {
-    expect(examples).toHaveLength(3);
+  it('has the pay example, the two notification handlers and the doctor in a handler', () => {
+    expect(examples).toHaveLength(4);
     expect(examples[0]).toMatch(/new OpenApiClient\([\s\S]*\.pay\(/);
     expect(examples[1]).toMatch(/Fastify[\s\S]*verifyNotification[\s\S]*signedResponse/);
     expect(examples[2]).toMatch(/node:http[\s\S]*verifyNotification[\s\S]*signedResponse/);
+    expect(examples[3]).toMatch(/verifyNotification[\s\S]*diagnoseRequest[\s\S]*formatDiagnosis/);
   });
 
   it.each(examples.map((code, i) => [i + 1, code] as const))('type-checks example %i against the sources', (_i, code) => {

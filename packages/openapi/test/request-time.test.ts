@@ -1,4 +1,4 @@
-import { formatRequestTime, parseRequestTime } from '@minipay/openapi';
+import { ACCEPTED_TIME_FORMS, formatRequestTime, parseRequestTime } from '@minipay/openapi';
 
 describe('formatRequestTime', () => {
   it('writes ISO 8601 with milliseconds and an explicit +00:00 offset', () => {
@@ -23,6 +23,38 @@ describe('parseRequestTime', () => {
     ['2019-04-04T01:38:56.2531-05:00', Date.UTC(2019, 3, 4, 6, 38, 56, 253)],
   ])('reads %s', (text, ms) => {
     expect(parseRequestTime(text)).toBe(ms);
+  });
+
+  // What the platform's own SDKs send (their sources: Java BaseAlipayClient and Go's client use epoch milliseconds,
+  // Python datetime.isoformat() to the second, PHP date(DATE_ISO8601), .NET DateTime.UtcNow.ToString("o")).
+  it.each([
+    ['Java / Go: epoch milliseconds', '1796114156235', 1796114156235],
+    ['Python: to the second, +00:00', '2026-12-01T08:26:32+00:00', Date.UTC(2026, 11, 1, 8, 26, 32)],
+    ['PHP: +0000', '2026-12-01T08:26:32+0000', Date.UTC(2026, 11, 1, 8, 26, 32)],
+    ['PHP in another zone: +0800', '2026-12-01T16:26:32+0800', Date.UTC(2026, 11, 1, 8, 26, 32)],
+    ['.NET: 7 fraction digits and Z', '2026-12-01T08:26:32.1234567Z', Date.UTC(2026, 11, 1, 8, 26, 32, 123)],
+    ['9 fraction digits', '2026-12-01T08:26:32.123456789+00:00', Date.UTC(2026, 11, 1, 8, 26, 32, 123)],
+    ['1 fraction digit', '2026-12-01T08:26:32.5Z', Date.UTC(2026, 11, 1, 8, 26, 32, 500)],
+  ])('reads the form of %s: %s', (_name, text, ms) => {
+    expect(parseRequestTime(text)).toBe(ms);
+  });
+
+  it.each([
+    ['epoch seconds', '1796114156'],
+    ['14 digits', '17961141562350'],
+    ['10 fraction digits', '2026-12-01T08:26:32.1234567890Z'],
+    ['a lowercase z', '2026-12-01T08:26:32z'],
+    ['a fraction without digits', '2026-12-01T08:26:32.Z'],
+    ['epoch milliseconds with a sign', '+1796114156235'],
+  ])('refuses %s (%s)', (_name, text) => {
+    expect(parseRequestTime(text)).toBeUndefined();
+  });
+
+  it('ACCEPTED_TIME_FORMS names every form, with examples that parse', () => {
+    expect(ACCEPTED_TIME_FORMS).toMatch(/ISO 8601.*Z, \+hh:mm or \+hhmm.*0-9 fraction digits.*epoch milliseconds/);
+    for (const example of ACCEPTED_TIME_FORMS.match(/\d{4}-\d\d-\d\dT[\d:.]+[+-]\d\d:\d\d|\b\d{13}\b/g) ?? []) {
+      expect(parseRequestTime(example)).toEqual(expect.any(Number));
+    }
   });
 
   it.each([['2019-04-04T12:08:56'], ['2019-04-04 12:08:56+00:00'], ['yesterday'], ['2019-04-04T12:08+00:00']])(

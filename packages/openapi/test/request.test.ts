@@ -1,4 +1,4 @@
-import { OpenApiError, SignatureError, ProtocolError, signRequest, verifyRequest } from '@minipay/openapi';
+import { OpenApiError, SignatureError, ProtocolError, sign, signRequest, verifyRequest } from '@minipay/openapi';
 import { caught, keys } from './helpers';
 
 const path = '/api/open/v2/payments/pay';
@@ -97,6 +97,30 @@ describe('verifyRequest', () => {
     expect(error).toBeInstanceOf(SignatureError);
     expect(error.code).toBe('REQUEST_TIME_OUTSIDE_WINDOW');
     expect(error.message).toMatch(reason);
+  });
+
+  // The window is the same whatever form the time takes: each is read to its instant first.
+  describe.each([
+    ['epoch milliseconds', String(sentAt.getTime())],
+    ['ISO 8601 to the second with +0000', '2026-01-02T03:04:05+0000'],
+    ['ISO 8601 in another zone with 7 fraction digits', '2026-01-02T11:04:05.6780000+08:00'],
+  ])('a Request-Time in %s (%s)', (_name, time) => {
+    const headers = {
+      'client-id': 'TEST_CLIENT',
+      'request-time': time,
+      signature: sign({ method: 'POST', path, clientId: 'TEST_CLIENT', time, body, privateKey: keys.merchantRsaPrivate }),
+    };
+
+    it('is accepted inside the window, and returned exactly as sent', () => {
+      expect(verifyAt(headers, { now: new Date(sentAt.getTime() + 299_000) }).time).toBe(time);
+    });
+
+    it.each([
+      ['past', 301_000],
+      ['future', -301_000],
+    ])('is refused 301 s in the %s: REQUEST_TIME_OUTSIDE_WINDOW', (_when, offset) => {
+      expect(caught(() => verifyAt(headers, { now: new Date(sentAt.getTime() + offset) })).code).toBe('REQUEST_TIME_OUTSIDE_WINDOW');
+    });
   });
 
   it('never says a request just outside the window is at its edge: 300.4 s late reads 301 s', () => {

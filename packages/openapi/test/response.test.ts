@@ -1,4 +1,4 @@
-import { OpenApiError, ProtocolError, SignatureError, sign, signedResponse, verifyResponse } from '@minipay/openapi';
+import { ACCEPTED_TIME_FORMS, OpenApiError, ProtocolError, SignatureError, sign, signedResponse, verifyResponse } from '@minipay/openapi';
 import { caught, keys } from './helpers';
 
 const path = '/api/open/v2/payments/notifyPayment';
@@ -8,11 +8,12 @@ describe('signedResponse', () => {
   it('acknowledges with the exact success body by default', () => {
     const response = signedResponse({ clientId: 'TEST_CLIENT', privateKey: keys.merchantRsaPrivate, path, now });
     expect(response.body).toBe('{"result":{"resultCode":"SUCCESS","resultStatus":"S","resultMessage":"success"}}');
+    // Lowercase names, as the platform sends them (the Python and PHP SDKs look them up case-sensitively).
     expect(response.headers).toEqual({
-      'Content-Type': 'application/json; charset=UTF-8',
-      'Client-Id': 'TEST_CLIENT',
-      'Response-Time': '2026-01-02T03:04:05.678+00:00',
-      Signature: expect.stringMatching(/^algorithm=RSA256, keyVersion=1, signature=/),
+      'content-type': 'application/json; charset=UTF-8',
+      'client-id': 'TEST_CLIENT',
+      'response-time': '2026-01-02T03:04:05.678+00:00',
+      signature: expect.stringMatching(/^algorithm=RSA256, keyVersion=1, signature=/),
     });
   });
 
@@ -65,7 +66,7 @@ describe('verifyResponse', () => {
 
   it.each(['Client-Id', 'Response-Time', 'Signature'])('refuses an answer without %s (MISSING_HEADER)', (name) => {
     const headers: Record<string, string> = { ...response.headers };
-    delete headers[name];
+    delete headers[name.toLowerCase()];
     const error = caught(() => check({ headers }));
     expect(error).toBeInstanceOf(SignatureError);
     expect(error.code).toBe('MISSING_HEADER');
@@ -77,13 +78,29 @@ describe('verifyResponse', () => {
     expect(caught(() => check({ clientId: 'SOMEONE_ELSE' })).code).toBe('INVALID_SIGNATURE');
   });
 
-  it.each(['yesterday', '2026-01-02 03:04:05', '2026-01-02T03:04:05'])('refuses a signed Response-Time %j that is not ISO 8601 with an offset (MALFORMED_HEADER)', (time) => {
+  it.each([
+    ['yesterday', 'not a time'],
+    ['2026-01-02 03:04:05', 'a space for "T"'],
+    ['2026-01-02T03:04:05', 'no offset'],
+    ['1796114156', 'epoch seconds? send milliseconds'],
+  ])('refuses a signed Response-Time %j that is not an accepted form (MALFORMED_HEADER: %s, and the accepted forms)', (time, hint) => {
     const signature = sign({ method: 'POST', path, clientId: 'TEST_CLIENT', time, body: response.body, privateKey: keys.walletRsaPrivate });
     const headers = { ...response.headers, 'Response-Time': time, Signature: signature };
     const error = caught(() => check({ headers }));
     expect(error).toBeInstanceOf(SignatureError);
     expect(error.code).toBe('MALFORMED_HEADER');
-    expect(error.message).toMatch(/^the Response-Time header is not ISO 8601 with an offset/);
+    expect(error.message).toBe(`the Response-Time header ${JSON.stringify(time)} is not an accepted time (${hint}); accepted: ${ACCEPTED_TIME_FORMS}`);
+    expect(error.message.length).toBeLessThanOrEqual(256);
+  });
+
+  it.each([
+    ['epoch milliseconds (Java, Go)', '1796114156235'],
+    ['ISO 8601 to the second with +00:00 (Python)', '2026-12-01T08:26:32+00:00'],
+    ['ISO 8601 with +0000 (PHP DATE_ISO8601)', '2026-12-01T08:26:32+0000'],
+    ['ISO 8601 with 7 fraction digits and Z (.NET "o")', '2026-12-01T08:26:32.1234567Z'],
+  ])('accepts a Response-Time in %s', (_name, time) => {
+    const signature = sign({ method: 'POST', path, clientId: 'TEST_CLIENT', time, body: response.body, privateKey: keys.walletRsaPrivate });
+    expect(check({ headers: { ...response.headers, 'Response-Time': time, Signature: signature } })).toEqual(JSON.parse(response.body));
   });
 
   it('refuses a full URL as path with INVALID_ARGUMENT', () => {

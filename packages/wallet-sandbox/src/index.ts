@@ -6,3 +6,5 @@ export { FAULT_NAMES } from './faults';
 export type { Faults } from './faults';
 export { DEFAULT_RETRY_SCHEDULE } from './retry-schedule';
 export { formatAmount, currencyExponent } from './currency';
+export { REQUEST_LOG_SIZE } from './internal/request-log';
+export type { RequestLogEntry, RequestLogFilter, Verdict } from './internal/request-log';

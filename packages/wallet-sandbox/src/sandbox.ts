@@ -1,5 +1,5 @@
 // startSandbox: the wallet sandbox as a library (the CLI and the tests use it).
-import { ensureDevHome, formatRequestTime } from '@minipay/openapi';
+import { ensureDevHome, formatRequestTime, requestPath } from '@minipay/openapi';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import { effectiveFaults, type Faults } from './faults';
 import { DEFAULT_RETRY_SCHEDULE } from './retry-schedule';
@@ -10,6 +10,8 @@ import { Notifier } from './internal/notifier';
 import { registerOpenApiRoutes } from './internal/openapi-routes';
 import { registerPageRoutes } from './internal/page-routes';
 import { PaymentBook } from './internal/payments';
+import { REQUEST_LOG_SIZE, RequestLog } from './internal/request-log';
+import { registerRequestLogRoutes } from './internal/request-log-routes';
 import { registerSandboxRoutes } from './internal/sandbox-routes';
 
 export interface SandboxOptions {
@@ -35,6 +37,8 @@ export interface SandboxOptions {
    * another name than `http://<host>:<port>` (a LAN address for a device, a tunnel). Default the listening URL.
    */
   publicUrl?: string;
+  /** How many OpenAPI calls the request log keeps (`GET /sandbox/requests`). Default 1000. */
+  requestLogSize?: number;
 }
 
 export interface RunningSandbox {
@@ -89,6 +93,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     home: devHome.home,
     merchantPublicKey: devHome.merchantPublicKey,
     walletPrivateKey: devHome.walletPrivateKey,
+    walletPublicKey: devHome.walletPublicKey,
     pathPrefix,
     retrySchedule,
     now,
@@ -101,20 +106,25 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     faults,
     cashierUrl,
     faultsFor,
+    requestLog: new RequestLog(options.requestLogSize ?? REQUEST_LOG_SIZE),
   };
 
   const app = Fastify({
     logger: false,
     forceCloseConnections: true,
+    // A request in absolute form (POST http://host:8210/api/open/... HTTP/1.1: the official Python SDK, a forward
+    // proxy) is routed, signed and answered by its path; the request log keeps the target as sent.
+    rewriteUrl: (request) => requestPath(request.url ?? '/'),
     frameworkErrors: (error, request, reply) => answerFrameworkError(context, error, request as FastifyRequest, reply as FastifyReply),
   });
-  // Keep every body as the raw string: signatures are over the bytes that travelled. The routes parse JSON
-  // (or the cashier's form encoding) themselves.
+  // Keep every body as the bytes that travelled: signatures are over them, whatever their layout or encoding. The
+  // routes parse JSON (or the cashier's form encoding) themselves.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
   registerErrorAnswers(app, context);
   registerOpenApiRoutes(app, context);
   registerSandboxRoutes(app, context);
+  registerRequestLogRoutes(app, context);
   registerPageRoutes(app, context);
 
   try {

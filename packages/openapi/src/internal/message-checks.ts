@@ -1,7 +1,7 @@
 // The checks every signed message (request or response) goes through before anything in it is believed.
 import { OpenApiError, SignatureError } from '../errors';
 import type { KeyInput } from '../keys';
-import { parseRequestTime } from '../request-time';
+import { ACCEPTED_TIME_FORMS, readTime, timeFormHint } from '../request-time';
 import { assertPath, parseSignatureHeader, verify } from '../sign';
 import { readHeader, type HeadersInput } from './headers';
 import type { RawBody } from './raw-body';
@@ -20,17 +20,19 @@ export function requireHeader(headers: HeadersInput, name: string): string {
 
 /**
  * The time header `name` (`Request-Time` or `Response-Time`) as sent, and its instant.
- * @throws SignatureError `MISSING_HEADER`, or `MALFORMED_HEADER` when it is not ISO 8601 with an offset.
+ * @throws SignatureError `MISSING_HEADER`, or `MALFORMED_HEADER` when it is none of the accepted forms.
  */
 export function requireTime(headers: HeadersInput, name: 'Request-Time' | 'Response-Time'): [string, number] {
   const time = requireHeader(headers, name);
-  const timestamp = parseRequestTime(time);
-  if (timestamp === undefined) {
-    throw new SignatureError(`the ${name} header is not ISO 8601 with an offset (e.g. 2019-04-04T12:08:56.253+05:30)`, {
-      code: 'MALFORMED_HEADER',
-    });
-  }
-  return [time, timestamp];
+  const read = readTime(time);
+  if (read === undefined) throw new SignatureError(timeRefusal(name, time), { code: 'MALFORMED_HEADER' });
+  return [time, read.ms];
+}
+
+/** Why a time header is refused, with the forms that are accepted (short enough for a 256-character resultMessage). */
+export function timeRefusal(name: 'Request-Time' | 'Response-Time', time: string): string {
+  const shown = time.length > 23 ? `${time.slice(0, 20)}...` : time;
+  return `the ${name} header ${JSON.stringify(shown)} is not an accepted time (${timeFormHint(time)}); accepted: ${ACCEPTED_TIME_FORMS}`;
 }
 
 /** @throws SignatureError `MALFORMED_HEADER` or `INVALID_SIGNATURE`, with the usual causes in the message. */

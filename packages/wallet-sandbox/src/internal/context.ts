@@ -3,12 +3,15 @@ import type { Faults } from '../faults';
 import type { AuthorizationBook } from './authorizations';
 import type { Notifier } from './notifier';
 import type { Payment, PaymentBook } from './payments';
+import type { RequestLog } from './request-log';
 
 export interface SandboxContext {
   clientId: string;
   home: string;
   merchantPublicKey: string;
   walletPrivateKey: string;
+  /** Known to the signature doctor, which names it when a merchant signs with the wallet's key by mistake. */
+  walletPublicKey: string;
   pathPrefix: string;
   retrySchedule: readonly number[];
   now: () => Date;
@@ -22,4 +25,6 @@ export interface SandboxContext {
   faults: { global: Faults };
   cashierUrl: (paymentId: string) => string;
   faultsFor: (payment: Payment) => Faults;
+  /** Every OpenAPI call, newest first, bounded. */
+  requestLog: RequestLog;
 }

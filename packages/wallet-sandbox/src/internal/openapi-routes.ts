@@ -1,9 +1,22 @@
 // The wallet side of the OpenAPI (SPEC.md §4–§5): every request's signature is verified against the
 // registered merchant key, every answer (errors included) is signed with the wallet key and sent with HTTP 200:
-// the `result` carries the status.
-import { parseSignatureHeader, signedResponse, verifyRequest, OpenApiError, type Result } from '@minipay/openapi';
+// the `result` carries the status. A refused request gets the signature doctor's short diagnosis as its
+// resultMessage; the request log keeps the whole diagnosis with the request and its answer.
+import {
+  describeSignedContent,
+  diagnoseRequest,
+  formatDiagnosis,
+  parseSignatureHeader,
+  signedResponse,
+  verifyRequest,
+  OpenApiError,
+  type CheckedContent,
+  type Result,
+  type SignatureDiagnosis,
+} from '@minipay/openapi';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SandboxContext } from './context';
+import { loggedBody, maskHeaders, type Verdict } from './request-log';
 import { validateApplyToken, validatePay, validatePaymentReference, validateRefund, InvalidField } from './validate';
 
 export type Answer = { result: Result } & Record<string, unknown>;
@@ -24,6 +37,24 @@ function header(request: FastifyRequest, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
+/** The body's bytes exactly as received (the sandbox parses every body as a Buffer), '' when there was none. */
+function rawBodyOf(request: FastifyRequest): Buffer {
+  const body: unknown = request.body;
+  if (Buffer.isBuffer(body)) return body;
+  return Buffer.from(typeof body === 'string' ? body : '', 'utf8');
+}
+
+/** What the request log records about a call's check: the verdict, and for a refusal the doctor's diagnosis. */
+export interface CallCheck {
+  verdict: Verdict;
+  clientId: string | null;
+  content: CheckedContent | null;
+  diagnosis: SignatureDiagnosis | null;
+}
+
+/** A call that never reached the signature check (a body over the limit, a malformed URL). */
+const UNREAD: CallCheck = { verdict: 'unread', clientId: null, content: null, diagnosis: null };
+
 /** Whether a request is addressed to the OpenAPI (under the path prefix), whose every answer is a signed result. */
 export function isOpenApiRequest(context: SandboxContext, url: string): boolean {
   return url.startsWith(`${context.pathPrefix}/`);
@@ -31,9 +62,17 @@ export function isOpenApiRequest(context: SandboxContext, url: string): boolean 
 
 /**
  * Sends a wallet answer: signed over the request's method and path with the wallet key, HTTP 200 (the `result`
- * carries the status), and logged as the call's one line (path, client id, result, ms since `startedMs`).
+ * carries the status), logged as the call's one line (path, client id, result, ms since `startedMs`) and recorded
+ * in the request log with `check`. The path is the origin form: the server rewrote an absolute-form target.
  */
-export function sendWalletAnswer(context: SandboxContext, request: FastifyRequest, reply: FastifyReply, body: Answer, startedMs: number): FastifyReply {
+export function sendWalletAnswer(
+  context: SandboxContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  body: Answer,
+  startedMs: number,
+  check: CallCheck = UNREAD,
+): FastifyReply {
   const path = request.url;
   const clientIdHeader = header(request, 'client-id');
   const signed = signedResponse({
@@ -44,11 +83,32 @@ export function sendWalletAnswer(context: SandboxContext, request: FastifyReques
     path,
     now: context.now(),
   });
-  context.log(
-    `${request.method} ${path.split('?')[0]} client=${clientIdHeader ?? '-'} ${body.result.resultStatus} ${body.result.resultCode} ` +
-      `${Math.round(performance.now() - startedMs)}ms`,
-  );
+  const durationMs = Math.round(performance.now() - startedMs);
+  context.log(`${request.method} ${path.split('?')[0]} client=${clientIdHeader ?? '-'} ${body.result.resultStatus} ${body.result.resultCode} ${durationMs}ms`);
+  const requestBody = loggedBody(rawBodyOf(request).toString('utf8'));
+  const answerBody = loggedBody(signed.body);
+  context.requestLog.add({
+    at: context.formatTime(context.now()),
+    method: request.method,
+    path,
+    target: request.originalUrl === path ? null : request.originalUrl,
+    clientId: check.clientId ?? clientIdHeader ?? null,
+    verdict: check.verdict,
+    content: check.content,
+    diagnosis: check.diagnosis,
+    diagnosisText: check.diagnosis ? formatDiagnosis(check.diagnosis) : null,
+    request: { headers: maskHeaders(request.raw.rawHeaders), ...requestBody },
+    answer: { status: 200, headers: signed.headers, ...answerBody, result: body.result },
+    durationMs,
+  });
   return reply.code(200).headers(signed.headers).send(signed.body);
+}
+
+const LOG_HINT = ' (details: GET /sandbox/requests)';
+
+/** The doctor's summary, pointing at the request log when the 256 characters allow it. */
+function withLogHint(summary: string): string {
+  return summary.length + LOG_HINT.length <= 256 ? summary + LOG_HINT : summary;
 }
 
 export function registerOpenApiRoutes(app: FastifyInstance, context: SandboxContext): void {
@@ -143,18 +203,24 @@ export function registerOpenApiRoutes(app: FastifyInstance, context: SandboxCont
 
   function answer(request: FastifyRequest, reply: FastifyReply, handler: Handler): FastifyReply {
     const started = performance.now();
-    const checked = authenticate(request, request.url, header(request, 'client-id'));
+    const checked = authenticate(request);
     const body = 'answer' in checked ? checked.answer : run(request, handler, checked.body, checked.clientId);
-    return sendWalletAnswer(context, request, reply, body, started);
+    return sendWalletAnswer(context, request, reply, body, started, checked.check);
   }
 
-  /** The verified body, or the F answer when the request cannot be believed. */
-  function authenticate(
-    request: FastifyRequest,
-    path: string,
-    clientId: string | undefined,
-  ): { body: unknown; clientId: string } | { answer: Answer } {
-    const refuse = (resultCode: string, message: string) => ({ answer: failed(resultCode, message) });
+  /** The verified body, or the F answer when the request cannot be believed; with what the request log records. */
+  function authenticate(request: FastifyRequest): { body: unknown; clientId: string; check: CallCheck } | { answer: Answer; check: CallCheck } {
+    const path = request.url;
+    const rawBody = rawBodyOf(request);
+    const clientId = header(request, 'client-id');
+    const signature = header(request, 'signature');
+    const content = describeSignedContent({ method: request.method, path, clientId, time: header(request, 'request-time'), signature, body: rawBody });
+    const check = (verdict: Verdict, diagnosis: SignatureDiagnosis | null): CallCheck => ({ verdict, clientId: clientId ?? null, content, diagnosis });
+    /** F `resultCode`; the message is `message`, or the doctor's summary when `message` is undefined. */
+    const refuse = (resultCode: string, message?: string) => {
+      const diagnosis = diagnose(request, rawBody);
+      return { answer: failed(resultCode, message ?? withLogHint(diagnosis.summary)), check: check('refused', diagnosis) };
+    };
     if (!clientId) return refuse('PARAM_ILLEGAL', 'the Client-Id header is required');
     if (clientId !== context.clientId) {
       return refuse(
@@ -162,7 +228,6 @@ export function registerOpenApiRoutes(app: FastifyInstance, context: SandboxCont
         `Client-Id ${clientId} is not registered at this sandbox; the registered client is ${context.clientId} (config.json in ${context.home})`,
       );
     }
-    const signature = header(request, 'signature');
     if (!signature) return refuse('INVALID_SIGNATURE', 'the Signature header is missing: every request must be signed');
     const parsedSignature = parseSignatureHeader(signature);
     const keyVersion = parsedSignature?.keyVersion;
@@ -172,31 +237,49 @@ export function registerOpenApiRoutes(app: FastifyInstance, context: SandboxCont
     try {
       const verified = verifyRequest({
         headers: request.headers,
-        rawBody: typeof request.body === 'string' ? request.body : '',
+        rawBody,
         publicKey: (id) => (id === context.clientId ? context.merchantPublicKey : undefined),
         method: request.method,
         path,
         now: context.now(),
       });
-      return { body: verified.body, clientId };
+      return { body: verified.body, clientId, check: check('verified', null) };
     } catch (error) {
       if (!(error instanceof OpenApiError)) throw error;
       switch (error.code) {
         case 'INVALID_SIGNATURE':
-          return refuse('INVALID_SIGNATURE', error.message);
+          return refuse('INVALID_SIGNATURE');
         case 'MALFORMED_HEADER':
-          // Either the Signature header (not a signature at all) or Request-Time (not ISO 8601 with an offset).
-          return refuse(parsedSignature === undefined ? 'INVALID_SIGNATURE' : 'PARAM_ILLEGAL', error.message);
+          // Either the Signature header (not a signature at all) or Request-Time (none of the accepted forms).
+          return refuse(parsedSignature === undefined ? 'INVALID_SIGNATURE' : 'PARAM_ILLEGAL');
+        case 'REQUEST_TIME_OUTSIDE_WINDOW':
+          return refuse('PARAM_ILLEGAL');
         case 'KEY_NOT_FOUND':
           return refuse('ACCESS_DENIED', error.message);
         case 'NOT_JSON':
         case 'MALFORMED_BODY':
-          return refuse('PARAM_ILLEGAL', 'the body must be a JSON object');
+          // The signature verified: the merchant signed a body that is not JSON.
+          return { answer: failed('PARAM_ILLEGAL', 'the body must be a JSON object'), check: check('verified', null) };
         default:
-          // MISSING_HEADER (Request-Time), REQUEST_TIME_OUTSIDE_WINDOW: the message names the header.
+          // MISSING_HEADER (Request-Time): the message names the header.
           return refuse('PARAM_ILLEGAL', error.message);
       }
     }
+  }
+
+  /** The doctor's diagnosis of a refused request, with the keys this sandbox knows. */
+  function diagnose(request: FastifyRequest, rawBody: Buffer): SignatureDiagnosis {
+    return diagnoseRequest({
+      headers: request.headers,
+      rawBody,
+      method: request.method,
+      path: request.url,
+      publicKey: context.merchantPublicKey,
+      keyName: `merchant-public.pem (${context.clientId})`,
+      otherKeys: [{ name: 'wallet-public.pem', key: context.walletPublicKey }],
+      prefixes: [context.pathPrefix],
+      now: context.now(),
+    });
   }
 
   function run(request: FastifyRequest, handler: Handler, body: unknown, clientId: string): Answer {

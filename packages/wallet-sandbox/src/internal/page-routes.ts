@@ -45,6 +45,7 @@ export function registerPageRoutes(app: FastifyInstance, context: SandboxContext
         openApiBase: context.publicUrl() + context.pathPrefix,
         home: context.home,
         schedule: context.retrySchedule,
+        requestLogSize: context.requestLog.size,
       }),
     ),
   );

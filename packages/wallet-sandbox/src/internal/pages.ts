@@ -3,6 +3,7 @@ import { formatAmount } from '../currency';
 import { OUTCOMES } from '../outcomes';
 import { html, layout, type Raw } from './html';
 import { merchantName } from './payment-view';
+import { requestLogSection } from './request-log-page';
 import type { Payment } from './payments';
 
 export interface CashierResult {
@@ -59,7 +60,7 @@ export function cashierNotFound(paymentId: string): string {
 }
 
 /** `GET /`: the shell; the script fills the table from `GET /sandbox/payments` every 2 s. */
-export function dashboardPage(info: { clientId: string; openApiBase: string; home: string; schedule: readonly number[] }): string {
+export function dashboardPage(info: { clientId: string; openApiBase: string; home: string; schedule: readonly number[]; requestLogSize: number }): string {
   const faultFields = html`<label>delay (s) <input name="delaySeconds" type="number" min="0" step="any"></label>
 <label>duplicate x <input name="duplicate" type="number" min="1" step="1"></label>
 <label>drop first <input name="dropFirst" type="number" min="0" step="1"></label>
@@ -91,6 +92,7 @@ export function dashboardPage(info: { clientId: string; openApiBase: string; hom
 </table>
 <noscript><p>The payment list needs JavaScript; the same data is at <a href="/sandbox/payments">/sandbox/payments</a>.</p></noscript>
 </section>
+${requestLogSection(info.requestLogSize)}
 </main>`;
   return layout('minipay wallet sandbox', body, 'dashboard.js');
 }

@@ -9,7 +9,7 @@ import type { Payment } from './payments';
 
 /** JSON or form-encoded bodies of the scripting API and the cashier's no-script form. */
 export function readBody(request: FastifyRequest): Record<string, unknown> {
-  const raw = typeof request.body === 'string' ? request.body : '';
+  const raw = Buffer.isBuffer(request.body) ? request.body.toString('utf8') : typeof request.body === 'string' ? request.body : '';
   if (raw.trim() === '') return {};
   const type = String(request.headers['content-type'] ?? '');
   // A mini program runtime that drops the JSON content type still sends the JSON text: read it as JSON.
