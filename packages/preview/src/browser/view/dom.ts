@@ -213,7 +213,9 @@ export function dispatch(root: Element, target: Element, type: string, detail: R
 
 /** The nearest drawn element at or above a DOM node. */
 export function drawnElement(node: EventTarget | null, root: Element): Element | undefined {
-  let current = node instanceof Node ? (node.nodeType === 1 ? (node as Element) : node.parentElement) : null;
+  // The page's document is an iframe's: its nodes are not `instanceof Node` of this window.
+  const domNode = node as Node | null;
+  let current = domNode && typeof domNode.nodeType === 'number' ? (domNode.nodeType === 1 ? (domNode as Element) : domNode.parentElement) : null;
   while (current && !DRAWN.has(current) && current !== root) current = current.parentElement;
   return current && DRAWN.has(current) ? current : undefined;
 }
