@@ -242,7 +242,8 @@ class FileCompiler {
         continue;
       }
       const compiled = this.element(node, topLevel);
-      const test = attr(node, 'a:if');
+      // With a:for on the same element, a:if is tested for each item (element() put it inside the loop).
+      const test = attr(node, 'a:for') ? undefined : attr(node, 'a:if');
       if (test && compiled) {
         chain = { k: 'if', branches: [{ test: this.condition(test, node.line), node: compiled }] };
         out.push(chain);
@@ -265,8 +266,10 @@ class FileCompiler {
   /** One element with its a:for (if any); a:if is applied by the caller around the result. */
   private element(node: RawElement, topLevel: boolean): Node | undefined {
     const forAttr = attr(node, 'a:for');
-    const inner = this.elementBody(node, topLevel);
-    if (!inner || !forAttr) return inner;
+    const body = this.elementBody(node, topLevel);
+    if (!body || !forAttr) return body;
+    const test = attr(node, 'a:if');
+    const inner: Node = test ? { k: 'if', branches: [{ test: this.condition(test, node.line), node: body }] } : body;
     const item = attr(node, 'a:for-item')?.value || 'item';
     const index = attr(node, 'a:for-index')?.value || 'index';
     const key = attr(node, 'a:key')?.value;

@@ -34,8 +34,9 @@ const UNARY = new Set(['!', '-', '+', '~', 'typeof']);
 /** Parses the source of one `{{ }}` (without the braces). `asObject` reads `a, b` / `...x, c: 1` as an object literal (`<template data>`). */
 export function parseExpression(source: string, context: ExpressionContext, options: { asObject?: boolean; offset?: number } = {}): Expr {
   const offset = options.offset ?? 0;
-  const text = options.asObject ? `({${source}})` : source;
-  const shift = options.asObject ? 2 : 0;
+  // An expression that starts with `{` is an object literal, so `{a, b}` needs no parentheses.
+  const text = options.asObject ? `{${source}}` : source;
+  const shift = options.asObject ? 1 : 0;
   let node: AnyNode;
   try {
     node = parseExpressionAt(text, 0, { ecmaVersion: 2022 }) as AnyNode;

@@ -58,8 +58,8 @@ export type PageOp =
 
 export type ToView =
   | ({ t: 'page' } & PageOp)
-  /** A component's data after onInit and deriveDataFromProps, and the methods its template may bind. */
-  | { t: 'ready'; id: number; data: Record<string, unknown>; methods: string[] }
+  /** A component's data after onInit and deriveDataFromProps, the methods its template may bind and its default props. */
+  | { t: 'ready'; id: number; data: Record<string, unknown>; methods: string[]; defaults: Record<string, unknown> }
   | { t: 'update'; id: number; seq: number; patch: Array<[string, unknown]> }
   /** A JSAPI that needs the view (toast, sheets, title bar, selector queries, the cashier). */
   | { t: 'call'; call: number; api: string; options: Record<string, unknown> }

@@ -85,7 +85,7 @@ function create(doc: Document, vnode: VNode): Node {
 function patchElement(element: Element, old: VElement | undefined, vnode: VElement): void {
   DRAWN.set(element, { vnode });
   const attrs = vnode.attrs;
-  setAttribute(element, 'class', text(attrs.class));
+  setAttribute(element, 'class', attrs.class === undefined ? undefined : text(attrs.class));
   setAttribute(element, 'style', attrs.style === undefined ? undefined : rpxInStyle(text(attrs.style), width(element)));
   setAttribute(element, 'id', attrs.id === undefined || attrs.id === '' ? undefined : text(attrs.id));
   setAttribute(element, 'hidden', attrs.hidden ? '' : undefined);

@@ -115,6 +115,7 @@ export class Preview {
         if (!entry) return;
         entry.instance.data = message.data;
         entry.instance.methods = new Set(message.methods);
+        entry.instance.defaults = message.defaults;
         this.markDirty(entry.page);
         return;
       }

@@ -4,7 +4,7 @@
 // place in the template and the loop keys around it. New components, changed props and removed components
 // are collected for the worker, which runs their lifecycles.
 import type { AppBundle, Node, PreviewProblem, TemplateFile, Value } from '../shared/ir';
-import type { FunctionRef } from '../shared/protocol';
+import { isFunctionRef, type FunctionRef } from '../shared/protocol';
 import { childScope, evaluate, evaluateValue, rootScope, toText, type Scope } from './evaluate';
 
 export interface VText {
@@ -42,8 +42,10 @@ export interface ViewInstance {
   /** Undefined until the worker sent the component's first data. */
   data: Record<string, unknown> | undefined;
   methods: Set<string>;
-  /** The props as the template sees them (function props as stand-in functions). */
+  /** The props as the owner's template gave them (function props as stand-in functions). */
   props: Record<string, unknown>;
+  /** The component's default props (from the worker), under the given ones in the template's scope. */
+  defaults?: Record<string, unknown>;
   /** The props as they travel to the worker, to tell whether they changed. */
   wire: string;
   owner: number;
@@ -118,7 +120,7 @@ export class Renderer {
     const scope =
       instance.kind === 'page'
         ? rootScope(this.sjsOf(file), instance.data, { $id: instance.id })
-        : rootScope(this.sjsOf(file), instance.props, instance.data, { $id: instance.id });
+        : rootScope(this.sjsOf(file), withDefaults(instance.defaults, instance.props), instance.data, { $id: instance.id });
     this.drawing.push(instance);
     try {
       return this.nodes(file.nodes, { owner: instance, file, scope, keyPath: '' }, pass);
@@ -356,6 +358,14 @@ export class Renderer {
     }
     return '';
   }
+}
+
+/** As in the worker: an undefined prop takes the default. */
+function withDefaults(defaults: Record<string, unknown> | undefined, props: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(defaults ?? {})) out[key] = isFunctionRef(value) ? functionStandIn(value) : value;
+  for (const [key, value] of Object.entries(props)) if (value !== undefined) out[key] = value;
+  return out;
 }
 
 function staticAttr(node: Extract<Node, { k: 'el' }>, name: string): string | undefined {

@@ -397,7 +397,12 @@ export class Runtime {
     this.lifecycle(instance, 'onInit');
     this.lifecycle(instance, 'deriveDataFromProps', [self.props]);
     instance.ready = true;
-    post({ t: 'ready', id: instance.id, data: this.initialData(instance), methods: this.methodsOf(instance) });
+    const defaults: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(merged.props)) {
+      // Function defaults (onChange: () => {}) show in the template as truthy, like a function prop.
+      defaults[key] = typeof value === 'function' ? { __minipayFn: '', owner: 0 } : sanitize(value, key, []);
+    }
+    post({ t: 'ready', id: instance.id, data: this.initialData(instance), methods: this.methodsOf(instance), defaults });
   }
 
   updateProps(id: number, given: Record<string, unknown>): void {
