@@ -9,7 +9,7 @@ import type { AppBundle } from '../shared/ir';
 import { PathError, parsePath, type PathPart } from '../shared/path';
 import { isFunctionRef, type ViewEvent } from '../shared/protocol';
 import { CycleError, sanitize, type Dropped } from '../shared/sanitize';
-import { post, report, reportError } from './channel';
+import { locate, post, report, reportError } from './channel';
 import { ModuleLoader, RequireError } from './loader';
 
 type Fn = (...args: any[]) => any;
@@ -96,7 +96,10 @@ export class Runtime {
     try {
       this.loader.load(file);
     } catch (error) {
-      if (error instanceof RequireError) report({ code: 'REQUIRE', file: error.from, message: error.message });
+      if (error instanceof RequireError) {
+        const where = locate(error);
+        report({ code: 'REQUIRE', file: error.from, ...(where.file === error.from && where.line ? { line: where.line } : {}), message: error.message });
+      }
       else reportError('MODULE', `running ${file} threw`, error, file);
       return;
     } finally {
