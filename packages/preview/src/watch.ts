@@ -4,7 +4,7 @@
 // second and the watch started again when it changed.
 import { statSync, watch, type FSWatcher } from 'node:fs';
 
-export function watchFolder(dir: string, onChange: () => void, debounceMs = 150): () => void {
+export function watchFolder(dir: string, onChange: () => void, debounceMs = 300): () => void {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let watcher: FSWatcher | undefined;
   const changed = () => {
