@@ -210,6 +210,13 @@ export class Preview {
     css.textContent = entry?.css ?? '';
     doc.head.append(base, css);
     const root = doc.querySelector('page') as Element;
+    // A web font the page's styles name that cannot be fetched (offline, or no CORS) leaves its glyphs as
+    // boxes, as it would on a device without the network: say which, on the console only.
+    doc.fonts.addEventListener('loadingerror', (event) => {
+      for (const face of (event as FontFaceSetLoadEvent).fontfaces) {
+        console.warn(`[minipay-preview] ${route}: the font "${face.family}" could not be loaded from its @font-face url; text in it shows as boxes`);
+      }
+    });
     const instance: ViewInstance = {
       id,
       kind: 'page',
