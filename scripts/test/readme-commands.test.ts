@@ -243,6 +243,8 @@ describe('the build, check, size and bench commands', () => {
       /\| verify ECC224 \| [\d,]+\/s \| raw node:crypto [\d,]+\/s \(wrapper overhead [+−][\d.]+%\)/,
       /\| orders created and paid, end to end \| [\d.]+\/s, p50 [\d.]+ ms, p99 [\d.]+ ms \| raw RSA-2048 signing [\d,]+\/s; \d+ signatures per paid order \|/,
       /\| notifications applied \(10% duplicates\) \| [\d,]+\/s \| double transitions: 0 \|/,
+      /\| preview's browser bundle \(view \+ worker\), minified \+ gzipped \| [\d.]+ KiB \| [\d.]+ KiB as served \|/,
+      /\| `npm start` → first page painted in the preview \| [\d.]+ s \| URL printed at [\d.]+ s; \d+ ms from opening the URL; settled at [\d.]+ s \|/,
     ]) {
       expect(table).toMatch(row);
     }

@@ -46,6 +46,7 @@ export class Preview {
   readonly firstPaint: Promise<void>;
   private painted!: () => void;
   private renders = 0;
+  private lastRenderAt = 0;
 
   constructor(private readonly options: PreviewOptions) {
     this.bundle = options.bundle;
@@ -68,9 +69,9 @@ export class Preview {
     this.post({ t: 'boot', bundle: this.bundle, storage, system: this.systemInfo(), launch: this.options.launch });
   }
 
-  /** What tests and scripts read: the routes of the stack, the problems, how many renders ran. */
-  state(): { routes: string[]; problems: PreviewProblem[]; renders: number } {
-    return { routes: this.pages.map((page) => page.route), problems: this.overlay.all(), renders: this.renders };
+  /** What tests and scripts read: the routes of the stack, the problems, how many renders ran and when the last did (ms since the epoch). */
+  state(): { routes: string[]; problems: PreviewProblem[]; renders: number; lastRenderAt: number } {
+    return { routes: this.pages.map((page) => page.route), problems: this.overlay.all(), renders: this.renders, lastRenderAt: this.lastRenderAt };
   }
 
   private systemInfo(): SystemInfo {
@@ -315,6 +316,7 @@ export class Preview {
     patchChildren(page.root, page.vnodes, vnodes);
     page.vnodes = vnodes;
     this.renders++;
+    this.lastRenderAt = Date.now();
 
     const removed = [...page.components.values()].filter((component) => !pass.seen.has(component.id));
     for (const component of removed) {
