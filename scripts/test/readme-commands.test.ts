@@ -66,6 +66,20 @@ describe('npm start and npm run demo', () => {
     expect(bundle.sandboxUrl).toBe(`http://127.0.0.1:${sandboxPort}`);
   });
 
+  it('npm run preview starts the preview alone over the running stack, on the port it is given', async () => {
+    const port = await freePort();
+    const alone = npm(['run', 'preview', '--silent', '--', '--port', String(port), '--no-watch'], env);
+    try {
+      await alone.waitFor(/auth codes from the wallet sandbox at \S+/, 60000);
+      expect(alone.output()).toContain(`open http://127.0.0.1:${port}/`);
+      expect(alone.output()).toContain(`auth codes from the wallet sandbox at http://127.0.0.1:${sandboxPort}`);
+      expect((await fetch(`http://127.0.0.1:${port}/`)).status).toBe(200);
+    } finally {
+      signalGroup(alone, 'SIGINT');
+      await alone.exited;
+    }
+  });
+
   it('rebuilds the mini program when one of its sources changes, and the preview tells the browser to reload', async () => {
     const events = await fetch(`http://127.0.0.1:${previewPort}/__preview/events`);
     const reader = (events.body as ReadableStream<Uint8Array>).getReader();

@@ -2,8 +2,9 @@
 // in Chromium; the page's DOM must be what the platform would draw.
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '@minipay/testing';
-import { openPreview, removeFolders, writeMiniProgram } from './helpers';
+import { eventually, openPreview, removeFolders, writeMiniProgram, type Opened } from './helpers';
 
+declare const my: any;
 declare const window: any;
 
 interface Case {
@@ -115,6 +116,7 @@ const CASES: Case[] = [
 
 let browser: Browser;
 let dir: string;
+let opened: Opened;
 beforeAll(async () => {
   browser = await launchChromium();
   const files: Record<string, string> = {};
@@ -130,21 +132,24 @@ beforeAll(async () => {
   files['app.json'] = JSON.stringify({ pages: routes });
   dir = writeMiniProgram(files);
   (CASES as Array<Case & { route?: string }>).forEach((testCase, index) => ((testCase as { route?: string }).route = routes[index]));
+  opened = await openPreview(browser, dir);
 });
 afterAll(async () => {
+  await opened?.close();
   await browser?.close();
   removeFolders();
 });
 
 test.each(CASES.map((testCase) => [testCase.name, testCase] as const))('%s', async (_name, testCase) => {
   const route = (testCase as Case & { route: string }).route;
-  const opened = await openPreview(browser, dir, { page: route });
-  try {
-    await opened.page.evaluate(() => window.__minipayPreview.firstPaint);
-    const html = await opened.frame(route).locator('page').evaluate((root: any) => root.innerHTML);
-    expect(html).toBe(testCase.html);
-    expect((await opened.problems()).filter((problem) => problem.level !== 'warning')).toEqual([]);
-  } finally {
-    await opened.close();
-  }
+  // One preview for every case: reLaunch opens the case's page alone, as the platform would.
+  await opened.worker.evaluate((url) => my.reLaunch({ url }), `/${route}`);
+  await eventually(
+    () => opened.page.evaluate(() => window.__minipayPreview.state() as { routes: string[]; drawn: string[] }),
+    (state) => state.routes.join() === route && state.drawn.includes(route),
+    `${route} drawn`,
+  );
+  const html = await opened.frame(route).locator('page').evaluate((root: any) => root.innerHTML);
+  expect(html).toBe(testCase.html);
+  expect((await opened.problems()).filter((problem) => problem.level !== 'warning')).toEqual([]);
 });

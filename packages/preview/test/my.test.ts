@@ -172,6 +172,20 @@ describe('JSAPIs drawn in the frame', () => {
     expect((await dismissed).success).toEqual({ index: -1 });
   });
 
+  test('createSelectorQuery measures the current page\'s elements', async () => {
+    const results = await opened.worker.evaluate(
+      () =>
+        new Promise((resolve) => {
+          my.createSelectorQuery().select('.v').boundingClientRect().select('.nothing').boundingClientRect().selectViewport().scrollOffset().exec(resolve);
+        }),
+    );
+    const [rect, missing, viewport] = results as [any, any, any];
+    expect(rect).toMatchObject({ width: 375, height: expect.any(Number), top: 0, left: 0 });
+    expect(rect.height).toBeGreaterThan(0);
+    expect(missing).toBeNull();
+    expect(viewport).toEqual({ scrollTop: 0, scrollLeft: 0 });
+  });
+
   test('tradePay without a paymentUrl fails naming what it needs; getAuthCode without --sandbox-url fails', async () => {
     expect((await call('tradePay', { tradeNO: '123' })).fail).toMatchObject({ error: 2, errorMessage: expect.stringContaining('paymentUrl only') });
     expect((await call('getAuthCode', { scopes: 'auth_base' })).fail).toMatchObject({ error: 11, errorMessage: expect.stringContaining('--sandbox-url') });

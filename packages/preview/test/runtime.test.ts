@@ -153,6 +153,32 @@ describe('setData', () => {
   });
 });
 
+describe('styles', () => {
+  test('app.acss applies to every page, a page\'s own styles only to that page (each has its own document), rpx at the width', async () => {
+    opened = await openPreview(
+      browser,
+      writeMiniProgram({
+        'app.json': JSON.stringify({ pages: ['pages/a/index', 'pages/b/index'] }),
+        'app.acss': '.box { width: 375rpx; }',
+        'pages/a/index.axml': '<view class="box">a</view>',
+        'pages/a/index.acss': '.box { color: rgb(255, 0, 0); }',
+        'pages/b/index.axml': '<view class="box">b</view>',
+      }),
+      { preview: { width: 414 } },
+    );
+    await opened.page.evaluate(() => window.__minipayPreview.firstPaint);
+    const style = (route: string) =>
+      opened!.frame(route).locator('.box').evaluate((element: any) => {
+        const computed = element.ownerDocument.defaultView.getComputedStyle(element);
+        return { width: computed.width, color: computed.color };
+      });
+    expect(await style('pages/a/index')).toEqual({ width: '207px', color: 'rgb(255, 0, 0)' });
+    await opened.worker.evaluate(() => my.navigateTo({ url: '/pages/b/index' }));
+    await opened.frame('pages/b/index').locator('.box').waitFor();
+    expect(await style('pages/b/index')).toEqual({ width: '207px', color: 'rgb(0, 0, 0)' });
+  });
+});
+
 describe('the page stack', () => {
   test('navigateTo with a query, the title bar and back arrow, navigateBack; redirectTo and reLaunch unload', async () => {
     opened = await openPreview(browser, LIFECYCLE);

@@ -70,8 +70,15 @@ export class Preview {
   }
 
   /** What tests and scripts read: the routes of the stack, the problems, how many renders ran and when the last did (ms since the epoch). */
-  state(): { routes: string[]; problems: PreviewProblem[]; renders: number; lastRenderAt: number } {
-    return { routes: this.pages.map((page) => page.route), problems: this.overlay.all(), renders: this.renders, lastRenderAt: this.lastRenderAt };
+  state(): { routes: string[]; drawn: string[]; problems: PreviewProblem[]; renders: number; lastRenderAt: number } {
+    return {
+      routes: this.pages.map((page) => page.route),
+      // Pages drawn with every component inside them (what onReady waits for).
+      drawn: this.pages.filter((page) => page.instance.acknowledged !== -1).map((page) => page.route),
+      problems: this.overlay.all(),
+      renders: this.renders,
+      lastRenderAt: this.lastRenderAt,
+    };
   }
 
   private systemInfo(): SystemInfo {
