@@ -3,7 +3,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
-import nodeResolve from '@rollup/plugin-node-resolve';
 import typescript from '@rollup/plugin-typescript';
 import { libraryConfig } from '../../scripts/rollup-library.mjs';
 
@@ -44,8 +43,8 @@ function platformJsapis() {
 const browser = ['view', 'worker'].map((name) => ({
   input: resolve(packageDir, `src/browser/${name}/index.ts`),
   plugins: [
+    // The browser side imports nothing from npm: only its own files and the JSAPI list.
     platformJsapis(),
-    nodeResolve({ browser: true }),
     typescript({ tsconfig: resolve(packageDir, 'tsconfig.browser.json'), compilerOptions: { noEmit: false, declaration: false, outDir: undefined } }),
   ],
   output: { file: resolve(packageDir, `dist/browser/${name}.js`), format: 'iife', sourcemap: false },

@@ -87,7 +87,12 @@ export class Runtime {
       this.callApp('onLaunch', launchOptions);
       this.callApp('onShow', launchOptions);
     }
-    if (first) this.openPage(first + queryString(launch.query), 'relaunch');
+    if (!first) return;
+    try {
+      this.openPage(`/${first}${queryString(launch.query)}`, 'relaunch');
+    } catch (error) {
+      report({ code: 'LAUNCH', message: `the launch page ${first} cannot open: ${(error as Error).message}` });
+    }
   }
 
   private loadFile(kind: 'app' | 'page' | 'component', path: string, file: string): void {
