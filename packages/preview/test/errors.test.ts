@@ -141,3 +141,16 @@ test('the overlay can be dismissed and the page under it still works', async () 
     await opened.close();
   }
 });
+
+test('a launch page that is not in app.json (?page=) is an overlay naming it', async () => {
+  const opened = await openPreview(browser, writeMiniProgram({ 'pages/index/index.axml': '<view/>' }), { page: 'pages/nowhere/index' });
+  try {
+    const item = opened.page.locator('.preview-problem[data-code="LAUNCH"]');
+    await item.waitFor();
+    expect(await item.locator('.preview-problem-message').textContent()).toBe(
+      "the launch page pages/nowhere/index cannot open: no page pages/nowhere/index: it is not in app.json's pages or its .js did not call Page()",
+    );
+  } finally {
+    await opened.close();
+  }
+});
