@@ -41,6 +41,7 @@ try {
   const mini = measure('mini-app-size', ['run', 'check:mini', '--silent']);
   const crypto = measure('openapi-sign', ['run', 'bench', '--silent', '-w', '@minipay/openapi']);
   const flow = measure('merchant-flow', ['run', 'bench', '--silent', '-w', '@minipay/merchant-server']);
+  const preview = measure('preview', ['run', 'bench', '--silent', '-w', '@minipay/preview']);
 
   const rate = (n) => `${Math.round(n).toLocaleString('en-US')}/s`;
   // The wrapper's cost: how much fewer operations per second it does than raw node:crypto (negative = noise in its favour).
@@ -66,6 +67,16 @@ try {
     'notifications applied (10% duplicates)',
     rate(flow.notificationsPerSec),
     `double transitions: ${flow.doubleTransitions}`,
+  ]);
+  rows.push([
+    "preview's browser bundle (view + worker), minified + gzipped",
+    `${(preview.bundleMinGzipBytes / 1024).toFixed(1)} KiB`,
+    `${(preview.bundleBytes / 1024).toFixed(1)} KiB as served`,
+  ]);
+  rows.push([
+    '`npm start` → first page painted in the preview',
+    `${(preview.startToFirstPaintMs / 1000).toFixed(1)} s`,
+    `URL printed at ${(preview.startToUrlMs / 1000).toFixed(1)} s; ${preview.openToFirstPaintMs} ms from opening the URL; settled at ${(preview.startToSettledMs / 1000).toFixed(1)} s`,
   ]);
 
   const cpu = cpus();

@@ -1,6 +1,7 @@
 // `npm start`: the whole local stack in one command. Builds what is out of date, creates development keys
 // in MINIPAY_HOME, starts the wallet sandbox and the merchant server wired to each other, builds the mini
-// program in sandbox mode (again on every change) and prints where everything is. Ctrl-C stops it all.
+// program in sandbox mode (again on every change), starts the preview of mini-app/dist (which reloads the
+// browser on every rebuild) and prints where everything is. Ctrl-C stops it all.
 import { existsSync, watch } from 'node:fs';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -23,17 +24,23 @@ let stopping = false;
 async function main() {
   const settings = stackSettings();
   buildStale();
+  buildStale(['preview']);
   const { ensureDevHome } = await import(pathToFileURL(join(repoRoot, 'packages/openapi/dist/index.mjs')).href);
+  const { DEFAULT_PREVIEW_PORT } = await import(pathToFileURL(join(repoRoot, 'packages/preview/dist/index.mjs')).href);
+  const previewPort = previewPortSetting(DEFAULT_PREVIEW_PORT);
   const dev = ensureDevHome(settings.home);
 
   await assertPortFree(settings.host, settings.sandboxPort, 'MINIPAY_SANDBOX_PORT');
   await assertPortFree(settings.host, settings.merchantPort, 'MINIPAY_MERCHANT_PORT');
+  await assertPortFree(settings.host, previewPort, 'MINIPAY_PREVIEW_PORT');
   const sandboxUrl = `http://${settings.host}:${settings.sandboxPort}`;
   const merchantUrl = `http://${settings.host}:${settings.merchantPort}`;
+  const previewUrl = `http://${settings.host}:${previewPort}/`;
+  const home = ['--home', settings.home];
 
-  const sandbox = launch('wallet', 'packages/wallet-sandbox/dist/cli.cjs', settings, settings.sandboxPort, {});
+  const sandbox = launch('wallet', 'packages/wallet-sandbox/dist/cli.cjs', settings, settings.sandboxPort, home, {});
   if (!(await waitUntilUp(`${sandboxUrl}/`, sandbox))) return;
-  const merchant = launch('merchant', 'packages/merchant-server/dist/cli.cjs', settings, settings.merchantPort, {
+  const merchant = launch('merchant', 'packages/merchant-server/dist/cli.cjs', settings, settings.merchantPort, home, {
     MINIPAY_WALLET_URL: sandboxUrl,
   });
   if (!(await waitUntilUp(`${merchantUrl}/api/products`, merchant))) return;
@@ -42,6 +49,14 @@ async function main() {
   buildMiniProgram(miniEnv);
   watchMiniProgramSources(miniEnv);
 
+  // The preview serves mini-app/dist as the IDE opens it, and reloads the browser when a rebuild rewrites it.
+  let preview;
+  if (existsSync(join(repoRoot, 'mini-app', 'dist', 'app.json'))) {
+    const args = ['--dir', join(repoRoot, 'mini-app', 'dist'), '--sandbox-url', sandboxUrl];
+    preview = launch('preview', 'packages/preview/dist/cli.cjs', settings, previewPort, args, {});
+    if (!(await waitUntilUp(previewUrl, preview))) return;
+  }
+
   console.log(
     [
       '',
@@ -49,6 +64,9 @@ async function main() {
       `  wallet sandbox dashboard  ${sandboxUrl}/          (pid ${sandbox.pid})`,
       `  wallet OpenAPI            ${sandboxUrl}/api/open/v2/payments/pay ...`,
       `  merchant server API       ${merchantUrl}/api/products   (pid ${merchant.pid})`,
+      preview
+        ? `  mini program preview      ${previewUrl}   (pid ${preview.pid}; reloads when mini-app/dist is rebuilt)`
+        : '  mini program preview      not started: mini-app/dist was not built (see the error above); fix it and restart',
       `  mini program              open ${repoRoot} in Mini Program Studio (mini.project.json → mini-app/dist)`,
       `  keys, config, database    ${relative(process.cwd(), dev.home) || '.'}/   (client id ${dev.clientId})`,
       '  try a payment headlessly  npm run demo',
@@ -58,11 +76,22 @@ async function main() {
   );
 }
 
-function launch(name, script, settings, port, env) {
+/** MINIPAY_PREVIEW_PORT, else the preview's own default (its one home is the preview package). */
+function previewPortSetting(fallback) {
+  const value = process.env.MINIPAY_PREVIEW_PORT;
+  if (value === undefined || value === '') return fallback;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new StackError(`MINIPAY_PREVIEW_PORT must be a port number from 1 to 65535, got "${value}"`);
+  }
+  return port;
+}
+
+function launch(name, script, settings, port, extraArgs, env) {
   const child = startPart({
     name,
     script,
-    args: ['--port', String(port), '--host', settings.host, '--home', settings.home],
+    args: ['--port', String(port), '--host', settings.host, ...extraArgs],
     env,
     onExit: (code, signal) => {
       if (stopping) return;

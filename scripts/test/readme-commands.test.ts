@@ -22,15 +22,18 @@ describe('npm start and npm run demo', () => {
   let stack: Run;
   let merchantPort: number;
   let sandboxPort: number;
+  let previewPort: number;
 
   beforeAll(async () => {
     home = mkdtempSync(join(tmpdir(), 'minipay-start-'));
     merchantPort = await freePort();
     sandboxPort = await freePort();
+    previewPort = await freePort();
     env = {
       MINIPAY_HOME: home,
       MINIPAY_MERCHANT_PORT: String(merchantPort),
       MINIPAY_SANDBOX_PORT: String(sandboxPort),
+      MINIPAY_PREVIEW_PORT: String(previewPort),
     };
     stack = npm(['start'], env);
     await stack.waitFor(/Press Ctrl-C to stop/, 240000);
@@ -55,7 +58,39 @@ describe('npm start and npm run demo', () => {
     expect(stack.output()).toContain('mini program built into mini-app/dist (sandbox mode)');
   });
 
-  it('rebuilds the mini program when one of its sources changes', async () => {
+  it('starts the preview of mini-app/dist and prints its URL, which serves the mini program', async () => {
+    expect(stack.output()).toMatch(new RegExp(`mini program preview +http://127\\.0\\.0\\.1:${previewPort}/ `));
+    expect((await fetch(`http://127.0.0.1:${previewPort}/`)).status).toBe(200);
+    const bundle = (await (await fetch(`http://127.0.0.1:${previewPort}/__preview/app`)).json()) as { appJson: { pages: string[] }; sandboxUrl: string };
+    expect(bundle.appJson.pages.length).toBeGreaterThan(0);
+    expect(bundle.sandboxUrl).toBe(`http://127.0.0.1:${sandboxPort}`);
+  });
+
+  it('npm run preview starts the preview alone over the running stack, on the port it is given', async () => {
+    const port = await freePort();
+    const alone = npm(['run', 'preview', '--silent', '--', '--port', String(port), '--no-watch'], env);
+    try {
+      await alone.waitFor(/auth codes from the wallet sandbox at \S+/, 60000);
+      expect(alone.output()).toContain(`open http://127.0.0.1:${port}/`);
+      expect(alone.output()).toContain(`auth codes from the wallet sandbox at http://127.0.0.1:${sandboxPort}`);
+      expect((await fetch(`http://127.0.0.1:${port}/`)).status).toBe(200);
+    } finally {
+      signalGroup(alone, 'SIGINT');
+      await alone.exited;
+    }
+  });
+
+  it('rebuilds the mini program when one of its sources changes, and the preview tells the browser to reload', async () => {
+    const events = await fetch(`http://127.0.0.1:${previewPort}/__preview/events`);
+    const reader = (events.body as ReadableStream<Uint8Array>).getReader();
+    let heard = '';
+    const reload = (async () => {
+      while (!heard.includes('event: reload')) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        heard += new TextDecoder().decode(value);
+      }
+    })();
     const before = stack.output().length;
     const source = join(repoRoot, 'mini-app', 'src', 'app.json');
     const now = new Date();
@@ -63,6 +98,9 @@ describe('npm start and npm run demo', () => {
     const rest = () => stack.output().slice(before);
     await stack.waitFor(/source changed: rebuilding the mini program[\s\S]*mini program built into mini-app\/dist/, 60000);
     expect(rest()).toContain('source changed: rebuilding the mini program');
+    await reload;
+    await reader.cancel();
+    expect(heard).toContain('event: reload');
   });
 
   it.each([
@@ -105,6 +143,7 @@ describe('npm start and npm run demo', () => {
     expect(stack.output()).not.toMatch(/unexpectedly|Error/);
     await expect(fetch(`http://127.0.0.1:${merchantPort}/api/products`)).rejects.toThrow();
     await expect(fetch(`http://127.0.0.1:${sandboxPort}/`)).rejects.toThrow();
+    await expect(fetch(`http://127.0.0.1:${previewPort}/`)).rejects.toThrow();
   });
 });
 
@@ -117,7 +156,7 @@ describe('npm start when a part fails', () => {
 
   it('a crash of the wallet sandbox stops the merchant server too, with the reason shown', async () => {
     const merchantPort = await freePort();
-    const env = { MINIPAY_HOME: home, MINIPAY_MERCHANT_PORT: String(merchantPort), MINIPAY_SANDBOX_PORT: String(await freePort()) };
+    const env = { MINIPAY_HOME: home, MINIPAY_MERCHANT_PORT: String(merchantPort), MINIPAY_SANDBOX_PORT: String(await freePort()), MINIPAY_PREVIEW_PORT: String(await freePort()) };
     const stack = npm(['start'], env);
     const [, pid] = await stack.waitFor(/wallet sandbox dashboard .*\(pid (\d+)\)/, 240000);
     await stack.waitFor(/Press Ctrl-C to stop/);
@@ -132,7 +171,7 @@ describe('npm start when a part fails', () => {
     const port = await freePort();
     await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
     try {
-      const stack = npm(['start'], { MINIPAY_HOME: home, MINIPAY_MERCHANT_PORT: String(port), MINIPAY_SANDBOX_PORT: String(await freePort()) });
+      const stack = npm(['start'], { MINIPAY_HOME: home, MINIPAY_MERCHANT_PORT: String(port), MINIPAY_SANDBOX_PORT: String(await freePort()), MINIPAY_PREVIEW_PORT: String(await freePort()) });
       expect(await stack.exited).toBe(1);
       expect(stack.output()).toContain(`port ${port} on 127.0.0.1 is already in use: stop what uses it or set MINIPAY_MERCHANT_PORT to another port`);
     } finally {
@@ -218,6 +257,8 @@ describe('the build, check, size and bench commands', () => {
       /\| verify ECC224 \| [\d,]+\/s \| raw node:crypto [\d,]+\/s \(wrapper overhead [+−][\d.]+%\)/,
       /\| orders created and paid, end to end \| [\d.]+\/s, p50 [\d.]+ ms, p99 [\d.]+ ms \| raw RSA-2048 signing [\d,]+\/s; \d+ signatures per paid order \|/,
       /\| notifications applied \(10% duplicates\) \| [\d,]+\/s \| double transitions: 0 \|/,
+      /\| preview's browser bundle \(view \+ worker\), minified \+ gzipped \| [\d.]+ KiB \| [\d.]+ KiB as served \|/,
+      /\| `npm start` → first page painted in the preview \| [\d.]+ s \| URL printed at [\d.]+ s; \d+ ms from opening the URL; settled at [\d.]+ s \|/,
     ]) {
       expect(table).toMatch(row);
     }

@@ -1,4 +1,6 @@
 // The cashier and the dashboard in headless Chromium (playwright-core, the system browser; never downloaded).
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '@minipay/testing';
 import { OUTCOMES } from '../src';
@@ -92,6 +94,31 @@ describe('the cashier', () => {
     const html = await response.text();
     expect(html).toContain('<strong id="result-code">6001</strong>');
     expect(html).toContain('<strong id="result-status">CANCELLED</strong>');
+  });
+
+  test('embedded in another page (a wallet sheet, the preview), a click tells the parent the resultCode; the dashboard refuses to be framed', async () => {
+    const { paymentId, cashierUrl } = await newPayment();
+    // The embedding page comes from another origin, as the preview's does.
+    const parent = createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/html' });
+      response.end(`<!doctype html><script>window.heard = []; addEventListener('message', (e) => heard.push({ origin: e.origin, data: e.data }));</script><iframe id="cashier" src="${cashierUrl}"></iframe><iframe id="dashboard" src="${t.sandbox.url}/"></iframe>`);
+    });
+    await new Promise<void>((resolve) => parent.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = parent.address() as AddressInfo;
+      await page.goto(`http://127.0.0.1:${port}/`);
+      const cashier = page.frameLocator('#cashier');
+      await cashier.locator('button[data-outcome="processing"]').click();
+      await page.waitForFunction(() => window.heard.length > 0);
+      expect(await page.evaluate(() => window.heard)).toEqual([
+        { origin: new URL(cashierUrl).origin, data: { type: 'minipay:cashier-result', paymentId, resultCode: '8000', paymentStatus: 'SUCCESS' } },
+      ]);
+      const dashboard = await fetch(`${t.sandbox.url}/`);
+      expect(dashboard.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+      expect((await fetch(cashierUrl)).headers.get('content-security-policy')).toContain('frame-ancestors *');
+    } finally {
+      await new Promise((resolve) => parent.close(resolve));
+    }
   });
 
   test('an unknown payment is a 404 page that says state is in memory', async () => {

@@ -1,5 +1,6 @@
 // The pages' style and scripts, served from /assets. Plain ES5-level browser code, no framework: the
-// cashier posts the chosen outcome; the dashboard polls `GET /sandbox/payments` every 2 s and redraws only
+// cashier posts the chosen outcome and, when a page embeds it (the preview's tradePay sheet), tells that
+// page the resultCode with postMessage; the dashboard polls `GET /sandbox/payments` every 2 s and redraws only
 // the rows that changed (so a half-filled select is not wiped). Data goes in with textContent, never innerHTML.
 import { OUTCOMES } from '../outcomes';
 
@@ -64,6 +65,12 @@ export const CASHIER_JS = `(function () {
       form.hidden = true;
       show([[{ text: 'resultCode ' }, { id: 'result-code', text: answer.body.resultCode }, { text: ', payment status ' },
         { id: 'result-status', text: answer.body.paymentStatus }]]);
+      // Embedded (a wallet's sheet over the mini program): the embedding page resolves tradePay with this.
+      // Nothing here is secret, so any parent may hear it; the receiver checks that it came from this origin.
+      if (window.parent && window.parent !== window) {
+        window.parent.postMessage({ type: 'minipay:cashier-result', paymentId: answer.body.paymentId,
+          resultCode: answer.body.resultCode, paymentStatus: answer.body.paymentStatus }, '*');
+      }
     }).catch(function (error) {
       for (var i = 0; i < buttons.length; i++) buttons[i].disabled = false;
       show([[{ id: 'result-error', text: String(error && error.message || error) }]], true);

@@ -29,6 +29,13 @@ function render(value: unknown): string {
 export const CONTENT_SECURITY_POLICY =
   "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; form-action 'self'; img-src 'self'; base-uri 'none'; frame-ancestors 'none'";
 
+/**
+ * The cashier's: the same, except that any page may embed it. A wallet shows its cashier over the mini
+ * program; the preview (@minipay/preview) does the same with an iframe, on whatever address it runs. The
+ * sandbox moves no money, so being framed puts nothing at stake; the dashboard stays unframeable.
+ */
+export const CASHIER_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace("frame-ancestors 'none'", 'frame-ancestors *');
+
 export function layout(title: string, body: Raw, script: string): string {
   return html`<!doctype html>
 <html lang="en">

@@ -3,37 +3,37 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isOutcome, OUTCOME_NAMES } from '../outcomes';
 import { CASHIER_JS, DASHBOARD_JS, SANDBOX_CSS } from './assets';
 import type { SandboxContext } from './context';
-import { CONTENT_SECURITY_POLICY } from './html';
+import { CASHIER_CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY } from './html';
 import { cashierNotFound, cashierPage, dashboardPage } from './pages';
 import { applyOutcome, readBody } from './sandbox-routes';
 
 export function registerPageRoutes(app: FastifyInstance, context: SandboxContext): void {
   const { payments } = context;
-  const sendHtml = (reply: FastifyReply, status: number, body: string) =>
+  const sendHtml = (reply: FastifyReply, status: number, body: string, policy = CONTENT_SECURITY_POLICY) =>
     reply
       .code(status)
       .header('content-type', 'text/html; charset=utf-8')
-      .header('content-security-policy', CONTENT_SECURITY_POLICY)
+      .header('content-security-policy', policy)
       .header('cache-control', 'no-store')
       .send(body);
 
   app.get<{ Params: { paymentId: string } }>('/cashier/:paymentId', async (request, reply) => {
     const payment = payments.get(request.params.paymentId);
-    if (!payment) return sendHtml(reply, 404, cashierNotFound(request.params.paymentId));
-    return sendHtml(reply, 200, cashierPage(payment, context.formatTime));
+    if (!payment) return sendHtml(reply, 404, cashierNotFound(request.params.paymentId), CASHIER_CONTENT_SECURITY_POLICY);
+    return sendHtml(reply, 200, cashierPage(payment, context.formatTime), CASHIER_CONTENT_SECURITY_POLICY);
   });
 
   // The cashier's form posts here when the page's script does not run.
   app.post<{ Params: { paymentId: string } }>('/cashier/:paymentId', async (request, reply) => {
     const { outcome } = readBody(request);
     const payment = payments.get(request.params.paymentId);
-    if (!payment) return sendHtml(reply, 404, cashierNotFound(request.params.paymentId));
+    if (!payment) return sendHtml(reply, 404, cashierNotFound(request.params.paymentId), CASHIER_CONTENT_SECURITY_POLICY);
     if (!isOutcome(outcome)) {
-      return sendHtml(reply, 400, cashierPage(payment, context.formatTime, { error: `outcome must be one of ${OUTCOME_NAMES.join(', ')}` }));
+      return sendHtml(reply, 400, cashierPage(payment, context.formatTime, { error: `outcome must be one of ${OUTCOME_NAMES.join(', ')}` }), CASHIER_CONTENT_SECURITY_POLICY);
     }
     const result = await applyOutcome(context, payment.paymentId, outcome);
-    if ('error' in result) return sendHtml(reply, 409, cashierPage(payment, context.formatTime, { error: result.message }));
-    return sendHtml(reply, 200, cashierPage(result, context.formatTime, { ...(result.resultCode ? { resultCode: result.resultCode } : {}) }));
+    if ('error' in result) return sendHtml(reply, 409, cashierPage(payment, context.formatTime, { error: result.message }), CASHIER_CONTENT_SECURITY_POLICY);
+    return sendHtml(reply, 200, cashierPage(result, context.formatTime, { ...(result.resultCode ? { resultCode: result.resultCode } : {}) }), CASHIER_CONTENT_SECURITY_POLICY);
   });
 
   app.get('/', async (_request, reply) =>
