@@ -125,6 +125,27 @@ describe.each(['production', 'development'] as const)('the %s build', (build) =>
 });
 
 describe('the real antd-mini components', () => {
+  test('the fixed footer stays on top: no Stepper button scrolled under it paints over the total or Checkout', async () => {
+    await open('development');
+    const covered = await products()
+      .locator('.footer')
+      .evaluate((footer: any) => {
+        const doc = footer.ownerDocument;
+        const box = footer.getBoundingClientRect();
+        const hits: string[] = [];
+        for (const button of Array.from(doc.querySelectorAll('.ant-stepper-button')) as any[]) {
+          const r = button.getBoundingClientRect();
+          const top = Math.max(r.top, box.top);
+          const bottom = Math.min(r.bottom, box.bottom);
+          if (bottom <= top || r.width === 0) continue;
+          const hit = doc.elementFromPoint(r.left + r.width / 2, (top + bottom) / 2);
+          if (!footer.contains(hit)) hits.push(String(hit && hit.className));
+        }
+        return { hits };
+      });
+    expect(covered.hits).toEqual([]);
+  });
+
   test('the Stepper\'s buttons change the value, and its minus is disabled at the minimum', async () => {
     await open('development');
     const row = products().locator('.quantity-stepper').first();
