@@ -7,6 +7,7 @@ import { repoRoot } from './helpers';
 const manifests = [
   'package.json',
   'package-lock.json',
+  'packages/contract/package.json',
   'packages/tradepay/package.json',
   'packages/openapi/package.json',
   'packages/wallet-sandbox/package.json',
