@@ -3,11 +3,11 @@
 // program in sandbox mode (again on every change) and prints where everything is. Ctrl-C stops it all.
 import { existsSync, watch } from 'node:fs';
 import { join, relative } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import {
   StackError,
   assertPortFree,
   buildStale,
+  importBuilt,
   repoRoot,
   run,
   stackSettings,
@@ -21,10 +21,10 @@ const watchers = [];
 let stopping = false;
 
 async function main() {
-  const settings = stackSettings();
+  const settings = await stackSettings();
   buildStale();
-  const { ensureDevHome } = await import(pathToFileURL(join(repoRoot, 'packages/openapi/dist/index.mjs')).href);
-  const dev = ensureDevHome(settings.home);
+  const { ensureDevHome } = await importBuilt('dev-home');
+  const dev = await ensureDevHome(settings.home);
 
   await assertPortFree(settings.host, settings.sandboxPort, 'MINIPAY_SANDBOX_PORT');
   await assertPortFree(settings.host, settings.merchantPort, 'MINIPAY_MERCHANT_PORT');

@@ -10,8 +10,8 @@
 // without becoming this script.
 //
 // Settings (build time):
-//   MINIPAY_MERCHANT_URL  the merchant server (default http://127.0.0.1:8200)
-//   MINIPAY_SANDBOX_URL   the wallet sandbox the dev shim talks to (default http://127.0.0.1:8210)
+//   MINIPAY_MERCHANT_URL  the merchant server (default DEFAULT_MERCHANT_URL of @minipay/contract, http://127.0.0.1:8200)
+//   MINIPAY_SANDBOX_URL   the wallet sandbox the dev shim talks to (default DEFAULT_SANDBOX_URL, http://127.0.0.1:8210)
 //   MINIPAY_SANDBOX       0/false turns the sandbox shim off in a development build (default on)
 //   --production          no sandbox code at all: src/dev-wallet/install.ts is swapped for
 //                         install.production.ts before bundling, so neither the shim nor its URL
@@ -20,10 +20,14 @@ import { builtinModules } from 'node:module';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
+import { DEFAULT_MERCHANT_URL, DEFAULT_SANDBOX_URL } from '@minipay/contract';
 import nodeResolve from '@rollup/plugin-node-resolve';
 import replace from '@rollup/plugin-replace';
 import { transform } from '@swc/core';
 import { rollup } from 'rollup';
+import sourceAliases from '../../scripts/lib/source-aliases.cjs';
+
+const { resolveSourceAlias } = sourceAliases;
 
 const appDir = resolve(import.meta.dirname, '..');
 const repoDir = resolve(appDir, '..');
@@ -33,13 +37,8 @@ const antdRoot = existsSync(antdDir) ? antdDir : join(repoDir, 'node_modules/ant
 /** Where the pages' usingComponents point for antd-mini components, relative to dist. */
 const ANTD_PREFIX = 'components/antd-mini/';
 
-const DEFAULTS = { merchantUrl: 'http://127.0.0.1:8200', sandboxUrl: 'http://127.0.0.1:8210' };
+const DEFAULTS = { merchantUrl: DEFAULT_MERCHANT_URL, sandboxUrl: DEFAULT_SANDBOX_URL };
 
-/** Workspace packages the mini program bundles, from their TypeScript sources (as jest sees them). */
-const WORKSPACE = {
-  '@minipay/tradepay': join(repoDir, 'packages/tradepay/src/index.ts'),
-  '@minipay/wallet-sandbox/mini': join(repoDir, 'packages/wallet-sandbox/src/mini/index.ts'),
-};
 
 export async function build({ production = false, outDir = join(appDir, 'dist'), env = process.env } = {}) {
   const sandbox = !production && !/^(0|false|no|off)$/i.test(env.MINIPAY_SANDBOX ?? '');
@@ -123,9 +122,11 @@ function workspaceAndModes({ production }) {
       if (builtins.has(source)) {
         throw new Error(`${source} is a Node built-in (imported by ${importer}); the mini program runtime has none`);
       }
-      if (WORKSPACE[source]) {
-        if (!existsSync(WORKSPACE[source])) throw new Error(`${source} is not there yet: ${WORKSPACE[source]}`);
-        return WORKSPACE[source];
+      // Workspace packages are bundled from their TypeScript sources, as jest and the type check see them.
+      const workspaceSource = resolveSourceAlias(source);
+      if (workspaceSource !== undefined) {
+        if (!existsSync(workspaceSource)) throw new Error(`${source} is not there yet: ${workspaceSource}`);
+        return workspaceSource;
       }
       if (production && importer && source.startsWith('.')) {
         const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });

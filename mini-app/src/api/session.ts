@@ -1,6 +1,6 @@
 import { AuthCodeError } from './errors';
 import type { MiniRuntime } from './runtime';
-import type { SessionResponse } from './types';
+import type { SessionResponse } from '@minipay/contract';
 
 /** Where the session token lives in the mini program's storage. */
 export const TOKEN_STORAGE_KEY = 'minipay.session';

@@ -20,6 +20,9 @@ describe('the ISO 4217 table', () => {
     ['KWD', 3],
     ['BHD', 3],
     ['TND', 3],
+    ['THB', 2],
+    ['XAF', 0],
+    ['XOF', 0],
     ['CLF', 4],
     ['UYW', 4],
   ])('%s has %i minor-unit digits', (code, exponent) => {

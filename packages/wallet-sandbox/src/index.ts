@@ -5,4 +5,3 @@ export type { Outcome, OutcomeDefinition, SandboxPaymentStatus } from './outcome
 export { FAULT_NAMES } from './faults';
 export type { Faults } from './faults';
 export { DEFAULT_RETRY_SCHEDULE } from './retry-schedule';
-export { formatAmount, currencyExponent } from './currency';

@@ -1,5 +1,7 @@
 // startSandbox: the wallet sandbox as a library (the CLI and the tests use it).
-import { ensureDevHome, formatRequestTime } from '@minipay/openapi';
+import { DEFAULT_HOST, DEFAULT_SANDBOX_PORT } from '@minipay/contract';
+import { ensureDevHome } from '@minipay/dev-home';
+import { formatRequestTime } from '@minipay/openapi';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import { effectiveFaults, type Faults } from './faults';
 import { DEFAULT_RETRY_SCHEDULE } from './retry-schedule';
@@ -17,7 +19,7 @@ export interface SandboxOptions {
   home: string;
   /** Default `127.0.0.1`. */
   host?: string;
-  /** Default 8210; 0 = any free port. */
+  /** Default 8210 (`DEFAULT_SANDBOX_PORT`); 0 = any free port. */
   port?: number;
   /** Where the OpenAPIs live. Default `/api/open`. */
   pathPrefix?: string;
@@ -51,11 +53,11 @@ export interface RunningSandbox {
 /** Starts a sandbox wallet on `host:port` with the merchant and wallet keys of `home`. */
 export async function startSandbox(options: SandboxOptions): Promise<RunningSandbox> {
   if (!options || typeof options.home !== 'string' || options.home === '') {
-    throw new TypeError('startSandbox needs options.home: the dev home folder (e.g. resolveDevHome() from @minipay/openapi)');
+    throw new TypeError('startSandbox needs options.home: the dev home folder (e.g. .minipay/ at the repo root)');
   }
-  const devHome = ensureDevHome(options.home);
-  const host = options.host ?? '127.0.0.1';
-  const port = options.port ?? 8210;
+  const devHome = await ensureDevHome(options.home);
+  const host = options.host ?? DEFAULT_HOST;
+  const port = options.port ?? DEFAULT_SANDBOX_PORT;
   const pathPrefix = normalizePrefix(options.pathPrefix ?? '/api/open');
   const retrySchedule = [...(options.retrySchedule ?? DEFAULT_RETRY_SCHEDULE)];
   if (retrySchedule.some((delay) => !Number.isFinite(delay) || delay < 0)) {

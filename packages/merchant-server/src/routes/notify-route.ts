@@ -7,7 +7,7 @@ import { ProtocolError, SignatureError, signedResponse, verifyNotification } fro
 import type { AppContext } from '../internal/context';
 
 export function registerNotifyRoute(app: FastifyInstance, context: AppContext): void {
-  const { config, payments } = context;
+  const { config, notifications } = context;
   // Encapsulated: only this route sees bodies as raw strings, whatever their content type.
   app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
@@ -44,7 +44,7 @@ export function registerNotifyRoute(app: FastifyInstance, context: AppContext): 
         request.log.warn({ clientId }, 'notification for another Client-Id rejected');
         return reply.status(401).send({ error: { code: 'UNKNOWN_CLIENT', message: 'the notification is not addressed to this merchant\'s Client-Id' } });
       }
-      const handled = await payments.handleNotification(notification, rawBody);
+      const handled = await notifications.handle(notification, rawBody);
       const signed = signedResponse({
         result: handled.ack,
         clientId: config.clientId,

@@ -1,5 +1,6 @@
 // POST /api/session { authCode } → { token, customerId, expiresAt }. The auth code (from `my.getAuthCode`) is
 // exchanged with the wallet's `applyToken`; the wallet's access token is stored here and never sent back.
+import type { SessionResponse } from '@minipay/contract';
 import type { FastifyInstance } from 'fastify';
 import { HttpError } from '../errors';
 import type { AppContext } from '../internal/context';
@@ -35,7 +36,8 @@ export function registerSessionRoutes(app: FastifyInstance, context: AppContext)
     });
     const expiresAt = now + context.config.sessionTtlMs;
     const token = createSessionToken({ customerId, issuedAt: now, expiresAt }, context.config.sessionSecret);
-    return { token, customerId, expiresAt: new Date(expiresAt).toISOString() };
+    const answer: SessionResponse = { token, customerId, expiresAt: new Date(expiresAt).toISOString() };
+    return answer;
   });
 }
 
