@@ -1,6 +1,7 @@
 // startSandbox: the wallet sandbox as a library (the CLI and the tests use it).
 import { DEFAULT_HOST, DEFAULT_SANDBOX_PORT } from '@minipay/contract';
 import { ensureDevHome } from '@minipay/dev-home';
+import { keepRawBodies } from '@minipay/fastify-kit';
 import { formatRequestTime } from '@minipay/openapi';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import { effectiveFaults, type Faults } from './faults';
@@ -112,8 +113,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   });
   // Keep every body as the raw string: signatures are over the bytes that travelled. The routes parse JSON
   // (or the cashier's form encoding) themselves.
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+  keepRawBodies(app);
   registerErrorAnswers(app, context);
   registerOpenApiRoutes(app, context);
   registerSandboxRoutes(app, context);

@@ -2,6 +2,7 @@
 // signature covers those exact bytes; `verifyNotification` checks signature and time window and only then parses.
 // A message that cannot be believed gets 401 (the wallet retries; a forger learns nothing). A believed message
 // always gets a signed acknowledgement: S when applied or already applied, F when it does not match our order.
+import { keepRawBodies } from '@minipay/fastify-kit';
 import type { FastifyInstance } from 'fastify';
 import { ProtocolError, SignatureError, signedResponse, verifyNotification } from '@minipay/openapi';
 import type { AppContext } from '../internal/context';
@@ -10,8 +11,7 @@ export function registerNotifyRoute(app: FastifyInstance, context: AppContext): 
   const { config, notifications } = context;
   // Encapsulated: only this route sees bodies as raw strings, whatever their content type.
   app.register(async (scope) => {
-    scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+    keepRawBodies(scope);
 
     scope.post('/notify/payment', async (request, reply) => {
       const rawBody = typeof request.body === 'string' ? request.body : '';
