@@ -16,7 +16,6 @@ import { antdHandlerArgs, antdStubs, axmlToWxml } from './harness/axml-adapter';
 import { FakeMy } from './harness/fake-my';
 import { MiniProgramRuntime, type PageInstance } from './harness/runtime';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const simulate = require('miniprogram-simulate');
 
 const pagesDir = join(__dirname, '..', 'src', 'pages');

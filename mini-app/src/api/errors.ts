@@ -1,8 +1,3 @@
-/** What caused it (declared here: ES2017's `Error` has no `cause`). */
-export interface MerchantApiError {
-  readonly cause: unknown;
-}
-
 /**
  * What can go wrong talking to the merchant server. One base class with a literal `name` and a stable
  * `code`; thin subclasses for the cases a page treats differently (unreachable vs. refused).
@@ -13,6 +8,8 @@ export class MerchantApiError extends Error {
   readonly code: string;
   /** HTTP status when the server answered. */
   readonly status: number | undefined;
+  /** What caused it (declared here: ES2017's `Error` has no `cause`). */
+  declare readonly cause: unknown;
   constructor(code: string, message: string, options: { status?: number; cause?: unknown } = {}) {
     super(message);
     this.code = code;

@@ -72,9 +72,9 @@ export async function startMerchantServer(options: MerchantServerOptions, hooks:
   const app = createApp(config.log);
   // The payment jobs, each in its own module: settling verdicts, asking the wallet, starting, notifications.
   const log = app.log;
-  let inquirer: Inquirer | undefined;
-  const settlement = new Settlement({ storage, log, clock, onFinal: (orderId) => inquirer?.forget(orderId) });
-  inquirer = new Inquirer({
+  // onFinal runs only after start-up, when `inquirer` below exists.
+  const settlement = new Settlement({ storage, log, clock, onFinal: (orderId) => inquirer.forget(orderId) });
+  const inquirer = new Inquirer({
     storage,
     wallet,
     settlement,

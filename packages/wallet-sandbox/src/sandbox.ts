@@ -65,7 +65,6 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     throw new TypeError('retrySchedule must be a list of non-negative millisecond delays');
   }
   const now = options.now ?? (() => new Date());
-  // eslint-disable-next-line no-console
   const log = options.log ?? ((line: string) => console.log(line));
   let baseUrl = options.publicUrl?.replace(/\/+$/, '') ?? '';
 

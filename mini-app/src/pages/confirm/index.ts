@@ -29,7 +29,7 @@ export type ConfirmMethods = {
   onRetry(): void;
 };
 
-Page<ConfirmData, {}, ConfirmMethods>({
+Page<ConfirmData, object, ConfirmMethods>({
   data: {
     t: undefined as unknown as Strings,
     loading: true,

@@ -35,7 +35,7 @@ export type ProductsMethods = {
   onCheckout(): void;
 };
 
-Page<ProductsData, {}, ProductsMethods>({
+Page<ProductsData, object, ProductsMethods>({
   data: {
     t: undefined as unknown as Strings,
     loading: true,
