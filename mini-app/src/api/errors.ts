@@ -10,9 +10,9 @@ export class MerchantApiError extends Error {
   readonly status: number | undefined;
   /** What caused it (declared here: ES2017's `Error` has no `cause`). */
   declare readonly cause: unknown;
-  constructor(code: string, message: string, options: { status?: number; cause?: unknown } = {}) {
+  constructor(message: string, options: { code: string; status?: number; cause?: unknown }) {
     super(message);
-    this.code = code;
+    this.code = options.code;
     this.status = options.status;
     (this as { cause: unknown }).cause = options.cause;
     // Keeps `instanceof` working when compiled down to ES5-style classes by a host's tooling.
@@ -23,8 +23,8 @@ export class MerchantApiError extends Error {
 /** The server could not be reached (no network, refused, timed out): the page offers "retry". */
 export class NetworkError extends MerchantApiError {
   override readonly name = 'NetworkError';
-  constructor(message: string, cause?: unknown) {
-    super('NETWORK_ERROR', message, { cause });
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(message, { code: 'NETWORK_ERROR', ...options });
   }
 }
 
@@ -36,7 +36,7 @@ export class ServerError extends MerchantApiError {
 /** `my.getAuthCode` failed, so no session could be started. */
 export class AuthCodeError extends MerchantApiError {
   override readonly name = 'AuthCodeError';
-  constructor(message: string, cause?: unknown) {
-    super('AUTH_CODE_FAILED', message, { cause });
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(message, { code: 'AUTH_CODE_FAILED', ...options });
   }
 }

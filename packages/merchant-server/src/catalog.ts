@@ -118,7 +118,7 @@ export function priceOrder(items: ReadonlyArray<{ productId: string; quantity: n
   const lines = items.map((item, index): OrderLineRecord => {
     const product = findProduct(item.productId);
     if (product === undefined) {
-      throw new HttpError(400, 'UNKNOWN_PRODUCT', `items[${index}].productId ${JSON.stringify(item.productId)} is not in the catalog`);
+      throw new HttpError(`items[${index}].productId ${JSON.stringify(item.productId)} is not in the catalog`, { statusCode: 400, code: 'UNKNOWN_PRODUCT' });
     }
     return {
       productId: product.id,

@@ -1,4 +1,6 @@
 export { startSandbox } from './sandbox';
+export { SandboxError } from './errors';
+export type { SandboxErrorCode } from './errors';
 export type { RunningSandbox, SandboxOptions } from './sandbox';
 export { OUTCOMES, OUTCOME_NAMES, isOutcome } from './outcomes';
 export type { Outcome, OutcomeDefinition, SandboxPaymentStatus } from './outcomes';

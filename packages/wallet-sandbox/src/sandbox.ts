@@ -4,6 +4,7 @@ import { ensureDevHome } from '@minipay/dev-home';
 import { keepRawBodies } from '@minipay/fastify-kit';
 import { formatRequestTime } from '@minipay/openapi';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
+import { SandboxError } from './errors';
 import { effectiveFaults, type Faults } from './faults';
 import { DEFAULT_RETRY_SCHEDULE } from './retry-schedule';
 import { AuthorizationBook } from './internal/authorizations';
@@ -54,7 +55,7 @@ export interface RunningSandbox {
 /** Starts a sandbox wallet on `host:port` with the merchant and wallet keys of `home`. */
 export async function startSandbox(options: SandboxOptions): Promise<RunningSandbox> {
   if (!options || typeof options.home !== 'string' || options.home === '') {
-    throw new TypeError('startSandbox needs options.home: the dev home folder (e.g. .minipay/ at the repo root)');
+    throw new SandboxError('startSandbox needs options.home: the dev home folder (e.g. .minipay/ at the repo root)', { code: 'INVALID_OPTION' });
   }
   const devHome = await ensureDevHome(options.home);
   const host = options.host ?? DEFAULT_HOST;
@@ -62,7 +63,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const pathPrefix = normalizePrefix(options.pathPrefix ?? '/api/open');
   const retrySchedule = [...(options.retrySchedule ?? DEFAULT_RETRY_SCHEDULE)];
   if (retrySchedule.some((delay) => !Number.isFinite(delay) || delay < 0)) {
-    throw new TypeError('retrySchedule must be a list of non-negative millisecond delays');
+    throw new SandboxError('retrySchedule must be a list of non-negative millisecond delays', { code: 'INVALID_OPTION' });
   }
   const now = options.now ?? (() => new Date());
   const log = options.log ?? ((line: string) => console.log(line));
@@ -152,7 +153,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
 
 function normalizePrefix(prefix: string): string {
   const trimmed = prefix.replace(/\/+$/, '');
-  if (trimmed !== '' && !trimmed.startsWith('/')) throw new TypeError(`pathPrefix must start with "/", got ${JSON.stringify(prefix)}`);
+  if (trimmed !== '' && !trimmed.startsWith('/')) throw new SandboxError(`pathPrefix must start with "/", got ${JSON.stringify(prefix)}`, { code: 'INVALID_OPTION' });
   return trimmed;
 }
 

@@ -23,27 +23,27 @@ export function paymentStartAnswer(result: PaymentStartResult): PaymentStart {
       return { paymentUrl: result.paymentUrl, paymentId: result.paymentId };
     case 'refused':
       throw result.orderFailed
-        ? new HttpError(402, result.code, result.message || 'the wallet refused the payment')
-        : new HttpError(409, result.code, result.message || 'the wallet refused to pay again for this order');
+        ? new HttpError(result.message || 'the wallet refused the payment', { statusCode: 402, code: result.code })
+        : new HttpError(result.message || 'the wallet refused to pay again for this order', { statusCode: 409, code: result.code });
     case 'pending':
       return pendingAnswer(result.reason);
     case 'not-payable':
-      throw new HttpError(409, 'ORDER_NOT_PAYABLE', `the order is ${result.orderStatus} and can no longer be paid`);
+      throw new HttpError(`the order is ${result.orderStatus} and can no longer be paid`, { statusCode: 409, code: 'ORDER_NOT_PAYABLE' });
     case 'expired':
-      throw new HttpError(409, 'ORDER_EXPIRED', 'the order expired before it was paid');
+      throw new HttpError('the order expired before it was paid', { statusCode: 409, code: 'ORDER_EXPIRED' });
   }
 }
 
 function pendingAnswer(reason: Extract<PaymentStartResult, { status: 'pending' }>['reason']): never {
   switch (reason) {
     case 'inconsistent':
-      throw new HttpError(502, 'WALLET_INCONSISTENT', 'the wallet answered a different payment for this order');
+      throw new HttpError('the wallet answered a different payment for this order', { statusCode: 502, code: 'WALLET_INCONSISTENT' });
     case 'no-cashier-url':
-      throw new HttpError(503, 'PAYMENT_PENDING', 'the wallet accepted the payment without a cashier URL; try again in a moment');
+      throw new HttpError('the wallet accepted the payment without a cashier URL; try again in a moment', { statusCode: 503, code: 'PAYMENT_PENDING' });
     case 'no-answer':
-      throw new HttpError(503, 'PAYMENT_PENDING', 'the wallet did not answer; try again in a moment (the same payment is reused)');
+      throw new HttpError('the wallet did not answer; try again in a moment (the same payment is reused)', { statusCode: 503, code: 'PAYMENT_PENDING' });
     case 'unknown':
-      throw new HttpError(503, 'PAYMENT_PENDING', 'the payment is being processed; try again in a moment (the same payment is reused)');
+      throw new HttpError('the payment is being processed; try again in a moment (the same payment is reused)', { statusCode: 503, code: 'PAYMENT_PENDING' });
   }
 }
 
@@ -83,7 +83,7 @@ export function registerOrderRoutes(app: FastifyInstance, context: AppContext): 
   async function ownOrder(id: string, customerId: string): Promise<OrderRecord> {
     const order = await storage.getOrder(id);
     // Someone else's order is "not found", not "forbidden": the answer must not reveal that the id exists.
-    if (order === undefined || order.customerId !== customerId) throw new HttpError(404, 'ORDER_NOT_FOUND', `no order ${id}`);
+    if (order === undefined || order.customerId !== customerId) throw new HttpError(`no order ${id}`, { statusCode: 404, code: 'ORDER_NOT_FOUND' });
     return order;
   }
 }

@@ -3,11 +3,9 @@
 // elsewhere errors are the scripting API's `{ error: { code, message } }`.
 import { frameworkErrorAnswer } from '@minipay/fastify-kit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { SandboxError } from '../errors';
 import type { SandboxContext } from './context';
 import { failed, isOpenApiRequest, sendWalletAnswer } from './openapi-routes';
-
-/** A request the scripting API cannot read (400 BAD_REQUEST with this message). */
-export class BadRequest extends Error {}
 
 export function errorBody(code: string, message: string): { error: { code: string; message: string } } {
   return { error: { code, message } };
@@ -22,7 +20,7 @@ export function registerErrorAnswers(app: FastifyInstance, context: SandboxConte
       const answer = failed('PARAM_ILLEGAL', tooLarge ? 'the body is larger than the 1 MiB the sandbox accepts' : 'the request could not be read');
       return sendWalletAnswer(context, request, reply, answer, performance.now());
     }
-    if (error instanceof BadRequest) return reply.code(400).send(errorBody('BAD_REQUEST', error.message));
+    if (error instanceof SandboxError && error.code === 'BAD_REQUEST') return reply.code(400).send(errorBody('BAD_REQUEST', error.message));
     const status = typeof (error as { statusCode?: unknown }).statusCode === 'number' ? (error as { statusCode: number }).statusCode : 500;
     if (status < 500) return reply.code(status).send(errorBody('BAD_REQUEST', error instanceof Error ? error.message : 'bad request'));
     context.log(`internal error: ${error instanceof Error ? error.message : String(error)}`);
