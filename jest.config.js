@@ -1,6 +1,8 @@
+const { jestModuleNameMapper } = require('./scripts/lib/source-aliases.cjs');
+
 /**
  * One jest run for the whole workspace. Tests import each other's packages by name; the mapper points
- * those names at the TypeScript sources so a test never runs against a stale build.
+ * those names at the TypeScript sources (tsconfig.sources.json) so a test never runs against a stale build.
  * @type {import('jest').Config}
  */
 module.exports = {
@@ -17,9 +19,6 @@ module.exports = {
       },
     ],
   },
-  moduleNameMapper: {
-    '^@minipay/wallet-sandbox/mini$': '<rootDir>/packages/wallet-sandbox/src/mini/index.ts',
-    '^@minipay/([a-z-]+)$': '<rootDir>/packages/$1/src/index.ts',
-  },
+  moduleNameMapper: jestModuleNameMapper(),
   testTimeout: 30000,
 };

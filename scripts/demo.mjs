@@ -2,7 +2,7 @@
 // calls the mini program makes. Uses the running stack, or starts one for the duration of the demo.
 // Exits 0 when the order's confirmed status is the one the chosen sandbox outcome should produce.
 import { parseArgs } from 'node:util';
-import { StackError, buildStale, stackSettings, startPart, stopPart, waitUntilUp } from './lib/stack.mjs';
+import { StackError, buildStale, importBuilt, stackSettings, startPart, stopPart, waitUntilUp } from './lib/stack.mjs';
 
 /** What the merchant server must end up believing for each sandbox outcome (SPEC.md §6.4). */
 const expectedStatus = {
@@ -24,7 +24,9 @@ async function main() {
   if (!(outcome in expectedStatus)) {
     throw new StackError(`unknown outcome "${outcome}": use one of ${Object.keys(expectedStatus).join(', ')}`);
   }
-  const settings = stackSettings();
+  const settings = await stackSettings();
+  const { formatAmount } = await importBuilt('contract');
+  const money = (amount) => formatAmount(amount);
   const sandboxUrl = `http://${settings.host}:${settings.sandboxPort}`;
   const merchantUrl = `http://${settings.host}:${settings.merchantPort}`;
   if (!(await answers(`${merchantUrl}/api/products`)) || !(await answers(`${sandboxUrl}/`))) {
@@ -71,12 +73,6 @@ async function main() {
 
 function step(number, text) {
   console.log(`step ${number}/6  ${text}`);
-}
-
-/** Minor units as the currency writes them: USD "1450" is 14.50, JPY "1450" is 1450. */
-function money({ currency, value }) {
-  const format = new Intl.NumberFormat('en-US', { style: 'currency', currency });
-  return format.format(Number(value) / 10 ** format.resolvedOptions().maximumFractionDigits);
 }
 
 async function answers(url) {

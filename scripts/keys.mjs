@@ -3,14 +3,12 @@
 import { existsSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { pathToFileURL } from 'node:url';
-import { buildStale, repoRoot, stackSettings } from './lib/stack.mjs';
+import { importBuilt, stackSettings } from './lib/stack.mjs';
 
 const { values } = parseArgs({ options: { rotate: { type: 'boolean' }, 'rotate-wallet': { type: 'boolean' } } });
 
-buildStale(['openapi']);
-const { ensureDevHome } = await import(pathToFileURL(join(repoRoot, 'packages/openapi/dist/index.mjs')).href);
-const { home } = stackSettings();
+const { ensureDevHome } = await importBuilt('dev-home');
+const { home } = await stackSettings();
 
 // Rotation keeps the old pair beside the new one (renamed with a timestamp), so a wallet that still has the
 // old public key can be switched over without losing the key that signed yesterday's requests.
@@ -27,7 +25,7 @@ for (const [flag, owner] of [
   console.log(`rotated the ${owner} key pair (the old one is kept as ${owner}-*.${stamp}.pem.old)`);
 }
 
-const dev = ensureDevHome(home);
+const dev = await ensureDevHome(home);
 const bareBase64 = dev.merchantPublicKey.replace(/-----[A-Z ]+-----/g, '').replace(/\s+/g, '');
 console.log(`keys in ${dev.home}
   client id             ${dev.clientId}

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { StackError, buildStale, repoRoot, stackSettings } from './lib/stack.mjs';
 
 try {
-  const settings = stackSettings();
+  const settings = await stackSettings();
   buildStale(['preview']);
   const dir = join(repoRoot, 'mini-app', 'dist');
   if (!existsSync(join(dir, 'app.json'))) {

@@ -1,7 +1,9 @@
 // The one rollup shape every library uses: for each entry, ESM (`.mjs`), CommonJS (`.cjs`) and one
 // bundled declaration file (`.d.ts`). Dependencies and Node built-ins stay external; the package's
 // own `tsconfig.build.json` decides the language target (ES2017 for code that runs in mini programs).
-import { readFileSync } from 'node:fs';
+// The workspace's private packages (e.g. @minipay/dev-home) are never published, so a published package that
+// uses one (as a devDependency) gets it bundled in, from that package's own build.
+import { existsSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { resolve } from 'node:path';
 import typescript from '@rollup/plugin-typescript';
@@ -21,6 +23,8 @@ export function libraryConfig({ entries, packageDir, banner = {} }) {
     builtinModules.includes(id) ||
     dependencies.some((dep) => id === dep || id.startsWith(`${dep}/`));
 
+  const bundled = privateWorkspacePackages(pkg, packageDir);
+
   return Object.entries(entries).flatMap(([name, entry]) => {
     const source = typeof entry === 'string' ? entry : entry.source;
     const tsconfig = resolve(packageDir, typeof entry === 'string' ? 'tsconfig.build.json' : entry.tsconfig);
@@ -30,7 +34,7 @@ export function libraryConfig({ entries, packageDir, banner = {} }) {
       {
         input,
         external,
-        plugins: [typescript({ tsconfig, compilerOptions: { noEmit: false, declaration: false } })],
+        plugins: [bundlePrivate(bundled), typescript({ tsconfig, compilerOptions: { noEmit: false, declaration: false } })],
         output: [
           { file: resolve(packageDir, `dist/${name}.mjs`), format: 'es', banner: first },
           { file: resolve(packageDir, `dist/${name}.cjs`), format: 'cjs', banner: first, exports: 'named' },
@@ -51,4 +55,31 @@ export function libraryConfig({ entries, packageDir, banner = {} }) {
       },
     ];
   });
+}
+
+/** `@minipay/*` devDependencies that are private workspace packages → their built ESM entry. */
+function privateWorkspacePackages(pkg, packageDir) {
+  const found = {};
+  for (const name of Object.keys(pkg.devDependencies ?? {})) {
+    if (!name.startsWith('@minipay/')) continue;
+    const dir = resolve(packageDir, '..', name.slice('@minipay/'.length));
+    const manifest = resolve(dir, 'package.json');
+    if (existsSync(manifest) && JSON.parse(readFileSync(manifest, 'utf8')).private === true) {
+      found[name] = resolve(dir, 'dist', 'index.mjs');
+    }
+  }
+  return found;
+}
+
+/** Resolves the private packages to their builds, so rollup bundles them instead of leaving an import. */
+function bundlePrivate(packages) {
+  return {
+    name: 'minipay-bundle-private',
+    resolveId(source) {
+      const built = packages[source];
+      if (built === undefined) return null;
+      if (!existsSync(built)) this.error(`${source} is not built yet (${built}): build it first (npm run build builds in order)`);
+      return built;
+    },
+  };
 }

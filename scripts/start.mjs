@@ -4,11 +4,11 @@
 // browser on every rebuild) and prints where everything is. Ctrl-C stops it all.
 import { existsSync, watch } from 'node:fs';
 import { join, relative } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import {
   StackError,
   assertPortFree,
   buildStale,
+  importBuilt,
   repoRoot,
   run,
   stackSettings,
@@ -22,20 +22,18 @@ const watchers = [];
 let stopping = false;
 
 async function main() {
-  const settings = stackSettings();
+  const settings = await stackSettings();
   buildStale();
   buildStale(['preview']);
-  const { ensureDevHome } = await import(pathToFileURL(join(repoRoot, 'packages/openapi/dist/index.mjs')).href);
-  const { DEFAULT_PREVIEW_PORT } = await import(pathToFileURL(join(repoRoot, 'packages/preview/dist/index.mjs')).href);
-  const previewPort = previewPortSetting(DEFAULT_PREVIEW_PORT);
-  const dev = ensureDevHome(settings.home);
+  const { ensureDevHome } = await importBuilt('dev-home');
+  const dev = await ensureDevHome(settings.home);
 
   await assertPortFree(settings.host, settings.sandboxPort, 'MINIPAY_SANDBOX_PORT');
   await assertPortFree(settings.host, settings.merchantPort, 'MINIPAY_MERCHANT_PORT');
-  await assertPortFree(settings.host, previewPort, 'MINIPAY_PREVIEW_PORT');
+  await assertPortFree(settings.host, settings.previewPort, 'MINIPAY_PREVIEW_PORT');
   const sandboxUrl = `http://${settings.host}:${settings.sandboxPort}`;
   const merchantUrl = `http://${settings.host}:${settings.merchantPort}`;
-  const previewUrl = `http://${settings.host}:${previewPort}/`;
+  const previewUrl = `http://${settings.host}:${settings.previewPort}/`;
   const home = ['--home', settings.home];
 
   const sandbox = launch('wallet', 'packages/wallet-sandbox/dist/cli.cjs', settings, settings.sandboxPort, home, {});
@@ -53,7 +51,7 @@ async function main() {
   let preview;
   if (existsSync(join(repoRoot, 'mini-app', 'dist', 'app.json'))) {
     const args = ['--dir', join(repoRoot, 'mini-app', 'dist'), '--sandbox-url', sandboxUrl];
-    preview = launch('preview', 'packages/preview/dist/cli.cjs', settings, previewPort, args, {});
+    preview = launch('preview', 'packages/preview/dist/cli.cjs', settings, settings.previewPort, args, {});
     if (!(await waitUntilUp(previewUrl, preview))) return;
   }
 
@@ -74,17 +72,6 @@ async function main() {
       '',
     ].join('\n'),
   );
-}
-
-/** MINIPAY_PREVIEW_PORT, else the preview's own default (its one home is the preview package). */
-function previewPortSetting(fallback) {
-  const value = process.env.MINIPAY_PREVIEW_PORT;
-  if (value === undefined || value === '') return fallback;
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new StackError(`MINIPAY_PREVIEW_PORT must be a port number from 1 to 65535, got "${value}"`);
-  }
-  return port;
 }
 
 function launch(name, script, settings, port, extraArgs, env) {

@@ -10,20 +10,24 @@
 // without becoming this script.
 //
 // Settings (build time):
-//   MINIPAY_MERCHANT_URL  the merchant server (default http://127.0.0.1:8200)
-//   MINIPAY_SANDBOX_URL   the wallet sandbox the dev shim talks to (default http://127.0.0.1:8210)
+//   MINIPAY_MERCHANT_URL  the merchant server (default DEFAULT_MERCHANT_URL of @minipay/contract, http://127.0.0.1:8200)
+//   MINIPAY_SANDBOX_URL   the wallet sandbox the dev shim talks to (default DEFAULT_SANDBOX_URL, http://127.0.0.1:8210)
 //   MINIPAY_SANDBOX       0/false turns the sandbox shim off in a development build (default on)
 //   --production          no sandbox code at all: src/dev-wallet/install.ts is swapped for
 //                         install.production.ts before bundling, so neither the shim nor its URL
 //                         reaches dist.
-import { builtinModules } from 'node:module';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
+import { DEFAULT_MERCHANT_URL, DEFAULT_SANDBOX_URL } from '@minipay/contract';
 import nodeResolve from '@rollup/plugin-node-resolve';
 import replace from '@rollup/plugin-replace';
 import { transform } from '@swc/core';
 import { rollup } from 'rollup';
+import sourceAliases from '../../scripts/lib/source-aliases.cjs';
+import { fileReferences, isNodeBuiltin } from './mini-rules.mjs';
+
+const { resolveSourceAlias } = sourceAliases;
 
 const appDir = resolve(import.meta.dirname, '..');
 const repoDir = resolve(appDir, '..');
@@ -33,13 +37,8 @@ const antdRoot = existsSync(antdDir) ? antdDir : join(repoDir, 'node_modules/ant
 /** Where the pages' usingComponents point for antd-mini components, relative to dist. */
 const ANTD_PREFIX = 'components/antd-mini/';
 
-const DEFAULTS = { merchantUrl: 'http://127.0.0.1:8200', sandboxUrl: 'http://127.0.0.1:8210' };
+const DEFAULTS = { merchantUrl: DEFAULT_MERCHANT_URL, sandboxUrl: DEFAULT_SANDBOX_URL };
 
-/** Workspace packages the mini program bundles, from their TypeScript sources (as jest sees them). */
-const WORKSPACE = {
-  '@minipay/tradepay': join(repoDir, 'packages/tradepay/src/index.ts'),
-  '@minipay/wallet-sandbox/mini': join(repoDir, 'packages/wallet-sandbox/src/mini/index.ts'),
-};
 
 export async function build({ production = false, outDir = join(appDir, 'dist'), env = process.env } = {}) {
   const sandbox = !production && !/^(0|false|no|off)$/i.test(env.MINIPAY_SANDBOX ?? '');
@@ -51,6 +50,7 @@ export async function build({ production = false, outDir = join(appDir, 'dist'),
     if (!/^https?:\/\/[^\s"'\\]+$/.test(value)) throw new Error(`${name} must be an http(s) URL, got ${JSON.stringify(value)}`);
   }
 
+  assertReplaceable(outDir);
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
 
@@ -113,19 +113,51 @@ export async function build({ production = false, outDir = join(appDir, 'dist'),
   return { outDir, production, sandbox, components, ...settings };
 }
 
+/** The folders of mini-app/ that are sources, never output. */
+const SOURCE_FOLDERS = new Set(['src', 'scripts', 'test', 'node_modules']);
+
+/**
+ * The build empties its output folder first, so it refuses one whose contents are not its own: a folder outside
+ * mini-app/ must be missing, empty, or a previous build (it has the `build.json` every build writes), and no folder
+ * holding mini-app/ or its sources is ever one (`--out-dir ..` would otherwise delete the repository).
+ */
+function assertReplaceable(outDir) {
+  const target = resolve(outDir);
+  const within = (dir, parent) => dir === parent || dir.startsWith(parent + sep);
+  if (within(appDir, target)) throw new Error(`--out-dir ${target} holds mini-app/ itself; pick a folder of its own`);
+  if (within(target, appDir)) {
+    const first = relative(appDir, target).split(sep)[0];
+    if (SOURCE_FOLDERS.has(first)) throw new Error(`--out-dir ${target} is inside mini-app/${first}, which is not build output`);
+    return;
+  }
+  if (!existsSync(target)) return;
+  if (!statSync(target).isDirectory()) throw new Error(`--out-dir ${target} is a file, not a folder`);
+  if (readdirSync(target).length === 0) return;
+  let marker;
+  try {
+    marker = JSON.parse(readFileSync(join(target, 'build.json'), 'utf8'));
+  } catch {
+    marker = undefined;
+  }
+  if (!marker || typeof marker.mode !== 'string') {
+    throw new Error(`--out-dir ${target} is not empty and not a previous build (no build.json): the build would delete what is in it`);
+  }
+}
+
 /** Resolves the workspace packages to their sources, swaps the dev wallet in production, refuses Node built-ins. */
 function workspaceAndModes({ production }) {
   const devWallet = join(srcDir, 'dev-wallet', 'install.ts');
-  const builtins = new Set([...builtinModules, ...builtinModules.map((name) => `node:${name}`)]);
   return {
     name: 'minipay-mini-app',
     async resolveId(source, importer, options) {
-      if (builtins.has(source)) {
+      if (isNodeBuiltin(source)) {
         throw new Error(`${source} is a Node built-in (imported by ${importer}); the mini program runtime has none`);
       }
-      if (WORKSPACE[source]) {
-        if (!existsSync(WORKSPACE[source])) throw new Error(`${source} is not there yet: ${WORKSPACE[source]}`);
-        return WORKSPACE[source];
+      // Workspace packages are bundled from their TypeScript sources, as jest and the type check see them.
+      const workspaceSource = resolveSourceAlias(source);
+      if (workspaceSource !== undefined) {
+        if (!existsSync(workspaceSource)) throw new Error(`${source} is not there yet: ${workspaceSource}`);
+        return workspaceSource;
       }
       if (production && importer && source.startsWith('.')) {
         const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
@@ -191,16 +223,7 @@ function copyComponentAssets(component, outDir) {
     const from = join(antdRoot, file);
     if (!existsSync(from)) throw new Error(`antd-mini file missing: ${file}`);
     copy(from, join(outDir, ANTD_PREFIX, file));
-    const text = readFileSync(from, 'utf8');
-    const refs = [];
-    if (file.endsWith('.axml')) {
-      for (const match of text.matchAll(/<(?:import-sjs|import|include)\b[^>]*?\b(?:from|src)="([^"]+)"/g)) refs.push(match[1]);
-    } else if (file.endsWith('.sjs')) {
-      for (const match of text.matchAll(/\bfrom\s+['"]([^'"]+)['"]|\brequire\(\s*['"]([^'"]+)['"]\s*\)/g)) refs.push(match[1] ?? match[2]);
-    } else if (file.endsWith('.acss')) {
-      for (const match of text.matchAll(/@import\s+(?:url\()?['"]([^'"]+)['"]/g)) refs.push(match[1]);
-    }
-    for (const ref of refs) {
+    for (const ref of fileReferences(file, readFileSync(from, 'utf8'))) {
       if (!ref.startsWith('.')) throw new Error(`antd-mini ${file} refers to ${ref}, which is not a relative path`);
       copyAsset(toPosix(relative(antdRoot, resolve(dirname(from), ref))));
     }

@@ -10,10 +10,10 @@
 // Exits non-zero naming each problem. MINIPAY_BENCH_JSON=<file> also writes { "distBytes": n } there.
 //
 //   node scripts/check.mjs [distDir]
-import { builtinModules } from 'node:module';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { parse } from 'acorn';
+import { fileReferences, isNodeBuiltin } from './mini-rules.mjs';
 
 export const MAX_BYTES = 2 * 1024 * 1024;
 
@@ -55,7 +55,6 @@ export function checkDist(distDir) {
     checkUsing(file, json);
   }
 
-  const builtins = new Set([...builtinModules, ...builtinModules.map((name) => `node:${name}`)]);
   for (const file of files.filter((f) => f.endsWith('.js'))) {
     const source = readFileSync(file, 'utf8');
     try {
@@ -66,7 +65,7 @@ export function checkDist(distDir) {
     }
     for (const match of source.matchAll(/\brequire\(\s*(['"`])([^'"`]+)\1\s*\)/g)) {
       const spec = match[2];
-      if (builtins.has(spec) || builtins.has(spec.split('/')[0])) {
+      if (isNodeBuiltin(spec)) {
         problems.push(`${rel(file)}: requires the Node built-in "${spec}"`);
       } else if (!spec.startsWith('./') && !spec.startsWith('../')) {
         problems.push(`${rel(file)}: requires "${spec}", which is not a relative path`);
@@ -82,7 +81,7 @@ export function checkDist(distDir) {
   // What templates, SJS and styles refer to: the IDE fails to compile a page whose references are missing.
   for (const file of files.filter((f) => /\.(axml|sjs|acss)$/.test(f))) {
     const text = readFileSync(file, 'utf8');
-    for (const ref of references(file, text)) {
+    for (const ref of fileReferences(file, text)) {
       const target = ref.startsWith('/') ? join(root, ref) : resolve(dirname(file), ref);
       if (!ref.startsWith('/') && !ref.startsWith('./') && !ref.startsWith('../')) problems.push(`${rel(file)}: refers to "${ref}", which is not a relative path`);
       else if (!target.startsWith(root + sep)) problems.push(`${rel(file)}: refers to "${ref}", outside dist`);
@@ -92,16 +91,6 @@ export function checkDist(distDir) {
 
   if (bytes > MAX_BYTES) problems.push(`dist is ${formatBytes(bytes)}, over the 2 MB main-package limit`);
   return { problems, bytes, files: files.length };
-}
-
-/** The paths an .axml, .sjs or .acss file pulls in. */
-function references(file, text) {
-  const patterns = file.endsWith('.axml')
-    ? [/<import-sjs\b[^>]*?\bfrom="([^"]+)"/g, /<(?:import|include)\b[^>]*?\bsrc="([^"]+)"/g]
-    : file.endsWith('.sjs')
-      ? [/\bfrom\s+['"]([^'"]+)['"]/g, /\brequire\(\s*['"]([^'"]+)['"]\s*\)/g]
-      : [/@import\s+(?:url\()?\s*['"]([^'"]+)['"]/g];
-  return patterns.flatMap((pattern) => Array.from(text.matchAll(pattern), (match) => match[1]));
 }
 
 function readJsonChecked(file, problems, name) {

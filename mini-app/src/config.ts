@@ -3,9 +3,9 @@
  * (`MINIPAY_MERCHANT_URL`, default below); where nothing replaced them (the tests, which run the
  * sources), a global of the same name is read instead, and then the default.
  */
-declare const __MINIPAY_MERCHANT_URL__: string | undefined;
+import { DEFAULT_MERCHANT_URL } from '@minipay/contract';
 
-export const DEFAULT_MERCHANT_URL = 'http://127.0.0.1:8200';
+declare const __MINIPAY_MERCHANT_URL__: string | undefined;
 
 /** The merchant server the mini program talks to. On a real wallet: HTTPS, and on the domain whitelist. */
 export function merchantUrl(): string {

@@ -74,6 +74,35 @@ test('the build is CommonJS with tradepay bundled in and the antd-mini component
   expect(js.some((text) => /^\s*(import|export)\s/m.test(text))).toBe(false);
 });
 
+describe('--out-dir never deletes what is not a build', () => {
+  test.each([
+    ['the repository', () => join(appDir, '..'), /holds mini-app\/ itself/],
+    ['mini-app itself', () => appDir, /holds mini-app\/ itself/],
+    ['mini-app/src', () => join(appDir, 'src'), /inside mini-app\/src, which is not build output/],
+  ])('refuses %s', (_name, dir, message) => {
+    const result = run('build.mjs', ['--out-dir', dir()]);
+    expect(result.status).not.toBe(0);
+    expect(result.out).toMatch(message);
+    expect(statSync(join(appDir, 'src', 'app.ts')).isFile()).toBe(true);
+  });
+
+  test('refuses a folder outside mini-app/ that holds something else, and leaves it as it was', () => {
+    const other = mkdtempSync(join(temp, 'other-'));
+    writeFileSync(join(other, 'notes.txt'), 'mine');
+    const result = run('build.mjs', ['--out-dir', other]);
+    expect(result.status).not.toBe(0);
+    expect(result.out).toContain('is not empty and not a previous build (no build.json)');
+    expect(readFileSync(join(other, 'notes.txt'), 'utf8')).toBe('mine');
+  });
+
+  test('builds into an empty folder outside mini-app/, and again into that previous build', () => {
+    const empty = mkdtempSync(join(temp, 'empty-'));
+    expect(run('build.mjs', ['--production', '--out-dir', empty]).status).toBe(0);
+    expect(run('build.mjs', ['--production', '--out-dir', empty]).status).toBe(0);
+    expect(JSON.parse(readFileSync(join(empty, 'build.json'), 'utf8'))).toMatchObject({ mode: 'production' });
+  });
+});
+
 test('check:mini passes on a fresh build and prints the size; MINIPAY_BENCH_JSON gets { distBytes }', () => {
   const bench = join(temp, 'bench.json');
   const check = run('check.mjs', [prodDist], { MINIPAY_BENCH_JSON: bench });

@@ -1,10 +1,10 @@
-import type { Product } from '../src/api/types';
+import type { Product } from '@minipay/contract';
 import { cartLines, cartTotal, clampQuantity, decodeCart, encodeCart, productRows } from '../src/logic/cart';
 
 const products: Product[] = [
-  { id: 'coffee', name: 'Coffee', description: 'Hot', price: { currency: 'USD', value: '350' } },
+  { id: 'coffee', name: 'Coffee', description: 'Hot', price: { currency: 'USD', value: '350' }, imageUrl: 'data:image/svg+xml;base64,' },
   { id: 'tea', name: 'Tea', description: 'Green', price: { currency: 'USD', value: '275' }, imageUrl: 'https://x/tea.png' },
-  { id: 'cake/slice', name: 'Cake', description: 'Sweet', price: { currency: 'USD', value: '499' } },
+  { id: 'cake/slice', name: 'Cake', description: 'Sweet', price: { currency: 'USD', value: '499' }, imageUrl: 'data:image/svg+xml;base64,' },
 ];
 
 test('the cart total is the sum of price × quantity of the chosen products', () => {

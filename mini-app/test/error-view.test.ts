@@ -7,10 +7,10 @@ test('unreachable server: the connection message and a retry', () => {
 });
 
 test('payment creation refused: the reason the server passes on, in the user language for a known code', () => {
-  const refused = new ServerError('RISK_REJECT', 'The payment was rejected for risk reasons.', { status: 402 });
+  const refused = new ServerError('The payment was rejected for risk reasons.', { code: 'RISK_REJECT', status: 402 });
   expect(errorView(refused, en, 'payment').message).toBe('The payment could not be created: The wallet declined the payment for security reasons.');
   expect(errorView(refused, es, 'payment').message).toBe('No se pudo crear el pago: El monedero rechazó el pago por motivos de seguridad.');
-  const unknown = new ServerError('NEW_CODE', 'The wallet says why.', { status: 402 });
+  const unknown = new ServerError('The wallet says why.', { code: 'NEW_CODE', status: 402 });
   expect(errorView(unknown, en, 'payment').message).toBe('The payment could not be created: The wallet says why.');
   expect(errorView(refused, en, 'load').message).toBe('Something went wrong: The payment was rejected for risk reasons.');
 });

@@ -1,4 +1,4 @@
-import { formatMoney, minorUnitDigits, multiplyMoney, sumMoney } from '../src/logic/money';
+import { formatMoney, multiplyMoney, sumMoney } from '../src/logic/money';
 
 describe('formatMoney formats minor units without floats', () => {
   test.each([
@@ -19,8 +19,10 @@ describe('formatMoney formats minor units without floats', () => {
     expect(() => formatMoney({ currency: 'USD', value })).toThrow(/minor units/);
   });
 
-  test('knows the ISO 4217 exponents that are not 2', () => {
-    expect([minorUnitDigits('jpy'), minorUnitDigits('USD'), minorUnitDigits('BHD')]).toEqual([0, 2, 3]);
+  test('knows every ISO 4217 exponent, CLF and UYW (4) included', () => {
+    expect(formatMoney({ currency: 'CLF', value: '12345' }, 'en')).toBe('CLF 1.2345');
+    expect(formatMoney({ currency: 'UYW', value: '12345' }, 'es')).toBe('1,2345 UYW');
+    expect(formatMoney({ currency: 'BHD', value: '1500' }, 'en')).toBe('BHD 1.500');
   });
 });
 

@@ -1,4 +1,4 @@
-import type { Order, OrderStatus } from '../src/api/types';
+import type { Order, OrderStatus } from '@minipay/contract';
 import { en, es } from '../src/i18n/strings';
 import { resultKind, resultView } from '../src/logic/result-view';
 
@@ -11,6 +11,7 @@ function order(status: OrderStatus, extra: Partial<Order> = {}): Order {
     payee: { name: 'Minipay Demo Shop' },
     createdAt: '2026-01-01T00:00:00Z',
     updatedAt: '2026-01-01T00:00:00Z',
+    expiresAt: '2026-01-01T00:15:00Z',
     ...extra,
   };
 }

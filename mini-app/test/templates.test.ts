@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Order, Product } from '../src/api/types';
+import type { Order, Product } from '@minipay/contract';
 import { en, es, type Strings } from '../src/i18n/strings';
 import { cartTotal, productRows } from '../src/logic/cart';
 import { formatMoney } from '../src/logic/money';
@@ -16,7 +16,6 @@ import { antdHandlerArgs, antdStubs, axmlToWxml } from './harness/axml-adapter';
 import { FakeMy } from './harness/fake-my';
 import { MiniProgramRuntime, type PageInstance } from './harness/runtime';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const simulate = require('miniprogram-simulate');
 
 const pagesDir = join(__dirname, '..', 'src', 'pages');
@@ -90,8 +89,8 @@ function visibleText(node: Node): string {
 }
 
 const products: Product[] = [
-  { id: 'coffee', name: 'Flat white', description: 'Double shot', price: { currency: 'USD', value: '350' } },
-  { id: 'tea', name: 'Matcha latte', description: 'Ceremonial grade', price: { currency: 'USD', value: '425' } },
+  { id: 'coffee', name: 'Flat white', description: 'Double shot', price: { currency: 'USD', value: '350' }, imageUrl: 'data:image/svg+xml;base64,' },
+  { id: 'tea', name: 'Matcha latte', description: 'Ceremonial grade', price: { currency: 'USD', value: '425' }, imageUrl: 'data:image/svg+xml;base64,' },
 ];
 
 function productsData(quantities: Record<string, number>, t: Strings = en, locale: 'en' | 'es' = 'en') {
@@ -119,6 +118,7 @@ const order: Order = {
   payee: { name: 'Minipay Demo Shop' },
   createdAt: '2026-01-01T00:00:00Z',
   updatedAt: '2026-01-01T00:00:00Z',
+  expiresAt: '2026-01-01T00:15:00Z',
 };
 
 describe('axml adapter', () => {

@@ -1,31 +1,59 @@
 // The local stack as child processes: the wallet sandbox and the merchant server wired to each other.
-// Shared by `npm start` and `npm run demo`. Only Node built-ins: this runs before anything is built.
+// Shared by `npm start` and `npm run demo`. Node built-ins only, and the workspace's own packages from `dist`, built
+// here first when missing or stale (this runs in a fresh clone before anything is built).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** The settings `npm start` and `npm run demo` read, with the defaults of SPEC.md §6.2. */
-export function stackSettings(env = process.env) {
+/** A workspace package's ESM build, built first if it is missing or older than its sources. */
+export async function importBuilt(name) {
+  buildStale([name]);
+  return import(pathToFileURL(join(repoRoot, 'packages', name, 'dist', 'index.mjs')).href);
+}
+
+/**
+ * The settings `npm start` and `npm run demo` read: the contract's default ports, its port parser, and the dev
+ * home's folder. A port of 0 means any free port: one is picked here, so every part is told the same address.
+ */
+export async function stackSettings(env = process.env) {
+  const contract = await importBuilt('contract');
+  const { resolveDevHome } = await importBuilt('dev-home');
+  const host = contract.DEFAULT_HOST;
+  const port = async (name, fallback) => {
+    const text = env[name];
+    if (text === undefined || text === '') return fallback;
+    let parsed;
+    try {
+      parsed = contract.parsePort(text, name);
+    } catch (error) {
+      throw new StackError(error.message);
+    }
+    return parsed === 0 ? freePort(host) : parsed;
+  };
   return {
     // The local stack is for this machine only; a deployed merchant server is configured with its own variables.
-    host: '127.0.0.1',
-    home: resolve(env.MINIPAY_HOME || join(repoRoot, '.minipay')),
-    merchantPort: parsePort(env.MINIPAY_MERCHANT_PORT, 8200, 'MINIPAY_MERCHANT_PORT'),
-    sandboxPort: parsePort(env.MINIPAY_SANDBOX_PORT, 8210, 'MINIPAY_SANDBOX_PORT'),
+    host,
+    home: resolveDevHome(repoRoot, env),
+    merchantPort: await port('MINIPAY_MERCHANT_PORT', contract.DEFAULT_MERCHANT_PORT),
+    sandboxPort: await port('MINIPAY_SANDBOX_PORT', contract.DEFAULT_SANDBOX_PORT),
+    previewPort: await port('MINIPAY_PREVIEW_PORT', contract.DEFAULT_PREVIEW_PORT),
   };
 }
 
-function parsePort(value, fallback, name) {
-  if (value === undefined || value === '') return fallback;
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new StackError(`${name} must be a port number from 1 to 65535, got "${value}"`);
-  }
-  return port;
+/** A port nothing listens on right now (the OS picks it). */
+function freePort(host) {
+  return new Promise((resolvePromise, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, host, () => {
+      const { port } = probe.address();
+      probe.close(() => resolvePromise(port));
+    });
+  });
 }
 
 /** An error whose message is meant for the person at the terminal, printed without a stack trace. */
@@ -33,8 +61,9 @@ export class StackError extends Error {
   name = 'StackError';
 }
 
-// What the local stack runs from `dist`, in dependency order. The mini program bundles tradepay from its sources.
-const libraries = ['openapi', 'wallet-sandbox', 'merchant-server'];
+// What the local stack runs from `dist`, in dependency order. The mini program bundles tradepay from its sources
+// (its build script reads the contract's default URLs from `dist`).
+const libraries = ['contract', 'dev-home', 'openapi', 'wallet-sandbox', 'merchant-server'];
 
 /** True when a package's `dist` is missing or older than any file under its `src`. */
 function isStale(packageDir) {

@@ -7,6 +7,10 @@ import { repoRoot } from './helpers';
 const manifests = [
   'package.json',
   'package-lock.json',
+  'packages/contract/package.json',
+  'packages/dev-home/package.json',
+  'packages/fastify-kit/package.json',
+  'packages/testing/package.json',
   'packages/tradepay/package.json',
   'packages/openapi/package.json',
   'packages/wallet-sandbox/package.json',

@@ -2,7 +2,7 @@ import { ServerError } from './errors';
 import type { MiniRuntime } from './runtime';
 import { clearSession, getAuthCode, readSession, saveSession } from './session';
 import { sendJson } from './transport';
-import type { CartLine, Order, PaymentStart, Product, ProductsResponse, SessionResponse } from './types';
+import type { CartLine, Order, PaymentStart, Product, ProductsResponse, SessionResponse } from '@minipay/contract';
 
 export interface MerchantApiOptions {
   /** The merchant server, e.g. `http://127.0.0.1:8200` (a trailing slash is ignored). */

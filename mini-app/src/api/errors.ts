@@ -1,8 +1,3 @@
-/** What caused it (declared here: ES2017's `Error` has no `cause`). */
-export interface MerchantApiError {
-  readonly cause: unknown;
-}
-
 /**
  * What can go wrong talking to the merchant server. One base class with a literal `name` and a stable
  * `code`; thin subclasses for the cases a page treats differently (unreachable vs. refused).
@@ -13,9 +8,11 @@ export class MerchantApiError extends Error {
   readonly code: string;
   /** HTTP status when the server answered. */
   readonly status: number | undefined;
-  constructor(code: string, message: string, options: { status?: number; cause?: unknown } = {}) {
+  /** What caused it (declared here: ES2017's `Error` has no `cause`). */
+  declare readonly cause: unknown;
+  constructor(message: string, options: { code: string; status?: number; cause?: unknown }) {
     super(message);
-    this.code = code;
+    this.code = options.code;
     this.status = options.status;
     (this as { cause: unknown }).cause = options.cause;
     // Keeps `instanceof` working when compiled down to ES5-style classes by a host's tooling.
@@ -26,8 +23,8 @@ export class MerchantApiError extends Error {
 /** The server could not be reached (no network, refused, timed out): the page offers "retry". */
 export class NetworkError extends MerchantApiError {
   override readonly name = 'NetworkError';
-  constructor(message: string, cause?: unknown) {
-    super('NETWORK_ERROR', message, { cause });
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(message, { code: 'NETWORK_ERROR', ...options });
   }
 }
 
@@ -39,7 +36,7 @@ export class ServerError extends MerchantApiError {
 /** `my.getAuthCode` failed, so no session could be started. */
 export class AuthCodeError extends MerchantApiError {
   override readonly name = 'AuthCodeError';
-  constructor(message: string, cause?: unknown) {
-    super('AUTH_CODE_FAILED', message, { cause });
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(message, { code: 'AUTH_CODE_FAILED', ...options });
   }
 }

@@ -1,6 +1,6 @@
 import { AuthCodeError } from './errors';
 import type { MiniRuntime } from './runtime';
-import type { SessionResponse } from './types';
+import type { SessionResponse } from '@minipay/contract';
 
 /** Where the session token lives in the mini program's storage. */
 export const TOKEN_STORAGE_KEY = 'minipay.session';
@@ -65,10 +65,10 @@ export function getAuthCode(runtime: MiniRuntime): Promise<string> {
           else reject(new AuthCodeError('my.getAuthCode answered without an authCode.'));
         },
         fail: (failure) =>
-          reject(new AuthCodeError(`my.getAuthCode failed${failure?.errorMessage ? `: ${failure.errorMessage}` : '.'}`, failure)),
+          reject(new AuthCodeError(`my.getAuthCode failed${failure?.errorMessage ? `: ${failure.errorMessage}` : '.'}`, { cause: failure })),
       });
     } catch (cause) {
-      reject(new AuthCodeError('my.getAuthCode is not available here.', cause));
+      reject(new AuthCodeError('my.getAuthCode is not available here.', { cause: cause }));
     }
   });
 }

@@ -37,7 +37,7 @@ export function sendJson<T>(runtime: MiniRuntime, options: SendOptions): Promise
         fail: (failure) => reject(fromFailure(failure)),
       });
     } catch (cause) {
-      reject(new NetworkError('my.request threw before sending the request.', cause));
+      reject(new NetworkError('my.request threw before sending the request.', { cause: cause }));
     }
   });
 }
@@ -47,7 +47,7 @@ function parseBody<T>(data: unknown): T {
     try {
       return JSON.parse(data) as T;
     } catch (cause) {
-      throw new MerchantApiError('BAD_RESPONSE', 'The merchant server did not answer with JSON.', { cause });
+      throw new MerchantApiError('The merchant server did not answer with JSON.', { code: 'BAD_RESPONSE', cause });
     }
   }
   return data as T;
@@ -56,12 +56,9 @@ function parseBody<T>(data: unknown): T {
 function fromFailure(failure: RequestFailure): MerchantApiError {
   if (typeof failure.status === 'number' && failure.status > 0) return serverError(failure.status, failure.data);
   if (failure.error === HTTP_STATUS_ERROR) {
-    return new MerchantApiError('HTTP_ERROR', failure.errorMessage || 'The merchant server answered with an error status.');
+    return new MerchantApiError(failure.errorMessage || 'The merchant server answered with an error status.', { code: 'HTTP_ERROR' });
   }
-  return new NetworkError(
-    `The merchant server could not be reached${failure.errorMessage ? `: ${failure.errorMessage}` : '.'}`,
-    failure,
-  );
+  return new NetworkError(`The merchant server could not be reached${failure.errorMessage ? `: ${failure.errorMessage}` : '.'}`, { cause: failure });
 }
 
 function serverError(status: number, data: unknown): ServerError {
@@ -74,9 +71,7 @@ function serverError(status: number, data: unknown): ServerError {
     }
   }
   const error = isErrorBody(body) ? body.error : undefined;
-  return new ServerError(error?.code ?? `HTTP_${status}`, error?.message ?? `The merchant server answered ${status}.`, {
-    status,
-  });
+  return new ServerError(error?.message ?? `The merchant server answered ${status}.`, { code: error?.code ?? `HTTP_${status}`, status, });
 }
 
 function isErrorBody(body: unknown): body is { error: { code: string; message: string } } {

@@ -1,3 +1,4 @@
+import { DEFAULT_SANDBOX_URL } from '@minipay/contract';
 import { installSandbox, type SandboxMy } from '@minipay/wallet-sandbox/mini';
 
 /**
@@ -8,8 +9,6 @@ import { installSandbox, type SandboxMy } from '@minipay/wallet-sandbox/mini';
  */
 declare const __MINIPAY_SANDBOX_URL__: string | undefined;
 declare const __MINIPAY_SANDBOX__: boolean | undefined;
-
-export const DEFAULT_SANDBOX_URL = 'http://127.0.0.1:8210';
 
 export function installDevWallet(runtime: typeof my): boolean {
   if (typeof __MINIPAY_SANDBOX__ === 'boolean' && !__MINIPAY_SANDBOX__) return false;

@@ -1,5 +1,5 @@
 import type { Locale } from '../i18n/locale';
-import type { CartLine, Money, Product } from '../api/types';
+import { ORDER_LIMITS, type Amount, type CartLine, type Product } from '@minipay/contract';
 import { formatMoney, multiplyMoney, sumMoney } from './money';
 
 /** Quantities chosen on the products page, by product id. */
@@ -22,15 +22,15 @@ export function productRows(products: Product[], quantities: Quantities, locale:
     description: product.description,
     price: formatMoney(product.price, locale),
     quantity: quantities[product.id] ?? 0,
-    imageUrl: product.imageUrl ?? '',
+    imageUrl: product.imageUrl,
   }));
 }
 
-/** A quantity from a stepper: a whole number from 0 to 99 (anything else is clamped). */
+/** A quantity from a stepper: a whole number from 0 to the server's limit, 99 (anything else is clamped). */
 export function clampQuantity(value: unknown): number {
   const number = typeof value === 'number' ? value : Number(value);
   if (!Number.isFinite(number)) return 0;
-  return Math.min(99, Math.max(0, Math.floor(number)));
+  return Math.min(ORDER_LIMITS.maxQuantity, Math.max(0, Math.floor(number)));
 }
 
 /** The lines to order: products with a quantity above zero, in catalog order. */
@@ -44,7 +44,7 @@ export function cartLines(products: Product[], quantities: Quantities): CartLine
  * The cart total shown before checkout, or `undefined` for an empty cart. The server prices the order
  * again from its own catalog; this is only what the user expects to pay.
  */
-export function cartTotal(products: Product[], quantities: Quantities): Money | undefined {
+export function cartTotal(products: Product[], quantities: Quantities): Amount | undefined {
   const chosen = products.filter((product) => (quantities[product.id] ?? 0) > 0);
   const first = chosen[0];
   if (!first) return undefined;

@@ -1,7 +1,7 @@
 import type { Locale } from '../i18n/locale';
 import { format } from '../i18n/locale';
 import type { Strings } from '../i18n/strings';
-import type { Order } from '../api/types';
+import type { Order } from '@minipay/contract';
 import { formatMoney } from './money';
 
 export interface OrderLineView {

@@ -8,7 +8,7 @@ import {
   type TradePayOutcome,
 } from '@minipay/tradepay';
 import type { MerchantApi } from '../api/client';
-import type { Order } from '../api/types';
+import type { Order } from '@minipay/contract';
 
 /** How a tap on "Pay" ended, short of an exception (the merchant server unreachable or refusing). */
 export type PayStep =

@@ -45,7 +45,8 @@ syncBuiltinESMExports();
 
 const { startMerchantServer } = await import('@minipay/merchant-server');
 const { startSandbox } = await import('@minipay/wallet-sandbox');
-const { ensureDevHome, signRequest } = await import('@minipay/openapi');
+const { signRequest } = await import('@minipay/openapi');
+const { ensureDevHome } = await import('@minipay/dev-home');
 const Database = require('better-sqlite3');
 
 const SECONDS = Number(process.env.MINIPAY_BENCH_SECONDS ?? 10);
@@ -54,7 +55,7 @@ const NOTIFY_ORDERS = Number(process.env.MINIPAY_BENCH_NOTIFICATIONS ?? 1500);
 const NOTIFY_SENDERS = 16;
 
 const home = mkdtempSync(join(tmpdir(), 'minipay-bench-'));
-const dev = ensureDevHome(home);
+const dev = await ensureDevHome(home);
 const sandbox = await startSandbox({ home, port: 0, retrySchedule: [200, 1000, 5000], log: () => {} });
 const merchant = await startMerchantServer({ home, port: 0, walletUrl: sandbox.url, log: false });
 

@@ -1,6 +1,7 @@
 // The Fastify application: body limits, JSON-schema validation with messages that name the field, one error
 // shape (`{ error: { code, message } }`) and no stack trace ever sent to a caller, structured logs with secrets
 // redacted.
+import { frameworkErrorAnswer } from '@minipay/fastify-kit';
 import { requestPath } from '@minipay/openapi';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type { LogOption } from './config';
@@ -72,11 +73,8 @@ export function createApp(log: LogOption): FastifyInstance {
     // Errors Fastify raises before routing (a malformed %-escape, a path segment over 100 characters) would
     // otherwise be answered in Fastify's own shape; callers get the one error shape of this API instead.
     frameworkErrors: (error, _request, reply) => {
-      const [status, body] =
-        error.code === 'FST_ERR_MAX_PARAM_LENGTH'
-          ? [414, { error: { code: 'URI_TOO_LONG', message: 'a path segment of the URL is longer than 100 characters' } }]
-          : [400, { error: { code: 'INVALID_URL', message: 'the URL path is not valid (a malformed %-escape?)' } }];
-      (reply as FastifyReply).status(status).send(body);
+      const answer = frameworkErrorAnswer(error);
+      (reply as FastifyReply).status(answer.status).send({ error: { code: answer.code, message: answer.message } });
     },
   });
 

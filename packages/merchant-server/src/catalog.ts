@@ -1,9 +1,12 @@
 // The seeded catalog and the pricing of an order from it. Prices are the server's: whatever a client sends about
 // prices is never read (the request schema strips it before it reaches here).
+import type { Product } from '@minipay/contract';
 import { HttpError } from './errors';
-import type { OrderLineRecord } from './storage';
+import { toAmount } from './internal/money';
+import type { OrderLineRecord } from './order-record';
 
-export interface Product {
+/** A product as the catalog holds it; `toProductJson` makes the contract's `Product` of it. */
+export interface CatalogProduct {
   id: string;
   name: string;
   description: string;
@@ -18,9 +21,6 @@ export interface Product {
 /** The catalog's currency. */
 export const CATALOG_CURRENCY = 'USD';
 
-/** Limits of one order. */
-export const ORDER_LIMITS = { maxLines: 20, minQuantity: 1, maxQuantity: 99 } as const;
-
 function image(background: string, foreground: string, glyph: string): string {
   // A 96×96 tile: a coloured square with a simple shape; no fonts, no external references.
   const svg =
@@ -30,7 +30,7 @@ function image(background: string, foreground: string, glyph: string): string {
   return `data:image/svg+xml;base64,${Buffer.from(svg, 'utf8').toString('base64')}`;
 }
 
-const PRODUCTS: readonly Product[] = [
+const PRODUCTS: readonly CatalogProduct[] = [
   {
     id: 'coffee-beans',
     name: 'Single-origin coffee beans',
@@ -81,12 +81,23 @@ const PRODUCTS: readonly Product[] = [
   },
 ];
 
+/** A catalog product as `GET /api/products` answers it. */
+export function toProductJson(product: CatalogProduct): Product {
+  return {
+    id: product.id,
+    name: product.name,
+    description: product.description,
+    price: toAmount(product.currency, product.price),
+    imageUrl: product.imageUrl,
+  };
+}
+
 /** The products, in display order. */
-export function listProducts(): readonly Product[] {
+export function listProducts(): readonly CatalogProduct[] {
   return PRODUCTS;
 }
 
-export function findProduct(id: string): Product | undefined {
+export function findProduct(id: string): CatalogProduct | undefined {
   return PRODUCTS.find((product) => product.id === id);
 }
 
@@ -107,7 +118,7 @@ export function priceOrder(items: ReadonlyArray<{ productId: string; quantity: n
   const lines = items.map((item, index): OrderLineRecord => {
     const product = findProduct(item.productId);
     if (product === undefined) {
-      throw new HttpError(400, 'UNKNOWN_PRODUCT', `items[${index}].productId ${JSON.stringify(item.productId)} is not in the catalog`);
+      throw new HttpError(`items[${index}].productId ${JSON.stringify(item.productId)} is not in the catalog`, { statusCode: 400, code: 'UNKNOWN_PRODUCT' });
     }
     return {
       productId: product.id,

@@ -28,9 +28,9 @@ export class HttpError extends Error {
   readonly statusCode: number;
   readonly code: string;
 
-  constructor(statusCode: number, code: string, message: string) {
+  constructor(message: string, options: { statusCode: number; code: string }) {
     super(message);
-    this.statusCode = statusCode;
-    this.code = code;
+    this.statusCode = options.statusCode;
+    this.code = options.code;
   }
 }

@@ -1,35 +1,12 @@
-// The order as the mini program sees it (the contract's order JSON): amounts as strings in minor units, times as
-// ISO 8601, `paymentId` and `failReason` only when there is one. Internal columns (paymentRequestId, the cashier
-// URL, the customer) are not part of it.
-import type { Amount } from '@minipay/openapi';
+// The order as the mini program sees it: the contract's `Order`, built here and nowhere else. Amounts are strings in
+// minor units, times ISO 8601, `paymentId` and `failReason` only when there is one. Internal columns
+// (paymentRequestId, the cashier URL, the customer) are not part of it.
+import type { Order } from '@minipay/contract';
 import { toAmount } from './internal/money';
-import type { OrderStatus } from './order-state';
-import type { OrderRecord } from './storage';
+import type { OrderRecord } from './order-record';
 
-export interface OrderLineJson {
-  productId: string;
-  name: string;
-  quantity: number;
-  unitPrice: Amount;
-  lineTotal: Amount;
-}
-
-export interface OrderJson {
-  id: string;
-  status: OrderStatus;
-  amount: Amount;
-  items: OrderLineJson[];
-  paymentId?: string;
-  failReason?: { code: string; message: string };
-  payee: { name: string };
-  createdAt: string;
-  updatedAt: string;
-  /** After this the order can no longer be paid. */
-  expiresAt: string;
-}
-
-export function toOrderJson(order: OrderRecord, payeeName: string): OrderJson {
-  const json: OrderJson = {
+export function toOrderJson(order: OrderRecord, payeeName: string): Order {
+  const json: Order = {
     id: order.id,
     status: order.status,
     amount: toAmount(order.currency, order.amount),

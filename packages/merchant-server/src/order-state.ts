@@ -4,14 +4,14 @@
 //
 //   CREATED ──pay──▶ PAYING ──▶ PAID | FAILED | CANCELLED | EXPIRED
 //      └──────────── expiry ──▶ EXPIRED
-import type { OrderRecord, Storage, TransitionCause, TransitionRequest } from './storage';
-
-export const ORDER_STATUSES = ['CREATED', 'PAYING', 'PAID', 'FAILED', 'CANCELLED', 'EXPIRED'] as const;
-export type OrderStatus = (typeof ORDER_STATUSES)[number];
-export type FinalStatus = 'PAID' | 'FAILED' | 'CANCELLED' | 'EXPIRED';
+// The statuses themselves, and which of them are final, are the contract's (the mini program relies on them too);
+// the table's type makes a final status that could move, or a missing status, a type error.
+import { isFinalOrderStatus, ORDER_STATUSES, type FinalOrderStatus, type OrderStatus } from '@minipay/contract';
+import type { OrderRecord, TransitionCause, TransitionRequest } from './order-record';
+import type { Storage } from './storage';
 
 /** From each status, the statuses it may move to. A final status moves nowhere. */
-export const TRANSITIONS: { readonly [S in OrderStatus]: readonly OrderStatus[] } = {
+export const TRANSITIONS: { readonly [S in OrderStatus]: S extends FinalOrderStatus ? readonly [] : readonly OrderStatus[] } = {
   CREATED: ['PAYING', 'EXPIRED'],
   PAYING: ['PAID', 'FAILED', 'CANCELLED', 'EXPIRED'],
   PAID: [],
@@ -20,12 +20,12 @@ export const TRANSITIONS: { readonly [S in OrderStatus]: readonly OrderStatus[] 
   EXPIRED: [],
 };
 
-export function isFinal(status: OrderStatus): status is FinalStatus {
-  return TRANSITIONS[status].length === 0;
+export function isFinal(status: OrderStatus): status is FinalOrderStatus {
+  return isFinalOrderStatus(status);
 }
 
 export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
-  return TRANSITIONS[from].includes(to);
+  return (TRANSITIONS[from] as readonly OrderStatus[]).includes(to);
 }
 
 /** The statuses from which `to` can be reached. */

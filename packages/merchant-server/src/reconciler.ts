@@ -1,19 +1,19 @@
 // No order stays PAYING forever: every `intervalMs` (and once at start-up, which resolves orders left PAYING by a
-// crash or restart) the reconciler asks the wallet about orders PAYING for longer than `reconcileAfterMs`, and
-// expires CREATED orders past their expiry. Notifications that were lost, and the 6002/6004/8000 cases where the
+// crash or restart) the reconciler has the inquirer refresh the stale orders (PAYING for longer than
+// `reconcileAfterMs`: the inquirer's rule, the same a read of the order applies) and the CREATED orders past expiry. Notifications that were lost, and the 6002/6004/8000 cases where the
 // client could not tell, end in the right state this way.
 import type { FastifyBaseLogger } from 'fastify';
-import type { Payments } from './payments';
+import type { Inquirer } from './inquirer';
 import { errorSummary } from './internal/error-summary';
 import type { PayingCursor, Storage } from './storage';
 
 export interface ReconcilerOptions {
   storage: Storage;
-  payments: Payments;
+  /** Holds the rule of what is stale, and de-duplicates and rate-limits the inquiries. */
+  inquirer: Pick<Inquirer, 'refresh' | 'staleBefore'>;
   log: FastifyBaseLogger;
   clock: () => number;
   intervalMs: number;
-  reconcileAfterMs: number;
   /** Orders looked at per run (oldest first); the rest wait for the next run. Default 100. */
   batchSize?: number;
   /** Inquiries in flight at once. Default 4. */
@@ -53,15 +53,15 @@ export class Reconciler {
 
   /** One pass: expire stale CREATED orders, then inquire about stale PAYING ones. Never throws. */
   async runOnce(): Promise<void> {
-    const { storage, payments, clock, log } = this.options;
+    const { storage, inquirer, clock, log } = this.options;
     const batch = this.options.batchSize ?? 100;
     try {
       for (const order of await storage.listCreatedExpired(clock(), batch)) {
-        await payments.expireIfDue(order);
+        await inquirer.refresh(order);
       }
       // One page per run, round-robin over every stale PAYING order: were it always the oldest page, more stale
       // orders than a page (say, ones the wallet keeps answering U about) would starve every newer one.
-      const before = clock() - this.options.reconcileAfterMs;
+      const before = inquirer.staleBefore();
       let stale = await storage.listPayingSince(before, batch, this.cursor);
       if (stale.length === 0 && this.cursor !== undefined) stale = await storage.listPayingSince(before, batch);
       const last = stale[stale.length - 1];
@@ -69,7 +69,7 @@ export class Reconciler {
       const queue = [...stale];
       const worker = async (): Promise<void> => {
         for (let order = queue.shift(); order !== undefined && !this.halting; order = queue.shift()) {
-          await payments.reconcile(order);
+          await inquirer.refresh(order);
         }
       };
       await Promise.all(Array.from({ length: Math.min(this.options.concurrency ?? 4, queue.length) }, worker));

@@ -2,7 +2,7 @@
 // failure becomes a 400 whose message names the field (`items[0].quantity must be <= 99`).
 // `additionalProperties: false` with Ajv's `removeAdditional` strips unknown fields instead of rejecting them, so a
 // client that sends its idea of a price (or an older client sending extra fields) is served, and the price ignored.
-import { ORDER_LIMITS } from './catalog';
+import { ORDER_LIMITS, type CreateOrderRequest, type SessionRequest } from '@minipay/contract';
 
 export const sessionBodySchema = {
   type: 'object',
@@ -43,13 +43,9 @@ export const orderParamsSchema = {
   },
 } as const;
 
-export interface SessionBody {
-  authCode: string;
-}
+export type SessionBody = SessionRequest;
 
-export interface CreateOrderBody {
-  items: Array<{ productId: string; quantity: number }>;
-}
+export type CreateOrderBody = CreateOrderRequest;
 
 export interface OrderParams {
   id: string;

@@ -4,9 +4,12 @@ import type { MerchantServerOptions } from './config';
 import { MerchantServerError } from './errors';
 import { createApp, registerRoutes } from './app';
 import type { AppContext } from './internal/context';
-import { resolveConfig } from './internal/resolved-config';
-import { Payments } from './payments';
+import { resolveConfig } from './internal/resolve-config';
+import { Inquirer } from './inquirer';
+import { NotificationHandler } from './notification-handler';
+import { PaymentStarter } from './payment-start';
 import { Reconciler } from './reconciler';
+import { Settlement } from './settlement';
 import { SqliteStorage } from './sqlite-storage';
 import type { Storage } from './storage';
 import type { WalletApi } from './wallet-api';
@@ -41,7 +44,7 @@ export interface MerchantServerHooks {
  *   `MINIPAY_MERCHANT_PORT` and `--port`, `STORAGE_ERROR` when the database cannot be opened.
  */
 export async function startMerchantServer(options: MerchantServerOptions, hooks: MerchantServerHooks = {}): Promise<RunningMerchantServer> {
-  const config = resolveConfig(options);
+  const config = await resolveConfig(options);
   const storage = hooks.storage ?? SqliteStorage.open(config.databasePath);
   const clock = (): number => config.now().getTime();
 
@@ -67,18 +70,22 @@ export async function startMerchantServer(options: MerchantServerOptions, hooks:
   let notifyUrl = config.publicUrl === undefined ? '' : `${config.publicUrl}/notify/payment`;
   const notifyPath = (): string => new URL(notifyUrl).pathname;
   const app = createApp(config.log);
-  const payments = new Payments({
+  // The payment jobs, each in its own module: settling verdicts, asking the wallet, starting, notifications.
+  const log = app.log;
+  // onFinal runs only after start-up, when `inquirer` below exists.
+  const settlement = new Settlement({ storage, log, clock, onFinal: (orderId) => inquirer.forget(orderId) });
+  const inquirer = new Inquirer({
     storage,
     wallet,
-    log: app.log,
+    settlement,
+    log,
     clock,
-    get notifyUrl() {
-      return notifyUrl;
-    },
-    merchantName: config.merchantName,
-    inquiryMinIntervalMs: config.inquiryMinIntervalMs,
+    reconcileAfterMs: config.reconcileAfterMs,
+    minIntervalMs: config.inquiryMinIntervalMs,
   });
-  const context: AppContext = { config, storage, wallet, payments, clock, notifyPath };
+  const payments = new PaymentStarter({ storage, wallet, settlement, inquirer, log, clock, notifyUrl: () => notifyUrl, merchantName: config.merchantName });
+  const notifications = new NotificationHandler({ storage, settlement, log, clock });
+  const context: AppContext = { config, storage, wallet, payments, notifications, inquirer, clock, notifyPath };
   registerRoutes(app, context);
 
   let url: string;
@@ -101,14 +108,7 @@ export async function startMerchantServer(options: MerchantServerOptions, hooks:
   }
   if (notifyUrl === '') notifyUrl = `${url}/notify/payment`;
 
-  const reconciler = new Reconciler({
-    storage,
-    payments,
-    log: app.log,
-    clock,
-    intervalMs: config.reconcileIntervalMs,
-    reconcileAfterMs: config.reconcileAfterMs,
-  });
+  const reconciler = new Reconciler({ storage, inquirer, log, clock, intervalMs: config.reconcileIntervalMs });
   reconciler.start();
   app.log.info({ url, notifyUrl, walletUrl: config.walletUrl, database: config.databasePath }, 'merchant server listening');
 
@@ -121,7 +121,7 @@ export async function startMerchantServer(options: MerchantServerOptions, hooks:
       closing ??= (async () => {
         await running.close();
         await reconciler.stop();
-        await payments.whenIdle();
+        await inquirer.whenIdle();
         await storage.close();
       })();
       return closing;

@@ -7,19 +7,9 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { MerchantServerError } from './errors';
 import { MIGRATIONS, type Migration } from './internal/migrations';
-import type { OrderStatus } from './order-state';
-import type {
-  CustomerTokenRecord,
-  NewOrder,
-  NotificationRecord,
-  OrderEventRecord,
-  OrderLineRecord,
-  OrderRecord,
-  PayingCursor,
-  Storage,
-  TransitionCause,
-  TransitionRequest,
-} from './storage';
+import type { OrderStatus } from '@minipay/contract';
+import type { NewOrder, OrderEventRecord, OrderLineRecord, OrderRecord, TransitionCause, TransitionRequest } from './order-record';
+import type { CustomerTokenRecord, NotificationRecord, PayingCursor, Storage } from './storage';
 
 export interface SqliteStorageOptions {
   /** How long a writer waits for another process's lock before failing. Default 5000 ms. */

@@ -1,22 +1,18 @@
 // Type-level tests, proven by `npm run typecheck` (never run by jest).
 import { OpenApiClient } from '@minipay/openapi';
-import {
-  checkSessionToken,
-  startMerchantServer,
-  type OrderJson,
-  type OrderStatus,
-  type SessionCheck,
-  type TransitionOutcome,
-  type WalletApi,
-} from '../src';
+import type { Order as OrderJson, OrderStatus } from '@minipay/contract';
+import { startMerchantServer, type WalletApi } from '../src';
+import type { TransitionOutcome } from '../src/order-state';
+import { checkSessionToken, type SessionCheck } from '../src/session';
 
 // The real client is a WalletApi: the server can be handed one, or a wrapper of one.
 declare const client: OpenApiClient;
 export const wallet: WalletApi = client;
 
-// `home` is the one required option.
-// @ts-expect-error home is required
+// Every option has a default for the local stack; a port is a number.
 void startMerchantServer({ port: 0 });
+// @ts-expect-error a port is a number, not text
+void startMerchantServer({ port: '8200' });
 void startMerchantServer({ home: '/tmp/h', log: false });
 void startMerchantServer({ home: '/tmp/h', log: { level: 'warn', stream: { write: () => {} } } });
 // @ts-expect-error log levels are pino's

@@ -1,4 +1,5 @@
-import { HttpError, listProducts, priceOrder, type Product } from '../src';
+import { listProducts, priceOrder, type CatalogProduct as Product } from '../src/catalog';
+import { HttpError } from '../src/errors';
 
 describe('catalog', () => {
   test('every product has a positive integer price in USD and an inline SVG image', () => {

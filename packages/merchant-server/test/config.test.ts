@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig, MerchantServerError } from '../src';
+import { ENVIRONMENT_VARIABLES } from '../src/config';
+import { resolveConfig } from '../src/internal/resolve-config';
+import { SETTINGS } from '../src/internal/settings';
 
 const HOME = '/srv/minipay';
 const PRODUCTION = {
@@ -25,17 +28,73 @@ function error(run: () => unknown): MerchantServerError {
   throw new Error('expected a MerchantServerError');
 }
 
+async function rejection(run: () => Promise<unknown>): Promise<MerchantServerError> {
+  try {
+    await run();
+  } catch (caught) {
+    if (caught instanceof MerchantServerError) return caught;
+    throw caught;
+  }
+  throw new Error('expected a MerchantServerError');
+}
+
+/** What the server would run with for this environment: loadConfig, then the one resolver. */
+const configFor = (env: Record<string, string | undefined>) => resolveConfig(loadConfig(env));
+
 describe('loadConfig', () => {
-  test('gives the local-stack defaults when nothing is set', () => {
-    const options = loadConfig({ MINIPAY_HOME: '/tmp/h' });
-    expect(options).toEqual({
+  test('reads only what is set: defaults are the resolver\'s', () => {
+    expect(loadConfig({ MINIPAY_HOME: '/tmp/h', MINIPAY_MERCHANT_NAME: '  ', UNRELATED: 'x' })).toEqual({ home: '/tmp/h' });
+  });
+
+  test('the resolver gives the local-stack defaults when nothing is set', async () => {
+    const config = await resolveConfig({
+      home: '/tmp/h',
+      clientId: 'C1',
+      merchantPrivateKey: 'K',
+      walletPublicKey: 'W',
+      sessionSecret: 's'.repeat(32),
+    });
+    expect(config).toMatchObject({
       home: '/tmp/h',
       host: '127.0.0.1',
       port: 8200,
       walletUrl: 'http://127.0.0.1:8210',
       walletPathPrefix: '/api/open',
+      publicUrl: undefined,
+      databasePath: '/tmp/h/merchant.db',
+      sessionTtlMs: 86_400_000,
+      orderTtlMs: 900_000,
+      reconcileAfterMs: 60_000,
+      reconcileIntervalMs: 30_000,
+      inquiryMinIntervalMs: 5_000,
+      notifyToleranceSeconds: 300,
+      walletTimeoutMs: 10_000,
+      merchantName: 'Minipay Demo Shop',
       production: false,
+      log: true,
     });
+  });
+
+  test('defaults that follow another setting: a short reconcileAfterMs shortens the interval and the inquiry pace', async () => {
+    const config = await resolveConfig({ home: '/tmp/h', clientId: 'C', merchantPrivateKey: 'K', walletPublicKey: 'W', sessionSecret: 's'.repeat(32), reconcileAfterMs: 20 });
+    expect([config.reconcileIntervalMs, config.inquiryMinIntervalMs]).toEqual([50, 20]);
+  });
+
+  test('options given in code are checked like variables: URLs lose their trailing slash, a short secret is refused', async () => {
+    const base = { home: '/tmp/h', clientId: 'C', merchantPrivateKey: 'K', walletPublicKey: 'W' };
+    const config = await resolveConfig({ ...base, sessionSecret: 's'.repeat(32), walletUrl: 'http://w.example/', walletPathPrefix: 'acl/api/' });
+    expect([config.walletUrl, config.walletPathPrefix]).toEqual(['http://w.example', '/acl/api']);
+    const failure = await rejection(() => resolveConfig({ ...base, sessionSecret: 'short' }));
+    expect(failure.code).toBe('CONFIG_INVALID');
+    expect(failure.message).toContain('MINIPAY_SESSION_SECRET (option sessionSecret)');
+  });
+
+  test('the table has a row for every variable the README documents, and nothing else reads MINIPAY_*', () => {
+    expect(ENVIRONMENT_VARIABLES).toEqual(Object.values(SETTINGS).flatMap((row) => (row.file ? [row.variable, `${row.variable}_FILE`] : [row.variable])));
+    expect(new Set(ENVIRONMENT_VARIABLES).size).toBe(ENVIRONMENT_VARIABLES.length);
+    expect(Object.keys(SETTINGS).filter((name) => SETTINGS[name as keyof typeof SETTINGS].requiredInProduction).sort()).toEqual(
+      ['clientId', 'home', 'merchantPrivateKey', 'publicUrl', 'sessionSecret', 'walletPublicKey', 'walletUrl'],
+    );
   });
 
   test('reads every MINIPAY_* setting', () => {
@@ -66,9 +125,9 @@ describe('loadConfig', () => {
       home: '/work/state',
       host: '0.0.0.0',
       port: 9000,
-      walletUrl: 'http://wallet.local:1234',
-      walletPathPrefix: '/acl/api',
-      publicUrl: 'https://shop.example.com',
+      walletUrl: 'http://wallet.local:1234/',
+      walletPathPrefix: 'acl/api/',
+      publicUrl: 'https://shop.example.com/',
       databasePath: '/work/db/merchant.db',
       clientId: 'C1',
       sessionSecret: 's'.repeat(32),
@@ -80,7 +139,6 @@ describe('loadConfig', () => {
       notifyToleranceSeconds: 90,
       walletTimeoutMs: 3000,
       merchantName: 'Tea House',
-      production: false,
       log: { level: 'warn' },
     });
   });
@@ -110,27 +168,28 @@ describe('loadConfig', () => {
     expect(options.merchantPrivateKey).toBe('A\nB');
   });
 
-  test('production with every setting loads', () => {
-    const options = loadConfig(PRODUCTION);
-    expect(options.production).toBe(true);
-    expect(options.publicUrl).toBe('https://shop.example.com');
+  test('production with every setting resolves, touching no dev home', async () => {
+    const config = await configFor(PRODUCTION);
+    expect(config.production).toBe(true);
+    expect(config.publicUrl).toBe('https://shop.example.com');
+    expect(config.home).toBe(HOME);
   });
 
-  test.each(Object.keys(PRODUCTION).filter((name) => name !== 'MINIPAY_ENV'))('production without %s stops with a message naming it', (name) => {
+  test.each(Object.keys(PRODUCTION).filter((name) => name !== 'MINIPAY_ENV'))('production without %s stops with a message naming it', async (name) => {
     const env: Record<string, string | undefined> = { ...PRODUCTION, [name]: undefined };
-    const failure = error(() => loadConfig(env));
+    const failure = await rejection(() => configFor(env));
     expect(failure.code).toBe('CONFIG_MISSING');
     expect(failure.message).toContain(name);
     expect(failure.message).toContain('MINIPAY_ENV=production');
   });
 
-  test('production names every missing setting at once', () => {
-    const failure = error(() => loadConfig({ MINIPAY_ENV: 'production' }));
+  test('production names every missing setting at once', async () => {
+    const failure = await rejection(() => configFor({ MINIPAY_ENV: 'production' }));
     for (const name of Object.keys(PRODUCTION).filter((n) => n !== 'MINIPAY_ENV')) expect(failure.message).toContain(name);
   });
 
-  test('production refuses a plain-http public URL', () => {
-    const failure = error(() => loadConfig({ ...PRODUCTION, MINIPAY_PUBLIC_URL: 'http://shop.example.com' }));
+  test('production refuses a plain-http public URL', async () => {
+    const failure = await rejection(() => configFor({ ...PRODUCTION, MINIPAY_PUBLIC_URL: 'http://shop.example.com' }));
     expect(failure.code).toBe('CONFIG_INVALID');
     expect(failure.message).toContain('MINIPAY_PUBLIC_URL');
   });
@@ -144,14 +203,14 @@ describe('loadConfig', () => {
     ['MINIPAY_SESSION_SECRET', 'short'],
     ['MINIPAY_RECONCILE_AFTER_MS', '-1'],
     ['MINIPAY_LOG_LEVEL', 'loud'],
-  ])('a malformed %s (%s) is refused with a message naming it', (name, value) => {
-    const failure = error(() => loadConfig({ MINIPAY_HOME: HOME, [name]: value }));
+  ])('a malformed %s (%s) is refused with a message naming it', async (name, value) => {
+    const failure = await rejection(async () => configFor({ ...PRODUCTION, MINIPAY_ENV: undefined, [name]: value }));
     expect(failure.code).toBe('CONFIG_INVALID');
     expect(failure.message).toContain(name);
   });
 
-  test('a secret never appears in a message', () => {
-    const failure = error(() => loadConfig({ MINIPAY_HOME: HOME, MINIPAY_SESSION_SECRET: 'hunter2' }));
+  test('a secret never appears in a message', async () => {
+    const failure = await rejection(() => configFor({ ...PRODUCTION, MINIPAY_ENV: undefined, MINIPAY_SESSION_SECRET: 'hunter2' }));
     expect(failure.message).not.toContain('hunter2');
   });
 

@@ -4,9 +4,11 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureDevHome, signRequest, type DevHome, type NotifyPaymentRequest } from '@minipay/openapi';
+import { ensureDevHome, type DevHome } from '@minipay/dev-home';
+import { signRequest, type NotifyPaymentRequest } from '@minipay/openapi';
 import { startSandbox, type RunningSandbox, type SandboxOptions } from '@minipay/wallet-sandbox';
-import { startMerchantServer, type MerchantServerOptions, type OrderJson, type RunningMerchantServer } from '../src';
+import type { Order as OrderJson } from '@minipay/contract';
+import { startMerchantServer, type MerchantServerOptions, type RunningMerchantServer } from '../src';
 
 export interface Stack {
   home: string;
@@ -34,7 +36,7 @@ export const RETRY_SCHEDULE = [30, 60, 120];
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const home = mkdtempSync(join(tmpdir(), 'minipay-merchant-'));
   options.prepareHome?.(home);
-  const dev = ensureDevHome(home);
+  const dev = await ensureDevHome(home);
   const sandbox = await startSandbox({ home, port: 0, retrySchedule: RETRY_SCHEDULE, log: () => {}, ...options.sandbox });
   const servers: RunningMerchantServer[] = [];
   const startMerchant = async (extra: Partial<MerchantServerOptions> = {}): Promise<RunningMerchantServer> => {

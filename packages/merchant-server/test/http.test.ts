@@ -1,7 +1,10 @@
 // The HTTP surface: catalog, validation with messages that name the field, limits, sessions and ownership,
 // prices the client cannot influence, and errors that never leak internals.
 import Database from 'better-sqlite3';
-import { createSessionToken, listProducts, type OrderJson, type RunningMerchantServer } from '../src';
+import type { Order as OrderJson } from '@minipay/contract';
+import type { RunningMerchantServer } from '../src';
+import { listProducts } from '../src/catalog';
+import { createSessionToken } from '../src/session';
 import { call, createOrder, getOrder, logCollector, signIn, startStack, type Stack } from './helpers';
 
 let stack: Stack;

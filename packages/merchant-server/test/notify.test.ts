@@ -2,7 +2,8 @@
 // cannot be believed or does not match the order. Notifications come from the real sandbox, or are crafted here
 // and signed with the wallet's key from the temp home (openapi's signRequest).
 import { keyFingerprint, verifyResponse, type NotifyPaymentRequest } from '@minipay/openapi';
-import type { OrderJson, RunningMerchantServer } from '../src';
+import type { Order as OrderJson } from '@minipay/contract';
+import type { RunningMerchantServer } from '../src';
 import {
   call,
   complete,

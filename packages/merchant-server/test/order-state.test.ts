@@ -1,4 +1,5 @@
-import { ORDER_STATUSES, canTransition, isFinal, sourcesOf, type OrderStatus } from '../src';
+import { ORDER_STATUSES, type OrderStatus } from '@minipay/contract';
+import { canTransition, isFinal, sourcesOf } from '../src/order-state';
 
 const ALLOWED: Array<[OrderStatus, OrderStatus]> = [
   ['CREATED', 'PAYING'],

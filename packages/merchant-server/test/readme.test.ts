@@ -4,7 +4,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSandbox } from '@minipay/wallet-sandbox';
-import { ENVIRONMENT_VARIABLES, startMerchantServer } from '../src';
+import { startMerchantServer } from '../src';
+import { ENVIRONMENT_VARIABLES } from '../src/config';
 import { call, createOrder, signIn, startStack } from './helpers';
 
 const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');

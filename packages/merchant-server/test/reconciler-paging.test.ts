@@ -1,11 +1,11 @@
 // The reconciler's fairness: each run takes one page of stale PAYING orders and the next run goes on from there,
-// so orders the wallet never resolves cannot starve the others (a real SQLite file; the payments are a recorder).
+// so orders the wallet never resolves cannot starve the others (a real SQLite file; the inquirer is a recorder).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import { SqliteStorage, type OrderRecord } from '../src';
-import type { Payments } from '../src/payments';
+import type { Inquirer } from '../src/inquirer';
 import { Reconciler } from '../src/reconciler';
 
 test('with more stale PAYING orders than a batch, successive runs ask about every one of them, round-robin', async () => {
@@ -19,20 +19,19 @@ test('with more stale PAYING orders than a batch, successive runs ask about ever
     }
     // The wallet never resolves any of them: every inquiry leaves the order PAYING.
     const asked: string[] = [];
-    const payments = {
-      reconcile: async (order: OrderRecord) => {
+    const inquirer: Pick<Inquirer, 'refresh' | 'staleBefore'> = {
+      refresh: async (order: OrderRecord) => {
         asked.push(order.id);
         return order;
       },
-      expireIfDue: async (order: OrderRecord) => order,
-    } as unknown as Payments;
+      staleBefore: () => 1_000 - 100,
+    };
     const reconciler = new Reconciler({
       storage,
-      payments,
+      inquirer,
       log: { error: () => undefined } as unknown as FastifyBaseLogger,
       clock: () => 1_000,
       intervalMs: 3_600_000,
-      reconcileAfterMs: 100,
       batchSize: 2,
       concurrency: 1,
     });

@@ -190,7 +190,8 @@ describe('start-up', () => {
     const home = mkdtempSync(join(tmpdir(), 'minipay-prod-'));
     await expect(startMerchantServer({ home, port: 0, log: false, production: true })).rejects.toMatchObject({
       code: 'CONFIG_MISSING',
-      message: expect.stringMatching(/MINIPAY_CLIENT_ID.*MINIPAY_MERCHANT_PRIVATE_KEY.*MINIPAY_WALLET_PUBLIC_KEY.*MINIPAY_SESSION_SECRET.*MINIPAY_PUBLIC_URL/),
+      // In the table's order; the wallet's URL too: production never falls back to the local sandbox's.
+      message: expect.stringMatching(/MINIPAY_WALLET_URL.*MINIPAY_PUBLIC_URL.*MINIPAY_CLIENT_ID.*MINIPAY_MERCHANT_PRIVATE_KEY.*MINIPAY_WALLET_PUBLIC_KEY.*MINIPAY_SESSION_SECRET/),
     });
     expect(readdirSync(home)).toEqual([]);
     rmSync(home, { recursive: true, force: true });

@@ -1,4 +1,4 @@
-import { checkSessionToken, createSessionToken } from '../src';
+import { checkSessionToken, createSessionToken } from '../src/session';
 import { bearerToken } from '../src/session';
 
 const SECRET = 'a-test-session-secret-of-enough-length';

@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MerchantServerError, SqliteStorage, transitionOrder, type NewOrder } from '../src';
+import { MerchantServerError, SqliteStorage, type NewOrder } from '../src';
+import { transitionOrder } from '../src/order-state';
 
 let dir: string;
 let path: string;

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// The `minipay-openapi` bin. Committed (not built) so that npm links it at install time, before anything is built;
-// the command itself is in dist/, made by the package's build.
+// The `minipay-openapi` command as npm links it at install time: committed, so the command exists from `npm install` on
+// (a bin pointing into dist/ would not be linked in a fresh clone). It runs the build, or says in one line what to run
+// when there is none yet (exit code 2: could not check, as the command's own codes say).
 'use strict';
 const { join } = require('node:path');
 
@@ -11,8 +12,7 @@ try {
 } catch (error) {
   if (error && error.code === 'MODULE_NOT_FOUND' && String(error.message).includes(built)) {
     process.stderr.write(
-      'minipay-openapi: @minipay/openapi is not built yet. Run `npm run build` at the repository root ' +
-        '(or `npm run build -w @minipay/openapi`), then run this command again.\n',
+      'minipay-openapi is not built yet: run `npm run build` at the repository root (or `npm start`, which builds what it needs)\n',
     );
     process.exit(2);
   }

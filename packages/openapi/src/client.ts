@@ -3,6 +3,7 @@
 import type { KeyObject } from 'node:crypto';
 import { OpenApiError, ProtocolError, TimeoutError, TransportError } from './errors';
 import { readResult } from './internal/result';
+import { describeNetworkError } from './network-error';
 import { decideRetry, type AttemptOutcome, type RetryPolicy } from './internal/retry';
 import { formatKeyVersion, KEY_VERSION_RULE } from './internal/signature-header';
 import { assertKeyFits, parsePrivateKey, parsePublicKey, type Algorithm, type KeyInput } from './keys';
@@ -296,12 +297,5 @@ function requireReference(value: { paymentId?: unknown; paymentRequestId?: unkno
 function looksLikeJson(text: string): boolean {
   const start = text.trimStart()[0];
   return start === '{' || start === '[';
-}
-
-function describeNetworkError(error: unknown): string {
-  const cause = (error as { cause?: { code?: unknown; message?: unknown } })?.cause;
-  if (cause && typeof cause.code === 'string') return cause.code;
-  if (cause && typeof cause.message === 'string') return cause.message;
-  return error instanceof Error ? error.message : String(error);
 }
 

@@ -6,7 +6,7 @@
 // It never reveals a secret: it takes public keys only, and shows the body as a length and a SHA-256, never its text.
 import { constants, createHash, publicDecrypt, verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import { keyFingerprint } from './fingerprint';
-import { readHeader, type HeadersInput } from './internal/headers';
+import { readHeader } from './internal/headers';
 import { JSON_LAYOUTS, textVariants } from './internal/json-layouts';
 import { timeRefusal } from './internal/message-checks';
 import { assertRawBody, type RawBody } from './internal/raw-body';

@@ -1,7 +1,40 @@
-export * from './types';
-export { ensureDevHome, resolveDevHome, generateRsaKeyPair } from './dev-home';
-export type { DevHome } from './dev-home';
-export * from './errors';
+// The public API, export by export: what a merchant backend (or anything playing the wallet) uses.
+export type {
+  Amount,
+  ApplyTokenRequest,
+  ApplyTokenResponse,
+  Buyer,
+  CancelPaymentRequest,
+  CancelPaymentResponse,
+  GrantType,
+  InquiryPaymentRequest,
+  InquiryPaymentResponse,
+  Merchant,
+  NotifyPaymentRequest,
+  NotifyPaymentResponse,
+  Order,
+  PaymentReference,
+  PaymentStatus,
+  PayRequest,
+  PayResponse,
+  RedirectActionForm,
+  RefundRequest,
+  RefundResponse,
+  Result,
+  ResultStatus,
+} from './types';
+export { OpenApiError, SignatureError, KeyFormatError, TransportError, TimeoutError, ProtocolError } from './errors';
+export type {
+  OpenApiErrorName,
+  OpenApiErrorCode,
+  OpenApiErrorOptions,
+  SignatureErrorCode,
+  ProtocolErrorCode,
+  KeyFormatErrorCode,
+  TransportErrorCode,
+  TimeoutErrorCode,
+  UsageErrorCode,
+} from './errors';
 export { parsePrivateKey, parsePublicKey, PRIVATE_KEY_FORMATS, PUBLIC_KEY_FORMATS } from './keys';
 export type { Algorithm, KeyInput } from './keys';
 export { sign, verify, parseSignatureHeader, signingContent } from './sign';
@@ -29,3 +62,5 @@ export type {
   DiagnoseResponseOptions,
 } from './doctor';
 export { keyFingerprint } from './fingerprint';
+export { readResult } from './internal/result';
+export { describeNetworkError } from './network-error';

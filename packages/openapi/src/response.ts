@@ -7,6 +7,7 @@ import { assertRawBody, rawBodyText, type RawBody } from './internal/raw-body';
 import type { Algorithm, KeyInput } from './keys';
 import { formatRequestTime, readClock, type Clock } from './request-time';
 import { checkSignature, requireHeader, requireTime } from './internal/message-checks';
+import { isResultStatus } from './internal/result';
 import { sign } from './sign';
 import type { Result } from './types';
 
@@ -98,8 +99,6 @@ export function verifyResponse(options: VerifyResponseOptions): unknown {
   return body;
 }
 
-const RESULT_STATUSES = ['S', 'F', 'U', 'A', 'R'];
-
 /**
  * The body to sign. Only an absent `result` means SUCCESS: a `null` one (a lookup that found nothing) must not
  * tell the wallet to stop retrying. @throws OpenApiError `INVALID_ARGUMENT`.
@@ -118,7 +117,7 @@ function responseBody({ result, body }: SignedResponseOptions): string {
     typeof result !== 'object' ||
     typeof resultCode !== 'string' ||
     resultCode === '' ||
-    !RESULT_STATUSES.includes(resultStatus as string) ||
+    !isResultStatus(resultStatus) ||
     (resultMessage !== undefined && typeof resultMessage !== 'string')
   ) {
     throw invalid('result must be { resultCode, resultStatus, resultMessage? }: a non-empty code and one of S, F, U, A, R');

@@ -32,8 +32,12 @@ export const folded: OpenApiResult<PayResponse>['status'] = 'R';
 export function misuse(client: OpenApiClient): void {
   // @ts-expect-error the body is the raw string that travels, never an object
   sign({ method: 'POST', path: '/p', clientId: 'C', time: 't', body: { a: 1 }, privateKey: '' });
-  // @ts-expect-error amounts are strings of minor units, not numbers
-  void client.pay({ paymentRequestId: 'r', paymentAmount: { currency: 'USD', value: 100 }, order: { referenceOrderId: 'o', orderDescription: 'd', orderAmount: { currency: 'USD', value: '100' } } });
+  void client.pay({
+    paymentRequestId: 'r',
+    // @ts-expect-error amounts are strings of minor units, not numbers
+    paymentAmount: { currency: 'USD', value: 100 },
+    order: { referenceOrderId: 'o', orderDescription: 'd', orderAmount: { currency: 'USD', value: '100' } },
+  });
   // @ts-expect-error a notification handler must say which path the wallet signed
   verifyNotification({ headers: {}, rawBody: '', publicKey: '' });
 }

@@ -150,5 +150,5 @@ test('before the package is built, the bin says so and exits 2 (npx minipay-open
   copyFileSync(bin, join(unbuilt, 'minipay-openapi.cjs'));
   const result = spawnSync(process.execPath, [join(unbuilt, 'minipay-openapi.cjs'), 'verify'], { encoding: 'utf8' });
   expect(result.status).toBe(2);
-  expect(result.stderr).toContain('@minipay/openapi is not built yet. Run `npm run build` at the repository root');
+  expect(result.stderr).toBe('minipay-openapi is not built yet: run `npm run build` at the repository root (or `npm start`, which builds what it needs)\n');
 });

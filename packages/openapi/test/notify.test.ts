@@ -1,4 +1,4 @@
-import { OpenApiError, ProtocolError, SignatureError, signRequest, verifyNotification } from '@minipay/openapi';
+import { ProtocolError, SignatureError, signRequest, verifyNotification } from '@minipay/openapi';
 import { caught, keys } from './helpers';
 
 const path = '/payments/notify';

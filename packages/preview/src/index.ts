@@ -1,6 +1,5 @@
 export { startPreview, DEFAULT_WIDTH } from './server';
 export type { PreviewOptions, RunningPreview } from './server';
-export { DEFAULT_PREVIEW_PORT } from './default-port';
 export { PreviewError } from './errors';
 export type { PreviewErrorCode } from './errors';
 export { compileApp } from './app-compiler';

@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { networkInterfaces } from 'node:os';
 import { extname, join, resolve, sep } from 'node:path';
 import { compileApp } from './app-compiler';
-import { DEFAULT_PREVIEW_PORT } from './default-port';
+import { DEFAULT_PREVIEW_PORT } from '@minipay/contract';
 import { PreviewError } from './errors';
 import { checkRequest, proxyRequest } from './request-proxy';
 import { watchFolder } from './watch';

@@ -15,7 +15,7 @@ test('--help prints the usage and exits 0', () => {
 
 test.each([
   [[], /--dir is required/],
-  [['--dir', '.', '--port', 'x'], /--port must be a port number from 0 to 65535, got "x"/],
+  [['--dir', '.', '--port', 'x'], /--port must be a port number from 0 to 65535 \(0 = any free port\), got "x"/],
   [['--dir', '/no/such/folder'], /is not a folder/],
   [['--bogus'], /Unknown option '--bogus'/],
 ])('%j: a message and exit code 1', (args, message) => {

@@ -35,7 +35,8 @@ export interface FindChromiumOptions {
 
 /** No browser was found, or a variable names one that does not exist. The message says what to do. */
 export class BrowserNotFoundError extends Error {
-  override readonly name = 'BrowserNotFoundError';
+  override readonly name = 'BrowserNotFoundError' as const;
+  readonly code = 'BROWSER_NOT_FOUND' as const;
 }
 
 /** The usual install locations of Chromium, Chrome and Edge on each OS, most specific first. */

@@ -20,6 +20,7 @@ export interface TypeCheckOptions {
 /** The compiler's messages for `code` (none when it type-checks). typescript is loaded when this is called (CommonJS and
  * jest only), not when the package is imported by a script that only needs the browser. */
 export function typeCheckExample(code: string, options: TypeCheckOptions): string[] {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on call, not on import (see above)
   const ts = require('typescript') as typeof import('typescript');
   const file = join(options.packageDir, 'test', '__readme_example__.ts');
   const ambient = join(options.packageDir, 'test', '__readme_ambient__.d.ts');

@@ -20,9 +20,9 @@ export class TradePayError extends Error {
   /** What caused this error, e.g. the abort signal's `reason`. */
   declare readonly cause?: unknown;
 
-  constructor(code: TradePayErrorCode, message: string, cause?: unknown) {
+  constructor(message: string, options: { code: TradePayErrorCode; cause?: unknown }) {
     super(message);
-    this.code = code;
-    if (cause !== undefined) this.cause = cause;
+    this.code = options.code;
+    if (options.cause !== undefined) this.cause = options.cause;
   }
 }

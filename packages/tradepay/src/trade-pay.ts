@@ -40,7 +40,7 @@ const INPUTS: readonly TradePayInput[] = ['paymentUrl', 'tradeNO', 'orderStr'];
 // One cashier per runtime: the payment in flight on each `my`.
 const inFlight = new WeakMap<object, { key: string; promise: Promise<TradePayOutcome> }>();
 
-const invalid = (message: string) => new TradePayError('INVALID_REQUEST', message);
+const invalid = (message: string) => new TradePayError(message, { code: 'INVALID_REQUEST' });
 
 function readRequest(request: unknown): [TradePayInput, string] {
   const fields = request as Record<string, unknown>;
@@ -60,10 +60,7 @@ function readRequest(request: unknown): [TradePayInput, string] {
 function readRuntime(options: TradePayOptions): MyLike {
   const runtime = (options.my || globalMy()) as MyLike | undefined;
   if (!runtime || typeof runtime.tradePay !== 'function') {
-    throw new TradePayError(
-      'NO_RUNTIME',
-      'tradePay: no my.tradePay; this code is not running in a mini program (in tests, pass options.my)',
-    );
+    throw new TradePayError('tradePay: no my.tradePay; this code is not running in a mini program (in tests, pass options.my)', { code: 'NO_RUNTIME' });
   }
   return runtime;
 }
@@ -113,7 +110,7 @@ export function tradePay(request: TradePayRequest, options: TradePayOptions = {}
   if (current) {
     return current.key === key
       ? current.promise
-      : Promise.reject(new TradePayError('BUSY', 'tradePay: another payment is in flight'));
+      : Promise.reject(new TradePayError('tradePay: another payment is in flight', { code: 'BUSY' }));
   }
 
   let resolve!: (outcome: TradePayOutcome) => void;

@@ -3,7 +3,7 @@ import { TradePayError } from '../src';
 describe('TradePayError', () => {
   it('is an Error with a literal name, a stable code, the message and the cause', () => {
     const cause = new Error('underlying');
-    const error = new TradePayError('ABORTED', 'confirmPayment: aborted', cause);
+    const error = new TradePayError('confirmPayment: aborted', { code: 'ABORTED', cause: cause });
     expect(error).toBeInstanceOf(Error);
     expect(error).toBeInstanceOf(TradePayError);
     expect(error.name).toBe('TradePayError');
@@ -14,6 +14,6 @@ describe('TradePayError', () => {
   });
 
   it('has no cause property when none was given', () => {
-    expect('cause' in new TradePayError('BUSY', 'busy')).toBe(false);
+    expect('cause' in new TradePayError('busy', { code: 'BUSY' })).toBe(false);
   });
 });

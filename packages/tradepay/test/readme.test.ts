@@ -46,7 +46,7 @@ describe('README examples', () => {
   }, 60_000);
 
   it('would catch a mistake: the result-page switch without a case does not type-check', () => {
-    const broken = examples[1]!.replace(/    case 'pending':\n.*\n/, '');
+    const broken = examples[1]!.replace(/ {4}case 'pending':\n.*\n/, '');
     expect(broken).not.toBe(examples[1]);
     expect(typeCheck(broken).join('\n')).toMatch(/not assignable to parameter of type 'never'/);
   }, 60_000);

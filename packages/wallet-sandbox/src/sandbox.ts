@@ -1,6 +1,10 @@
 // startSandbox: the wallet sandbox as a library (the CLI and the tests use it).
-import { ensureDevHome, formatRequestTime, requestPath } from '@minipay/openapi';
+import { DEFAULT_HOST, DEFAULT_SANDBOX_PORT } from '@minipay/contract';
+import { ensureDevHome } from '@minipay/dev-home';
+import { keepRawBodies } from '@minipay/fastify-kit';
+import { formatRequestTime, requestPath } from '@minipay/openapi';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
+import { SandboxError } from './errors';
 import { effectiveFaults, type Faults } from './faults';
 import { DEFAULT_RETRY_SCHEDULE } from './retry-schedule';
 import { AuthorizationBook } from './internal/authorizations';
@@ -19,7 +23,7 @@ export interface SandboxOptions {
   home: string;
   /** Default `127.0.0.1`. */
   host?: string;
-  /** Default 8210; 0 = any free port. */
+  /** Default 8210 (`DEFAULT_SANDBOX_PORT`); 0 = any free port. */
   port?: number;
   /** Where the OpenAPIs live. Default `/api/open`. */
   pathPrefix?: string;
@@ -55,18 +59,17 @@ export interface RunningSandbox {
 /** Starts a sandbox wallet on `host:port` with the merchant and wallet keys of `home`. */
 export async function startSandbox(options: SandboxOptions): Promise<RunningSandbox> {
   if (!options || typeof options.home !== 'string' || options.home === '') {
-    throw new TypeError('startSandbox needs options.home: the dev home folder (e.g. resolveDevHome() from @minipay/openapi)');
+    throw new SandboxError('startSandbox needs options.home: the dev home folder (e.g. .minipay/ at the repo root)', { code: 'INVALID_OPTION' });
   }
-  const devHome = ensureDevHome(options.home);
-  const host = options.host ?? '127.0.0.1';
-  const port = options.port ?? 8210;
+  const devHome = await ensureDevHome(options.home);
+  const host = options.host ?? DEFAULT_HOST;
+  const port = options.port ?? DEFAULT_SANDBOX_PORT;
   const pathPrefix = normalizePrefix(options.pathPrefix ?? '/api/open');
   const retrySchedule = [...(options.retrySchedule ?? DEFAULT_RETRY_SCHEDULE)];
   if (retrySchedule.some((delay) => !Number.isFinite(delay) || delay < 0)) {
-    throw new TypeError('retrySchedule must be a list of non-negative millisecond delays');
+    throw new SandboxError('retrySchedule must be a list of non-negative millisecond delays', { code: 'INVALID_OPTION' });
   }
   const now = options.now ?? (() => new Date());
-  // eslint-disable-next-line no-console
   const log = options.log ?? ((line: string) => console.log(line));
   let baseUrl = options.publicUrl?.replace(/\/+$/, '') ?? '';
 
@@ -119,8 +122,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   });
   // Keep every body as the bytes that travelled: signatures are over them, whatever their layout or encoding. The
   // routes parse JSON (or the cashier's form encoding) themselves.
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+  keepRawBodies(app);
   registerErrorAnswers(app, context);
   registerOpenApiRoutes(app, context);
   registerSandboxRoutes(app, context);
@@ -161,7 +163,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
 
 function normalizePrefix(prefix: string): string {
   const trimmed = prefix.replace(/\/+$/, '');
-  if (trimmed !== '' && !trimmed.startsWith('/')) throw new TypeError(`pathPrefix must start with "/", got ${JSON.stringify(prefix)}`);
+  if (trimmed !== '' && !trimmed.startsWith('/')) throw new SandboxError(`pathPrefix must start with "/", got ${JSON.stringify(prefix)}`, { code: 'INVALID_OPTION' });
   return trimmed;
 }
 

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureDevHome } from '@minipay/openapi';
+import { ensureDevHome } from '@minipay/dev-home';
 import { EventEmitter } from 'node:events';
 import { closeOnSignals, runCli } from '../src/internal/cli';
 import { call, json, payRequest } from './helpers';
@@ -26,7 +26,7 @@ test('starts on --port with --home, creating the dev home, and prints client id,
   try {
     expect(sandbox).toBeDefined();
     expect(err).toEqual([]);
-    const devHome = ensureDevHome(home);
+    const devHome = await ensureDevHome(home);
     const text = out.join('\n');
     expect(text).toContain(devHome.clientId);
     expect(text).toContain(devHome.paths.merchantPublicKey);
@@ -66,7 +66,7 @@ test('MINIPAY_HOME is the default home', async () => {
   const { io } = capture();
   const sandbox = await runCli(['--port', '0'], { MINIPAY_HOME: home }, io);
   try {
-    expect(sandbox?.clientId).toBe(ensureDevHome(home).clientId);
+    expect(sandbox?.clientId).toBe((await ensureDevHome(home)).clientId);
   } finally {
     await sandbox?.close();
   }
@@ -122,7 +122,7 @@ test.each([
 ])('%s compresses the notification retries: 1 + 2 attempts to an unreachable merchant, then exhausted', async (_name, argv, env) => {
   const { io } = capture();
   const sandbox = await runCli(['--port', '0', '--home', home, ...argv], env, io);
-  const t = { sandbox: sandbox!, home: ensureDevHome(home), lines: [], close: async () => undefined };
+  const t = { sandbox: sandbox!, home: (await ensureDevHome(home)), lines: [], close: async () => undefined };
   try {
     expect(await (await fetch(`${sandbox!.url}/`)).text()).toContain('<code>20 ms, 40 ms</code>');
     const created = await call(t, '/v2/payments/pay', payRequest({ notifyUrl: 'http://127.0.0.1:9/notify' }));

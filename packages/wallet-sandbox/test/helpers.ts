@@ -5,14 +5,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ensureDevHome, type DevHome } from '@minipay/dev-home';
 import {
-  ensureDevHome,
   formatRequestTime,
   signRequest,
   signedResponse,
   verifyNotification,
   verifyResponse,
-  type DevHome,
   type NotifyPaymentRequest,
   type PayRequest,
   type Result,
@@ -28,7 +27,7 @@ export interface TestSandbox {
 
 export async function startTestSandbox(options: Partial<SandboxOptions> = {}): Promise<TestSandbox> {
   const dir = mkdtempSync(join(tmpdir(), 'minipay-sandbox-test-'));
-  const home = ensureDevHome(dir);
+  const home = await ensureDevHome(dir);
   const lines: string[] = [];
   const sandbox = await startSandbox({
     home: dir,

@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureDevHome, type DevHome } from '@minipay/openapi';
+import { ensureDevHome, type DevHome } from '@minipay/dev-home';
 import { exactHeader, readAnswerAs, sdkDescription, sdkRequest, sdkTestKeys, sendRaw, seedDevHome, SDK_NAMES, type SdkName } from '@minipay/testing';
 import { startSandbox, type RunningSandbox } from '../src';
 import { json, payRequest, type TestSandbox } from './helpers';
@@ -21,7 +21,7 @@ let t: TestSandbox;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'minipay-sdk-conformance-'));
   seedDevHome(dir);
-  home = ensureDevHome(dir);
+  home = await ensureDevHome(dir);
   sandbox = await startSandbox({ home: dir, port: 0, log: () => {} });
   t = { sandbox, home, lines: [], close: async () => undefined };
 });

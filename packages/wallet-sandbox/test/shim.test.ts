@@ -211,13 +211,13 @@ test.each([
   expect(() => installSandbox(runtime as any, options as any)).toThrow(message);
 });
 
-test('the shim imports nothing but its own files and the shared outcome table (no Node built-ins, no server code)', () => {
+test('the shim imports nothing but its own files, the shared outcome table and the error class (no Node built-ins, no server code)', () => {
   const { readdirSync, readFileSync } = jest.requireActual<typeof import('node:fs')>('node:fs');
   const { join } = jest.requireActual<typeof import('node:path')>('node:path');
   const dir = join(__dirname, '../src/mini');
   const sources = readdirSync(dir).map((name) => readFileSync(join(dir, name), 'utf8'));
-  sources.push(readFileSync(join(__dirname, '../src/outcomes.ts'), 'utf8'));
+  sources.push(readFileSync(join(__dirname, '../src/outcomes.ts'), 'utf8'), readFileSync(join(__dirname, '../src/errors.ts'), 'utf8'));
   const imports = sources.flatMap((source) => [...source.matchAll(/from '([^']+)'/g)].map((match) => match[1]));
   expect(imports.length).toBeGreaterThan(0);
-  expect(imports.filter((path) => !/^\.\/[a-z-]+$/.test(path ?? '') && path !== '../outcomes')).toEqual([]);
+  expect(imports.filter((path) => !/^\.\/[a-z-]+$/.test(path ?? '') && path !== '../outcomes' && path !== '../errors')).toEqual([]);
 });

@@ -1,4 +1,4 @@
-import type { CartLine } from '../../api/types';
+import type { CartLine } from '@minipay/contract';
 import { appContext } from '../../app-context';
 import type { Strings } from '../../i18n/strings';
 import { createAborter, type Aborter } from '../../logic/abort';
@@ -29,7 +29,7 @@ export type ConfirmMethods = {
   onRetry(): void;
 };
 
-Page<ConfirmData, {}, ConfirmMethods>({
+Page<ConfirmData, object, ConfirmMethods>({
   data: {
     t: undefined as unknown as Strings,
     loading: true,

@@ -1,4 +1,4 @@
-import type { Product } from '../../api/types';
+import type { Product } from '@minipay/contract';
 import { appContext } from '../../app-context';
 import type { Locale } from '../../i18n/locale';
 import type { Strings } from '../../i18n/strings';
@@ -35,7 +35,7 @@ export type ProductsMethods = {
   onCheckout(): void;
 };
 
-Page<ProductsData, {}, ProductsMethods>({
+Page<ProductsData, object, ProductsMethods>({
   data: {
     t: undefined as unknown as Strings,
     loading: true,

@@ -24,7 +24,7 @@ export type ResultMethods = {
  * Step 6: what the merchant server says about the order (never the cashier's result code): paid,
  * failed with the wallet's reason, cancelled, or pending with "Check again".
  */
-Page<ResultData, {}, ResultMethods>({
+Page<ResultData, object, ResultMethods>({
   data: {
     t: undefined as unknown as Strings,
     loading: true,

@@ -1,6 +1,7 @@
 // The `minipay-merchant` command as a function of its inputs, so it is tested without spawning a process:
 // arguments and environment in, lines out, and a promise that says when to stop (SIGINT/SIGTERM in the bin).
 import { parseArgs } from 'node:util';
+import { DEFAULT_HOST, DEFAULT_MERCHANT_PORT } from '@minipay/contract';
 import { loadConfig } from '../config';
 import { MerchantServerError } from '../errors';
 import { startMerchantServer, type RunningMerchantServer } from '../server';
@@ -9,8 +10,8 @@ export const USAGE = `Usage: minipay-merchant [--port <n>] [--host <addr>] [--ho
 
 Runs the minipay reference merchant server. Settings come from MINIPAY_* environment
 variables (see the README); flags override them:
-  --port <n>      port to listen on (MINIPAY_MERCHANT_PORT, default 8200; 0 = any free port)
-  --host <addr>   interface to listen on (MINIPAY_MERCHANT_HOST, default 127.0.0.1)
+  --port <n>      port to listen on (MINIPAY_MERCHANT_PORT, default ${DEFAULT_MERCHANT_PORT}; 0 = any free port)
+  --host <addr>   interface to listen on (MINIPAY_MERCHANT_HOST, default ${DEFAULT_HOST})
   --home <dir>    keys, config.json and merchant.db (MINIPAY_HOME, default .minipay/ at the repo root)
   --help          this text`;
 

@@ -1,5 +1,5 @@
 // Money is an integer number of minor units in the database and a string on the wire; never a float.
-import type { Amount } from '@minipay/openapi';
+import type { Amount } from '@minipay/contract';
 
 export function toAmount(currency: string, minorUnits: number): Amount {
   return { currency, value: String(minorUnits) };

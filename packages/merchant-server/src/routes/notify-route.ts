@@ -6,6 +6,7 @@
 // order. Every answer of this route is signed, refusals and errors included: `{ result, error }` with the HTTP status
 // saying what went wrong, so the wallet reads an F (or U) result and people read the error.
 import { createPublicKey } from 'node:crypto';
+import { keepRawBodies } from '@minipay/fastify-kit';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { diagnoseRequest, ProtocolError, SignatureError, signedResponse, verifyNotification, type SignedResponseOptions } from '@minipay/openapi';
 import type { AppContext } from '../internal/context';
@@ -13,12 +14,12 @@ import type { AppContext } from '../internal/context';
 /** The app's status and `{ error }` body for an error thrown in (or before) a handler (app.ts `errorAnswer`). */
 export type ErrorAnswer = (error: FastifyError, request: FastifyRequest) => [number, { error: { code: string; message: string } }];
 
-/** SPEC.md §4: `resultMessage` is at most 256 characters. */
+/** docs/PROTOCOL.md §4.4: `resultMessage` is at most 256 characters. */
 const MAX_RESULT_MESSAGE = 256;
 
 /** @param errorAnswer the app's error answers, which this route signs. */
 export function registerNotifyRoute(app: FastifyInstance, context: AppContext, errorAnswer: ErrorAnswer): void {
-  const { config, payments } = context;
+  const { config, notifications } = context;
   // The merchant's own public key: a notification signed with the merchant key (a swapped key file on the wallet's
   // side) is the mistake the doctor can then name.
   const merchantPublicKey = createPublicKey(config.merchantPrivateKey).export({ type: 'spki', format: 'pem' }).toString();
@@ -44,8 +45,7 @@ export function registerNotifyRoute(app: FastifyInstance, context: AppContext, e
 
   // Encapsulated: only this route sees bodies as raw bytes, whatever their content type, and signs its errors.
   app.register(async (scope) => {
-    scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+    keepRawBodies(scope);
     scope.setErrorHandler((error: FastifyError, request, reply) => {
       const [status, body] = errorAnswer(error, request);
       return sendError(reply, status, body.error.code, body.error.message);
@@ -94,7 +94,7 @@ export function registerNotifyRoute(app: FastifyInstance, context: AppContext, e
         request.log.warn({ clientId }, 'notification for another Client-Id rejected');
         return sendError(reply, 401, 'UNKNOWN_CLIENT', "the notification is not addressed to this merchant's Client-Id");
       }
-      const handled = await payments.handleNotification(notification, rawBody.toString('utf8'));
+      const handled = await notifications.handle(notification, rawBody.toString('utf8'));
       return sendSigned(reply, 200, { result: handled.ack });
     });
   });

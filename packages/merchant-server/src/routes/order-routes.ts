@@ -1,25 +1,54 @@
 // The customer's orders: create one priced from the catalog, read it (owner only; others get 404, so ids cannot be
 // probed), and start paying for it.
 import { randomBytes } from 'node:crypto';
+import type { PaymentStart } from '@minipay/contract';
 import type { FastifyInstance } from 'fastify';
 import { priceOrder } from '../catalog';
 import { HttpError } from '../errors';
 import { authenticate } from '../internal/authenticate';
 import type { AppContext } from '../internal/context';
 import { toOrderJson } from '../order-json';
+import type { PaymentStartResult } from '../payment-start';
 import { errorSummary } from '../internal/error-summary';
 import { createOrderBodySchema, orderParamsSchema, type CreateOrderBody, type OrderParams } from '../schemas';
-import type { OrderRecord } from '../storage';
+import type { OrderRecord } from '../order-record';
 
 /** How long a read of a stale PAYING order waits for the wallet's answer before returning what is known. */
 const INQUIRY_WAIT_MS = 3000;
 
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+/** The HTTP answer to each way starting a payment can end. */
+export function paymentStartAnswer(result: PaymentStartResult): PaymentStart {
+  switch (result.status) {
+    case 'started':
+      return { paymentUrl: result.paymentUrl, paymentId: result.paymentId };
+    case 'refused':
+      throw result.orderFailed
+        ? new HttpError(result.message || 'the wallet refused the payment', { statusCode: 402, code: result.code })
+        : new HttpError(result.message || 'the wallet refused to pay again for this order', { statusCode: 409, code: result.code });
+    case 'pending':
+      return pendingAnswer(result.reason);
+    case 'not-payable':
+      throw new HttpError(`the order is ${result.orderStatus} and can no longer be paid`, { statusCode: 409, code: 'ORDER_NOT_PAYABLE' });
+    case 'expired':
+      throw new HttpError('the order expired before it was paid', { statusCode: 409, code: 'ORDER_EXPIRED' });
+  }
+}
+
+function pendingAnswer(reason: Extract<PaymentStartResult, { status: 'pending' }>['reason']): never {
+  switch (reason) {
+    case 'inconsistent':
+      throw new HttpError('the wallet answered a different payment for this order', { statusCode: 502, code: 'WALLET_INCONSISTENT' });
+    case 'no-cashier-url':
+      throw new HttpError('the wallet accepted the payment without a cashier URL; try again in a moment', { statusCode: 503, code: 'PAYMENT_PENDING' });
+    case 'no-answer':
+      throw new HttpError('the wallet did not answer; try again in a moment (the same payment is reused)', { statusCode: 503, code: 'PAYMENT_PENDING' });
+    case 'unknown':
+      throw new HttpError('the payment is being processed; try again in a moment (the same payment is reused)', { statusCode: 503, code: 'PAYMENT_PENDING' });
+  }
 }
 
 export function registerOrderRoutes(app: FastifyInstance, context: AppContext): void {
-  const { storage, payments, config } = context;
+  const { storage, payments, inquirer, config } = context;
 
   app.post<{ Body: CreateOrderBody }>('/api/orders', { schema: { body: createOrderBodySchema } }, async (request, reply) => {
     const customerId = authenticate(request, context);
@@ -34,31 +63,27 @@ export function registerOrderRoutes(app: FastifyInstance, context: AppContext): 
 
   app.get<{ Params: OrderParams }>('/api/orders/:id', { schema: { params: orderParamsSchema } }, async (request) => {
     const customerId = authenticate(request, context);
-    let order = await ownOrder(request.params.id, customerId);
-    if (order.status === 'CREATED') order = await payments.expireIfDue(order);
-    if (order.status === 'PAYING' && order.payingSince !== null && context.clock() - order.payingSince >= config.reconcileAfterMs) {
-      // The result page asks for the truth: when the wallet has been silent too long, ask it now (rate-limited per
-      // order). The page waits at most INQUIRY_WAIT_MS; a slower inquiry goes on and the next read sees its result.
-      const current = order;
-      const inquiry = payments.reconcile(current).catch((error: unknown) => {
-        request.log.warn({ orderId: current.id, err: errorSummary(error) }, 'inquiry on read failed');
-        return current;
-      });
-      order = await Promise.race([inquiry, delay(INQUIRY_WAIT_MS).then(() => current)]);
-    }
-    return toOrderJson(order, config.merchantName);
+    const order = await ownOrder(request.params.id, customerId);
+    // The result page asks for the truth: an expired order is expired, and when the wallet has been silent too long
+    // it is asked now (the inquirer's rule and rate limit). The page waits at most INQUIRY_WAIT_MS; a slower inquiry
+    // goes on and the next read sees its result.
+    const current = await inquirer.refresh(order, { waitMs: INQUIRY_WAIT_MS }).catch((error: unknown) => {
+      request.log.warn({ orderId: order.id, err: errorSummary(error) }, 'inquiry on read failed');
+      return order;
+    });
+    return toOrderJson(current, config.merchantName);
   });
 
   app.post<{ Params: OrderParams }>('/api/orders/:id/payment', { schema: { params: orderParamsSchema } }, async (request) => {
     const customerId = authenticate(request, context);
     const order = await ownOrder(request.params.id, customerId);
-    return payments.startPayment(order);
+    return paymentStartAnswer(await payments.start(order));
   });
 
   async function ownOrder(id: string, customerId: string): Promise<OrderRecord> {
     const order = await storage.getOrder(id);
     // Someone else's order is "not found", not "forbidden": the answer must not reveal that the id exists.
-    if (order === undefined || order.customerId !== customerId) throw new HttpError(404, 'ORDER_NOT_FOUND', `no order ${id}`);
+    if (order === undefined || order.customerId !== customerId) throw new HttpError(`no order ${id}`, { statusCode: 404, code: 'ORDER_NOT_FOUND' });
     return order;
   }
 }

@@ -1,5 +1,6 @@
 // POST /api/session { authCode } → { token, customerId, expiresAt }. The auth code (from `my.getAuthCode`) is
 // exchanged with the wallet's `applyToken`; the wallet's access token is stored here and never sent back.
+import type { SessionResponse } from '@minipay/contract';
 import type { FastifyInstance } from 'fastify';
 import { HttpError } from '../errors';
 import type { AppContext } from '../internal/context';
@@ -14,15 +15,15 @@ export function registerSessionRoutes(app: FastifyInstance, context: AppContext)
       result = await context.wallet.applyToken({ grantType: 'AUTHORIZATION_CODE', authCode: request.body.authCode });
     } catch (error) {
       request.log.warn({ err: errorSummary(error) }, 'applyToken: no usable answer from the wallet');
-      throw new HttpError(503, 'WALLET_UNAVAILABLE', 'the wallet did not answer; try again in a moment');
+      throw new HttpError('the wallet did not answer; try again in a moment', { statusCode: 503, code: 'WALLET_UNAVAILABLE' });
     }
     if (result.status === 'F') {
-      throw new HttpError(401, result.code, result.message || 'the wallet refused the auth code; get a new one with my.getAuthCode');
+      throw new HttpError(result.message || 'the wallet refused the auth code; get a new one with my.getAuthCode', { statusCode: 401, code: result.code });
     }
     const { customerId, accessToken } = result.data;
     if (result.status !== 'S' || !customerId || !accessToken) {
       request.log.warn({ resultStatus: result.status, resultCode: result.code }, 'applyToken: no customer in the answer');
-      throw new HttpError(503, 'WALLET_UNAVAILABLE', 'the wallet did not confirm the sign-in; try again in a moment');
+      throw new HttpError('the wallet did not confirm the sign-in; try again in a moment', { statusCode: 503, code: 'WALLET_UNAVAILABLE' });
     }
     const now = context.clock();
     await context.storage.saveCustomerToken({
@@ -35,7 +36,8 @@ export function registerSessionRoutes(app: FastifyInstance, context: AppContext)
     });
     const expiresAt = now + context.config.sessionTtlMs;
     const token = createSessionToken({ customerId, issuedAt: now, expiresAt }, context.config.sessionSecret);
-    return { token, customerId, expiresAt: new Date(expiresAt).toISOString() };
+    const answer: SessionResponse = { token, customerId, expiresAt: new Date(expiresAt).toISOString() };
+    return answer;
   });
 }
 

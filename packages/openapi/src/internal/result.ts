@@ -1,7 +1,12 @@
 import { ProtocolError } from '../errors';
-import type { Amount, Result } from '../types';
+import type { Amount, Result, ResultStatus } from '../types';
 
-const STATUSES = new Set(['S', 'F', 'U', 'A', 'R']);
+/** Every `resultStatus` of the wire, in one place: reading answers and signing acknowledgements both check it. */
+export const RESULT_STATUSES: readonly ResultStatus[] = ['S', 'F', 'U', 'A', 'R'];
+
+export function isResultStatus(value: unknown): value is ResultStatus {
+  return typeof value === 'string' && (RESULT_STATUSES as readonly string[]).includes(value);
+}
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -11,13 +16,16 @@ function malformed(message: string, httpStatus?: number): ProtocolError {
   return new ProtocolError(message, { code: 'MALFORMED_BODY', ...(httpStatus === undefined ? {} : { httpStatus }) });
 }
 
-/** The `result` object at `field` of `body`, checked. @throws ProtocolError `MALFORMED_BODY` naming the field. */
+/**
+ * The `result` object at `field` of `body` (`"result"` in an answer, `"paymentResult"` in a notification), checked:
+ * a status of the wire, a non-empty code, an optional message. @throws ProtocolError `MALFORMED_BODY` naming the field.
+ */
 export function readResult(body: unknown, field: string, httpStatus?: number): Result {
   if (!isObject(body)) throw malformed(`the body must be a JSON object with "${field}"`, httpStatus);
   const result = body[field];
   if (!isObject(result)) throw malformed(`"${field}" is missing or not an object`, httpStatus);
   const { resultStatus, resultCode, resultMessage } = result;
-  if (typeof resultStatus !== 'string' || !STATUSES.has(resultStatus)) {
+  if (!isResultStatus(resultStatus)) {
     throw malformed(`"${field}.resultStatus" must be one of S, A, R, U, F`, httpStatus);
   }
   if (typeof resultCode !== 'string' || resultCode === '') {

@@ -1,6 +1,6 @@
 // `minipay-preview --dir <dist> [--port 8220] [--host [address]] [--sandbox-url <url>] [--width 375]`.
 import { parseArgs } from 'node:util';
-import { DEFAULT_PREVIEW_PORT } from '../default-port';
+import { DEFAULT_PREVIEW_PORT, parsePort } from '@minipay/contract';
 import { PreviewError } from '../errors';
 import { DEFAULT_WIDTH, startPreview, type RunningPreview } from '../server';
 
@@ -56,9 +56,13 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIo):
     io.err(`--dir is required: the built mini program folder\n${USAGE}`);
     return undefined;
   }
-  const portText = values.port ?? env.MINIPAY_PREVIEW_PORT ?? String(DEFAULT_PREVIEW_PORT);
-  if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65535) {
-    io.err(`${values.port !== undefined ? '--port' : 'MINIPAY_PREVIEW_PORT'} must be a port number from 0 to 65535, got ${JSON.stringify(portText)}`);
+  const portSource = values.port !== undefined ? '--port' : 'MINIPAY_PREVIEW_PORT';
+  const portText = values.port ?? (env.MINIPAY_PREVIEW_PORT || String(DEFAULT_PREVIEW_PORT));
+  let port: number;
+  try {
+    port = parsePort(portText, portSource);
+  } catch (error) {
+    io.err((error as Error).message);
     return undefined;
   }
   const widthText = values.width ?? String(DEFAULT_WIDTH);
@@ -70,7 +74,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIo):
   try {
     const preview = await startPreview({
       dir: values.dir,
-      port: Number(portText),
+      port,
       width: Number(widthText),
       watch: !values['no-watch'],
       ...(values.host ? { host: values.host } : {}),

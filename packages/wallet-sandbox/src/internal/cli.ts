@@ -1,6 +1,7 @@
 // `minipay-sandbox [--port N] [--host H] [--home DIR] [--public-url URL] [--retry-schedule MS,...]`: starts the sandbox, prints what a developer needs
 // (client id, key paths, URLs) and closes cleanly on SIGINT/SIGTERM.
-import { ensureDevHome, resolveDevHome } from '@minipay/openapi';
+import { ContractError, DEFAULT_HOST, DEFAULT_SANDBOX_PORT, parsePort } from '@minipay/contract';
+import { ensureDevHome, resolveDevHome } from '@minipay/dev-home';
 import { parseArgs } from 'node:util';
 import { startSandbox, type RunningSandbox } from '../sandbox';
 
@@ -10,8 +11,8 @@ export interface CliIo {
 }
 
 const USAGE = `Usage: minipay-sandbox [--port <port>] [--host <host>] [--home <dir>] [--public-url <url>] [--retry-schedule <ms,...>]
-  --port            default $MINIPAY_SANDBOX_PORT or 8210 (0 = any free port)
-  --host            default 127.0.0.1
+  --port            default $MINIPAY_SANDBOX_PORT or ${DEFAULT_SANDBOX_PORT} (0 = any free port)
+  --host            default ${DEFAULT_HOST}
   --home            the dev home with keys and config.json; default $MINIPAY_HOME or <repo>/.minipay
   --public-url      the base of cashier links when the sandbox is reached under another name (a LAN address);
                     default $MINIPAY_SANDBOX_PUBLIC_URL or http://<host>:<port>
@@ -59,14 +60,16 @@ export async function runCli(
     io.out(USAGE);
     return undefined;
   }
-  const portText = values.port ?? env.MINIPAY_SANDBOX_PORT ?? '8210';
-  const port = Number(portText);
-  if (!/^\d+$/.test(portText) || port > 65535) {
-    const source = values.port !== undefined ? '--port' : 'MINIPAY_SANDBOX_PORT';
-    io.err(`${source} must be a port number from 0 to 65535, got ${JSON.stringify(portText)}`);
+  const portText = values.port ?? env.MINIPAY_SANDBOX_PORT;
+  let port = DEFAULT_SANDBOX_PORT;
+  try {
+    if (portText !== undefined) port = parsePort(portText, values.port !== undefined ? '--port' : 'MINIPAY_SANDBOX_PORT');
+  } catch (error) {
+    if (!(error instanceof ContractError)) throw error;
+    io.err(error.message);
     return undefined;
   }
-  const host = values.host ?? '127.0.0.1';
+  const host = values.host ?? DEFAULT_HOST;
   const home = values.home ?? resolveDevHome(cwd, env);
   const publicUrl = values['public-url'] ?? env.MINIPAY_SANDBOX_PUBLIC_URL;
   if (publicUrl !== undefined && !/^https?:\/\/[^/]+/.test(publicUrl)) {
@@ -94,7 +97,7 @@ export async function runCli(
     }
     return undefined;
   }
-  const devHome = ensureDevHome(home);
+  const devHome = await ensureDevHome(home);
   const base = publicUrl?.replace(/\/+$/, '') ?? sandbox.url;
   io.out(
     [

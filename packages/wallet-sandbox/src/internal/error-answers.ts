@@ -1,12 +1,11 @@
 // Errors outside the route handlers: Fastify's own (a body over the limit, a malformed URL) and bugs. Under the
 // OpenAPI prefix every answer is a signed wallet result, also for a request that never reached a handler;
 // elsewhere errors are the scripting API's `{ error: { code, message } }`.
+import { frameworkErrorAnswer } from '@minipay/fastify-kit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { SandboxError } from '../errors';
 import type { SandboxContext } from './context';
 import { failed, isOpenApiRequest, sendWalletAnswer } from './openapi-routes';
-
-/** A request the scripting API cannot read (400 BAD_REQUEST with this message). */
-export class BadRequest extends Error {}
 
 export function errorBody(code: string, message: string): { error: { code: string; message: string } } {
   return { error: { code, message } };
@@ -21,7 +20,7 @@ export function registerErrorAnswers(app: FastifyInstance, context: SandboxConte
       const answer = failed('PARAM_ILLEGAL', tooLarge ? 'the body is larger than the 1 MiB the sandbox accepts' : 'the request could not be read');
       return sendWalletAnswer(context, request, reply, answer, performance.now());
     }
-    if (error instanceof BadRequest) return reply.code(400).send(errorBody('BAD_REQUEST', error.message));
+    if (error instanceof SandboxError && error.code === 'BAD_REQUEST') return reply.code(400).send(errorBody('BAD_REQUEST', error.message));
     const status = typeof (error as { statusCode?: unknown }).statusCode === 'number' ? (error as { statusCode: number }).statusCode : 500;
     if (status < 500) return reply.code(status).send(errorBody('BAD_REQUEST', error instanceof Error ? error.message : 'bad request'));
     context.log(`internal error: ${error instanceof Error ? error.message : String(error)}`);
@@ -34,11 +33,10 @@ export function registerErrorAnswers(app: FastifyInstance, context: SandboxConte
  * `frameworkErrors` option: a signed F INVALID_API under the OpenAPI prefix, 400/414 JSON elsewhere.
  */
 export function answerFrameworkError(context: SandboxContext, error: { code?: string }, request: FastifyRequest, reply: FastifyReply): void {
-  const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
-  const message = tooLong ? 'a path segment of the URL is longer than 100 characters' : 'the URL path is not valid (a malformed %-escape?)';
+  const answer = frameworkErrorAnswer(error);
   if (isOpenApiRequest(context, request.url)) {
-    sendWalletAnswer(context, request, reply, failed('INVALID_API', message), performance.now());
+    sendWalletAnswer(context, request, reply, failed('INVALID_API', answer.message), performance.now());
     return;
   }
-  reply.code(tooLong ? 414 : 400).send(errorBody(tooLong ? 'URI_TOO_LONG' : 'INVALID_URL', message));
+  reply.code(answer.status).send(errorBody(answer.code, answer.message));
 }

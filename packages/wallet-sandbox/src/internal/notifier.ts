@@ -1,7 +1,15 @@
 // Sends `notifyPayment` for payments that reached a final status, verifies the merchant's signed
 // acknowledgement, retries on the schedule, and applies the tester's faults. Every attempt is recorded on
 // the payment (the dashboard and `GET /sandbox/payments/:id` show them) and logged as one line.
-import { generateRsaKeyPair, signRequest, verifyResponse, type NotifyPaymentRequest, type Result } from '@minipay/openapi';
+import { generateRsaKeyPair } from '@minipay/dev-home';
+import {
+  describeNetworkError,
+  readResult,
+  signRequest,
+  verifyResponse,
+  type NotifyPaymentRequest,
+  type Result,
+} from '@minipay/openapi';
 import type { Faults } from '../faults';
 import { delayBeforeAttempt } from '../retry-schedule';
 import type { NotificationAttempt, Payment } from './payments';
@@ -33,7 +41,7 @@ export class Notifier {
   private busy = 0;
   private idleWaiters: Array<() => void> = [];
   private readonly closing = new AbortController();
-  private strayKey: string | undefined;
+  private strayKey: Promise<string> | undefined;
 
   constructor(private readonly options: NotifierOptions) {}
 
@@ -143,7 +151,23 @@ export class Notifier {
       notification.state = 'sending';
       const copies = faults.duplicate ?? 1;
       for (let copy = 1; copy <= copies; copy += 1) {
-        const record = await this.send(payment, { attempt, copy, round, badSignature: faults.badSignature === true });
+        const meta = { attempt, copy, round, badSignature: faults.badSignature === true };
+        let record: NotificationAttempt;
+        try {
+          record = await this.send(payment, meta);
+        } catch (error) {
+          // A bug or a broken key, not the merchant's answer: still an attempt that failed, so it is recorded and
+          // retried on the schedule, and the notification never stays `sending`.
+          record = {
+            attempt,
+            copy,
+            round,
+            ...(meta.badSignature ? { badSignature: true } : {}),
+            at: this.options.formatTime(this.options.now()),
+            outcome: 'error',
+            detail: `not sent: the sandbox failed (${error instanceof Error ? error.message : String(error)})`,
+          };
+        }
         this.record(payment, record);
         if (record.outcome === 'acknowledged') acknowledged = true;
         if (this.closing.signal.aborted) return;
@@ -174,7 +198,7 @@ export class Notifier {
       path,
       clientId: payment.clientId,
       body: rawBody,
-      privateKey: meta.badSignature ? this.wrongKey() : this.options.walletPrivateKey,
+      privateKey: meta.badSignature ? await this.wrongKey() : this.options.walletPrivateKey,
       now: at,
     });
     const base = {
@@ -223,15 +247,18 @@ export class Notifier {
         durationMs: elapsed(),
       };
     }
-    const result = (ackBody as { result?: Partial<Result> } | null)?.result;
-    const ack: Result | undefined =
-      result && typeof result.resultStatus === 'string' && typeof result.resultCode === 'string'
-        ? {
-            resultStatus: result.resultStatus,
-            resultCode: result.resultCode,
-            ...(typeof result.resultMessage === 'string' ? { resultMessage: result.resultMessage } : {}),
-          }
-        : undefined;
+    let ack: Result | undefined;
+    let unreadable: string | undefined;
+    try {
+      const result = readResult(ackBody, 'result', httpStatus);
+      ack = {
+        resultStatus: result.resultStatus,
+        resultCode: result.resultCode,
+        ...(typeof result.resultMessage === 'string' ? { resultMessage: result.resultMessage } : {}),
+      };
+    } catch (error) {
+      unreadable = error instanceof Error ? error.message : String(error);
+    }
     if (ack?.resultStatus === 'S') {
       return { ...base, outcome: 'acknowledged', httpStatus, ack, detail: `signature verified: S ${ack.resultCode}`, durationMs: elapsed() };
     }
@@ -242,7 +269,7 @@ export class Notifier {
       ...(ack ? { ack } : {}),
       detail: ack
         ? `signature verified, but the answer is ${ack.resultStatus} ${ack.resultCode} (only S stops the retries)`
-        : 'signature verified, but the body has no result',
+        : `signature verified, but the body has no result (${unreadable ?? 'unreadable'})`,
       durationMs: elapsed(),
     };
   }
@@ -257,9 +284,12 @@ export class Notifier {
     );
   }
 
-  /** A key that is not the wallet's, for the `badSignature` fault: a well-formed signature that cannot verify. */
-  private wrongKey(): string {
-    this.strayKey ??= generateRsaKeyPair().privateKey;
+  /**
+   * A key that is not the wallet's, for the `badSignature` fault: a well-formed signature that cannot verify.
+   * Generated once, off the event loop (an RSA key takes tens of milliseconds that every other request would wait).
+   */
+  private wrongKey(): Promise<string> {
+    this.strayKey ??= generateRsaKeyPair().then((pair) => pair.privateKey);
     return this.strayKey;
   }
 }
@@ -282,14 +312,11 @@ function lastAttempt(payment: Payment): number {
   return attempts.length === 0 ? 0 : (attempts[attempts.length - 1] as NotificationAttempt).attempt;
 }
 
+/** The sandbox's own two aborts in its words; every other failure as the OpenAPI client describes it. */
 function describeFetchError(error: unknown): string {
-  if (error instanceof Error) {
-    if (error.name === 'TimeoutError') return 'timed out';
-    if (error.name === 'AbortError') return 'aborted (sandbox closing)';
-    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    return cause?.code ?? cause?.message ?? error.message;
-  }
-  return String(error);
+  if (error instanceof Error && error.name === 'TimeoutError') return 'timed out';
+  if (error instanceof Error && error.name === 'AbortError') return 'aborted (sandbox closing)';
+  return describeNetworkError(error);
 }
 
 function snippet(text: string): string {

@@ -1,5 +1,5 @@
 // The two web pages: the cashier a person pays at, and the dashboard that shows everything.
-import { formatAmount } from '../currency';
+import { formatAmount } from '@minipay/contract';
 import { OUTCOMES } from '../outcomes';
 import { html, layout, type Raw } from './html';
 import { merchantName } from './payment-view';

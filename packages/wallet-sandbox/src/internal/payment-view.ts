@@ -1,5 +1,5 @@
 // The JSON shape of a payment in the scripting API (`GET /sandbox/payments[/:id]`) and the dashboard.
-import { formatAmount } from '../currency';
+import { formatAmount } from '@minipay/contract';
 import { activeFaults, effectiveFaults, type Faults } from '../faults';
 import type { Payment } from './payments';
 

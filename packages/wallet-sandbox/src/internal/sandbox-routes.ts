@@ -3,7 +3,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { parseFaults, type Faults } from '../faults';
 import { isOutcome, OUTCOME_NAMES, type Outcome } from '../outcomes';
 import type { SandboxContext } from './context';
-import { BadRequest, errorBody } from './error-answers';
+import { SandboxError } from '../errors';
+import { errorBody } from './error-answers';
 import { paymentView } from './payment-view';
 import type { Payment } from './payments';
 
@@ -20,9 +21,9 @@ export function readBody(request: FastifyRequest): Record<string, unknown> {
   try {
     parsed = JSON.parse(raw);
   } catch {
-    throw new BadRequest('the body must be JSON, e.g. {"outcome":"pay"}');
+    throw new SandboxError('the body must be JSON, e.g. {"outcome":"pay"}', { code: 'BAD_REQUEST' });
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new BadRequest('the body must be a JSON object');
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new SandboxError('the body must be a JSON object', { code: 'BAD_REQUEST' });
   return parsed as Record<string, unknown>;
 }
 

@@ -9,4 +9,6 @@ export type {
   ShimTradePayOptions,
 } from './install-sandbox';
 export { OUTCOMES, OUTCOME_NAMES, isOutcome } from '../outcomes';
+export { SandboxError } from '../errors';
+export type { SandboxErrorCode } from '../errors';
 export type { Outcome, OutcomeDefinition } from '../outcomes';

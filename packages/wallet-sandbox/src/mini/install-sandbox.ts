@@ -2,6 +2,7 @@
 // for sandbox cashier URLs asks the developer for an outcome (an action sheet) and applies it through the
 // sandbox's scripting API; `my.getAuthCode` returns sandbox auth codes. ES2017, no Node built-ins, no
 // imports but the shared outcome table.
+import { SandboxError } from '../errors';
 import { OUTCOMES, isOutcome, type Outcome } from '../outcomes';
 
 // The option types below use method signatures and optional fields on purpose: the real `my` (typed by
@@ -84,10 +85,10 @@ const HTTP_ERROR = 19;
  */
 export function installSandbox(my: SandboxMy, options: InstallSandboxOptions): () => void {
   if (!my || typeof my.tradePay !== 'function' || typeof my.request !== 'function') {
-    throw new TypeError('installSandbox(my, options) needs the mini program runtime `my`, with tradePay and request');
+    throw new SandboxError('installSandbox(my, options) needs the mini program runtime `my`, with tradePay and request', { code: 'INVALID_OPTION' });
   }
   if (!options || typeof options.baseUrl !== 'string' || !/^https?:\/\/[^/]/.test(options.baseUrl)) {
-    throw new TypeError('installSandbox needs options.baseUrl, the sandbox URL, e.g. { baseUrl: "http://127.0.0.1:8210" }');
+    throw new SandboxError('installSandbox needs options.baseUrl, the sandbox URL, e.g. { baseUrl: "http://127.0.0.1:8210" }', { code: 'INVALID_OPTION' });
   }
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   const cashierPrefix = `${baseUrl}/cashier/`;

@@ -1,8 +1,22 @@
-// The local development state of SPEC.md §6.1: keys and config in MINIPAY_HOME (default `.minipay/` at the
-// repo root). Whichever part starts first creates what is missing; the others read the same files.
-import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
+// The local development state of SPEC.md §6.1: keys and config in MINIPAY_HOME (default `.minipay/` at the repo
+// root). Whichever part starts first creates what is missing; the others read the same files. Keys are generated
+// off the event loop (`crypto.generateKeyPair`), so a server that creates them does not stall its other requests.
+import { createPrivateKey, createPublicKey, generateKeyPair, randomBytes } from 'node:crypto';
 import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { DevHomeError } from './errors';
+
+/** Where each file of a dev home is. */
+export interface DevHomePaths {
+  merchantPrivateKey: string;
+  merchantPublicKey: string;
+  walletPrivateKey: string;
+  walletPublicKey: string;
+  config: string;
+  /** The merchant server's SQLite file (its default `databasePath`). */
+  database: string;
+}
 
 /** Everything a local merchant server and wallet sandbox need to talk to each other. */
 export interface DevHome {
@@ -17,22 +31,19 @@ export interface DevHome {
   walletPrivateKey: string;
   walletPublicKey: string;
   /** Where each file is, for messages that tell a developer what to paste where. */
-  paths: {
-    merchantPrivateKey: string;
-    merchantPublicKey: string;
-    walletPrivateKey: string;
-    walletPublicKey: string;
-    config: string;
-    database: string;
-  };
+  paths: DevHomePaths;
 }
+
+/** The variable that names the dev home. */
+export const HOME_VARIABLE = 'MINIPAY_HOME';
 
 /**
  * The default folder: `MINIPAY_HOME` if set, else `.minipay/` in the nearest folder above `from` that holds
  * `mini.project.json` (the repo root), else `.minipay/` in `from`.
  */
-export function resolveDevHome(from: string = process.cwd(), env: NodeJS.ProcessEnv = process.env): string {
-  if (env.MINIPAY_HOME) return resolve(env.MINIPAY_HOME);
+export function resolveDevHome(from: string = process.cwd(), env: Record<string, string | undefined> = process.env): string {
+  const named = env[HOME_VARIABLE];
+  if (named) return resolve(named);
   let dir = resolve(from);
   for (;;) {
     if (existsSync(join(dir, 'mini.project.json'))) return join(dir, '.minipay');
@@ -42,11 +53,10 @@ export function resolveDevHome(from: string = process.cwd(), env: NodeJS.Process
   }
 }
 
-/** Creates what is missing in `home` (keys, config) and reads it all. Safe when two processes start at once. */
-export function ensureDevHome(home: string = resolveDevHome()): DevHome {
+/** The files of the dev home at `home`, whether they exist yet or not. */
+export function devHomePaths(home: string): DevHomePaths {
   const root = resolve(home);
-  mkdirSync(root, { recursive: true, mode: 0o700 });
-  const paths = {
+  return {
     merchantPrivateKey: join(root, 'merchant-private.pem'),
     merchantPublicKey: join(root, 'merchant-public.pem'),
     walletPrivateKey: join(root, 'wallet-private.pem'),
@@ -54,11 +64,23 @@ export function ensureDevHome(home: string = resolveDevHome()): DevHome {
     config: join(root, 'config.json'),
     database: join(root, 'merchant.db'),
   };
-  const merchant = ensureKeyPair(paths.merchantPrivateKey, paths.merchantPublicKey);
-  const wallet = ensureKeyPair(paths.walletPrivateKey, paths.walletPublicKey);
-  createOnce(
+}
+
+/**
+ * Creates what is missing in `home` (keys, config) and reads it all. Safe when two processes start at once.
+ * @throws DevHomeError `INVALID_CONFIG` when config.json is broken (the message says to delete it).
+ */
+export async function ensureDevHome(home: string = resolveDevHome()): Promise<DevHome> {
+  const root = resolve(home);
+  mkdirSync(root, { recursive: true, mode: 0o700 });
+  const paths = devHomePaths(root);
+  const [merchant, wallet] = await Promise.all([
+    ensureKeyPair(paths.merchantPrivateKey, paths.merchantPublicKey),
+    ensureKeyPair(paths.walletPrivateKey, paths.walletPublicKey),
+  ]);
+  await createOnce(
     paths.config,
-    () =>
+    async () =>
       JSON.stringify(
         { clientId: `SANDBOX_${randomBytes(6).toString('hex').toUpperCase()}`, sessionSecret: randomBytes(32).toString('base64url') },
         null,
@@ -79,17 +101,19 @@ export function ensureDevHome(home: string = resolveDevHome()): DevHome {
   };
 }
 
-/** A fresh RSA-2048 pair as PEM: PKCS#8 private, SPKI public (what the wallets' consoles take). */
-export function generateRsaKeyPair(): { privateKey: string; publicKey: string } {
-  return generateKeyPairSync('rsa', {
+const generateKeyPairAsync = promisify(generateKeyPair);
+
+/** A fresh RSA-2048 pair as PEM (PKCS#8 private, SPKI public: what the wallets' consoles take), made off the event loop. */
+export async function generateRsaKeyPair(): Promise<{ privateKey: string; publicKey: string }> {
+  return generateKeyPairAsync('rsa', {
     modulusLength: 2048,
     privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
     publicKeyEncoding: { type: 'spki', format: 'pem' },
   });
 }
 
-function ensureKeyPair(privatePath: string, publicPath: string): { privateKey: string; publicKey: string } {
-  createOnce(privatePath, () => generateRsaKeyPair().privateKey, 0o600);
+async function ensureKeyPair(privatePath: string, publicPath: string): Promise<{ privateKey: string; publicKey: string }> {
+  await createOnce(privatePath, async () => (await generateRsaKeyPair()).privateKey, 0o600);
   const privateKey = readFileSync(privatePath, 'utf8');
   // The public key is always derived from the private one, so a race or a deleted file can never pair
   // a private key with someone else's public key.
@@ -101,10 +125,12 @@ function ensureKeyPair(privatePath: string, publicPath: string): { privateKey: s
 }
 
 /** Writes `path` only if it does not exist, atomically: a complete file or none, and the first writer wins. */
-function createOnce(path: string, content: () => string, mode: number): void {
+async function createOnce(path: string, content: () => Promise<string>, mode: number): Promise<void> {
+  if (existsSync(path)) return;
+  const text = await content();
   if (existsSync(path)) return;
   const temporary = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  writeFileSync(temporary, content(), { mode });
+  writeFileSync(temporary, text, { mode });
   try {
     linkSync(temporary, path);
   } catch (error) {
@@ -120,11 +146,13 @@ function readConfig(path: string): { clientId: string; sessionSecret: string } {
     parsed = JSON.parse(readFileSync(path, 'utf8'));
   } catch {
     // No cause: V8's SyntaxError quotes the text around the error, and this file holds the session secret.
-    throw new Error(`${path} is not valid JSON; delete it to have it created again`);
+    throw new DevHomeError(`${path} is not valid JSON; delete it to have it created again`, { code: 'INVALID_CONFIG' });
   }
   const config = parsed as { clientId?: unknown; sessionSecret?: unknown };
   if (typeof config.clientId !== 'string' || !config.clientId || typeof config.sessionSecret !== 'string' || !config.sessionSecret) {
-    throw new Error(`${path} must hold { "clientId": string, "sessionSecret": string }; delete it to have it created again`);
+    throw new DevHomeError(`${path} must hold { "clientId": string, "sessionSecret": string }; delete it to have it created again`, {
+      code: 'INVALID_CONFIG',
+    });
   }
   return { clientId: config.clientId, sessionSecret: config.sessionSecret };
 }

@@ -2,7 +2,7 @@ import { createPrivateKey, createPublicKey, sign as rawSign, verify as rawVerify
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureDevHome, resolveDevHome } from '@minipay/openapi';
+import { DevHomeError, ensureDevHome, resolveDevHome } from '@minipay/dev-home';
 
 describe('ensureDevHome', () => {
   let home: string;
@@ -11,8 +11,8 @@ describe('ensureDevHome', () => {
   });
   afterEach(() => rmSync(home, { recursive: true, force: true }));
 
-  it('creates the SPEC §6.1 files with private keys readable by the owner only', () => {
-    const dev = ensureDevHome(home);
+  it('creates the SPEC §6.1 files with private keys readable by the owner only', async () => {
+    const dev = await ensureDevHome(home);
     for (const file of ['merchant-private.pem', 'merchant-public.pem', 'wallet-private.pem', 'wallet-public.pem', 'config.json']) {
       expect(statSync(join(home, file)).isFile()).toBe(true);
     }
@@ -23,42 +23,51 @@ describe('ensureDevHome', () => {
     expect(dev.paths.database).toBe(join(home, 'merchant.db'));
   });
 
-  it('pairs each public key with its private key', () => {
-    const dev = ensureDevHome(home);
+  it('pairs each public key with its private key', async () => {
+    const dev = await ensureDevHome(home);
     const data = Buffer.from('content');
     const signature = rawSign('sha256', data, createPrivateKey(dev.merchantPrivateKey));
     expect(rawVerify('sha256', data, createPublicKey(dev.merchantPublicKey), signature)).toBe(true);
     expect(rawVerify('sha256', data, createPublicKey(dev.walletPublicKey), signature)).toBe(false);
   });
 
-  it('keeps what exists and re-derives a public key that was deleted or replaced', () => {
-    const first = ensureDevHome(home);
+  it('keeps what exists and re-derives a public key that was deleted or replaced', async () => {
+    const first = await ensureDevHome(home);
     writeFileSync(join(home, 'merchant-public.pem'), 'garbage');
-    const second = ensureDevHome(home);
+    const second = await ensureDevHome(home);
     expect(second.merchantPrivateKey).toBe(first.merchantPrivateKey);
     expect(second.clientId).toBe(first.clientId);
     expect(readFileSync(join(home, 'merchant-public.pem'), 'utf8')).toBe(first.merchantPublicKey);
   });
 
-  it('names the file and the fix when config.json is broken', () => {
-    ensureDevHome(home);
+  it('names the file and the fix when config.json is broken', async () => {
+    await ensureDevHome(home);
     writeFileSync(join(home, 'config.json'), '{"clientId": 1}');
-    expect(() => ensureDevHome(home)).toThrow(/config\.json must hold .*delete it/);
+    await expect(ensureDevHome(home)).rejects.toThrow(/config\.json must hold .*delete it/);
+    await expect(ensureDevHome(home)).rejects.toMatchObject({ name: 'DevHomeError', code: 'INVALID_CONFIG' });
+    await expect(ensureDevHome(home)).rejects.toBeInstanceOf(DevHomeError);
   });
 
-  it('says config.json is not JSON without quoting it, not even in the cause (it holds the session secret)', () => {
-    ensureDevHome(home);
+  it('says config.json is not JSON without quoting it, not even in the cause (it holds the session secret)', async () => {
+    await ensureDevHome(home);
     const secret = 'TOPSECRETSESSIONVALUE';
     writeFileSync(join(home, 'config.json'), `{"clientId":"SANDBOX_1","sessionSecret":${secret}}`);
     let error: (Error & { cause?: unknown }) | undefined;
     try {
-      ensureDevHome(home);
+      await ensureDevHome(home);
     } catch (e) {
       error = e as Error;
     }
     expect(error?.message).toMatch(/config\.json is not valid JSON; delete it/);
     const told = `${error?.message} ${String(error?.cause ?? '')} ${(error?.cause as Error | undefined)?.message ?? ''}`;
     for (let i = 0; i + 6 <= secret.length; i++) expect(told).not.toContain(secret.slice(i, i + 6));
+  });
+
+  it('two processes starting at once end up with one set of keys', async () => {
+    const [a, b] = await Promise.all([ensureDevHome(home), ensureDevHome(home)]);
+    expect(a.merchantPrivateKey).toBe(b.merchantPrivateKey);
+    expect(a.walletPrivateKey).toBe(b.walletPrivateKey);
+    expect(a.clientId).toBe(b.clientId);
   });
 
   it('resolves MINIPAY_HOME first, then .minipay at the repo root', () => {

@@ -1,0 +1,69 @@
+// The one resolver: every setting's value from the options, else its default (the dev home's keys and secrets only
+// when something has to come from there), checked; in production, every setting it requires must be given, and a
+// missing one stops start-up with all of them named at once. The rules are the rows of `settings.ts`.
+import { ensureDevHome, type DevHome } from '@minipay/dev-home';
+import type { LogOption, MerchantServerOptions } from '../config';
+import { MerchantServerError } from '../errors';
+import { describeSetting, SETTINGS, type ResolveContext, type SettingName } from './settings';
+
+/** Every setting with its value; only `publicUrl` may still be unknown (it is then the server's own URL). */
+export interface ResolvedConfig {
+  home: string;
+  host: string;
+  port: number;
+  walletUrl: string;
+  walletPathPrefix: string;
+  publicUrl: string | undefined;
+  databasePath: string;
+  clientId: string;
+  merchantPrivateKey: string;
+  walletPublicKey: string;
+  sessionSecret: string;
+  sessionTtlMs: number;
+  orderTtlMs: number;
+  reconcileAfterMs: number;
+  reconcileIntervalMs: number;
+  inquiryMinIntervalMs: number;
+  notifyToleranceSeconds: number;
+  walletTimeoutMs: number;
+  merchantName: string;
+  production: boolean;
+  log: LogOption;
+  now: () => Date;
+}
+
+/**
+ * @throws MerchantServerError `CONFIG_MISSING` naming every setting production requires and did not get,
+ *   `CONFIG_INVALID` naming a setting whose value does not pass its check.
+ */
+export async function resolveConfig(options: MerchantServerOptions): Promise<ResolvedConfig> {
+  const names = Object.keys(SETTINGS) as SettingName[];
+  const production = options.production ?? false;
+  if (production) {
+    const missing = names.filter((name) => SETTINGS[name].requiredInProduction && options[name] === undefined);
+    if (missing.length > 0) {
+      throw new MerchantServerError(
+        `${missing.map(describeSetting).join(', ')} ${missing.length === 1 ? 'is' : 'are'} required when MINIPAY_ENV=production ` +
+          '(production never falls back to generated development keys or local defaults)',
+        { code: 'CONFIG_MISSING' },
+      );
+    }
+  }
+  const resolved: ResolveContext['resolved'] = {};
+  let dev: Promise<DevHome> | undefined;
+  const context: ResolveContext = {
+    resolved,
+    production,
+    // Only touched when something has to come from the development home (never in production: all is given).
+    devHome: () => (dev ??= ensureDevHome(resolved.home as string)),
+  };
+  for (const name of names) await resolveOne(name, options, context);
+  return { ...(resolved as Omit<ResolvedConfig, 'now' | 'publicUrl'>), publicUrl: resolved.publicUrl, now: options.now ?? (() => new Date()) };
+}
+
+async function resolveOne<K extends SettingName>(name: K, options: MerchantServerOptions, context: ResolveContext): Promise<void> {
+  const setting = SETTINGS[name];
+  const given = options[name] ?? (await setting.default(context));
+  if (given === undefined) return;
+  (context.resolved as Record<string, unknown>)[name] = setting.check ? setting.check(given as never, context) : given;
+}

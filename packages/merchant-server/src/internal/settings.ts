@@ -1,0 +1,233 @@
+// The merchant server's settings, one row each: the option, its environment variable, how its text is parsed, its
+// default for the local stack, and whether production requires it. `loadConfig` reads the variables through the
+// rows; the resolver applies defaults, checks and production's rules through them. The rows are in resolution
+// order: a default may use the settings above it (`databasePath` is `<home>/merchant.db`).
+import { isAbsolute, resolve } from 'node:path';
+import {
+  ContractError,
+  DEFAULT_HOST,
+  DEFAULT_MERCHANT_PORT,
+  DEFAULT_SANDBOX_URL,
+  parsePort,
+} from '@minipay/contract';
+import { devHomePaths, resolveDevHome, type DevHome } from '@minipay/dev-home';
+import type { LogOption, MerchantServerOptions } from '../config';
+import { MerchantServerError } from '../errors';
+
+/** Every option that is a setting (the clock is not configuration). */
+export type SettingName = Exclude<keyof MerchantServerOptions, 'now'>;
+type Value<K extends SettingName> = NonNullable<MerchantServerOptions[K]>;
+
+/** What a variable is read with. */
+export interface ReadContext {
+  env: Record<string, string | undefined>;
+  cwd: string;
+  readFile: (path: string) => string;
+}
+
+/** What a default and a check may use: the settings resolved so far, production, and the dev home (created on demand). */
+export interface ResolveContext {
+  resolved: Partial<{ [K in SettingName]: Value<K> }>;
+  production: boolean;
+  devHome: () => Promise<DevHome>;
+}
+
+export interface Setting<K extends SettingName> {
+  /** The environment variable. */
+  variable: string;
+  /** The value may also come from the file that `<variable>_FILE` names (keys from a secret store). */
+  file?: boolean;
+  /** Required when `production`: a missing one stops start-up, named with the others. */
+  requiredInProduction?: boolean;
+  /** The variable's value (or undefined when unset or blank), parsed. @throws MerchantServerError CONFIG_INVALID naming it. */
+  read(context: ReadContext): Value<K> | undefined;
+  /** The default when neither the option nor the variable is given; undefined = none. */
+  default(context: ResolveContext): Value<K> | undefined | Promise<Value<K> | undefined>;
+  /** Normalises and checks a value from any source (variable, option, dev home). @throws MerchantServerError CONFIG_INVALID. */
+  check?(value: Value<K>, context: ResolveContext): Value<K>;
+}
+
+/** The shortest session secret accepted: 32 characters (≥ 192 bits of a random Base64 string). */
+export const MIN_SESSION_SECRET_LENGTH = 32;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
+
+function invalid(message: string, cause?: unknown): MerchantServerError {
+  return new MerchantServerError(message, { code: 'CONFIG_INVALID', ...(cause === undefined ? {} : { cause }) });
+}
+
+/** A variable's text: trimmed, and undefined when unset or blank. */
+function text(context: ReadContext, variable: string): string | undefined {
+  const raw = context.env[variable];
+  return raw === undefined || raw.trim() === '' ? undefined : raw.trim();
+}
+
+/** A row whose variable is parsed by `parse`. */
+function setting<K extends SettingName>(
+  variable: string,
+  parse: (text: string, context: ReadContext) => Value<K>,
+  rest: Omit<Setting<K>, 'variable' | 'read'>,
+): Setting<K> {
+  return {
+    variable,
+    ...rest,
+    read(context) {
+      const found = text(context, variable);
+      return found === undefined ? undefined : parse(found, context);
+    },
+  };
+}
+
+/** A key: inline (a one-line PEM's `\n` escapes become newlines) or from the file `<variable>_FILE` names. */
+function key<K extends 'merchantPrivateKey' | 'walletPublicKey'>(variable: string, fromDevHome: (dev: DevHome) => string): Setting<K> {
+  return {
+    variable,
+    file: true,
+    requiredInProduction: true,
+    read(context) {
+      const inline = text(context, variable);
+      const file = text(context, `${variable}_FILE`);
+      if (inline !== undefined && file !== undefined) throw invalid(`set either ${variable} or ${variable}_FILE, not both`);
+      if (inline !== undefined) return inline.replace(/\\n/g, '\n') as Value<K>;
+      if (file === undefined) return undefined;
+      const path = resolve(context.cwd, file);
+      try {
+        return context.readFile(path) as Value<K>;
+      } catch (error) {
+        // The path is not secret; the file's content never reaches this message.
+        throw invalid(`${variable}_FILE names ${path}, which cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`, error);
+      }
+    },
+    default: async ({ devHome }) => fromDevHome(await devHome()) as Value<K>,
+  };
+}
+
+function integer(variable: string, raw: string, min: number, max: number): number {
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw invalid(`${variable} must be a whole number from ${min} to ${max}; got ${JSON.stringify(raw)}`);
+  }
+  return Number(raw);
+}
+
+const seconds = (variable: string) => (raw: string) => integer(variable, raw, 1, 365 * 24 * 3600) * 1000;
+const millis = (variable: string) => (raw: string) => integer(variable, raw, 1, 24 * 3600 * 1000);
+const path = (raw: string, context: ReadContext) => (isAbsolute(raw) ? raw : resolve(context.cwd, raw));
+
+function httpUrl(variable: string) {
+  return (raw: string): string => {
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      throw invalid(`${variable} must be an absolute http(s) URL such as ${DEFAULT_SANDBOX_URL}; got ${JSON.stringify(raw)}`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw invalid(`${variable} must be an http:// or https:// URL; got ${JSON.stringify(raw)}`);
+    return raw;
+  };
+}
+
+const withoutTrailingSlash = (url: string): string => url.replace(/\/+$/, '');
+
+/** The table. Its keys are every setting of `MerchantServerOptions` (a missing row is a type error). */
+export const SETTINGS: { readonly [K in SettingName]: Setting<K> } = {
+  production: setting('MINIPAY_ENV', (raw) => raw === 'production', { default: () => false }),
+  home: setting('MINIPAY_HOME', path, {
+    requiredInProduction: true,
+    // The folder the process runs in, not the variable again: loadConfig has read MINIPAY_HOME already.
+    default: () => resolveDevHome(process.cwd(), {}),
+    check: (home) => {
+      if (typeof home !== 'string' || home === '') throw invalid('home must be a folder: the one with the keys and merchant.db (MINIPAY_HOME)');
+      return resolve(home);
+    },
+  }),
+  host: setting('MINIPAY_MERCHANT_HOST', (raw) => raw, { default: () => DEFAULT_HOST }),
+  port: setting(
+    'MINIPAY_MERCHANT_PORT',
+    (raw) => {
+      try {
+        return parsePort(raw, 'MINIPAY_MERCHANT_PORT');
+      } catch (error) {
+        if (error instanceof ContractError) throw invalid(error.message, error);
+        throw error;
+      }
+    },
+    { default: () => DEFAULT_MERCHANT_PORT },
+  ),
+  walletUrl: setting('MINIPAY_WALLET_URL', httpUrl('MINIPAY_WALLET_URL'), {
+    requiredInProduction: true,
+    default: () => DEFAULT_SANDBOX_URL,
+    check: withoutTrailingSlash,
+  }),
+  walletPathPrefix: setting('MINIPAY_WALLET_PATH_PREFIX', (raw) => raw, {
+    default: () => '/api/open',
+    check: (prefix) => {
+      const trimmed = prefix.replace(/\/+$/, '');
+      if (trimmed === '') return '';
+      return trimmed.startsWith('/') ? trimmed : `/${trimmed}`;
+    },
+  }),
+  publicUrl: setting('MINIPAY_PUBLIC_URL', httpUrl('MINIPAY_PUBLIC_URL'), {
+    requiredInProduction: true,
+    // None: the server's own URL, known once it listens.
+    default: () => undefined,
+    check: (url, { production }) => {
+      if (production && !url.startsWith('https://')) {
+        throw invalid('MINIPAY_PUBLIC_URL must be an https:// URL in production (the wallet posts notifications to it)');
+      }
+      return withoutTrailingSlash(url);
+    },
+  }),
+  databasePath: setting('MINIPAY_DATABASE_PATH', path, {
+    default: ({ resolved }) => devHomePaths(resolved.home as string).database,
+  }),
+  clientId: setting('MINIPAY_CLIENT_ID', (raw) => raw, {
+    requiredInProduction: true,
+    default: async ({ devHome }) => (await devHome()).clientId,
+  }),
+  merchantPrivateKey: key('MINIPAY_MERCHANT_PRIVATE_KEY', (dev) => dev.merchantPrivateKey),
+  walletPublicKey: key('MINIPAY_WALLET_PUBLIC_KEY', (dev) => dev.walletPublicKey),
+  sessionSecret: setting('MINIPAY_SESSION_SECRET', (raw) => raw, {
+    requiredInProduction: true,
+    default: async ({ devHome }) => (await devHome()).sessionSecret,
+    check: (secret) => {
+      // Never quoted: the message names the setting only.
+      if (secret.length < MIN_SESSION_SECRET_LENGTH) {
+        throw invalid(`MINIPAY_SESSION_SECRET (option sessionSecret) must be at least ${MIN_SESSION_SECRET_LENGTH} characters (e.g. 32 random bytes in Base64)`);
+      }
+      return secret;
+    },
+  }),
+  sessionTtlMs: setting('MINIPAY_SESSION_TTL_SECONDS', seconds('MINIPAY_SESSION_TTL_SECONDS'), { default: () => 24 * 60 * 60 * 1000 }),
+  orderTtlMs: setting('MINIPAY_ORDER_TTL_SECONDS', seconds('MINIPAY_ORDER_TTL_SECONDS'), { default: () => 15 * 60 * 1000 }),
+  reconcileAfterMs: setting('MINIPAY_RECONCILE_AFTER_MS', millis('MINIPAY_RECONCILE_AFTER_MS'), { default: () => 60_000 }),
+  // A short reconcileAfterMs (tests, demos) would wait for a 30 s timer: run at least that often, not more than every 50 ms.
+  reconcileIntervalMs: setting('MINIPAY_RECONCILE_INTERVAL_MS', millis('MINIPAY_RECONCILE_INTERVAL_MS'), {
+    default: ({ resolved }) => Math.min(30_000, Math.max(resolved.reconcileAfterMs as number, 50)),
+  }),
+  inquiryMinIntervalMs: setting('MINIPAY_INQUIRY_MIN_INTERVAL_MS', millis('MINIPAY_INQUIRY_MIN_INTERVAL_MS'), {
+    default: ({ resolved }) => Math.min(5_000, resolved.reconcileAfterMs as number),
+  }),
+  notifyToleranceSeconds: setting(
+    'MINIPAY_NOTIFY_TOLERANCE_SECONDS',
+    (raw) => integer('MINIPAY_NOTIFY_TOLERANCE_SECONDS', raw, 1, 3600),
+    { default: () => 300 },
+  ),
+  walletTimeoutMs: setting('MINIPAY_WALLET_TIMEOUT_MS', millis('MINIPAY_WALLET_TIMEOUT_MS'), { default: () => 10_000 }),
+  merchantName: setting('MINIPAY_MERCHANT_NAME', (raw) => raw, { default: () => 'Minipay Demo Shop' }),
+  log: setting(
+    'MINIPAY_LOG_LEVEL',
+    (raw): LogOption => {
+      if (!(LOG_LEVELS as readonly string[]).includes(raw)) {
+        throw invalid(`MINIPAY_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}; got ${JSON.stringify(raw)}`);
+      }
+      return { level: raw as (typeof LOG_LEVELS)[number] };
+    },
+    { default: () => true },
+  ),
+};
+
+/** How a setting is named in a message: its variable (both for a key) and its option. */
+export function describeSetting(name: SettingName): string {
+  const { variable, file } = SETTINGS[name];
+  return `${file ? `${variable} or ${variable}_FILE` : variable} (option ${name})`;
+}

@@ -1,0 +1,70 @@
+// Applying a verdict to an order, exactly once: the conditional transition of the state machine, the audit event,
+// and what a contradiction means (a final order is never reopened; money taken for a closed order is logged at
+// error level for a person to refund or review). Notifications and inquiries both settle through here, and so will
+// any other storage (it only changes `Storage`) and refunds (a verdict of their own, applied the same way).
+import type { FastifyBaseLogger } from 'fastify';
+import { isFinal, transitionOrder, type TransitionOutcome } from './order-state';
+import type { OrderRecord, TransitionCause } from './order-record';
+import type { Storage } from './storage';
+import type { Verdict } from './verdicts';
+
+export interface SettlementOptions {
+  storage: Storage;
+  log: FastifyBaseLogger;
+  /** Epoch milliseconds. */
+  clock: () => number;
+  /** Told when an order reached a final status (the inquirer then forgets its bookkeeping of it). */
+  onFinal?: (orderId: string) => void;
+}
+
+export class Settlement {
+  constructor(private readonly options: SettlementOptions) {}
+
+  /** Moves the order to the verdict's status if the state machine allows it now; logs a contradiction loudly. */
+  async apply(order: OrderRecord, verdict: Verdict, cause: TransitionCause, paymentId: string | undefined): Promise<TransitionOutcome> {
+    const { storage, log, clock } = this.options;
+    const set: { paymentId?: string; failCode?: string; failMessage?: string } = {};
+    if (paymentId) set.paymentId = paymentId;
+    if (verdict.failCode !== undefined) set.failCode = verdict.failCode;
+    if (verdict.failMessage !== undefined) set.failMessage = verdict.failMessage;
+    const outcome = await transitionOrder(storage, order.id, verdict.to, { at: clock(), cause, detail: verdict.detail, set });
+    if (outcome.status === 'conflict') {
+      const closedFamily = (s: string): boolean => s === 'CANCELLED' || s === 'EXPIRED';
+      if (closedFamily(outcome.order.status) && closedFamily(verdict.to)) {
+        log.info({ orderId: order.id, status: outcome.order.status, reported: verdict.to }, `${cause}: payment closed, order already closed`);
+        return { status: 'unchanged', order: outcome.order };
+      }
+      if (verdict.to === 'PAID') {
+        log.error(
+          { orderId: order.id, status: outcome.order.status, paymentId: paymentId ?? order.paymentId, cause },
+          `MONEY RECEIVED FOR A ${outcome.order.status} ORDER: the wallet reports the payment succeeded; the order is not reopened. Refund or review it.`,
+        );
+      } else {
+        log.error(
+          { orderId: order.id, status: outcome.order.status, reported: verdict.to, detail: verdict.detail, cause },
+          `${cause} contradicts the order's final status ${outcome.order.status}; ignored. Review the payment at the wallet.`,
+        );
+      }
+    } else {
+      this.logTransition(outcome, cause);
+    }
+    if (outcome.status !== 'missing' && isFinal(outcome.order.status)) this.options.onFinal?.(order.id);
+    return outcome;
+  }
+
+  /** CREATED past its expiry → EXPIRED. Returns the order as it is now. */
+  async expireIfDue(order: OrderRecord): Promise<OrderRecord> {
+    const { storage, clock } = this.options;
+    if (order.status !== 'CREATED' || clock() < order.expiresAt) return order;
+    const outcome = await transitionOrder(storage, order.id, 'EXPIRED', { at: clock(), cause: 'expiry', detail: 'never paid' });
+    this.logTransition(outcome, 'expiry');
+    return outcome.status === 'missing' ? order : outcome.order;
+  }
+
+  /** Logs an applied transition at info level (`order PAID`). */
+  logTransition(outcome: TransitionOutcome, cause: string): void {
+    if (outcome.status === 'applied') {
+      this.options.log.info({ orderId: outcome.order.id, status: outcome.order.status, cause }, `order ${outcome.order.status}`);
+    }
+  }
+}
