@@ -7,7 +7,7 @@ import { diagnoseRequest, formatDiagnosis, signRequest } from '@minipay/openapi'
 import { keys } from './helpers';
 
 const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
-const shown = /<!-- doctor-output -->\n```text\n([\s\S]*?)\n```/.exec(readme)?.[1];
+const shown = /<!-- doctor-output -->\n+```text\n([\s\S]*?)\n```/.exec(readme)?.[1];
 
 test('the README shows what the doctor really prints', () => {
   const body = '{"paymentRequestId":"order-42-1","paymentAmount":{"currency":"USD","value":"1250"}}';
@@ -27,7 +27,7 @@ test('the README shows what the doctor really prints', () => {
 
 test('the README\'s table of causes lists every cause the doctor has', () => {
   const section = readme.slice(readme.indexOf('## When a signature does not verify'), readme.indexOf('### `minipay-openapi verify`'));
-  const listed = [...section.matchAll(/^\| `([A-Z_]+)` \|/gm)].map((match) => match[1]);
+  const listed = [...section.matchAll(/^\| `([A-Z_]+)` +\|/gm)].map((match) => match[1]);
   const source = readFileSync(join(__dirname, '..', 'src', 'doctor.ts'), 'utf8');
   const causes = [...source.matchAll(/\| \{ cause: ('[A-Z_]+'(?: \| '[A-Z_]+')*)/g)].flatMap((match) => match[1]!.split(' | ').map((c) => c.slice(1, -1)));
   expect(causes.length).toBeGreaterThan(10);
