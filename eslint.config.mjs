@@ -25,7 +25,10 @@ export default tseslint.config(
   {
     rules: {
       // `_`-prefixed parameters are the way to say "deliberately unused" (a callback's signature).
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
     },
   },
   {
@@ -56,7 +59,14 @@ export default tseslint.config(
     files: ['**/test/fixtures/**/*.js'],
     languageOptions: {
       sourceType: 'commonjs',
-      globals: { App: 'readonly', Page: 'readonly', Component: 'readonly', getApp: 'readonly', getCurrentPages: 'readonly', my: 'readonly' },
+      globals: {
+        App: 'readonly',
+        Page: 'readonly',
+        Component: 'readonly',
+        getApp: 'readonly',
+        getCurrentPages: 'readonly',
+        my: 'readonly',
+      },
     },
   },
   {

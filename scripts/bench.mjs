@@ -51,12 +51,24 @@ try {
   };
   const rows = [
     ['tradePay bundle, ESM minified + gzipped', `${size.minGzipBytes} B`, `limit ${size.limit} B`],
-    ['mini program `dist` (sandbox build)', `${(mini.distBytes / 1024).toFixed(1)} KiB`, 'platform main-package limit 2 MB'],
+    [
+      'mini program `dist` (sandbox build)',
+      `${(mini.distBytes / 1024).toFixed(1)} KiB`,
+      'platform main-package limit 2 MB',
+    ],
   ];
   for (const [name, figures] of Object.entries(crypto)) {
     const algorithm = name.toUpperCase();
-    rows.push([`sign ${algorithm}`, rate(figures.signPerSec), `raw node:crypto ${rate(figures.rawSignPerSec)} (${overhead(figures.signPerSec, figures.rawSignPerSec)})`]);
-    rows.push([`verify ${algorithm}`, rate(figures.verifyPerSec), `raw node:crypto ${rate(figures.rawVerifyPerSec)} (${overhead(figures.verifyPerSec, figures.rawVerifyPerSec)})`]);
+    rows.push([
+      `sign ${algorithm}`,
+      rate(figures.signPerSec),
+      `raw node:crypto ${rate(figures.rawSignPerSec)} (${overhead(figures.signPerSec, figures.rawSignPerSec)})`,
+    ]);
+    rows.push([
+      `verify ${algorithm}`,
+      rate(figures.verifyPerSec),
+      `raw node:crypto ${rate(figures.rawVerifyPerSec)} (${overhead(figures.verifyPerSec, figures.rawVerifyPerSec)})`,
+    ]);
   }
   rows.push([
     'orders created and paid, end to end',

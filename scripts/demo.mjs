@@ -40,7 +40,12 @@ async function main() {
   const auth = { authorization: `Bearer ${session.token}` };
   const { products } = await call('GET', `${merchantUrl}/api/products`);
   const product = products[0];
-  const order = await call('POST', `${merchantUrl}/api/orders`, { items: [{ productId: product.id, quantity: 1 }] }, auth);
+  const order = await call(
+    'POST',
+    `${merchantUrl}/api/orders`,
+    { items: [{ productId: product.id, quantity: 1 }] },
+    auth,
+  );
   step(1, `order ${order.id} created for ${product.name}: ${money(order.amount)} (customer ${session.customerId})`);
 
   // Steps 2 and 3: the merchant server calls pay; the wallet answers with the payment id and the cashier URL.
@@ -50,7 +55,10 @@ async function main() {
 
   // Step 4: my.tradePay({ paymentUrl }) opens the cashier; here the sandbox's scripting API picks the outcome.
   const cashier = await call('POST', `${sandboxUrl}/sandbox/payments/${payment.paymentId}/complete`, { outcome });
-  step(4, `tradePay with outcome "${outcome}": resultCode ${cashier.resultCode}, wallet status ${cashier.paymentStatus}`);
+  step(
+    4,
+    `tradePay with outcome "${outcome}": resultCode ${cashier.resultCode}, wallet status ${cashier.paymentStatus}`,
+  );
 
   // Steps 5 and 6: the wallet notifies the merchant; the result page shows what the merchant server knows.
   const deadline = Date.now() + Number(values['timeout-seconds']) * 1000;
@@ -111,7 +119,12 @@ async function startStack(settings, sandboxUrl, merchantUrl) {
   buildStale();
   const args = (port) => ['--port', String(port), '--host', settings.host, '--home', settings.home];
   const quiet = () => {};
-  const sandbox = startPart({ name: 'wallet', script: 'packages/wallet-sandbox/dist/cli.cjs', args: args(settings.sandboxPort), print: quiet });
+  const sandbox = startPart({
+    name: 'wallet',
+    script: 'packages/wallet-sandbox/dist/cli.cjs',
+    args: args(settings.sandboxPort),
+    print: quiet,
+  });
   started.push(sandbox);
   if (!(await waitUntilUp(`${sandboxUrl}/`, sandbox))) throw new StackError('the wallet sandbox exited at start-up');
   const merchant = startPart({
@@ -122,7 +135,8 @@ async function startStack(settings, sandboxUrl, merchantUrl) {
     print: quiet,
   });
   started.push(merchant);
-  if (!(await waitUntilUp(`${merchantUrl}/api/products`, merchant))) throw new StackError('the merchant server exited at start-up');
+  if (!(await waitUntilUp(`${merchantUrl}/api/products`, merchant)))
+    throw new StackError('the merchant server exited at start-up');
 }
 
 main()

@@ -22,12 +22,24 @@ for (const [path, entry] of Object.entries(lock.packages)) {
     const platform = platformOf(name);
     if (!platform || !/^\d+\.\d+\.\d+/.test(version)) continue;
     // Fields in npm's own order (version first, then alphabetical), so a later `npm install` leaves them alone.
-    const fields = { cpu: platform.cpu, ...(entry.dev ? { dev: true } : {}), libc: platform.libc, optional: true, os: platform.os };
+    const fields = {
+      cpu: platform.cpu,
+      ...(entry.dev ? { dev: true } : {}),
+      libc: platform.libc,
+      optional: true,
+      os: platform.os,
+    };
     lock.packages[`node_modules/${name}`] = { version, ...JSON.parse(JSON.stringify(fields)) };
     added.push(`${name}@${version}`);
   }
 }
 // npm keeps `packages` sorted by path; so do we, so that the next `npm install` changes only what it must.
-lock.packages = Object.fromEntries(Object.entries(lock.packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a < b ? -1 : a > b ? 1 : 0)));
+lock.packages = Object.fromEntries(
+  Object.entries(lock.packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a < b ? -1 : a > b ? 1 : 0)),
+);
 writeFileSync(file, `${JSON.stringify(lock, null, 2)}\n`);
-console.log(added.length ? `added ${added.length} platform entries: ${added.join(', ')}` : 'package-lock.json already lists every platform binary');
+console.log(
+  added.length
+    ? `added ${added.length} platform entries: ${added.join(', ')}`
+    : 'package-lock.json already lists every platform binary',
+);

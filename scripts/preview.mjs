@@ -11,10 +11,20 @@ try {
   buildStale(['preview']);
   const dir = join(repoRoot, 'mini-app', 'dist');
   if (!existsSync(join(dir, 'app.json'))) {
-    throw new StackError('mini-app/dist is not built: run npm start (or npm run build:mini with a stack running) first');
+    throw new StackError(
+      'mini-app/dist is not built: run npm start (or npm run build:mini with a stack running) first',
+    );
   }
-  const args = ['--dir', dir, '--sandbox-url', `http://${settings.host}:${settings.sandboxPort}`, ...process.argv.slice(2)];
-  const child = spawn(process.execPath, [join(repoRoot, 'packages', 'preview', 'dist', 'cli.cjs'), ...args], { stdio: 'inherit' });
+  const args = [
+    '--dir',
+    dir,
+    '--sandbox-url',
+    `http://${settings.host}:${settings.sandboxPort}`,
+    ...process.argv.slice(2),
+  ];
+  const child = spawn(process.execPath, [join(repoRoot, 'packages', 'preview', 'dist', 'cli.cjs'), ...args], {
+    stdio: 'inherit',
+  });
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
 } catch (error) {

@@ -34,7 +34,10 @@ export function libraryConfig({ entries, packageDir, banner = {} }) {
       {
         input,
         external,
-        plugins: [bundlePrivate(bundled), typescript({ tsconfig, compilerOptions: { noEmit: false, declaration: false } })],
+        plugins: [
+          bundlePrivate(bundled),
+          typescript({ tsconfig, compilerOptions: { noEmit: false, declaration: false } }),
+        ],
         output: [
           { file: resolve(packageDir, `dist/${name}.mjs`), format: 'es', banner: first },
           { file: resolve(packageDir, `dist/${name}.cjs`), format: 'cjs', banner: first, exports: 'named' },
@@ -78,7 +81,8 @@ function bundlePrivate(packages) {
     resolveId(source) {
       const built = packages[source];
       if (built === undefined) return null;
-      if (!existsSync(built)) this.error(`${source} is not built yet (${built}): build it first (npm run build builds in order)`);
+      if (!existsSync(built))
+        this.error(`${source} is not built yet (${built}): build it first (npm run build builds in order)`);
       return built;
     },
   };

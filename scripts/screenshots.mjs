@@ -32,16 +32,23 @@ try {
   const merchant = await startMerchantServer({ home, port: 0, walletUrl: sandbox.url, log: false });
   closers.push(() => merchant.close());
   const dist = join(home, 'dist');
-  execFileSync(process.execPath, [join(repoRoot, 'mini-app', 'scripts', 'build.mjs'), '--production', '--out-dir', dist], {
-    env: { ...process.env, MINIPAY_MERCHANT_URL: merchant.url, MINIPAY_SANDBOX_URL: sandbox.url },
-    stdio: 'ignore',
-  });
+  execFileSync(
+    process.execPath,
+    [join(repoRoot, 'mini-app', 'scripts', 'build.mjs'), '--production', '--out-dir', dist],
+    {
+      env: { ...process.env, MINIPAY_MERCHANT_URL: merchant.url, MINIPAY_SANDBOX_URL: sandbox.url },
+      stdio: 'ignore',
+    },
+  );
   const preview = await startPreview({ dir: dist, port: 0, width, sandboxUrl: sandbox.url, watch: false });
   closers.push(() => preview.close());
   const browser = await launchChromium();
   closers.push(() => browser.close());
   // The frame and its shadow, nothing else of the page.
-  const page = await browser.newPage({ viewport: { width: width + 48, height: Math.round((width * 812) / 375) + 48 }, deviceScaleFactor: 2 });
+  const page = await browser.newPage({
+    viewport: { width: width + 48, height: Math.round((width * 812) / 375) + 48 },
+    deviceScaleFactor: 2,
+  });
   await page.goto(preview.url);
   mkdirSync(out, { recursive: true });
   const shot = async (name) => {

@@ -16,7 +16,16 @@
 //   --production          no sandbox code at all: src/dev-wallet/install.ts is swapped for
 //                         install.production.ts before bundling, so neither the shim nor its URL
 //                         reaches dist.
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_MERCHANT_URL, DEFAULT_SANDBOX_URL } from '@minipay/contract';
@@ -39,15 +48,18 @@ const ANTD_PREFIX = 'components/antd-mini/';
 
 const DEFAULTS = { merchantUrl: DEFAULT_MERCHANT_URL, sandboxUrl: DEFAULT_SANDBOX_URL };
 
-
 export async function build({ production = false, outDir = join(appDir, 'dist'), env = process.env } = {}) {
   const sandbox = !production && !/^(0|false|no|off)$/i.test(env.MINIPAY_SANDBOX ?? '');
   const settings = {
     merchantUrl: env.MINIPAY_MERCHANT_URL || DEFAULTS.merchantUrl,
     sandboxUrl: env.MINIPAY_SANDBOX_URL || DEFAULTS.sandboxUrl,
   };
-  for (const [name, value] of [['MINIPAY_MERCHANT_URL', settings.merchantUrl], ['MINIPAY_SANDBOX_URL', settings.sandboxUrl]]) {
-    if (!/^https?:\/\/[^\s"'\\]+$/.test(value)) throw new Error(`${name} must be an http(s) URL, got ${JSON.stringify(value)}`);
+  for (const [name, value] of [
+    ['MINIPAY_MERCHANT_URL', settings.merchantUrl],
+    ['MINIPAY_SANDBOX_URL', settings.sandboxUrl],
+  ]) {
+    if (!/^https?:\/\/[^\s"'\\]+$/.test(value))
+      throw new Error(`${name} must be an http(s) URL, got ${JSON.stringify(value)}`);
   }
 
   assertReplaceable(outDir);
@@ -127,7 +139,8 @@ function assertReplaceable(outDir) {
   if (within(appDir, target)) throw new Error(`--out-dir ${target} holds mini-app/ itself; pick a folder of its own`);
   if (within(target, appDir)) {
     const first = relative(appDir, target).split(sep)[0];
-    if (SOURCE_FOLDERS.has(first)) throw new Error(`--out-dir ${target} is inside mini-app/${first}, which is not build output`);
+    if (SOURCE_FOLDERS.has(first))
+      throw new Error(`--out-dir ${target} is inside mini-app/${first}, which is not build output`);
     return;
   }
   if (!existsSync(target)) return;
@@ -140,7 +153,9 @@ function assertReplaceable(outDir) {
     marker = undefined;
   }
   if (!marker || typeof marker.mode !== 'string') {
-    throw new Error(`--out-dir ${target} is not empty and not a previous build (no build.json): the build would delete what is in it`);
+    throw new Error(
+      `--out-dir ${target} is not empty and not a previous build (no build.json): the build would delete what is in it`,
+    );
   }
 }
 
@@ -253,9 +268,13 @@ if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename
   const outDir = values['out-dir'] ? resolve(values['out-dir']) : undefined;
   build({ production: values.production, outDir }).then(
     (result) => {
-      const mode = result.production ? 'production (no sandbox code)' : `development (sandbox shim ${result.sandbox ? 'on' : 'off'})`;
+      const mode = result.production
+        ? 'production (no sandbox code)'
+        : `development (sandbox shim ${result.sandbox ? 'on' : 'off'})`;
       console.log(`mini-app: built ${relative(process.cwd(), result.outDir) || '.'} — ${mode}`);
-      console.log(`  merchant server: ${result.merchantUrl}${result.sandbox ? `, wallet sandbox: ${result.sandboxUrl}` : ''}`);
+      console.log(
+        `  merchant server: ${result.merchantUrl}${result.sandbox ? `, wallet sandbox: ${result.sandboxUrl}` : ''}`,
+      );
       console.log(`  antd-mini components: ${result.components.join(', ')}`);
     },
     (error) => {

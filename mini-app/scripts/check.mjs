@@ -46,8 +46,10 @@ export function checkDist(distDir) {
       if (target.startsWith('plugin://')) continue;
       const base = target.startsWith('/') ? join(root, target) : resolve(dirname(jsonFile), target);
       const missing = ['.js', '.json', '.axml'].filter((ext) => !existsSync(base + ext));
-      if (!base.startsWith(root + sep)) problems.push(`${rel(jsonFile)}: component <${tag}> "${target}" points outside dist`);
-      else if (missing.length) problems.push(`${rel(jsonFile)}: component <${tag}> "${target}" does not resolve (no ${missing.join(', ')})`);
+      if (!base.startsWith(root + sep))
+        problems.push(`${rel(jsonFile)}: component <${tag}> "${target}" points outside dist`);
+      else if (missing.length)
+        problems.push(`${rel(jsonFile)}: component <${tag}> "${target}" does not resolve (no ${missing.join(', ')})`);
     }
   };
   for (const file of files.filter((f) => f.endsWith('.json'))) {
@@ -71,7 +73,9 @@ export function checkDist(distDir) {
         problems.push(`${rel(file)}: requires "${spec}", which is not a relative path`);
       } else {
         const target = resolve(dirname(file), spec);
-        const found = [target, `${target}.js`, join(target, 'index.js')].find((p) => existsSync(p) && statSync(p).isFile());
+        const found = [target, `${target}.js`, join(target, 'index.js')].find(
+          (p) => existsSync(p) && statSync(p).isFile(),
+        );
         if (!target.startsWith(root + sep)) problems.push(`${rel(file)}: requires "${spec}", outside dist`);
         else if (!found) problems.push(`${rel(file)}: requires "${spec}", which does not exist`);
       }
@@ -83,9 +87,11 @@ export function checkDist(distDir) {
     const text = readFileSync(file, 'utf8');
     for (const ref of fileReferences(file, text)) {
       const target = ref.startsWith('/') ? join(root, ref) : resolve(dirname(file), ref);
-      if (!ref.startsWith('/') && !ref.startsWith('./') && !ref.startsWith('../')) problems.push(`${rel(file)}: refers to "${ref}", which is not a relative path`);
+      if (!ref.startsWith('/') && !ref.startsWith('./') && !ref.startsWith('../'))
+        problems.push(`${rel(file)}: refers to "${ref}", which is not a relative path`);
       else if (!target.startsWith(root + sep)) problems.push(`${rel(file)}: refers to "${ref}", outside dist`);
-      else if (!existsSync(target) || !statSync(target).isFile()) problems.push(`${rel(file)}: refers to "${ref}", which does not exist`);
+      else if (!existsSync(target) || !statSync(target).isFile())
+        problems.push(`${rel(file)}: refers to "${ref}", which does not exist`);
     }
   }
 
@@ -120,7 +126,8 @@ export function formatBytes(bytes) {
 if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
   const distDir = process.argv[2] ?? join(import.meta.dirname, '..', 'dist');
   const { problems, bytes, files } = checkDist(distDir);
-  if (process.env.MINIPAY_BENCH_JSON) writeFileSync(process.env.MINIPAY_BENCH_JSON, `${JSON.stringify({ distBytes: bytes })}\n`);
+  if (process.env.MINIPAY_BENCH_JSON)
+    writeFileSync(process.env.MINIPAY_BENCH_JSON, `${JSON.stringify({ distBytes: bytes })}\n`);
   console.log(`mini-app dist: ${files} files, ${formatBytes(bytes)} of the 2 MB limit`);
   if (problems.length) {
     console.error(`mini-app check failed, ${problems.length} problem(s):`);

@@ -15,7 +15,14 @@ function run(script: string, args: string[], env: Record<string, string> = {}) {
   const result = spawnSync(process.execPath, [join(appDir, 'scripts', script), ...args], {
     cwd: appDir,
     encoding: 'utf8',
-    env: { ...process.env, MINIPAY_MERCHANT_URL: '', MINIPAY_SANDBOX_URL: '', MINIPAY_SANDBOX: '', MINIPAY_BENCH_JSON: '', ...env },
+    env: {
+      ...process.env,
+      MINIPAY_MERCHANT_URL: '',
+      MINIPAY_SANDBOX_URL: '',
+      MINIPAY_SANDBOX: '',
+      MINIPAY_BENCH_JSON: '',
+      ...env,
+    },
   });
   return { status: result.status, out: `${result.stdout}${result.stderr}` };
 }
@@ -32,7 +39,9 @@ beforeAll(() => {
   prodDist = join(temp, 'prod');
   const dev = run('build.mjs', ['--out-dir', devDist], { MINIPAY_MERCHANT_URL: 'https://shop.example.com' });
   expect(dev).toMatchObject({ status: 0 });
-  const prod = run('build.mjs', ['--production', '--out-dir', prodDist], { MINIPAY_SANDBOX_URL: 'http://10.9.8.7:8210' });
+  const prod = run('build.mjs', ['--production', '--out-dir', prodDist], {
+    MINIPAY_SANDBOX_URL: 'http://10.9.8.7:8210',
+  });
   expect(prod).toMatchObject({ status: 0 });
 }, 120_000);
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
@@ -43,10 +52,15 @@ const SANDBOX_TRACES = [/sandbox/i, /installSandbox/, /\/cashier\//, /auth-codes
 test('a production build contains no sandbox code at all', () => {
   const hits = files(prodDist).flatMap((file) => {
     const text = readFileSync(file, 'utf8');
-    return SANDBOX_TRACES.filter((pattern) => pattern.test(text)).map((pattern) => `${file.slice(prodDist.length)} ${pattern}`);
+    return SANDBOX_TRACES.filter((pattern) => pattern.test(text)).map(
+      (pattern) => `${file.slice(prodDist.length)} ${pattern}`,
+    );
   });
   expect(hits).toEqual([]);
-  expect(JSON.parse(readFileSync(join(prodDist, 'build.json'), 'utf8'))).toMatchObject({ mode: 'production', shim: false });
+  expect(JSON.parse(readFileSync(join(prodDist, 'build.json'), 'utf8'))).toMatchObject({
+    mode: 'production',
+    shim: false,
+  });
 });
 
 test('a development build bundles the sandbox shim (so the scan above can fail)', () => {
@@ -67,7 +81,9 @@ test('the build is CommonJS with tradepay bundled in and the antd-mini component
   }
   expect(all).toContain('components/antd-mini/Button/index.sjs');
   expect(all).toContain('components/antd-mini/_util/arrow.sjs');
-  const js = files(devDist).filter((file) => file.endsWith('.js')).map((file) => readFileSync(file, 'utf8'));
+  const js = files(devDist)
+    .filter((file) => file.endsWith('.js'))
+    .map((file) => readFileSync(file, 'utf8'));
   // tradepay is bundled (its code is in dist), not required from node_modules.
   expect(js.join('\n')).toContain('confirmPayment: options.check must be a function');
   expect(js.join('\n')).not.toContain('@minipay/');
@@ -117,8 +133,14 @@ test('check:mini fails on a broken dist, naming each problem', () => {
   const broken = join(temp, 'broken');
   cpSync(prodDist, broken, { recursive: true });
   unlinkSync(join(broken, 'pages/confirm/index.axml'));
-  writeFileSync(join(broken, 'pages/result/index.json'), JSON.stringify({ usingComponents: { 'ant-gone': '../../components/nope/index' } }));
-  writeFileSync(join(broken, 'common/node.js'), "const fs = require('fs');\nconst x = require('lodash');\nconst y = require('./missing.js');\n");
+  writeFileSync(
+    join(broken, 'pages/result/index.json'),
+    JSON.stringify({ usingComponents: { 'ant-gone': '../../components/nope/index' } }),
+  );
+  writeFileSync(
+    join(broken, 'common/node.js'),
+    "const fs = require('fs');\nconst x = require('lodash');\nconst y = require('./missing.js');\n",
+  );
   writeFileSync(join(broken, 'common/modern.js'), 'const a = globalThis.b ?? 1;\n');
   writeFileSync(join(broken, 'common/outside.js'), "require('../../outside.js');\n");
   const check = run('check.mjs', [broken]);
@@ -140,8 +162,14 @@ test('check:mini fails when a file a template or style refers to is missing (imp
   const broken = join(temp, 'broken-refs');
   cpSync(prodDist, broken, { recursive: true });
   unlinkSync(join(broken, 'components/antd-mini/_util/arrow.sjs'));
-  writeFileSync(join(broken, 'pages/result/index.acss'), "@import '../shared/gone.acss';\n.result-page { padding: 0; }\n");
-  writeFileSync(join(broken, 'pages/confirm/index.axml'), '<import src="./tpl.axml"/><include src="../../outside/x.axml"/><view/>\n');
+  writeFileSync(
+    join(broken, 'pages/result/index.acss'),
+    "@import '../shared/gone.acss';\n.result-page { padding: 0; }\n",
+  );
+  writeFileSync(
+    join(broken, 'pages/confirm/index.axml'),
+    '<import src="./tpl.axml"/><include src="../../outside/x.axml"/><view/>\n',
+  );
   const check = run('check.mjs', [broken]);
   expect(check.status).not.toBe(0);
   for (const problem of [

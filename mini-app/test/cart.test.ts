@@ -2,9 +2,27 @@ import type { Product } from '@minipay/contract';
 import { cartLines, cartTotal, clampQuantity, decodeCart, encodeCart, productRows } from '../src/logic/cart';
 
 const products: Product[] = [
-  { id: 'coffee', name: 'Coffee', description: 'Hot', price: { currency: 'USD', value: '350' }, imageUrl: 'data:image/svg+xml;base64,' },
-  { id: 'tea', name: 'Tea', description: 'Green', price: { currency: 'USD', value: '275' }, imageUrl: 'https://x/tea.png' },
-  { id: 'cake/slice', name: 'Cake', description: 'Sweet', price: { currency: 'USD', value: '499' }, imageUrl: 'data:image/svg+xml;base64,' },
+  {
+    id: 'coffee',
+    name: 'Coffee',
+    description: 'Hot',
+    price: { currency: 'USD', value: '350' },
+    imageUrl: 'data:image/svg+xml;base64,',
+  },
+  {
+    id: 'tea',
+    name: 'Tea',
+    description: 'Green',
+    price: { currency: 'USD', value: '275' },
+    imageUrl: 'https://x/tea.png',
+  },
+  {
+    id: 'cake/slice',
+    name: 'Cake',
+    description: 'Sweet',
+    price: { currency: 'USD', value: '499' },
+    imageUrl: 'data:image/svg+xml;base64,',
+  },
 ];
 
 test('the cart total is the sum of price × quantity of the chosen products', () => {
@@ -52,9 +70,12 @@ test('the cart survives the trip through the confirm page query string', () => {
   expect(decodeCart(encodeCart(lines))).toEqual(lines);
 });
 
-test.each([undefined, '', 'coffee', 'coffee:0', 'coffee:-1', ':2', 'coffee:100'])('a malformed cart %p yields no lines', (value) => {
-  expect(decodeCart(value)).toEqual([]);
-});
+test.each([undefined, '', 'coffee', 'coffee:0', 'coffee:-1', ':2', 'coffee:100'])(
+  'a malformed cart %p yields no lines',
+  (value) => {
+    expect(decodeCart(value)).toEqual([]);
+  },
+);
 
 test('a part whose id is not valid URI encoding (a stray %, e.g. a host that already decoded the query) is dropped, not thrown', () => {
   expect(decodeCart('50%off:1,tea:2')).toEqual([{ productId: 'tea', quantity: 2 }]);

@@ -7,7 +7,9 @@ import { AuthCodeError, MerchantApiError, NetworkError, ServerError } from '../s
 import type { MiniRuntime, RequestOptions } from '../src/api/runtime';
 import { TOKEN_STORAGE_KEY } from '../src/api/session';
 
-type Answer = { status: number; body: unknown } | { fail: { error: number; errorMessage: string; status?: number; data?: unknown } };
+type Answer =
+  | { status: number; body: unknown }
+  | { fail: { error: number; errorMessage: string; status?: number; data?: unknown } };
 
 class ScriptedRuntime implements MiniRuntime {
   readonly storage = new Map<string, unknown>();
@@ -43,7 +45,9 @@ const expired: Answer = { status: 401, body: { error: { code: 'SESSION_EXPIRED',
 const order = { status: 200, body: { id: 'o1', status: 'PAID' } };
 
 test('requests carry a JSON string body, JSON headers and the Bearer token', async () => {
-  const runtime = new ScriptedRuntime((o) => (o.url.endsWith('/api/session') ? session(1) : { status: 201, body: { id: 'o1' } }));
+  const runtime = new ScriptedRuntime((o) =>
+    o.url.endsWith('/api/session') ? session(1) : { status: 201, body: { id: 'o1' } },
+  );
   const api = new MerchantApi({ baseUrl: 'http://shop.test/', runtime });
   await api.createOrder([{ productId: 'coffee', quantity: 2 }]);
   const create = runtime.sent[1] as RequestOptions;
@@ -59,7 +63,9 @@ test('requests carry a JSON string body, JSON headers and the Bearer token', asy
 });
 
 test('401 SESSION_EXPIRED: the session is renewed once and the call retried with the new token', async () => {
-  const runtime = new ScriptedRuntime((o, i) => (o.url.endsWith('/api/session') ? session(i) : i === 0 ? expired : order));
+  const runtime = new ScriptedRuntime((o, i) =>
+    o.url.endsWith('/api/session') ? session(i) : i === 0 ? expired : order,
+  );
   runtime.storage.set(TOKEN_STORAGE_KEY, { token: 'old', customerId: 'c1' });
   const api = new MerchantApi({ baseUrl: 'http://shop.test', runtime });
   await expect(api.order('o1')).resolves.toEqual(order.body);
@@ -86,7 +92,10 @@ test('concurrent calls with no session start one session, not two', async () => 
 });
 
 test('{ error: { code, message } } becomes a ServerError with the code, message and status', async () => {
-  const runtime = new ScriptedRuntime(() => ({ status: 402, body: { error: { code: 'RISK_REJECT', message: 'rejected' } } }));
+  const runtime = new ScriptedRuntime(() => ({
+    status: 402,
+    body: { error: { code: 'RISK_REJECT', message: 'rejected' } },
+  }));
   const error = await new MerchantApi({ baseUrl: 'http://shop.test', runtime }).products().catch((e: unknown) => e);
   expect(error).toBeInstanceOf(ServerError);
   expect(error).toBeInstanceOf(MerchantApiError);
@@ -95,7 +104,10 @@ test('{ error: { code, message } } becomes a ServerError with the code, message 
 
 test('an error status without a JSON error body still gets a code', async () => {
   const runtime = new ScriptedRuntime(() => ({ status: 500, body: '<html>oops</html>' }));
-  await expect(new MerchantApi({ baseUrl: 'http://shop.test', runtime }).products()).rejects.toMatchObject({ code: 'HTTP_500', status: 500 });
+  await expect(new MerchantApi({ baseUrl: 'http://shop.test', runtime }).products()).rejects.toMatchObject({
+    code: 'HTTP_500',
+    status: 500,
+  });
 });
 
 test('error 19 from an older base library (no status, no body) is an HTTP error, not "unreachable"', async () => {
@@ -109,7 +121,11 @@ test('a transport failure is a NetworkError (the page offers "try again")', asyn
   const runtime = new ScriptedRuntime(() => ({ fail: { error: 12, errorMessage: 'network error' } }));
   const error = await new MerchantApi({ baseUrl: 'http://shop.test', runtime }).products().catch((e: unknown) => e);
   expect(error).toBeInstanceOf(NetworkError);
-  expect(error).toMatchObject({ name: 'NetworkError', code: 'NETWORK_ERROR', message: expect.stringContaining('network error') });
+  expect(error).toMatchObject({
+    name: 'NetworkError',
+    code: 'NETWORK_ERROR',
+    message: expect.stringContaining('network error'),
+  });
 });
 
 test('a failing my.getAuthCode is an AuthCodeError and no session request is sent', async () => {
@@ -138,12 +154,20 @@ describe('the stored session expiry (expiresAt from POST /api/session)', () => {
     return new ScriptedRuntime((o) => {
       if (o.url.endsWith('/api/session')) {
         issued++;
-        return { status: 200, body: { token: `token-${issued}`, customerId: 'c1', expiresAt: new Date(clock.now + lifetimeMs).toISOString() } };
+        return {
+          status: 200,
+          body: {
+            token: `token-${issued}`,
+            customerId: 'c1',
+            expiresAt: new Date(clock.now + lifetimeMs).toISOString(),
+          },
+        };
       }
       return o.headers.Authorization === `Bearer token-${issued}` ? order : staleAnswer;
     });
   }
-  const calls = (runtime: ScriptedRuntime) => runtime.sent.map((o) => `${o.url.slice(16)} ${o.headers.Authorization ?? ''}`.trim());
+  const calls = (runtime: ScriptedRuntime) =>
+    runtime.sent.map((o) => `${o.url.slice(16)} ${o.headers.Authorization ?? ''}`.trim());
 
   test('is kept with the token, with the time to renew it: a minute before, or half the lifetime when shorter', async () => {
     for (const [lifetime, renewBefore] of [
@@ -152,14 +176,27 @@ describe('the stored session expiry (expiresAt from POST /api/session)', () => {
     ] as const) {
       const runtime = server({ now: T0 }, lifetime, stale);
       await new MerchantApi({ baseUrl: 'http://shop.test', runtime, now: () => T0 }).ensureSession();
-      expect(runtime.storage.get(TOKEN_STORAGE_KEY)).toEqual({ token: 'token-1', customerId: 'c1', expiresAt: T0 + lifetime, renewAt: T0 + lifetime - renewBefore });
+      expect(runtime.storage.get(TOKEN_STORAGE_KEY)).toEqual({
+        token: 'token-1',
+        customerId: 'c1',
+        expiresAt: T0 + lifetime,
+        renewAt: T0 + lifetime - renewBefore,
+      });
     }
   });
 
   test.each([
     ['still valid', 10 * MINUTE, ['/api/session', '/api/orders/o1 Bearer token-1', '/api/orders/o1 Bearer token-1']],
-    ['due for renewal (within a minute of expiring)', 59 * MINUTE + 1, ['/api/session', '/api/orders/o1 Bearer token-1', '/api/session', '/api/orders/o1 Bearer token-2']],
-    ['expired', 61 * MINUTE, ['/api/session', '/api/orders/o1 Bearer token-1', '/api/session', '/api/orders/o1 Bearer token-2']],
+    [
+      'due for renewal (within a minute of expiring)',
+      59 * MINUTE + 1,
+      ['/api/session', '/api/orders/o1 Bearer token-1', '/api/session', '/api/orders/o1 Bearer token-2'],
+    ],
+    [
+      'expired',
+      61 * MINUTE,
+      ['/api/session', '/api/orders/o1 Bearer token-1', '/api/session', '/api/orders/o1 Bearer token-2'],
+    ],
   ])('a session %s is renewed before the call only when due (no 401 round trip)', async (_name, later, expected) => {
     const clock = { now: T0 };
     const runtime = server(clock, 60 * MINUTE, stale);

@@ -18,10 +18,19 @@ let temp: string;
 let runtime: MiniProgramRuntime | undefined;
 
 function build(outDir: string, production: boolean): void {
-  const result = spawnSync(process.execPath, [join(appDir, 'scripts/build.mjs'), '--out-dir', outDir, ...(production ? ['--production'] : [])], {
-    encoding: 'utf8',
-    env: { ...process.env, MINIPAY_MERCHANT_URL: stack.merchantUrl, MINIPAY_SANDBOX_URL: stack.sandboxUrl, MINIPAY_SANDBOX: '' },
-  });
+  const result = spawnSync(
+    process.execPath,
+    [join(appDir, 'scripts/build.mjs'), '--out-dir', outDir, ...(production ? ['--production'] : [])],
+    {
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        MINIPAY_MERCHANT_URL: stack.merchantUrl,
+        MINIPAY_SANDBOX_URL: stack.sandboxUrl,
+        MINIPAY_SANDBOX: '',
+      },
+    },
+  );
   if (result.status !== 0) throw new Error(`build failed: ${result.stdout}${result.stderr}`);
 }
 
@@ -59,7 +68,13 @@ test('the development build pays end to end: the shim installed at launch, its a
 
 test('the production build installs nothing and pays through the wallet’s own my.tradePay', async () => {
   const post = async (path: string, body: unknown) =>
-    (await fetch(stack.sandboxUrl + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json() as Promise<Record<string, string>>;
+    (
+      await fetch(stack.sandboxUrl + path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      })
+    ).json() as Promise<Record<string, string>>;
   const cashier: string[] = [];
   // A stand-in for a real wallet: its cashier is the sandbox's scripting API.
   const my = new FakeMy({
@@ -70,7 +85,8 @@ test('the production build installs nothing and pays through the wallet’s own 
         call.success?.({ resultCode: answer.resultCode as string }),
       );
     },
-    getAuthCode: ({ success }) => void post('/sandbox/auth-codes', {}).then((answer) => success({ authCode: answer.authCode as string })),
+    getAuthCode: ({ success }) =>
+      void post('/sandbox/auth-codes', {}).then((answer) => success({ authCode: answer.authCode as string })),
   });
   const app = launchDist('prod', my);
   expect(app.app!.devWallet).toBe(false);
@@ -83,7 +99,9 @@ test('the production build installs nothing and pays through the wallet’s own 
 test('every antd-mini component in the build loads and registers a Component', () => {
   const componentsDir = join(temp, 'prod', 'components', 'antd-mini');
   const entries = (function walk(dir: string): string[] {
-    return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : e.name === 'index.js' ? [join(dir, e.name)] : []));
+    return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? walk(join(dir, e.name)) : e.name === 'index.js' ? [join(dir, e.name)] : [],
+    );
   })(componentsDir);
   expect(entries.length).toBeGreaterThanOrEqual(5);
   const registered: string[] = [];

@@ -16,7 +16,10 @@ let reconciling: Stack;
 let runtime: MiniProgramRuntime | undefined;
 
 beforeAll(async () => {
-  [stack, reconciling] = await Promise.all([startStack({ reconcileAfterMs: 60_000 }), startStack({ reconcileAfterMs: 200 })]);
+  [stack, reconciling] = await Promise.all([
+    startStack({ reconcileAfterMs: 60_000 }),
+    startStack({ reconcileAfterMs: 200 }),
+  ]);
 });
 afterEach(async () => {
   runtime?.close();
@@ -56,7 +59,11 @@ const DELIVERIES: Array<[Delivery, Record<string, unknown> | undefined]> = [
   ['never sent', { neverSend: true }],
 ];
 
-async function waitForAttempts(on: Stack, paymentId: string, enough: (attempts: Array<{ outcome: string }>) => boolean) {
+async function waitForAttempts(
+  on: Stack,
+  paymentId: string,
+  enough: (attempts: Array<{ outcome: string }>) => boolean,
+) {
   let attempts: Array<{ outcome: string }> = [];
   for (let i = 0; i < 300; i++) {
     attempts = await notificationAttempts(on, paymentId);
@@ -67,43 +74,52 @@ async function waitForAttempts(on: Stack, paymentId: string, enough: (attempts: 
 }
 
 /** GET /api/orders/:id requests so far: the confirmation's checks and the result page's own. */
-const orderCheckCount = (app: MiniProgramRuntime) => app.my.requests.filter((r) => r.method === 'GET' && /\/api\/orders\/[^/]+$/.test(r.url)).length;
+const orderCheckCount = (app: MiniProgramRuntime) =>
+  app.my.requests.filter((r) => r.method === 'GET' && /\/api\/orders\/[^/]+$/.test(r.url)).length;
 
 describe('each cashier outcome ends on the status the merchant server confirms, however the notification travels', () => {
-  const table = DELIVERIES.flatMap(([delivery, faults]) => OUTCOMES.map(([outcome, code, kind, title]) => [delivery, outcome, code, kind, title, faults] as const));
-  test.each(table)('notification %s: %s (resultCode %s) → result page shows %s', async (delivery, outcome, _code, kind, title, faults) => {
-    const on = delivery === 'never sent' ? reconciling : stack;
-    if (faults) await on.setFaults(faults);
-    runtime = launchApp(on, { choose: outcome });
-    const confirm = await checkout(runtime);
-    expect(confirm.data.order.lines).toHaveLength(2);
+  const table = DELIVERIES.flatMap(([delivery, faults]) =>
+    OUTCOMES.map(([outcome, code, kind, title]) => [delivery, outcome, code, kind, title, faults] as const),
+  );
+  test.each(table)(
+    'notification %s: %s (resultCode %s) → result page shows %s',
+    async (delivery, outcome, _code, kind, title, faults) => {
+      const on = delivery === 'never sent' ? reconciling : stack;
+      if (faults) await on.setFaults(faults);
+      runtime = launchApp(on, { choose: outcome });
+      const confirm = await checkout(runtime);
+      expect(confirm.data.order.lines).toHaveLength(2);
 
-    const result = await payAndWaitForResult(runtime);
-    expect(result.data.view).toMatchObject({ kind, title, canCheckAgain: false });
-    const { paymentId, status } = await paymentOf(runtime, result);
-    expect(status).toBe({ paid: 'PAID', failed: 'FAILED', cancelled: 'CANCELLED' }[kind]);
-    if (kind === 'failed') expect(result.data.view.message).toContain(en.reasons.USER_BALANCE_NOT_ENOUGH);
-    if (kind === 'paid') expect(result.data.view.message).toContain(confirm.data.order.total);
-    expect(runtime.errors).toEqual([]);
+      const result = await payAndWaitForResult(runtime);
+      expect(result.data.view).toMatchObject({ kind, title, canCheckAgain: false });
+      const { paymentId, status } = await paymentOf(runtime, result);
+      expect(status).toBe({ paid: 'PAID', failed: 'FAILED', cancelled: 'CANCELLED' }[kind]);
+      if (kind === 'failed') expect(result.data.view.message).toContain(en.reasons.USER_BALANCE_NOT_ENOUGH);
+      if (kind === 'paid') expect(result.data.view.message).toContain(confirm.data.order.total);
+      expect(runtime.errors).toEqual([]);
 
-    const acknowledged = (attempts: Array<{ outcome: string }>) => attempts.filter((a) => a.outcome === 'acknowledged').length;
-    switch (delivery) {
-      case 'late (1 s)':
-        // The order was still PAYING at the first check: the page kept asking (2+ checks, then the result page's own).
-        expect(orderCheckCount(runtime)).toBeGreaterThanOrEqual(3);
-        expect(acknowledged(await waitForAttempts(on, paymentId, (a) => acknowledged(a) > 0))).toBeGreaterThan(0);
-        break;
-      case 'duplicated (×3)':
-        expect(acknowledged(await waitForAttempts(on, paymentId, (a) => acknowledged(a) >= 3))).toBeGreaterThanOrEqual(3);
-        expect((await paymentOf(runtime, result)).status).toBe(status);
-        break;
-      case 'never sent':
-        expect(acknowledged(await notificationAttempts(on, paymentId))).toBe(0);
-        break;
-      case 'on time':
-        break;
-    }
-  });
+      const acknowledged = (attempts: Array<{ outcome: string }>) =>
+        attempts.filter((a) => a.outcome === 'acknowledged').length;
+      switch (delivery) {
+        case 'late (1 s)':
+          // The order was still PAYING at the first check: the page kept asking (2+ checks, then the result page's own).
+          expect(orderCheckCount(runtime)).toBeGreaterThanOrEqual(3);
+          expect(acknowledged(await waitForAttempts(on, paymentId, (a) => acknowledged(a) > 0))).toBeGreaterThan(0);
+          break;
+        case 'duplicated (×3)':
+          expect(
+            acknowledged(await waitForAttempts(on, paymentId, (a) => acknowledged(a) >= 3)),
+          ).toBeGreaterThanOrEqual(3);
+          expect((await paymentOf(runtime, result)).status).toBe(status);
+          break;
+        case 'never sent':
+          expect(acknowledged(await notificationAttempts(on, paymentId))).toBe(0);
+          break;
+        case 'on time':
+          break;
+      }
+    },
+  );
 });
 
 test('the Pay button is disabled while the payment is under way and a second tap starts nothing', async () => {
@@ -116,7 +132,10 @@ test('the Pay button is disabled while the payment is under way and a second tap
   runtime.tap('onPay');
   expect(confirm.data.paying).toBe(true);
   runtime.tap('onPay');
-  await runtime.waitFor(() => runtime!.my.requests.some((r) => r.url.endsWith('/payment') && r.status !== undefined), 'payment created');
+  await runtime.waitFor(
+    () => runtime!.my.requests.some((r) => r.url.endsWith('/payment') && r.status !== undefined),
+    'payment created',
+  );
   expect(confirm.data.paying).toBe(true);
   release();
 
@@ -129,7 +148,10 @@ test('leaving the confirm page while the order is being confirmed stops the chec
   await stack.setFaults({ neverSend: true });
   runtime = launchApp(stack, { choose: 'pay', schedule: [0, 50, 600_000] });
   await checkout(runtime);
-  const orderChecks = () => runtime!.my.requests.filter((r) => r.method === 'GET' && /\/api\/orders\/[^/]+$/.test(r.url) && r.status !== undefined).length;
+  const orderChecks = () =>
+    runtime!.my.requests.filter(
+      (r) => r.method === 'GET' && /\/api\/orders\/[^/]+$/.test(r.url) && r.status !== undefined,
+    ).length;
   const paying = runtime.tap('onPay') as Promise<void>;
   await runtime.waitFor(() => orderChecks() === 2, 'two order checks');
   runtime.my.navigateBack();
@@ -148,7 +170,8 @@ describe('a notification later than the confirmation window', () => {
     expect(result.data.view).toMatchObject({ kind: 'pending', title: en.result.pendingTitle, canCheckAgain: true });
 
     const { paymentId } = await paymentOf(runtime, result);
-    const acknowledged = async () => (await notificationAttempts(stack, paymentId)).some((a) => a.outcome === 'acknowledged');
+    const acknowledged = async () =>
+      (await notificationAttempts(stack, paymentId)).some((a) => a.outcome === 'acknowledged');
     for (let i = 0; i < 1000 && !(await acknowledged()); i++) await new Promise((r) => setTimeout(r, 20));
 
     runtime.tap('onCheckAgain');
@@ -191,7 +214,10 @@ describe('errors a user can meet are shown on the page', () => {
     const confirm = await checkout(runtime);
     runtime.my.intercept = ({ method, url }) =>
       method === 'POST' && url.endsWith('/payment')
-        ? { status: 402, body: { error: { code: 'RISK_REJECT', message: 'The payment was rejected for risk reasons.' } } }
+        ? {
+            status: 402,
+            body: { error: { code: 'RISK_REJECT', message: 'The payment was rejected for risk reasons.' } },
+          }
         : undefined;
     runtime.tap('onPay');
     await runtime.waitFor(() => !confirm.data.paying, 'the payment attempt to end');
@@ -207,17 +233,26 @@ describe('errors a user can meet are shown on the page', () => {
       "The wallet's cashier could not be opened: the cashier is unavailable",
       true,
     ],
-  ])('tradePay %s: the reason stays on the confirm page and Pay works again', async (_name, tradePay, message, canRetry) => {
-    runtime = launchApp(stack, { tradePay, getAuthCode: undefined });
-    // No shim: a session needs an auth code, so hand one out from the sandbox directly.
-    const code = (await (await fetch(`${stack.sandboxUrl}/sandbox/auth-codes`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json()) as { authCode: string };
-    runtime.my.getAuthCode = (request: any) => request.success({ authCode: code.authCode });
-    const confirm = await checkout(runtime);
-    runtime.tap('onPay');
-    await runtime.waitFor(() => !confirm.data.paying, 'the payment attempt to end');
-    expect(confirm.data.error).toEqual({ message, canRetry });
-    expect(runtime.currentPage().route).toBe('pages/confirm/index');
-  });
+  ])(
+    'tradePay %s: the reason stays on the confirm page and Pay works again',
+    async (_name, tradePay, message, canRetry) => {
+      runtime = launchApp(stack, { tradePay, getAuthCode: undefined });
+      // No shim: a session needs an auth code, so hand one out from the sandbox directly.
+      const code = (await (
+        await fetch(`${stack.sandboxUrl}/sandbox/auth-codes`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{}',
+        })
+      ).json()) as { authCode: string };
+      runtime.my.getAuthCode = (request: any) => request.success({ authCode: code.authCode });
+      const confirm = await checkout(runtime);
+      runtime.tap('onPay');
+      await runtime.waitFor(() => !confirm.data.paying, 'the payment attempt to end');
+      expect(confirm.data.error).toEqual({ message, canRetry });
+      expect(runtime.currentPage().route).toBe('pages/confirm/index');
+    },
+  );
 
   test('an empty cart cannot be checked out: a toast, no navigation', async () => {
     runtime = launchApp(stack, { choose: 'pay' });
@@ -250,7 +285,9 @@ describe('session', () => {
     runtime.my.setStorageSync({ key: 'minipay.session', data: { token: 'stale-token', customerId: 'x' } });
     const confirm = await checkout(runtime);
     expect(confirm.data.order).toBeTruthy();
-    const statuses = runtime.my.requests.filter((r) => /\/api\/(orders|session)$/.test(r.url)).map((r) => `${r.url.replace(/.*\/api/, '')} ${r.status}`);
+    const statuses = runtime.my.requests
+      .filter((r) => /\/api\/(orders|session)$/.test(r.url))
+      .map((r) => `${r.url.replace(/.*\/api/, '')} ${r.status}`);
     expect(statuses).toEqual(['/session 200', '/orders 401', '/session 200', '/orders 201']);
     expect((runtime.my.storage.get('minipay.session') as { token: string }).token).not.toBe('stale-token');
   });
@@ -265,7 +302,9 @@ describe('session', () => {
       await new Promise((resolve) => setTimeout(resolve, expiresAt - Date.now() + 50)); // the server's expiry passes
       const confirm = await checkout(runtime);
       expect(confirm.data.order).toBeTruthy();
-      const statuses = runtime.my.requests.filter((r) => /\/api\/(orders|session)$/.test(r.url)).map((r) => `${r.url.replace(/.*\/api/, '')} ${r.status}`);
+      const statuses = runtime.my.requests
+        .filter((r) => /\/api\/(orders|session)$/.test(r.url))
+        .map((r) => `${r.url.replace(/.*\/api/, '')} ${r.status}`);
       expect(statuses).toEqual(['/session 200', '/session 200', '/orders 201']);
     } finally {
       runtime?.close();

@@ -59,7 +59,10 @@ describe('runtime', () => {
     launch();
     const calls: string[] = [];
     // The pages to come (their options) and the page already open (its instance).
-    const targets = [...MiniProgramRuntime.appJson().pages.map((route) => [route, runtime.pageOptions.get(route)!] as const), ['pages/products/index', runtime.currentPage()] as const];
+    const targets = [
+      ...MiniProgramRuntime.appJson().pages.map((route) => [route, runtime.pageOptions.get(route)!] as const),
+      ['pages/products/index', runtime.currentPage()] as const,
+    ];
     for (const [route, options] of targets) {
       for (const hook of ['onLoad', 'onShow', 'onHide', 'onUnload']) {
         const original = options[hook] as ((...args: unknown[]) => unknown) | undefined;

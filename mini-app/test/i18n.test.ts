@@ -3,7 +3,9 @@ import { en, es } from '../src/i18n/strings';
 
 function leaves(table: object, prefix = ''): Array<[string, unknown]> {
   return Object.entries(table).flatMap(([key, value]) =>
-    typeof value === 'object' && value !== null ? leaves(value, `${prefix}${key}.`) : [[`${prefix}${key}`, value] as [string, unknown]],
+    typeof value === 'object' && value !== null
+      ? leaves(value, `${prefix}${key}.`)
+      : [[`${prefix}${key}`, value] as [string, unknown]],
   );
 }
 
@@ -26,7 +28,9 @@ describe.each([
 });
 
 test('Spanish strings are translated, not copied (beyond words that are the same in both)', () => {
-  const same = leaves(es).filter(([key, value]) => leaves(en).find(([k]) => k === key)?.[1] === value).map(([key]) => key);
+  const same = leaves(es)
+    .filter(([key, value]) => leaves(en).find(([k]) => k === key)?.[1] === value)
+    .map(([key]) => key);
   expect(same).toEqual(['products.total', 'confirm.total', 'confirm.line']);
 });
 

@@ -32,7 +32,15 @@ describe('money arithmetic stays in integers', () => {
   });
 
   test('adds amounts of one currency and refuses to mix currencies', () => {
-    expect(sumMoney([{ currency: 'USD', value: '10' }, { currency: 'USD', value: '5' }], 'USD')).toEqual({ currency: 'USD', value: '15' });
+    expect(
+      sumMoney(
+        [
+          { currency: 'USD', value: '10' },
+          { currency: 'USD', value: '5' },
+        ],
+        'USD',
+      ),
+    ).toEqual({ currency: 'USD', value: '15' });
     expect(() => sumMoney([{ currency: 'EUR', value: '10' }], 'USD')).toThrow('cannot add EUR to USD');
   });
 

@@ -4,9 +4,12 @@ import { reasonText } from '../src/logic/reason';
 test.each([
   ['en', en, 'Your balance is not enough.'],
   ['es', es, 'Tu saldo no es suficiente.'],
-] as const)('a code the app knows is said in the user language (%s), not in the wallet message language', (_locale, t, text) => {
-  expect(reasonText({ code: 'USER_BALANCE_NOT_ENOUGH', message: 'The user balance is not enough.' }, t)).toBe(text);
-});
+] as const)(
+  'a code the app knows is said in the user language (%s), not in the wallet message language',
+  (_locale, t, text) => {
+    expect(reasonText({ code: 'USER_BALANCE_NOT_ENOUGH', message: 'The user balance is not enough.' }, t)).toBe(text);
+  },
+);
 
 test('an unknown code: the wallet message, else the code itself', () => {
   expect(reasonText({ code: 'SOMETHING_NEW', message: 'The wallet said why.' }, es)).toBe('The wallet said why.');

@@ -39,16 +39,27 @@ test('paid names the order and the amount', () => {
 });
 
 test('failed shows the reason (in the user language for a known code), or says so plainly when there is none', () => {
-  const failed = order('FAILED', { failReason: { code: 'USER_BALANCE_NOT_ENOUGH', message: 'The user balance is not enough.' } });
+  const failed = order('FAILED', {
+    failReason: { code: 'USER_BALANCE_NOT_ENOUGH', message: 'The user balance is not enough.' },
+  });
   expect(resultView(failed, en, 'en').message).toBe('The payment did not go through: Your balance is not enough.');
   expect(resultView(failed, es, 'es').message).toBe('El pago no se completó: Tu saldo no es suficiente.');
-  expect(resultView(order('FAILED', { failReason: { code: 'NEW_CODE', message: 'The wallet says why.' } }), en, 'en').message).toBe('The payment did not go through: The wallet says why.');
-  expect(resultView(order('FAILED', { failReason: { code: 'NEW_CODE', message: '' } }), en, 'en').message).toContain('NEW_CODE');
+  expect(
+    resultView(order('FAILED', { failReason: { code: 'NEW_CODE', message: 'The wallet says why.' } }), en, 'en')
+      .message,
+  ).toBe('The payment did not go through: The wallet says why.');
+  expect(resultView(order('FAILED', { failReason: { code: 'NEW_CODE', message: '' } }), en, 'en').message).toContain(
+    'NEW_CODE',
+  );
   expect(resultView(order('FAILED'), en, 'en').message).toBe('The payment did not go through.');
 });
 
 test('only pending offers "check again"', () => {
-  expect(resultView(order('PAYING'), en, 'en')).toMatchObject({ icon: 'wait', canCheckAgain: true, title: 'Payment pending' });
+  expect(resultView(order('PAYING'), en, 'en')).toMatchObject({
+    icon: 'wait',
+    canCheckAgain: true,
+    title: 'Payment pending',
+  });
   expect(resultView(order('CANCELLED'), en, 'en')).toMatchObject({ icon: 'warning', canCheckAgain: false });
 });
 

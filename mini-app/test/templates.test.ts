@@ -43,7 +43,9 @@ type Handle = (handler: string, args: unknown[]) => void;
  */
 function renderPage(page: string, data: Record<string, unknown>, handle?: Handle): Rendered {
   const axml = readFileSync(join(pagesDir, page, 'index.axml'), 'utf8');
-  const json = JSON.parse(readFileSync(join(pagesDir, page, 'index.json'), 'utf8')) as { usingComponents: Record<string, string> };
+  const json = JSON.parse(readFileSync(join(pagesDir, page, 'index.json'), 'utf8')) as {
+    usingComponents: Record<string, string>;
+  };
   const usingComponents: Record<string, string> = {};
   for (const tag of Object.keys(json.usingComponents)) {
     if (!stubs[tag]) throw new Error(`no stub for <${tag}>`);
@@ -89,8 +91,20 @@ function visibleText(node: Node): string {
 }
 
 const products: Product[] = [
-  { id: 'coffee', name: 'Flat white', description: 'Double shot', price: { currency: 'USD', value: '350' }, imageUrl: 'data:image/svg+xml;base64,' },
-  { id: 'tea', name: 'Matcha latte', description: 'Ceremonial grade', price: { currency: 'USD', value: '425' }, imageUrl: 'data:image/svg+xml;base64,' },
+  {
+    id: 'coffee',
+    name: 'Flat white',
+    description: 'Double shot',
+    price: { currency: 'USD', value: '350' },
+    imageUrl: 'data:image/svg+xml;base64,',
+  },
+  {
+    id: 'tea',
+    name: 'Matcha latte',
+    description: 'Ceremonial grade',
+    price: { currency: 'USD', value: '425' },
+    imageUrl: 'data:image/svg+xml;base64,',
+  },
 ];
 
 function productsData(quantities: Record<string, number>, t: Strings = en, locale: 'en' | 'es' = 'en') {
@@ -112,8 +126,20 @@ const order: Order = {
   status: 'CREATED',
   amount: { currency: 'USD', value: '1125' },
   items: [
-    { productId: 'coffee', name: 'Flat white', quantity: 2, unitPrice: { currency: 'USD', value: '350' }, lineTotal: { currency: 'USD', value: '700' } },
-    { productId: 'tea', name: 'Matcha latte', quantity: 1, unitPrice: { currency: 'USD', value: '425' }, lineTotal: { currency: 'USD', value: '425' } },
+    {
+      productId: 'coffee',
+      name: 'Flat white',
+      quantity: 2,
+      unitPrice: { currency: 'USD', value: '350' },
+      lineTotal: { currency: 'USD', value: '700' },
+    },
+    {
+      productId: 'tea',
+      name: 'Matcha latte',
+      quantity: 1,
+      unitPrice: { currency: 'USD', value: '425' },
+      lineTotal: { currency: 'USD', value: '425' },
+    },
   ],
   payee: { name: 'Minipay Demo Shop' },
   createdAt: '2026-01-01T00:00:00Z',
@@ -123,10 +149,14 @@ const order: Order = {
 
 describe('axml adapter', () => {
   test('translates the directives and events the app uses', () => {
-    expect(axmlToWxml('<view a:if="{{a}}" onTap="go"></view><view a:elif="{{b}}" catchTap="stop"/><block a:else></block>')).toBe(
-      '<view wx:if="{{a}}" bind:tap="go"></view><view wx:elif="{{b}}" catch:tap="stop"/><block wx:else></block>',
-    );
-    expect(axmlToWxml('<ant-stepper className="q" a:for="{{rows}}" a:for-item="row" a:for-index="i" a:key="id" onChange="c" />')).toBe(
+    expect(
+      axmlToWxml('<view a:if="{{a}}" onTap="go"></view><view a:elif="{{b}}" catchTap="stop"/><block a:else></block>'),
+    ).toBe('<view wx:if="{{a}}" bind:tap="go"></view><view wx:elif="{{b}}" catch:tap="stop"/><block wx:else></block>');
+    expect(
+      axmlToWxml(
+        '<ant-stepper className="q" a:for="{{rows}}" a:for-item="row" a:for-index="i" a:key="id" onChange="c" />',
+      ),
+    ).toBe(
       '<ant-stepper className="q" wx:for="{{rows}}" wx:for-item="row" wx:for-index="i" wx:key="id" bind:change="c" class="q"></ant-stepper>',
     );
   });
@@ -137,7 +167,13 @@ describe('axml adapter', () => {
   });
 
   test('the disabled stub button raises nothing, so a passing "Pay" test can fail', async () => {
-    const page = renderPage('confirm', { t: en, loading: false, order: orderView(order, en, 'en'), paying: true, error: null });
+    const page = renderPage('confirm', {
+      t: en,
+      loading: false,
+      order: orderView(order, en, 'en'),
+      paying: true,
+      error: null,
+    });
     await page.tapButton('pay');
     expect(page.calls).toEqual([]);
   });
@@ -147,7 +183,10 @@ describe('each template agrees with its page', () => {
   const pages = MiniProgramRuntime.appJson().pages;
 
   test.each(pages)('%s: every handler the template names is a method of the page', (route) => {
-    const runtime = new MiniProgramRuntime({ my: new FakeMy({ offline: true }), buildGlobals: { __MINIPAY_SANDBOX__: false } });
+    const runtime = new MiniProgramRuntime({
+      my: new FakeMy({ offline: true }),
+      buildGlobals: { __MINIPAY_SANDBOX__: false },
+    });
     try {
       runtime.launch();
       const options = runtime.pageOptions.get(route)!;
@@ -162,7 +201,9 @@ describe('each template agrees with its page', () => {
 
   test.each(pages)('%s: every custom component tag in the template is declared in usingComponents', (route) => {
     const axml = readFileSync(join(pagesDir, '..', `${route}.axml`), 'utf8');
-    const json = JSON.parse(readFileSync(join(pagesDir, '..', `${route}.json`), 'utf8')) as { usingComponents?: Record<string, string> };
+    const json = JSON.parse(readFileSync(join(pagesDir, '..', `${route}.json`), 'utf8')) as {
+      usingComponents?: Record<string, string>;
+    };
     const tags = new Set([...axml.matchAll(/<([a-z][\w]*-[\w-]+)/g)].map((m) => m[1] as string));
     expect([...tags].filter((tag) => !json.usingComponents?.[tag])).toEqual([]);
   });
@@ -185,7 +226,9 @@ describe('products page', () => {
       'Flat white USD 3.50 Double shot - 2 + Matcha latte USD 4.25 Ceremonial grade - 1 + Total USD 11.25 Checkout',
     );
     expect(page.root.querySelectorAll('.stub-stepper').length).toBe(0); // inside the steppers' own shadow trees
-    expect(page.root.querySelectorAll('.quantity-stepper').map((s: any) => s.querySelector('.stub-value').dom.textContent)).toEqual(['2', '1']);
+    expect(
+      page.root.querySelectorAll('.quantity-stepper').map((s: any) => s.querySelector('.stub-value').dom.textContent),
+    ).toEqual(['2', '1']);
   });
 
   test('the stepper reaches onQuantityChange with the product id; Checkout reaches onCheckout', async () => {
@@ -194,7 +237,10 @@ describe('products page', () => {
     await simulate.sleep(10);
     expect(page.calls).toHaveLength(1);
     // As antd-mini's Stepper calls it: onChange(value, event), the stepper's data-id in the event's dataset.
-    expect(page.calls[0]).toEqual({ handler: 'onQuantityChange', args: [1, expect.objectContaining({ currentTarget: { dataset: { id: 'tea' } } })] });
+    expect(page.calls[0]).toEqual({
+      handler: 'onQuantityChange',
+      args: [1, expect.objectContaining({ currentTarget: { dataset: { id: 'tea' } } })],
+    });
     await page.tapButton('checkout');
     expect(page.calls.map((c) => c.handler)).toEqual(['onQuantityChange', 'onCheckout']);
   });
@@ -209,7 +255,11 @@ describe('products page', () => {
   test('loading, then an unreachable server with "Try again"', async () => {
     const loading = renderPage('products', { ...productsData({}), loading: true, rows: [] });
     expect(loading.text()).toBe(en.products.loading);
-    const failed = renderPage('products', { ...productsData({}), rows: [], error: { message: en.errors.unreachable, canRetry: true } });
+    const failed = renderPage('products', {
+      ...productsData({}),
+      rows: [],
+      error: { message: en.errors.unreachable, canRetry: true },
+    });
     expect(failed.text()).toBe(`${en.errors.unreachable} ${en.errors.retry}`);
     await failed.tapButton('retry');
     expect(failed.calls.map((c) => c.handler)).toEqual(['onRetry']);
@@ -224,9 +274,23 @@ describe('products page', () => {
 
 describe('confirm page', () => {
   test('shows the payee, each line with quantity and price, and the total', () => {
-    const page = renderPage('confirm', { t: en, loading: false, order: orderView(order, en, 'en'), paying: false, error: null });
+    const page = renderPage('confirm', {
+      t: en,
+      loading: false,
+      order: orderView(order, en, 'en'),
+      paying: false,
+      error: null,
+    });
     const text = page.text();
-    for (const expected of ['Pay to: Minipay Demo Shop', 'Flat white', '2 × USD 3.50', 'USD 7.00', 'Matcha latte', '1 × USD 4.25', 'USD 11.25']) {
+    for (const expected of [
+      'Pay to: Minipay Demo Shop',
+      'Flat white',
+      '2 × USD 3.50',
+      'USD 7.00',
+      'Matcha latte',
+      '1 × USD 4.25',
+      'USD 11.25',
+    ]) {
       expect(text).toContain(expected);
     }
     expect(page.root.querySelector('.pay').querySelector('.stub-button').dom.textContent.trim()).toBe('Pay');
@@ -234,18 +298,36 @@ describe('confirm page', () => {
 
   test('the payee line keeps its space: a template compiler may drop whitespace between text and a tag, not a bound value', () => {
     // text() joins text nodes with spaces, so it cannot see this; the raw text of the line can.
-    const page = renderPage('confirm', { t: en, loading: false, order: orderView(order, en, 'en'), paying: false, error: null });
+    const page = renderPage('confirm', {
+      t: en,
+      loading: false,
+      order: orderView(order, en, 'en'),
+      paying: false,
+      error: null,
+    });
     expect(page.root.querySelector('.payee').dom.textContent).toBe('Pay to: Minipay Demo Shop');
   });
 
   test('tapping "Pay" reaches onPay', async () => {
-    const page = renderPage('confirm', { t: en, loading: false, order: orderView(order, en, 'en'), paying: false, error: null });
+    const page = renderPage('confirm', {
+      t: en,
+      loading: false,
+      order: orderView(order, en, 'en'),
+      paying: false,
+      error: null,
+    });
     await page.tapButton('pay');
     expect(page.calls.map((c) => c.handler)).toEqual(['onPay']);
   });
 
   test('while paying the button says so and is disabled', async () => {
-    const page = renderPage('confirm', { t: en, loading: false, order: orderView(order, en, 'en'), paying: false, error: null });
+    const page = renderPage('confirm', {
+      t: en,
+      loading: false,
+      order: orderView(order, en, 'en'),
+      paying: false,
+      error: null,
+    });
     page.root.setData({ paying: true });
     await simulate.sleep(10);
     expect(page.root.querySelector('.pay').querySelector('.stub-button').dom.textContent.trim()).toBe('Paying…');
@@ -255,7 +337,13 @@ describe('confirm page', () => {
 
   test('a refused payment shows the reason next to the order, with "Try again"', async () => {
     const message = 'The payment could not be created: The payment was rejected for risk reasons.';
-    const page = renderPage('confirm', { t: en, loading: false, order: orderView(order, en, 'en'), paying: false, error: { message, canRetry: true } });
+    const page = renderPage('confirm', {
+      t: en,
+      loading: false,
+      order: orderView(order, en, 'en'),
+      paying: false,
+      error: { message, canRetry: true },
+    });
     expect(page.text()).toContain(message);
     expect(page.text()).toContain('USD 11.25');
     await page.tapButton('retry');
@@ -271,7 +359,12 @@ describe('confirm page', () => {
 describe('result page', () => {
   test.each([
     ['PAID', {}, 'Payment successful', 'Order ord_42 is paid: USD 11.25.'],
-    ['FAILED', { failReason: { code: 'USER_BALANCE_NOT_ENOUGH', message: 'The user balance is not enough.' } }, 'Payment failed', 'The payment did not go through: Your balance is not enough.'],
+    [
+      'FAILED',
+      { failReason: { code: 'USER_BALANCE_NOT_ENOUGH', message: 'The user balance is not enough.' } },
+      'Payment failed',
+      'The payment did not go through: Your balance is not enough.',
+    ],
     ['CANCELLED', {}, 'Payment cancelled', 'Order ord_42 was not paid.'],
     ['PAYING', {}, 'Payment pending', 'The wallet has not confirmed the payment yet.'],
   ] as const)('%s: the title and message, and a way back to the shop', async (status, extra, title, message) => {
@@ -313,19 +406,30 @@ describe('templates wired to the live pages', () => {
   function scriptedMerchant(my: FakeMy, orderStatus: () => Order['status']): void {
     my.intercept = ({ method, url }) => {
       const path = url.replace(/^https?:\/\/[^/]+/, '');
-      if (method === 'POST' && path === '/api/session') return { status: 200, body: { token: 't', customerId: 'c', expiresAt: '2999-01-01T00:00:00.000Z' } };
+      if (method === 'POST' && path === '/api/session')
+        return { status: 200, body: { token: 't', customerId: 'c', expiresAt: '2999-01-01T00:00:00.000Z' } };
       if (method === 'GET' && path === '/api/products') return { status: 200, body: { products } };
       if (method === 'POST' && path === '/api/orders') return { status: 201, body: order };
-      if (method === 'POST' && path === `/api/orders/${order.id}/payment`) return { status: 200, body: { paymentId: 'pay_1', paymentUrl: 'https://wallet.test/cashier/pay_1' } };
-      if (method === 'GET' && path === `/api/orders/${order.id}`) return { status: 200, body: { ...order, status: orderStatus() } };
+      if (method === 'POST' && path === `/api/orders/${order.id}/payment`)
+        return { status: 200, body: { paymentId: 'pay_1', paymentUrl: 'https://wallet.test/cashier/pay_1' } };
+      if (method === 'GET' && path === `/api/orders/${order.id}`)
+        return { status: 200, body: { ...order, status: orderStatus() } };
       return { status: 404, body: { error: { code: 'NOT_FOUND', message: `${method} ${path}` } } };
     };
   }
 
-  function launch(options: { tradePay?: (call: any) => void; orderStatus?: () => Order['status'] } = {}): MiniProgramRuntime {
-    const my = new FakeMy({ getAuthCode: ({ success }) => success({ authCode: 'code' }), tradePay: options.tradePay ?? ((call) => call.success?.({ resultCode: '9000' })) });
+  function launch(
+    options: { tradePay?: (call: any) => void; orderStatus?: () => Order['status'] } = {},
+  ): MiniProgramRuntime {
+    const my = new FakeMy({
+      getAuthCode: ({ success }) => success({ authCode: 'code' }),
+      tradePay: options.tradePay ?? ((call) => call.success?.({ resultCode: '9000' })),
+    });
     scriptedMerchant(my, options.orderStatus ?? (() => 'PAID'));
-    runtime = new MiniProgramRuntime({ my, buildGlobals: { __MINIPAY_MERCHANT_URL__: 'https://shop.test', __MINIPAY_SANDBOX__: false } });
+    runtime = new MiniProgramRuntime({
+      my,
+      buildGlobals: { __MINIPAY_MERCHANT_URL__: 'https://shop.test', __MINIPAY_SANDBOX__: false },
+    });
     runtime.launch();
     runtime.app!.confirmSchedule = [0];
     return runtime;
@@ -335,7 +439,8 @@ describe('templates wired to the live pages', () => {
   function renderLive(app: MiniProgramRuntime, page: PageInstance) {
     const name = page.route.split('/')[1] as string;
     const view = renderPage(name, JSON.parse(JSON.stringify(page.data)), (handler, args) => {
-      if (app.currentPage() !== page) throw new Error(`${handler} tapped on ${page.route}, which is not the page on top`);
+      if (app.currentPage() !== page)
+        throw new Error(`${handler} tapped on ${page.route}, which is not the page on top`);
       app.tap(handler, ...args);
     });
     return {
@@ -363,7 +468,9 @@ describe('templates wired to the live pages', () => {
     await simulate.sleep(10);
     await view.refresh();
     expect(page.data.quantities).toEqual({ tea: 2 });
-    expect(view.root.querySelectorAll('.quantity-stepper').map((s: any) => s.querySelector('.stub-value').dom.textContent)).toEqual(['0', '2']);
+    expect(
+      view.root.querySelectorAll('.quantity-stepper').map((s: any) => s.querySelector('.stub-value').dom.textContent),
+    ).toEqual(['0', '2']);
     expect(view.text()).toContain('Total USD 8.50');
 
     await view.tapButton('checkout');

@@ -32,7 +32,9 @@ function platformJsapis() {
   const file = require.resolve('@mini-types/my/types/lib.my.d.ts');
   const text = readFileSync(file, 'utf8');
   const top = text.slice(0, text.indexOf('declare namespace my.'));
-  const names = [...new Set([...top.matchAll(/^ {2}export function ([A-Za-z0-9]+)/gm)].map((match) => match[1]))].sort();
+  const names = [
+    ...new Set([...top.matchAll(/^ {2}export function ([A-Za-z0-9]+)/gm)].map((match) => match[1])),
+  ].sort();
   return {
     name: 'platform-jsapis',
     resolveId: (id) => (id === 'virtual:platform-jsapis' ? '\0platform-jsapis' : null),
@@ -45,7 +47,10 @@ const browser = ['view', 'worker'].map((name) => ({
   plugins: [
     // The browser side imports nothing from npm: only its own files and the JSAPI list.
     platformJsapis(),
-    typescript({ tsconfig: resolve(packageDir, 'tsconfig.browser.json'), compilerOptions: { noEmit: false, declaration: false, outDir: undefined } }),
+    typescript({
+      tsconfig: resolve(packageDir, 'tsconfig.browser.json'),
+      compilerOptions: { noEmit: false, declaration: false, outDir: undefined },
+    }),
   ],
   output: { file: resolve(packageDir, `dist/browser/${name}.js`), format: 'iife', sourcemap: false },
   onwarn(warning, warn) {

@@ -26,7 +26,10 @@ describe('package-lock.json', () => {
         mkdirSync(dirname(join(temp, file)), { recursive: true });
         copyFileSync(join(repoRoot, file), join(temp, file));
       }
-      const result = spawnSync('npm', ['ci', '--dry-run', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: temp, encoding: 'utf8' });
+      const result = spawnSync('npm', ['ci', '--dry-run', '--ignore-scripts', '--no-audit', '--no-fund'], {
+        cwd: temp,
+        encoding: 'utf8',
+      });
       expect(result.stderr).not.toMatch(/Missing: .* from lock file/);
       expect(result.status).toBe(0);
     } finally {

@@ -50,7 +50,9 @@ describe('npm start and npm run demo', () => {
     expect(output).toContain(`http://127.0.0.1:${merchantPort}/api/products`);
     expect(output).toMatch(/open .* in Mini Program Studio/);
     expect((await fetch(`http://127.0.0.1:${sandboxPort}/`)).status).toBe(200);
-    const products = (await (await fetch(`http://127.0.0.1:${merchantPort}/api/products`)).json()) as { products: unknown[] };
+    const products = (await (await fetch(`http://127.0.0.1:${merchantPort}/api/products`)).json()) as {
+      products: unknown[];
+    };
     expect(products.products.length).toBeGreaterThan(0);
   });
 
@@ -61,7 +63,10 @@ describe('npm start and npm run demo', () => {
   it('starts the preview of mini-app/dist and prints its URL, which serves the mini program', async () => {
     expect(stack.output()).toMatch(new RegExp(`mini program preview +http://127\\.0\\.0\\.1:${previewPort}/ `));
     expect((await fetch(`http://127.0.0.1:${previewPort}/`)).status).toBe(200);
-    const bundle = (await (await fetch(`http://127.0.0.1:${previewPort}/__preview/app`)).json()) as { appJson: { pages: string[] }; sandboxUrl: string };
+    const bundle = (await (await fetch(`http://127.0.0.1:${previewPort}/__preview/app`)).json()) as {
+      appJson: { pages: string[] };
+      sandboxUrl: string;
+    };
     expect(bundle.appJson.pages.length).toBeGreaterThan(0);
     expect(bundle.sandboxUrl).toBe(`http://127.0.0.1:${sandboxPort}`);
   });
@@ -96,7 +101,10 @@ describe('npm start and npm run demo', () => {
     const now = new Date();
     utimesSync(source, now, now);
     const rest = () => stack.output().slice(before);
-    await stack.waitFor(/source changed: rebuilding the mini program[\s\S]*mini program built into mini-app\/dist/, 60000);
+    await stack.waitFor(
+      /source changed: rebuilding the mini program[\s\S]*mini program built into mini-app\/dist/,
+      60000,
+    );
     expect(rest()).toContain('source changed: rebuilding the mini program');
     await reload;
     await reader.cancel();
@@ -125,7 +133,9 @@ describe('npm start and npm run demo', () => {
   it('npm run demo rejects an outcome that does not exist, naming the valid ones', async () => {
     const demo = npm(['run', 'demo', '--silent', '--', '--outcome', 'teleport'], env);
     expect(await demo.exited).toBe(1);
-    expect(demo.output()).toMatch(/unknown outcome "teleport": use one of pay, processing, fail, cancel, network-error, unknown/);
+    expect(demo.output()).toMatch(
+      /unknown outcome "teleport": use one of pay, processing, fail, cancel, network-error, unknown/,
+    );
   });
 
   it('a second npm start on the same ports says which variable to change', async () => {
@@ -156,7 +166,12 @@ describe('npm start when a part fails', () => {
 
   it('a crash of the wallet sandbox stops the merchant server too, with the reason shown', async () => {
     const merchantPort = await freePort();
-    const env = { MINIPAY_HOME: home, MINIPAY_MERCHANT_PORT: String(merchantPort), MINIPAY_SANDBOX_PORT: String(await freePort()), MINIPAY_PREVIEW_PORT: String(await freePort()) };
+    const env = {
+      MINIPAY_HOME: home,
+      MINIPAY_MERCHANT_PORT: String(merchantPort),
+      MINIPAY_SANDBOX_PORT: String(await freePort()),
+      MINIPAY_PREVIEW_PORT: String(await freePort()),
+    };
     const stack = npm(['start'], env);
     const [, pid] = await stack.waitFor(/wallet sandbox dashboard .*\(pid (\d+)\)/, 240000);
     await stack.waitFor(/Press Ctrl-C to stop/);
@@ -171,9 +186,16 @@ describe('npm start when a part fails', () => {
     const port = await freePort();
     await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
     try {
-      const stack = npm(['start'], { MINIPAY_HOME: home, MINIPAY_MERCHANT_PORT: String(port), MINIPAY_SANDBOX_PORT: String(await freePort()), MINIPAY_PREVIEW_PORT: String(await freePort()) });
+      const stack = npm(['start'], {
+        MINIPAY_HOME: home,
+        MINIPAY_MERCHANT_PORT: String(port),
+        MINIPAY_SANDBOX_PORT: String(await freePort()),
+        MINIPAY_PREVIEW_PORT: String(await freePort()),
+      });
       expect(await stack.exited).toBe(1);
-      expect(stack.output()).toContain(`port ${port} on 127.0.0.1 is already in use: stop what uses it or set MINIPAY_MERCHANT_PORT to another port`);
+      expect(stack.output()).toContain(
+        `port ${port} on 127.0.0.1 is already in use: stop what uses it or set MINIPAY_MERCHANT_PORT to another port`,
+      );
     } finally {
       blocker.close();
     }
@@ -183,7 +205,9 @@ describe('npm start when a part fails', () => {
     const stack = npm(['start'], { MINIPAY_HOME: home, MINIPAY_MERCHANT_PORT: 'eighty' });
     expect(await stack.exited).toBe(1);
     // The contract's one port parser and range, as every command reads ports.
-    expect(stack.output()).toContain('MINIPAY_MERCHANT_PORT must be a port number from 0 to 65535 (0 = any free port), got "eighty"');
+    expect(stack.output()).toContain(
+      'MINIPAY_MERCHANT_PORT must be a port number from 0 to 65535 (0 = any free port), got "eighty"',
+    );
   });
 });
 
@@ -267,7 +291,9 @@ describe('the build, check, size and bench commands', () => {
 
   it('a key made with the README production command is accepted as the merchant key', () => {
     const keyFile = join(temp, 'merchant-private.pem');
-    execFileSync('openssl', ['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', keyFile], { stdio: 'ignore' });
+    execFileSync('openssl', ['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', keyFile], {
+      stdio: 'ignore',
+    });
     const key = parsePrivateKey(readFileSync(keyFile, 'utf8'));
     expect(key.asymmetricKeyType).toBe('rsa');
     expect(key.asymmetricKeyDetails?.modulusLength).toBe(2048);

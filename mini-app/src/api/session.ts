@@ -65,7 +65,11 @@ export function getAuthCode(runtime: MiniRuntime): Promise<string> {
           else reject(new AuthCodeError('my.getAuthCode answered without an authCode.'));
         },
         fail: (failure) =>
-          reject(new AuthCodeError(`my.getAuthCode failed${failure?.errorMessage ? `: ${failure.errorMessage}` : '.'}`, { cause: failure })),
+          reject(
+            new AuthCodeError(`my.getAuthCode failed${failure?.errorMessage ? `: ${failure.errorMessage}` : '.'}`, {
+              cause: failure,
+            }),
+          ),
       });
     } catch (cause) {
       reject(new AuthCodeError('my.getAuthCode is not available here.', { cause: cause }));

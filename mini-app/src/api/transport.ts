@@ -56,9 +56,14 @@ function parseBody<T>(data: unknown): T {
 function fromFailure(failure: RequestFailure): MerchantApiError {
   if (typeof failure.status === 'number' && failure.status > 0) return serverError(failure.status, failure.data);
   if (failure.error === HTTP_STATUS_ERROR) {
-    return new MerchantApiError(failure.errorMessage || 'The merchant server answered with an error status.', { code: 'HTTP_ERROR' });
+    return new MerchantApiError(failure.errorMessage || 'The merchant server answered with an error status.', {
+      code: 'HTTP_ERROR',
+    });
   }
-  return new NetworkError(`The merchant server could not be reached${failure.errorMessage ? `: ${failure.errorMessage}` : '.'}`, { cause: failure });
+  return new NetworkError(
+    `The merchant server could not be reached${failure.errorMessage ? `: ${failure.errorMessage}` : '.'}`,
+    { cause: failure },
+  );
 }
 
 function serverError(status: number, data: unknown): ServerError {
@@ -71,7 +76,10 @@ function serverError(status: number, data: unknown): ServerError {
     }
   }
   const error = isErrorBody(body) ? body.error : undefined;
-  return new ServerError(error?.message ?? `The merchant server answered ${status}.`, { code: error?.code ?? `HTTP_${status}`, status, });
+  return new ServerError(error?.message ?? `The merchant server answered ${status}.`, {
+    code: error?.code ?? `HTTP_${status}`,
+    status,
+  });
 }
 
 function isErrorBody(body: unknown): body is { error: { code: string; message: string } } {

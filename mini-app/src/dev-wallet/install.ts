@@ -13,7 +13,9 @@ declare const __MINIPAY_SANDBOX__: boolean | undefined;
 export function installDevWallet(runtime: typeof my): boolean {
   if (typeof __MINIPAY_SANDBOX__ === 'boolean' && !__MINIPAY_SANDBOX__) return false;
   const baseUrl =
-    typeof __MINIPAY_SANDBOX_URL__ === 'string' && __MINIPAY_SANDBOX_URL__ ? __MINIPAY_SANDBOX_URL__ : DEFAULT_SANDBOX_URL;
+    typeof __MINIPAY_SANDBOX_URL__ === 'string' && __MINIPAY_SANDBOX_URL__
+      ? __MINIPAY_SANDBOX_URL__
+      : DEFAULT_SANDBOX_URL;
   // The shim declares its callbacks' failure shapes more strictly than @mini-types/alipay declares
   // my.tradePay's, so the real `my` needs this cast; at run time it is exactly what the shim wraps.
   installSandbox(runtime as unknown as SandboxMy, { baseUrl });

@@ -14,7 +14,8 @@ export type ErrorContext = 'load' | 'payment';
 
 export function errorView(error: unknown, t: Strings, context: ErrorContext = 'load'): ErrorView {
   if (error instanceof NetworkError) return { message: t.errors.unreachable, canRetry: true };
-  if (error instanceof AuthCodeError) return { message: format(t.errors.session, { reason: error.message }), canRetry: true };
+  if (error instanceof AuthCodeError)
+    return { message: format(t.errors.session, { reason: error.message }), canRetry: true };
   if (error instanceof ServerError && context === 'payment' && error.status !== 401) {
     return { message: format(t.errors.paymentRefused, { reason: reasonText(error, t) }), canRetry: true };
   }

@@ -7,7 +7,10 @@ import type { Locale } from '../i18n/locale';
  * `1.234,56 USD` in Spanish.
  */
 export function formatMoney(money: Amount, locale: Locale = 'en'): string {
-  return formatAmount(money, locale === 'es' ? { group: '.', decimal: ',', currency: 'after' } : { currency: 'before' });
+  return formatAmount(
+    money,
+    locale === 'es' ? { group: '.', decimal: ',', currency: 'after' } : { currency: 'before' },
+  );
 }
 
 /** `unit × quantity` in minor units, exact while it stays a safe integer (it always does for a cart). */

@@ -64,6 +64,12 @@ export function resultView(order: Order, t: Strings, locale: Locale): ResultView
         canCheckAgain: false,
       };
     case 'pending':
-      return { kind, icon: 'wait', title: t.result.pendingTitle, message: t.result.pendingMessage, canCheckAgain: true };
+      return {
+        kind,
+        icon: 'wait',
+        title: t.result.pendingTitle,
+        message: t.result.pendingMessage,
+        canCheckAgain: true,
+      };
   }
 }

@@ -46,7 +46,10 @@ export function productsLoaded(runtime: MiniProgramRuntime): Promise<PageInstanc
 }
 
 /** Picks quantities on the products page (by row index) and taps "Checkout"; resolves on the confirm page with its order. */
-export async function checkout(runtime: MiniProgramRuntime, quantities: Record<number, number> = { 0: 2, 1: 1 }): Promise<PageInstance> {
+export async function checkout(
+  runtime: MiniProgramRuntime,
+  quantities: Record<number, number> = { 0: 2, 1: 1 },
+): Promise<PageInstance> {
   const products = await productsLoaded(runtime);
   for (const [index, quantity] of Object.entries(quantities)) {
     const row = products.data.rows[Number(index)];

@@ -19,7 +19,9 @@ export function axmlToWxml(axml: string): string {
   if (/<import-sjs|<import\s|<include\s|<template\s/.test(axml)) {
     throw new Error('axml adapter: import-sjs/import/include/template are not in the subset it translates');
   }
-  const unknown = [...axml.matchAll(/\sa:([\w-]+)=?/g)].map((m) => m[1] as string).filter((d) => !DIRECTIVES.includes(d));
+  const unknown = [...axml.matchAll(/\sa:([\w-]+)=?/g)]
+    .map((m) => m[1] as string)
+    .filter((d) => !DIRECTIVES.includes(d));
   if (unknown.length) throw new Error(`axml adapter: unsupported directive(s) a:${[...new Set(unknown)].join(', a:')}`);
 
   let wxml = axml.replace(/(\s)a:([\w-]+)/g, '$1wx:$2');
@@ -28,11 +30,14 @@ export function axmlToWxml(axml: string): string {
     return `${space}${kind === 'on' ? 'bind' : 'catch'}:${name}=`;
   });
   // Custom components: expand self-closing tags, mirror className to class on the host.
-  wxml = wxml.replace(/<([a-z][\w]*-[\w-]+)((?:\s+[^\s=/>]+(?:="[^"]*")?)*)\s*(\/?)>/g, (_all, tag: string, attrs: string, selfClosing: string) => {
-    const className = /\sclassName="([^"]*)"/.exec(attrs);
-    const withClass = className && !/\sclass="/.test(attrs) ? `${attrs} class="${className[1]}"` : attrs;
-    return selfClosing ? `<${tag}${withClass}></${tag}>` : `<${tag}${withClass}>`;
-  });
+  wxml = wxml.replace(
+    /<([a-z][\w]*-[\w-]+)((?:\s+[^\s=/>]+(?:="[^"]*")?)*)\s*(\/?)>/g,
+    (_all, tag: string, attrs: string, selfClosing: string) => {
+      const className = /\sclassName="([^"]*)"/.exec(attrs);
+      const withClass = className && !/\sclass="/.test(attrs) ? `${attrs} class="${className[1]}"` : attrs;
+      return selfClosing ? `<${tag}${withClass}></${tag}>` : `<${tag}${withClass}>`;
+    },
+  );
   return wxml;
 }
 
@@ -47,9 +52,13 @@ interface AntdDetail {
  * The arguments antd-mini would call the page's handler with, from the event a stub raised: its values,
  * then an event shaped as antd-mini's `fmtEvent` shapes it (the host's `data-*` in the dataset).
  */
-export function antdHandlerArgs(event: { detail?: unknown; currentTarget?: { dataset?: Record<string, unknown> } }): unknown[] {
+export function antdHandlerArgs(event: {
+  detail?: unknown;
+  currentTarget?: { dataset?: Record<string, unknown> };
+}): unknown[] {
   const detail = event.detail as AntdDetail | undefined;
-  if (!detail || !Array.isArray(detail.antdArgs)) throw new Error('antdHandlerArgs: the event did not come from an antd-mini stub');
+  if (!detail || !Array.isArray(detail.antdArgs))
+    throw new Error('antdHandlerArgs: the event did not come from an antd-mini stub');
   const dataset = { ...(event.currentTarget?.dataset ?? {}) };
   return [...detail.antdArgs, { currentTarget: { dataset }, target: { dataset, targetDataset: dataset } }];
 }
@@ -88,7 +97,12 @@ export function antdStubs(simulate: Simulate): Record<string, string> {
       tagName: 'ant-stepper',
       template:
         '<view class="stub-stepper"><view class="stub-minus" catch:tap="minus">-</view><view class="stub-value">{{value}}</view><view class="stub-plus" catch:tap="plus">+</view></view>',
-      properties: { value: { type: Number, value: 0 }, min: { type: Number, value: 0 }, max: { type: Number, value: 99 }, inputReadOnly: flag },
+      properties: {
+        value: { type: Number, value: 0 },
+        min: { type: Number, value: 0 },
+        max: { type: Number, value: 99 },
+        inputReadOnly: flag,
+      },
       methods: {
         minus(this: any) {
           if (this.data.value > this.data.min) this.triggerEvent('change', { antdArgs: [this.data.value - 1] });
@@ -100,7 +114,8 @@ export function antdStubs(simulate: Simulate): Record<string, string> {
     }),
     'ant-result': simulate.load({
       tagName: 'ant-result',
-      template: '<view class="stub-result stub-result-{{type}}"><view class="stub-result-title">{{title}}</view><view class="stub-result-message">{{message}}</view></view>',
+      template:
+        '<view class="stub-result stub-result-{{type}}"><view class="stub-result-title">{{title}}</view><view class="stub-result-message">{{message}}</view></view>',
       properties: { className: text, type: text, title: text, message: text },
     }),
   };

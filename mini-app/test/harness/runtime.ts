@@ -83,7 +83,8 @@ export class MiniProgramRuntime {
     });
     if (!this.appOptions) throw new Error('app.ts did not call App()');
     const app: Record<string, any> = {};
-    for (const [key, value] of Object.entries(this.appOptions)) app[key] = typeof value === 'function' ? value : clone(value);
+    for (const [key, value] of Object.entries(this.appOptions))
+      app[key] = typeof value === 'function' ? value : clone(value);
     this.app = app;
     const route = options.path ?? (pages[0] as string);
     const launchOptions = { query: options.query ?? {}, path: route, scene: 1000, referrerInfo: {} };

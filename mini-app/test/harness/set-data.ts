@@ -4,7 +4,9 @@
  */
 export function parsePath(path: string): Array<string | number> {
   if (!/^[^.[\]]+(?:\.[^.[\]]+|\[\d+\])*$/.test(path)) throw new Error(`setData: bad path "${path}"`);
-  return Array.from(path.matchAll(/([^.[\]]+)|\[(\d+)\]/g), (match) => (match[2] !== undefined ? Number(match[2]) : (match[1] as string)));
+  return Array.from(path.matchAll(/([^.[\]]+)|\[(\d+)\]/g), (match) =>
+    match[2] !== undefined ? Number(match[2]) : (match[1] as string),
+  );
 }
 
 export function applySetData(data: Record<string, unknown>, patch: Record<string, unknown>): void {

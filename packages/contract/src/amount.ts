@@ -55,7 +55,9 @@ export function parseAmount(text: string, currency: string): Amount {
   const exponent = exponentOf(currency);
   const match = typeof text === 'string' ? /^(\d+)(?:\.(\d+))?$/.exec(text.trim()) : null;
   if (!match) {
-    throw new ContractError(`${JSON.stringify(text)} is not a decimal amount such as "12.50"`, { code: 'INVALID_AMOUNT' });
+    throw new ContractError(`${JSON.stringify(text)} is not a decimal amount such as "12.50"`, {
+      code: 'INVALID_AMOUNT',
+    });
   }
   const whole = match[1] as string;
   const fraction = match[2] ?? '';

@@ -25,11 +25,15 @@ describe('formatAmount', () => {
   });
 
   test.each(['12.50', '1e3', '', ' 1', '0x10'])('refuses %j, which is not a string of digits', (value) => {
-    expect(() => formatAmount({ currency: 'USD', value })).toThrow(expect.objectContaining({ name: 'ContractError', code: 'INVALID_AMOUNT' }));
+    expect(() => formatAmount({ currency: 'USD', value })).toThrow(
+      expect.objectContaining({ name: 'ContractError', code: 'INVALID_AMOUNT' }),
+    );
   });
 
   test('refuses a currency whose exponent is unknown instead of guessing two decimals', () => {
-    expect(() => formatAmount({ currency: 'XYZ', value: '100' })).toThrow(expect.objectContaining({ code: 'UNKNOWN_CURRENCY' }));
+    expect(() => formatAmount({ currency: 'XYZ', value: '100' })).toThrow(
+      expect.objectContaining({ code: 'UNKNOWN_CURRENCY' }),
+    );
   });
 });
 
@@ -61,7 +65,12 @@ describe('parseAmount', () => {
   });
 
   test('formatAmount and parseAmount round-trip', () => {
-    for (const [currency, value] of [['USD', '123456'], ['JPY', '77'], ['KWD', '1001'], ['CLF', '9']] as const) {
+    for (const [currency, value] of [
+      ['USD', '123456'],
+      ['JPY', '77'],
+      ['KWD', '1001'],
+      ['CLF', '9'],
+    ] as const) {
       const text = formatAmount({ currency, value }, { group: '' }).split(' ')[0] as string;
       expect(parseAmount(text, currency)).toEqual({ currency, value });
     }

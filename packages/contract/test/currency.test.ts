@@ -30,8 +30,11 @@ describe('the ISO 4217 table', () => {
     expect(isIsoCurrency(code)).toBe(true);
   });
 
-  test.each(['XYZ', 'XTS', 'XXX', 'XAU', 'usd', 'US', '', 'toString', 'constructor'])('%j is not a currency', (code) => {
-    expect(isIsoCurrency(code)).toBe(false);
-    expect(currencyExponent(code)).toBeUndefined();
-  });
+  test.each(['XYZ', 'XTS', 'XXX', 'XAU', 'usd', 'US', '', 'toString', 'constructor'])(
+    '%j is not a currency',
+    (code) => {
+      expect(isIsoCurrency(code)).toBe(false);
+      expect(currencyExponent(code)).toBeUndefined();
+    },
+  );
 });

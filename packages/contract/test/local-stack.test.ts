@@ -28,13 +28,16 @@ describe('parsePort', () => {
     expect(parsePort(text, 'MINIPAY_MERCHANT_PORT')).toBe(port);
   });
 
-  test.each(['65536', '-1', '80.5', 'eighty', '', '0x50', '1e3', '999999'])('refuses %j, naming where it came from', (text) => {
-    expect(() => parsePort(text, '--port')).toThrow(
-      expect.objectContaining({
-        name: 'ContractError',
-        code: 'INVALID_PORT',
-        message: `--port must be a port number from 0 to 65535 (0 = any free port), got ${JSON.stringify(text)}`,
-      }),
-    );
-  });
+  test.each(['65536', '-1', '80.5', 'eighty', '', '0x50', '1e3', '999999'])(
+    'refuses %j, naming where it came from',
+    (text) => {
+      expect(() => parsePort(text, '--port')).toThrow(
+        expect.objectContaining({
+          name: 'ContractError',
+          code: 'INVALID_PORT',
+          message: `--port must be a port number from 0 to 65535 (0 = any free port), got ${JSON.stringify(text)}`,
+        }),
+      );
+    },
+  );
 });

@@ -41,7 +41,10 @@ export const HOME_VARIABLE = 'MINIPAY_HOME';
  * The default folder: `MINIPAY_HOME` if set, else `.minipay/` in the nearest folder above `from` that holds
  * `mini.project.json` (the repo root), else `.minipay/` in `from`.
  */
-export function resolveDevHome(from: string = process.cwd(), env: Record<string, string | undefined> = process.env): string {
+export function resolveDevHome(
+  from: string = process.cwd(),
+  env: Record<string, string | undefined> = process.env,
+): string {
   const named = env[HOME_VARIABLE];
   if (named) return resolve(named);
   let dir = resolve(from);
@@ -82,7 +85,10 @@ export async function ensureDevHome(home: string = resolveDevHome()): Promise<De
     paths.config,
     async () =>
       JSON.stringify(
-        { clientId: `SANDBOX_${randomBytes(6).toString('hex').toUpperCase()}`, sessionSecret: randomBytes(32).toString('base64url') },
+        {
+          clientId: `SANDBOX_${randomBytes(6).toString('hex').toUpperCase()}`,
+          sessionSecret: randomBytes(32).toString('base64url'),
+        },
         null,
         2,
       ) + '\n',
@@ -112,7 +118,10 @@ export async function generateRsaKeyPair(): Promise<{ privateKey: string; public
   });
 }
 
-async function ensureKeyPair(privatePath: string, publicPath: string): Promise<{ privateKey: string; publicKey: string }> {
+async function ensureKeyPair(
+  privatePath: string,
+  publicPath: string,
+): Promise<{ privateKey: string; publicKey: string }> {
   await createOnce(privatePath, async () => (await generateRsaKeyPair()).privateKey, 0o600);
   const privateKey = readFileSync(privatePath, 'utf8');
   // The public key is always derived from the private one, so a race or a deleted file can never pair
@@ -149,10 +158,18 @@ function readConfig(path: string): { clientId: string; sessionSecret: string } {
     throw new DevHomeError(`${path} is not valid JSON; delete it to have it created again`, { code: 'INVALID_CONFIG' });
   }
   const config = parsed as { clientId?: unknown; sessionSecret?: unknown };
-  if (typeof config.clientId !== 'string' || !config.clientId || typeof config.sessionSecret !== 'string' || !config.sessionSecret) {
-    throw new DevHomeError(`${path} must hold { "clientId": string, "sessionSecret": string }; delete it to have it created again`, {
-      code: 'INVALID_CONFIG',
-    });
+  if (
+    typeof config.clientId !== 'string' ||
+    !config.clientId ||
+    typeof config.sessionSecret !== 'string' ||
+    !config.sessionSecret
+  ) {
+    throw new DevHomeError(
+      `${path} must hold { "clientId": string, "sessionSecret": string }; delete it to have it created again`,
+      {
+        code: 'INVALID_CONFIG',
+      },
+    );
   }
   return { clientId: config.clientId, sessionSecret: config.sessionSecret };
 }

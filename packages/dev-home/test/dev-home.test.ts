@@ -13,7 +13,13 @@ describe('ensureDevHome', () => {
 
   it('creates the SPEC §6.1 files with private keys readable by the owner only', async () => {
     const dev = await ensureDevHome(home);
-    for (const file of ['merchant-private.pem', 'merchant-public.pem', 'wallet-private.pem', 'wallet-public.pem', 'config.json']) {
+    for (const file of [
+      'merchant-private.pem',
+      'merchant-public.pem',
+      'wallet-private.pem',
+      'wallet-public.pem',
+      'config.json',
+    ]) {
       expect(statSync(join(home, file)).isFile()).toBe(true);
     }
     expect(statSync(join(home, 'merchant-private.pem')).mode & 0o777).toBe(0o600);

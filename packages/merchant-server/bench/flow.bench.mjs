@@ -82,7 +82,15 @@ const { token } = await json(merchant.url, 'POST', '/api/session', { body: { aut
 
 async function payOneOrder() {
   const started = performance.now();
-  const order = await json(merchant.url, 'POST', '/api/orders', { token, body: { items: [{ productId: 'coffee-beans', quantity: 1 }, { productId: 'dot-notebook', quantity: 2 }] } });
+  const order = await json(merchant.url, 'POST', '/api/orders', {
+    token,
+    body: {
+      items: [
+        { productId: 'coffee-beans', quantity: 1 },
+        { productId: 'dot-notebook', quantity: 2 },
+      ],
+    },
+  });
   const { paymentId } = await json(merchant.url, 'POST', `/api/orders/${order.id}/payment`, { token });
   await json(sandbox.url, 'POST', `/sandbox/payments/${paymentId}/complete`, { body: { outcome: 'pay' } });
   for (;;) {
@@ -153,14 +161,22 @@ const paying = [];
 await Promise.all(
   Array.from({ length: 8 }, async () => {
     while (paying.length < NOTIFY_ORDERS) {
-      const order = await json(merchant.url, 'POST', '/api/orders', { token, body: { items: [{ productId: 'sticker-pack', quantity: 1 }] } });
+      const order = await json(merchant.url, 'POST', '/api/orders', {
+        token,
+        body: { items: [{ productId: 'sticker-pack', quantity: 1 }] },
+      });
       const { paymentId } = await json(merchant.url, 'POST', `/api/orders/${order.id}/payment`, { token });
       paying.push({ order, paymentId });
     }
   }),
 );
 const db = new Database(join(home, 'merchant.db'), { readonly: true });
-const requestIds = new Map(db.prepare("SELECT id, payment_request_id FROM orders WHERE status = 'PAYING'").all().map((r) => [r.id, r.payment_request_id]));
+const requestIds = new Map(
+  db
+    .prepare("SELECT id, payment_request_id FROM orders WHERE status = 'PAYING'")
+    .all()
+    .map((r) => [r.id, r.payment_request_id]),
+);
 const signed = paying.map(({ order, paymentId }) => {
   const body = JSON.stringify({
     paymentId,
@@ -169,10 +185,16 @@ const signed = paying.map(({ order, paymentId }) => {
     paymentAmount: order.amount,
     paymentTime: new Date().toISOString().replace('Z', '+00:00'),
   });
-  return { body, headers: signRequest({ path: '/notify/payment', clientId: dev.clientId, body, privateKey: dev.walletPrivateKey }) };
+  return {
+    body,
+    headers: signRequest({ path: '/notify/payment', clientId: dev.clientId, body, privateKey: dev.walletPrivateKey }),
+  };
 });
 const duplicates = Math.round(signed.length * 0.1);
-const queue = [...signed, ...Array.from({ length: duplicates }, () => signed[Math.floor(Math.random() * signed.length)])];
+const queue = [
+  ...signed,
+  ...Array.from({ length: duplicates }, () => signed[Math.floor(Math.random() * signed.length)]),
+];
 for (let i = queue.length - 1; i > 0; i--) {
   const j = Math.floor(Math.random() * (i + 1));
   [queue[i], queue[j]] = [queue[j], queue[i]];
@@ -183,7 +205,11 @@ const notifyStarted = performance.now();
 await Promise.all(
   Array.from({ length: NOTIFY_SENDERS }, async () => {
     for (let item = queue.pop(); item !== undefined; item = queue.pop()) {
-      const response = await fetch(`${merchant.url}/notify/payment`, { method: 'POST', headers: item.headers, body: item.body });
+      const response = await fetch(`${merchant.url}/notify/payment`, {
+        method: 'POST',
+        headers: item.headers,
+        body: item.body,
+      });
       const text = await response.text();
       if (response.status === 200 && text.includes('"resultStatus":"S"')) acked++;
       else refused++;
@@ -194,13 +220,19 @@ const notifySeconds = (performance.now() - notifyStarted) / 1000;
 const sent = signed.length + duplicates;
 const finals = "('PAID', 'FAILED', 'CANCELLED', 'EXPIRED')";
 const doubleTransitions = db
-  .prepare(`SELECT COUNT(*) AS n FROM (SELECT order_id FROM order_events WHERE to_status IN ${finals} GROUP BY order_id HAVING COUNT(*) > 1)`)
+  .prepare(
+    `SELECT COUNT(*) AS n FROM (SELECT order_id FROM order_events WHERE to_status IN ${finals} GROUP BY order_id HAVING COUNT(*) > 1)`,
+  )
   .get().n;
 const extraEvents = db
-  .prepare(`SELECT COALESCE(SUM(n - 1), 0) AS n FROM (SELECT COUNT(*) AS n FROM order_events WHERE to_status IN ${finals} GROUP BY order_id)`)
+  .prepare(
+    `SELECT COALESCE(SUM(n - 1), 0) AS n FROM (SELECT COUNT(*) AS n FROM order_events WHERE to_status IN ${finals} GROUP BY order_id)`,
+  )
   .get().n;
 const ids = paying.map((p) => p.order.id);
-const paid = db.prepare(`SELECT COUNT(*) AS n FROM orders WHERE status = 'PAID' AND id IN (SELECT value FROM json_each(?))`).get(JSON.stringify(ids)).n;
+const paid = db
+  .prepare(`SELECT COUNT(*) AS n FROM orders WHERE status = 'PAID' AND id IN (SELECT value FROM json_each(?))`)
+  .get(JSON.stringify(ids)).n;
 db.close();
 
 await merchant.close();
@@ -223,7 +255,11 @@ const figures = {
     orders: latencies.length,
     seconds: round(flowSeconds, 2),
     ordersPerSecond: round(latencies.length / flowSeconds, 1),
-    latencyMs: { p50: round(percentile(latencies, 50), 1), p99: round(percentile(latencies, 99), 1), max: round(latencies.at(-1), 1) },
+    latencyMs: {
+      p50: round(percentile(latencies, 50), 1),
+      p99: round(percentile(latencies, 99), 1),
+      max: round(latencies.at(-1), 1),
+    },
     signaturesPerOrder: round(signsPerOrder, 2),
     verificationsPerOrder: round(verifiesPerOrder, 2),
   },
@@ -249,13 +285,34 @@ const figures = {
 };
 
 const rows = [
-  ['machine', `${figures.machine.cpus} CPU (${figures.machine.cpuModel}), Node ${figures.machine.node}; merchant, sandbox and load in one process`],
-  ['(a) orders created and paid / s', `${figures.flow.ordersPerSecond}  (${figures.flow.orders} orders in ${figures.flow.seconds} s, ${WORKERS} workers)`],
-  ['(a) latency of one full order', `p50 ${figures.flow.latencyMs.p50} ms, p99 ${figures.flow.latencyMs.p99} ms, max ${figures.flow.latencyMs.max} ms`],
-  ['(a) RSA-2048 signatures per paid order', `${figures.flow.signaturesPerOrder} signs + ${figures.flow.verificationsPerOrder} verifies (merchant + wallet)`],
-  ['raw RSA-2048 signing rate', `${figures.crypto.rsa2048SignsPerSecond} signs/s, ${figures.crypto.rsa2048VerifiesPerSecond} verifies/s (node:crypto, one core)`],
-  ['bound: signing rate / signs per order', `${figures.crypto.ordersPerSecondBoundBySigning} orders/s (all crypto: ${figures.crypto.ordersPerSecondBoundByAllCrypto})`],
-  ['(b) notifications applied / s', `${figures.notifications.perSecond}  (${sent} sent = ${signed.length} + ${duplicates} duplicates, ${NOTIFY_SENDERS} senders, ${figures.notifications.seconds} s)`],
+  [
+    'machine',
+    `${figures.machine.cpus} CPU (${figures.machine.cpuModel}), Node ${figures.machine.node}; merchant, sandbox and load in one process`,
+  ],
+  [
+    '(a) orders created and paid / s',
+    `${figures.flow.ordersPerSecond}  (${figures.flow.orders} orders in ${figures.flow.seconds} s, ${WORKERS} workers)`,
+  ],
+  [
+    '(a) latency of one full order',
+    `p50 ${figures.flow.latencyMs.p50} ms, p99 ${figures.flow.latencyMs.p99} ms, max ${figures.flow.latencyMs.max} ms`,
+  ],
+  [
+    '(a) RSA-2048 signatures per paid order',
+    `${figures.flow.signaturesPerOrder} signs + ${figures.flow.verificationsPerOrder} verifies (merchant + wallet)`,
+  ],
+  [
+    'raw RSA-2048 signing rate',
+    `${figures.crypto.rsa2048SignsPerSecond} signs/s, ${figures.crypto.rsa2048VerifiesPerSecond} verifies/s (node:crypto, one core)`,
+  ],
+  [
+    'bound: signing rate / signs per order',
+    `${figures.crypto.ordersPerSecondBoundBySigning} orders/s (all crypto: ${figures.crypto.ordersPerSecondBoundByAllCrypto})`,
+  ],
+  [
+    '(b) notifications applied / s',
+    `${figures.notifications.perSecond}  (${sent} sent = ${signed.length} + ${duplicates} duplicates, ${NOTIFY_SENDERS} senders, ${figures.notifications.seconds} s)`,
+  ],
   ['(b) acknowledged S / refused', `${acked} / ${refused}; orders PAID ${paid} of ${signed.length}`],
   ['(b) double transitions (must be 0)', String(doubleTransitions)],
 ];
@@ -264,7 +321,8 @@ console.log('\nminipay merchant-server bench\n');
 for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
 console.log('');
 
-if (process.env.MINIPAY_BENCH_JSON) writeFileSync(process.env.MINIPAY_BENCH_JSON, `${JSON.stringify(figures, null, 2)}\n`);
+if (process.env.MINIPAY_BENCH_JSON)
+  writeFileSync(process.env.MINIPAY_BENCH_JSON, `${JSON.stringify(figures, null, 2)}\n`);
 if (doubleTransitions !== 0 || paid !== signed.length || refused !== 0) {
   console.error('FAILED: every notification must be acknowledged S and applied exactly once');
   process.exitCode = 1;

@@ -9,6 +9,8 @@ const built = join(__dirname, '..', 'dist', 'cli.cjs');
 if (existsSync(built)) {
   require(built);
 } else {
-  process.stderr.write('minipay-merchant is not built yet: run `npm run build` at the repository root (or `npm start`, which builds what it needs)\n');
+  process.stderr.write(
+    'minipay-merchant is not built yet: run `npm run build` at the repository root (or `npm start`, which builds what it needs)\n',
+  );
   process.exitCode = 1;
 }

@@ -3,7 +3,13 @@
 // redacted.
 import { frameworkErrorAnswer } from '@minipay/fastify-kit';
 import { requestPath } from '@minipay/openapi';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  type FastifyServerOptions,
+} from 'fastify';
 import type { LogOption } from './config';
 import { HttpError } from './errors';
 import type { AppContext } from './internal/context';
@@ -112,7 +118,9 @@ export function createApp(log: LogOption): FastifyInstance {
   });
 
   app.setNotFoundHandler((request, reply) => {
-    reply.status(404).send({ error: { code: 'NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` } });
+    reply
+      .status(404)
+      .send({ error: { code: 'NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` } });
   });
 
   return app;
@@ -122,10 +130,22 @@ export function createApp(log: LogOption): FastifyInstance {
  * The status and `{ error: { code, message } }` body for an error thrown in (or before) a handler; a bug or broken
  * infrastructure is logged here. Shared by the app's error handler and the notification route's signed one.
  */
-export function errorAnswer(error: FastifyError, request: FastifyRequest): [number, { error: { code: string; message: string } }] {
-  const answer = (status: number, code: string, message: string): [number, { error: { code: string; message: string } }] => [status, { error: { code, message } }];
+export function errorAnswer(
+  error: FastifyError,
+  request: FastifyRequest,
+): [number, { error: { code: string; message: string } }] {
+  const answer = (
+    status: number,
+    code: string,
+    message: string,
+  ): [number, { error: { code: string; message: string } }] => [status, { error: { code, message } }];
   if (error instanceof HttpError) return answer(error.statusCode, error.code, error.message);
-  if (error.validation) return answer(400, 'INVALID_REQUEST', validationMessage(error.validation as AjvLikeError[], error.validationContext ?? 'body'));
+  if (error.validation)
+    return answer(
+      400,
+      'INVALID_REQUEST',
+      validationMessage(error.validation as AjvLikeError[], error.validationContext ?? 'body'),
+    );
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return answer(413, 'PAYLOAD_TOO_LARGE', `the request body is larger than ${BODY_LIMIT_BYTES} bytes`);

@@ -37,7 +37,11 @@ const PRODUCTS: readonly CatalogProduct[] = [
     description: '250 g of washed Ethiopian beans, roasted this week. Notes of bergamot and apricot.',
     currency: CATALOG_CURRENCY,
     price: 1450,
-    imageUrl: image('#6b4226', '#f5e6d3', '<ellipse cx="48" cy="48" rx="18" ry="26"/><path d="M48 24c-8 16 8 32 0 48"/>'),
+    imageUrl: image(
+      '#6b4226',
+      '#f5e6d3',
+      '<ellipse cx="48" cy="48" rx="18" ry="26"/><path d="M48 24c-8 16 8 32 0 48"/>',
+    ),
   },
   {
     id: 'green-tea',
@@ -45,7 +49,11 @@ const PRODUCTS: readonly CatalogProduct[] = [
     description: '100 g of first-flush loose-leaf sencha from Shizuoka.',
     currency: CATALOG_CURRENCY,
     price: 890,
-    imageUrl: image('#4f7942', '#eaf4e2', '<path d="M24 64c0-24 24-40 48-40 0 24-16 48-40 48z"/><path d="M28 68l24-24"/>'),
+    imageUrl: image(
+      '#4f7942',
+      '#eaf4e2',
+      '<path d="M24 64c0-24 24-40 48-40 0 24-16 48-40 48z"/><path d="M28 68l24-24"/>',
+    ),
   },
   {
     id: 'enamel-mug',
@@ -53,7 +61,11 @@ const PRODUCTS: readonly CatalogProduct[] = [
     description: '350 ml, white enamel with a navy rim. Dishwasher safe.',
     currency: CATALOG_CURRENCY,
     price: 1200,
-    imageUrl: image('#1f3a5f', '#ffffff', '<rect x="26" y="30" width="34" height="38" rx="4"/><path d="M60 38h6a8 8 0 0 1 0 16h-6"/>'),
+    imageUrl: image(
+      '#1f3a5f',
+      '#ffffff',
+      '<rect x="26" y="30" width="34" height="38" rx="4"/><path d="M60 38h6a8 8 0 0 1 0 16h-6"/>',
+    ),
   },
   {
     id: 'canvas-tote',
@@ -118,7 +130,10 @@ export function priceOrder(items: ReadonlyArray<{ productId: string; quantity: n
   const lines = items.map((item, index): OrderLineRecord => {
     const product = findProduct(item.productId);
     if (product === undefined) {
-      throw new HttpError(`items[${index}].productId ${JSON.stringify(item.productId)} is not in the catalog`, { statusCode: 400, code: 'UNKNOWN_PRODUCT' });
+      throw new HttpError(`items[${index}].productId ${JSON.stringify(item.productId)} is not in the catalog`, {
+        statusCode: 400,
+        code: 'UNKNOWN_PRODUCT',
+      });
     }
     return {
       productId: product.id,

@@ -11,7 +11,8 @@ export interface LogDestination {
 }
 
 /** `false` silences logs; `true` (default) logs JSON lines at `info` to stdout; an object picks level and destination. */
-export type LogOption = boolean | { level?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace'; stream?: LogDestination };
+export type LogOption =
+  boolean | { level?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace'; stream?: LogDestination };
 
 /** Everything `startMerchantServer` takes. Each setting defaults for the local stack; production requires some. */
 export interface MerchantServerOptions {
@@ -87,7 +88,10 @@ export const ENVIRONMENT_VARIABLES: readonly string[] = Object.values(SETTINGS).
  * when the server starts, so `startMerchantServer(loadConfig(process.env))` is the whole configuration.
  * @throws MerchantServerError `CONFIG_INVALID` naming the variable, for a malformed value or an unreadable `*_FILE`.
  */
-export function loadConfig(env: Record<string, string | undefined>, sources: ConfigSources = {}): MerchantServerOptions {
+export function loadConfig(
+  env: Record<string, string | undefined>,
+  sources: ConfigSources = {},
+): MerchantServerOptions {
   const context = {
     cwd: sources.cwd ?? process.cwd(),
     readFile: sources.readFile ?? ((path: string) => readFileSync(path, 'utf8')),
@@ -100,6 +104,10 @@ export function loadConfig(env: Record<string, string | undefined>, sources: Con
   return options;
 }
 
-function assign<K extends SettingName>(options: MerchantServerOptions, name: K, value: MerchantServerOptions[K] | undefined): void {
+function assign<K extends SettingName>(
+  options: MerchantServerOptions,
+  name: K,
+  value: MerchantServerOptions[K] | undefined,
+): void {
   if (value !== undefined) options[name] = value;
 }

@@ -52,7 +52,8 @@ export class Inquirer {
     if (order.status === 'CREATED') return this.options.settlement.expireIfDue(order);
     if (!this.isStale(order)) return order;
     const last = this.lastInquiry.get(order.id);
-    if (!this.inquiries.has(order.id) && last !== undefined && this.options.clock() - last < this.options.minIntervalMs) return order;
+    if (!this.inquiries.has(order.id) && last !== undefined && this.options.clock() - last < this.options.minIntervalMs)
+      return order;
     const inquiry = this.inquire(order);
     if (options.waitMs === undefined) return inquiry;
     let timer: NodeJS.Timeout | undefined;

@@ -44,7 +44,12 @@ export class NotificationHandler {
         at,
       });
     };
-    const refuse = async (outcome: NotificationOutcome, orderId: string | null, code: string, message: string): Promise<NotificationHandling> => {
+    const refuse = async (
+      outcome: NotificationOutcome,
+      orderId: string | null,
+      code: string,
+      message: string,
+    ): Promise<NotificationHandling> => {
       await record(outcome, orderId);
       return { ack: { resultStatus: 'F', resultCode: code, resultMessage: message }, outcome, orderId };
     };
@@ -68,7 +73,12 @@ export class NotificationHandler {
         { orderId: order.id, paymentId: notification.paymentId, paymentRequestId: notification.paymentRequestId },
         'notification names a paymentId and paymentRequestId of different orders: not applied',
       );
-      return refuse('mismatch', order.id, 'PAYMENT_MISMATCH', 'paymentId and paymentRequestId do not belong to the same order');
+      return refuse(
+        'mismatch',
+        order.id,
+        'PAYMENT_MISMATCH',
+        'paymentId and paymentRequestId do not belong to the same order',
+      );
     }
     const mismatch = amountMismatch(notification.paymentAmount, order.currency, order.amount);
     if (mismatch !== undefined) {
@@ -84,12 +94,16 @@ export class NotificationHandler {
     const verdict = notificationVerdict(result, order, clock());
     if (verdict === undefined) {
       // Not final (U/A): nothing to apply; acknowledge so the wallet sends the final one when there is one.
-      log.info({ orderId: order.id, resultStatus: result?.resultStatus, resultCode: result?.resultCode }, 'notification without a final status');
+      log.info(
+        { orderId: order.id, resultStatus: result?.resultStatus, resultCode: result?.resultCode },
+        'notification without a final status',
+      );
       await record('not-final', order.id);
       return { ack: ACK_SUCCESS, outcome: 'not-final', orderId: order.id };
     }
     const outcome = await settlement.apply(order, verdict, 'notification', notification.paymentId);
-    const handled: NotificationOutcome = outcome.status === 'applied' ? 'applied' : outcome.status === 'conflict' ? 'conflict' : 'duplicate';
+    const handled: NotificationOutcome =
+      outcome.status === 'applied' ? 'applied' : outcome.status === 'conflict' ? 'conflict' : 'duplicate';
     await record(handled, order.id);
     return { ack: ACK_SUCCESS, outcome: handled, orderId: order.id };
   }

@@ -38,7 +38,10 @@ export interface OrderRecord {
   payingSince: number | null;
 }
 
-export type NewOrder = Pick<OrderRecord, 'id' | 'customerId' | 'currency' | 'amount' | 'lines' | 'createdAt' | 'expiresAt'>;
+export type NewOrder = Pick<
+  OrderRecord,
+  'id' | 'customerId' | 'currency' | 'amount' | 'lines' | 'createdAt' | 'expiresAt'
+>;
 
 /** Who or what caused a transition, kept in `order_events`. */
 export type TransitionCause = 'payment-started' | 'pay-rejected' | 'notification' | 'inquiry' | 'expiry';

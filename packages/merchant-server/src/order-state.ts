@@ -11,7 +11,9 @@ import type { OrderRecord, TransitionCause, TransitionRequest } from './order-re
 import type { Storage } from './storage';
 
 /** From each status, the statuses it may move to. A final status moves nowhere. */
-export const TRANSITIONS: { readonly [S in OrderStatus]: S extends FinalOrderStatus ? readonly [] : readonly OrderStatus[] } = {
+export const TRANSITIONS: {
+  readonly [S in OrderStatus]: S extends FinalOrderStatus ? readonly [] : readonly OrderStatus[];
+} = {
   CREATED: ['PAYING', 'EXPIRED'],
   PAYING: ['PAID', 'FAILED', 'CANCELLED', 'EXPIRED'],
   PAID: [],
@@ -54,7 +56,12 @@ export interface TransitionOptions {
 }
 
 /** Moves an order to `to` if the state machine allows it from the order's status at the moment of the update. */
-export async function transitionOrder(storage: Storage, orderId: string, to: OrderStatus, options: TransitionOptions): Promise<TransitionOutcome> {
+export async function transitionOrder(
+  storage: Storage,
+  orderId: string,
+  to: OrderStatus,
+  options: TransitionOptions,
+): Promise<TransitionOutcome> {
   const request: TransitionRequest = { orderId, from: sourcesOf(to), to, at: options.at, cause: options.cause };
   if (options.detail !== undefined) request.detail = options.detail;
   if (options.set !== undefined) request.set = options.set;

@@ -78,7 +78,10 @@ export class PaymentStarter {
       // Past its expiry the wallet would refuse anyway; what became of any earlier attempt is the inquiry's call.
       const expired = current;
       inquirer.inquire(expired).catch((error: unknown) => {
-        log.warn({ orderId: expired.id, err: errorSummary(error) }, 'inquiry of an expired PAYING order failed; the reconciler will retry');
+        log.warn(
+          { orderId: expired.id, err: errorSummary(error) },
+          'inquiry of an expired PAYING order failed; the reconciler will retry',
+        );
       });
       return { status: 'expired' };
     }
@@ -87,7 +90,10 @@ export class PaymentStarter {
     try {
       result = await wallet.pay(this.payRequest(current));
     } catch (error) {
-      log.warn({ orderId: current.id, err: errorSummary(error) }, 'pay: no usable answer from the wallet; the order stays PAYING');
+      log.warn(
+        { orderId: current.id, err: errorSummary(error) },
+        'pay: no usable answer from the wallet; the order stays PAYING',
+      );
       return { status: 'pending', reason: 'no-answer' };
     }
 
@@ -98,7 +104,10 @@ export class PaymentStarter {
         const form = result.data.redirectActionForm;
         const paymentUrl = form?.redirectionUrl ?? form?.redirectUrl ?? current.paymentUrl ?? undefined;
         if (!paymentId || !paymentUrl) {
-          log.error({ orderId: current.id, resultCode: result.code }, 'pay: the wallet accepted but sent no paymentId or cashier URL');
+          log.error(
+            { orderId: current.id, resultCode: result.code },
+            'pay: the wallet accepted but sent no paymentId or cashier URL',
+          );
           return { status: 'pending', reason: 'no-cashier-url' };
         }
         if (!(await storage.setPaymentDetails(current.id, { paymentId, paymentUrl }, clock()))) {
@@ -113,7 +122,10 @@ export class PaymentStarter {
       case 'F': {
         if (current.paymentId !== null) {
           // An earlier `pay` was accepted: a refusal now does not undo that payment. Ask what became of it.
-          log.warn({ orderId: current.id, resultCode: result.code }, 'pay: refused on retry of an accepted payment; inquiring');
+          log.warn(
+            { orderId: current.id, resultCode: result.code },
+            'pay: refused on retry of an accepted payment; inquiring',
+          );
           await inquirer.inquire(current);
           return { status: 'refused', code: result.code, message: result.message, orderFailed: false };
         }

@@ -65,7 +65,10 @@ export class Reconciler {
       let stale = await storage.listPayingSince(before, batch, this.cursor);
       if (stale.length === 0 && this.cursor !== undefined) stale = await storage.listPayingSince(before, batch);
       const last = stale[stale.length - 1];
-      this.cursor = stale.length === batch && last !== undefined && last.payingSince !== null ? { payingSince: last.payingSince, id: last.id } : undefined;
+      this.cursor =
+        stale.length === batch && last !== undefined && last.payingSince !== null
+          ? { payingSince: last.payingSince, id: last.id }
+          : undefined;
       const queue = [...stale];
       const worker = async (): Promise<void> => {
         for (let order = queue.shift(); order !== undefined && !this.halting; order = queue.shift()) {

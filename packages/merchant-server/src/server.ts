@@ -43,7 +43,10 @@ export interface MerchantServerHooks {
  * @throws MerchantServerError `CONFIG_MISSING` / `CONFIG_INVALID` naming the setting, `PORT_IN_USE` naming
  *   `MINIPAY_MERCHANT_PORT` and `--port`, `STORAGE_ERROR` when the database cannot be opened.
  */
-export async function startMerchantServer(options: MerchantServerOptions, hooks: MerchantServerHooks = {}): Promise<RunningMerchantServer> {
+export async function startMerchantServer(
+  options: MerchantServerOptions,
+  hooks: MerchantServerHooks = {},
+): Promise<RunningMerchantServer> {
   const config = await resolveConfig(options);
   const storage = hooks.storage ?? SqliteStorage.open(config.databasePath);
   const clock = (): number => config.now().getTime();
@@ -64,7 +67,10 @@ export async function startMerchantServer(options: MerchantServerOptions, hooks:
   } catch (error) {
     await storage.close();
     // KeyFormatError messages say which format was expected and never quote the key.
-    throw new MerchantServerError(`the wallet client cannot be set up: ${(error as Error).message}`, { code: 'CONFIG_INVALID', cause: error });
+    throw new MerchantServerError(`the wallet client cannot be set up: ${(error as Error).message}`, {
+      code: 'CONFIG_INVALID',
+      cause: error,
+    });
   }
 
   let notifyUrl = config.publicUrl === undefined ? '' : `${config.publicUrl}/notify/payment`;
@@ -83,7 +89,16 @@ export async function startMerchantServer(options: MerchantServerOptions, hooks:
     reconcileAfterMs: config.reconcileAfterMs,
     minIntervalMs: config.inquiryMinIntervalMs,
   });
-  const payments = new PaymentStarter({ storage, wallet, settlement, inquirer, log, clock, notifyUrl: () => notifyUrl, merchantName: config.merchantName });
+  const payments = new PaymentStarter({
+    storage,
+    wallet,
+    settlement,
+    inquirer,
+    log,
+    clock,
+    notifyUrl: () => notifyUrl,
+    merchantName: config.merchantName,
+  });
   const notifications = new NotificationHandler({ storage, settlement, log, clock });
   const context: AppContext = { config, storage, wallet, payments, notifications, inquirer, clock, notifyPath };
   registerRoutes(app, context);
@@ -110,7 +125,10 @@ export async function startMerchantServer(options: MerchantServerOptions, hooks:
 
   const reconciler = new Reconciler({ storage, inquirer, log, clock, intervalMs: config.reconcileIntervalMs });
   reconciler.start();
-  app.log.info({ url, notifyUrl, walletUrl: config.walletUrl, database: config.databasePath }, 'merchant server listening');
+  app.log.info(
+    { url, notifyUrl, walletUrl: config.walletUrl, database: config.databasePath },
+    'merchant server listening',
+  );
 
   let closing: Promise<void> | undefined;
   const running = app;

@@ -13,14 +13,16 @@ export interface SessionClaims {
 }
 
 /** A token's check, as a value: the caller maps `expired` to 401 SESSION_EXPIRED and `invalid` to 401 UNAUTHENTICATED. */
-export type SessionCheck = { status: 'valid'; claims: SessionClaims } | { status: 'expired'; claims: SessionClaims } | { status: 'invalid' };
+export type SessionCheck =
+  { status: 'valid'; claims: SessionClaims } | { status: 'expired'; claims: SessionClaims } | { status: 'invalid' };
 
 const VERSION = 'v1';
 
 export function createSessionToken(claims: SessionClaims, secret: string): string {
-  const payload = Buffer.from(JSON.stringify({ v: VERSION, sub: claims.customerId, iat: claims.issuedAt, exp: claims.expiresAt }), 'utf8').toString(
-    'base64url',
-  );
+  const payload = Buffer.from(
+    JSON.stringify({ v: VERSION, sub: claims.customerId, iat: claims.issuedAt, exp: claims.expiresAt }),
+    'utf8',
+  ).toString('base64url');
   return `${payload}.${mac(payload, secret)}`;
 }
 
@@ -39,7 +41,12 @@ export function checkSessionToken(token: string, secret: string, now: number): S
     return { status: 'invalid' };
   }
   const fields = decoded as { v?: unknown; sub?: unknown; iat?: unknown; exp?: unknown };
-  if (fields.v !== VERSION || typeof fields.sub !== 'string' || typeof fields.iat !== 'number' || typeof fields.exp !== 'number') {
+  if (
+    fields.v !== VERSION ||
+    typeof fields.sub !== 'string' ||
+    typeof fields.iat !== 'number' ||
+    typeof fields.exp !== 'number'
+  ) {
     return { status: 'invalid' };
   }
   const claims: SessionClaims = { customerId: fields.sub, issuedAt: fields.iat, expiresAt: fields.exp };

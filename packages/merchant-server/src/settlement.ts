@@ -21,17 +21,30 @@ export class Settlement {
   constructor(private readonly options: SettlementOptions) {}
 
   /** Moves the order to the verdict's status if the state machine allows it now; logs a contradiction loudly. */
-  async apply(order: OrderRecord, verdict: Verdict, cause: TransitionCause, paymentId: string | undefined): Promise<TransitionOutcome> {
+  async apply(
+    order: OrderRecord,
+    verdict: Verdict,
+    cause: TransitionCause,
+    paymentId: string | undefined,
+  ): Promise<TransitionOutcome> {
     const { storage, log, clock } = this.options;
     const set: { paymentId?: string; failCode?: string; failMessage?: string } = {};
     if (paymentId) set.paymentId = paymentId;
     if (verdict.failCode !== undefined) set.failCode = verdict.failCode;
     if (verdict.failMessage !== undefined) set.failMessage = verdict.failMessage;
-    const outcome = await transitionOrder(storage, order.id, verdict.to, { at: clock(), cause, detail: verdict.detail, set });
+    const outcome = await transitionOrder(storage, order.id, verdict.to, {
+      at: clock(),
+      cause,
+      detail: verdict.detail,
+      set,
+    });
     if (outcome.status === 'conflict') {
       const closedFamily = (s: string): boolean => s === 'CANCELLED' || s === 'EXPIRED';
       if (closedFamily(outcome.order.status) && closedFamily(verdict.to)) {
-        log.info({ orderId: order.id, status: outcome.order.status, reported: verdict.to }, `${cause}: payment closed, order already closed`);
+        log.info(
+          { orderId: order.id, status: outcome.order.status, reported: verdict.to },
+          `${cause}: payment closed, order already closed`,
+        );
         return { status: 'unchanged', order: outcome.order };
       }
       if (verdict.to === 'PAID') {
@@ -56,7 +69,11 @@ export class Settlement {
   async expireIfDue(order: OrderRecord): Promise<OrderRecord> {
     const { storage, clock } = this.options;
     if (order.status !== 'CREATED' || clock() < order.expiresAt) return order;
-    const outcome = await transitionOrder(storage, order.id, 'EXPIRED', { at: clock(), cause: 'expiry', detail: 'never paid' });
+    const outcome = await transitionOrder(storage, order.id, 'EXPIRED', {
+      at: clock(),
+      cause: 'expiry',
+      detail: 'never paid',
+    });
     this.logTransition(outcome, 'expiry');
     return outcome.status === 'missing' ? order : outcome.order;
   }
@@ -64,7 +81,10 @@ export class Settlement {
   /** Logs an applied transition at info level (`order PAID`). */
   logTransition(outcome: TransitionOutcome, cause: string): void {
     if (outcome.status === 'applied') {
-      this.options.log.info({ orderId: outcome.order.id, status: outcome.order.status, cause }, `order ${outcome.order.status}`);
+      this.options.log.info(
+        { orderId: outcome.order.id, status: outcome.order.status, cause },
+        `order ${outcome.order.status}`,
+      );
     }
   }
 }

@@ -8,7 +8,14 @@ import { dirname } from 'node:path';
 import { MerchantServerError } from './errors';
 import { MIGRATIONS, type Migration } from './internal/migrations';
 import type { OrderStatus } from '@minipay/contract';
-import type { NewOrder, OrderEventRecord, OrderLineRecord, OrderRecord, TransitionCause, TransitionRequest } from './order-record';
+import type {
+  NewOrder,
+  OrderEventRecord,
+  OrderLineRecord,
+  OrderRecord,
+  TransitionCause,
+  TransitionRequest,
+} from './order-record';
 import type { CustomerTokenRecord, NotificationRecord, PayingCursor, Storage } from './storage';
 
 export interface SqliteStorageOptions {
@@ -70,7 +77,10 @@ export class SqliteStorage implements Storage {
       mkdirSync(dirname(path), { recursive: true });
       db = new Database(path);
     } catch (error) {
-      throw new MerchantServerError(`cannot open the database at ${path}: ${(error as Error).message}`, { code: 'STORAGE_ERROR', cause: error });
+      throw new MerchantServerError(`cannot open the database at ${path}: ${(error as Error).message}`, {
+        code: 'STORAGE_ERROR',
+        cause: error,
+      });
     }
     try {
       db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
@@ -81,7 +91,10 @@ export class SqliteStorage implements Storage {
     } catch (error) {
       db.close();
       if (error instanceof MerchantServerError) throw error;
-      throw new MerchantServerError(`cannot prepare the database at ${path}: ${(error as Error).message}`, { code: 'STORAGE_ERROR', cause: error });
+      throw new MerchantServerError(`cannot prepare the database at ${path}: ${(error as Error).message}`, {
+        code: 'STORAGE_ERROR',
+        cause: error,
+      });
     }
     return new SqliteStorage(db);
   }
@@ -96,7 +109,15 @@ export class SqliteStorage implements Storage {
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
     );
     this.db.transaction(() => {
-      insertOrder.run(order.id, order.customerId, order.currency, order.amount, order.createdAt, order.createdAt, order.expiresAt);
+      insertOrder.run(
+        order.id,
+        order.customerId,
+        order.currency,
+        order.amount,
+        order.createdAt,
+        order.createdAt,
+        order.expiresAt,
+      );
       order.lines.forEach((line, index) => {
         insertLine.run(order.id, index, line.productId, line.name, line.quantity, line.unitPrice, line.lineTotal);
       });
@@ -108,13 +129,17 @@ export class SqliteStorage implements Storage {
     return row === undefined ? undefined : this.toOrder(row);
   }
 
-  async findOrderByPayment(reference: { paymentId?: string; paymentRequestId?: string }): Promise<OrderRecord | undefined> {
+  async findOrderByPayment(reference: {
+    paymentId?: string;
+    paymentRequestId?: string;
+  }): Promise<OrderRecord | undefined> {
     let row: OrderRow | undefined;
     if (reference.paymentId !== undefined) {
       row = this.stmt('SELECT * FROM orders WHERE payment_id = ?').get(reference.paymentId) as OrderRow | undefined;
     }
     if (row === undefined && reference.paymentRequestId !== undefined) {
-      row = this.stmt('SELECT * FROM orders WHERE payment_request_id = ?').get(reference.paymentRequestId) as OrderRow | undefined;
+      row = this.stmt('SELECT * FROM orders WHERE payment_request_id = ?').get(reference.paymentRequestId) as
+        OrderRow | undefined;
     }
     return row === undefined ? undefined : this.toOrder(row);
   }
@@ -150,35 +175,37 @@ export class SqliteStorage implements Storage {
     return run.immediate();
   }
 
-  async setPaymentDetails(orderId: string, details: { paymentId: string; paymentUrl: string | null }, at: number): Promise<boolean> {
-    const result = this
-      .stmt(
-        `UPDATE orders SET payment_id = ?, payment_url = COALESCE(?, payment_url), updated_at = ?
+  async setPaymentDetails(
+    orderId: string,
+    details: { paymentId: string; paymentUrl: string | null },
+    at: number,
+  ): Promise<boolean> {
+    const result = this.stmt(
+      `UPDATE orders SET payment_id = ?, payment_url = COALESCE(?, payment_url), updated_at = ?
          WHERE id = ? AND (payment_id IS NULL OR payment_id = ?)`,
-      )
-      .run(details.paymentId, details.paymentUrl, at, orderId, details.paymentId);
+    ).run(details.paymentId, details.paymentUrl, at, orderId, details.paymentId);
     return result.changes === 1;
   }
 
   async listPayingSince(before: number, limit: number, after?: PayingCursor): Promise<OrderRecord[]> {
     const rows = (
       after === undefined
-        ? this.stmt(`SELECT * FROM orders WHERE status = 'PAYING' AND paying_since < ? ORDER BY paying_since, id LIMIT ?`).all(before, limit)
-        : this
-            .stmt(
-              `SELECT * FROM orders WHERE status = 'PAYING' AND paying_since < ?
+        ? this.stmt(
+            `SELECT * FROM orders WHERE status = 'PAYING' AND paying_since < ? ORDER BY paying_since, id LIMIT ?`,
+          ).all(before, limit)
+        : this.stmt(
+            `SELECT * FROM orders WHERE status = 'PAYING' AND paying_since < ?
                  AND (paying_since > ? OR (paying_since = ? AND id > ?))
                ORDER BY paying_since, id LIMIT ?`,
-            )
-            .all(before, after.payingSince, after.payingSince, after.id, limit)
+          ).all(before, after.payingSince, after.payingSince, after.id, limit)
     ) as OrderRow[];
     return rows.map((row) => this.toOrder(row));
   }
 
   async listCreatedExpired(now: number, limit: number): Promise<OrderRecord[]> {
-    const rows = this
-      .stmt(`SELECT * FROM orders WHERE status = 'CREATED' AND expires_at < ? ORDER BY expires_at LIMIT ?`)
-      .all(now, limit) as OrderRow[];
+    const rows = this.stmt(
+      `SELECT * FROM orders WHERE status = 'CREATED' AND expires_at < ? ORDER BY expires_at LIMIT ?`,
+    ).all(now, limit) as OrderRow[];
     return rows.map((row) => this.toOrder(row));
   }
 
@@ -200,28 +227,25 @@ export class SqliteStorage implements Storage {
   }
 
   async recordNotification(notification: NotificationRecord): Promise<void> {
-    this
-      .stmt(
-        `INSERT INTO notifications (order_id, payment_id, payment_request_id, result_status, result_code, outcome, body, received_at)
+    this.stmt(
+      `INSERT INTO notifications (order_id, payment_id, payment_request_id, result_status, result_code, outcome, body, received_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        notification.orderId,
-        notification.paymentId,
-        notification.paymentRequestId,
-        notification.resultStatus,
-        notification.resultCode,
-        notification.outcome,
-        notification.body,
-        notification.at,
-      );
+    ).run(
+      notification.orderId,
+      notification.paymentId,
+      notification.paymentRequestId,
+      notification.resultStatus,
+      notification.resultCode,
+      notification.outcome,
+      notification.body,
+      notification.at,
+    );
   }
 
   async saveCustomerToken(token: CustomerTokenRecord): Promise<void> {
     // Portable upsert: SQLite ≥ 3.24 and PostgreSQL share `ON CONFLICT ... DO UPDATE SET col = excluded.col`.
-    this
-      .stmt(
-        `INSERT INTO customers (customer_id, access_token, access_token_expires_at, refresh_token, refresh_token_expires_at, updated_at)
+    this.stmt(
+      `INSERT INTO customers (customer_id, access_token, access_token_expires_at, refresh_token, refresh_token_expires_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (customer_id) DO UPDATE SET
            access_token = excluded.access_token,
@@ -229,8 +253,14 @@ export class SqliteStorage implements Storage {
            refresh_token = excluded.refresh_token,
            refresh_token_expires_at = excluded.refresh_token_expires_at,
            updated_at = excluded.updated_at`,
-      )
-      .run(token.customerId, token.accessToken, token.accessTokenExpiresAt, token.refreshToken, token.refreshTokenExpiresAt, token.at);
+    ).run(
+      token.customerId,
+      token.accessToken,
+      token.accessTokenExpiresAt,
+      token.refreshToken,
+      token.refreshTokenExpiresAt,
+      token.at,
+    );
   }
 
   async getCustomerToken(customerId: string): Promise<CustomerTokenRecord | undefined> {
@@ -274,7 +304,7 @@ export class SqliteStorage implements Storage {
   private transitionStatement(fromCount: number): Database.Statement {
     const placeholders = Array.from({ length: fromCount }, () => '?').join(', ');
     return this.stmt(
-        `UPDATE orders SET
+      `UPDATE orders SET
            status = ?,
            updated_at = ?,
            payment_request_id = COALESCE(payment_request_id, ?),
@@ -287,24 +317,22 @@ export class SqliteStorage implements Storage {
   }
 
   private toOrder(row: OrderRow): OrderRecord {
-    const lines = this
-      .stmt('SELECT product_id, name, quantity, unit_price, line_total FROM order_lines WHERE order_id = ? ORDER BY line_no')
-      .all(row.id) as LineRow[];
+    const lines = this.stmt(
+      'SELECT product_id, name, quantity, unit_price, line_total FROM order_lines WHERE order_id = ? ORDER BY line_no',
+    ).all(row.id) as LineRow[];
     return {
       id: row.id,
       customerId: row.customer_id,
       status: row.status,
       currency: row.currency,
       amount: row.amount,
-      lines: lines.map(
-        (line): OrderLineRecord => ({
-          productId: line.product_id,
-          name: line.name,
-          quantity: line.quantity,
-          unitPrice: line.unit_price,
-          lineTotal: line.line_total,
-        }),
-      ),
+      lines: lines.map((line): OrderLineRecord => ({
+        productId: line.product_id,
+        name: line.name,
+        quantity: line.quantity,
+        unitPrice: line.unit_price,
+        lineTotal: line.line_total,
+      })),
       paymentRequestId: row.payment_request_id,
       paymentId: row.payment_id,
       paymentUrl: row.payment_url,

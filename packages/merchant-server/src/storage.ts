@@ -46,7 +46,11 @@ export interface Storage {
    */
   transition(request: TransitionRequest): Promise<boolean>;
   /** Stores what `pay` answered, unless a different `paymentId` is already stored. True when stored or already equal. */
-  setPaymentDetails(orderId: string, details: { paymentId: string; paymentUrl: string | null }, at: number): Promise<boolean>;
+  setPaymentDetails(
+    orderId: string,
+    details: { paymentId: string; paymentUrl: string | null },
+    at: number,
+  ): Promise<boolean>;
   /**
    * Orders PAYING since before `before`, oldest first (ties by id). With `after`, only those that come after that
    * order in this ordering: the reconciler pages through all of them instead of asking about the oldest page forever.

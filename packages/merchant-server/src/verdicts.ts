@@ -17,7 +17,12 @@ export interface Verdict {
 }
 
 /** Inquiry codes meaning "the wallet has no such payment" (the `pay` never reached it). */
-export const PAYMENT_NOT_FOUND_CODES: ReadonlySet<string> = new Set(['ORDER_NOT_EXIST', 'PAYMENT_NOT_EXIST', 'PAYMENT_NOT_FOUND', 'ORDER_NOT_FOUND']);
+export const PAYMENT_NOT_FOUND_CODES: ReadonlySet<string> = new Set([
+  'ORDER_NOT_EXIST',
+  'PAYMENT_NOT_EXIST',
+  'PAYMENT_NOT_FOUND',
+  'ORDER_NOT_FOUND',
+]);
 
 /** The wallet's longest `resultMessage`; a failure's message is kept at most this long. */
 const MESSAGE_MAX = 256;
@@ -28,10 +33,15 @@ export function closedStatus(order: Pick<OrderRecord, 'expiresAt'>, now: number)
 }
 
 /** A notification's `paymentResult`: S → PAID, F ORDER_IS_CLOSED → closed, any other F → FAILED; U/A → nothing final. */
-export function notificationVerdict(result: Result | undefined, order: Pick<OrderRecord, 'expiresAt'>, now: number): Verdict | undefined {
+export function notificationVerdict(
+  result: Result | undefined,
+  order: Pick<OrderRecord, 'expiresAt'>,
+  now: number,
+): Verdict | undefined {
   if (result?.resultStatus === 'S') return { to: 'PAID', detail: `notification S ${result.resultCode}` };
   if (result?.resultStatus !== 'F') return undefined;
-  if (result.resultCode === 'ORDER_IS_CLOSED') return { to: closedStatus(order, now), detail: `notification F ${result.resultCode}` };
+  if (result.resultCode === 'ORDER_IS_CLOSED')
+    return { to: closedStatus(order, now), detail: `notification F ${result.resultCode}` };
   return {
     to: 'FAILED',
     failCode: result.resultCode,
@@ -52,7 +62,11 @@ export type InquiryReading =
   | { kind: 'no-status'; refused: boolean };
 
 /** An `inquiryPayment` answer about `order`, at `now`. */
-export function inquiryVerdict(answer: OpenApiResult<InquiryPaymentResponse>, order: Pick<OrderRecord, 'expiresAt' | 'currency' | 'amount'>, now: number): InquiryReading {
+export function inquiryVerdict(
+  answer: OpenApiResult<InquiryPaymentResponse>,
+  order: Pick<OrderRecord, 'expiresAt' | 'currency' | 'amount'>,
+  now: number,
+): InquiryReading {
   if (answer.status !== 'S') {
     if (answer.status === 'F' && PAYMENT_NOT_FOUND_CODES.has(answer.code) && now >= order.expiresAt) {
       // The wallet never got the `pay` (or forgot it) and the order can no longer be paid.
@@ -64,7 +78,8 @@ export function inquiryVerdict(answer: OpenApiResult<InquiryPaymentResponse>, or
   switch (data.paymentStatus) {
     case 'SUCCESS': {
       // Without an amount the answer is about our own paymentRequestId, whose amount the wallet holds us to.
-      const mismatch = data.paymentAmount === undefined ? undefined : amountMismatch(data.paymentAmount, order.currency, order.amount);
+      const mismatch =
+        data.paymentAmount === undefined ? undefined : amountMismatch(data.paymentAmount, order.currency, order.amount);
       if (mismatch !== undefined) return { kind: 'mismatch', mismatch };
       return { kind: 'final', verdict: { to: 'PAID', detail: 'inquiry SUCCESS' } };
     }
@@ -72,7 +87,15 @@ export function inquiryVerdict(answer: OpenApiResult<InquiryPaymentResponse>, or
       const reason = data.paymentFailReason;
       const code = typeof reason === 'object' && reason?.resultCode ? reason.resultCode : 'PAYMENT_FAILED';
       const message = typeof reason === 'string' ? reason : (reason?.resultMessage ?? 'the payment failed');
-      return { kind: 'final', verdict: { to: 'FAILED', failCode: code, failMessage: truncate(message, MESSAGE_MAX), detail: `inquiry FAIL ${code}` } };
+      return {
+        kind: 'final',
+        verdict: {
+          to: 'FAILED',
+          failCode: code,
+          failMessage: truncate(message, MESSAGE_MAX),
+          detail: `inquiry FAIL ${code}`,
+        },
+      };
     }
     case 'CANCELLED':
       return { kind: 'final', verdict: { to: closedStatus(order, now), detail: 'inquiry CANCELLED' } };

@@ -10,11 +10,16 @@ describe('logs', () => {
     const app = createApp({ level: 'info', stream: logs.stream });
     app.log.info(
       {
-        req: { headers: { authorization: 'Bearer tok.en', signature: 'algorithm=RSA256, keyVersion=1, signature=abc' } },
+        req: {
+          headers: { authorization: 'Bearer tok.en', signature: 'algorithm=RSA256, keyVersion=1, signature=abc' },
+        },
         token: 'session-token-1',
         accessToken: 'wallet-access-1',
         session: { token: 'session-token-2', refreshToken: 'wallet-refresh-1', authCode: 'auth-code-1' },
-        config: { privateKey: readFileSync(join(__dirname, 'fixtures', 'test-bogus-private-key.pem'), 'utf8'), sessionSecret: 'the-secret' },
+        config: {
+          privateKey: readFileSync(join(__dirname, 'fixtures', 'test-bogus-private-key.pem'), 'utf8'),
+          sessionSecret: 'the-secret',
+        },
         orderId: 'ord_1',
       },
       'an entry full of secrets',
@@ -22,7 +27,17 @@ describe('logs', () => {
     await app.close();
     const [entry] = logs.entries();
     const text = JSON.stringify(entry);
-    for (const secret of ['tok.en', 'signature=abc', 'session-token-1', 'session-token-2', 'wallet-access-1', 'wallet-refresh-1', 'auth-code-1', 'BEGIN PRIVATE KEY', 'the-secret']) {
+    for (const secret of [
+      'tok.en',
+      'signature=abc',
+      'session-token-1',
+      'session-token-2',
+      'wallet-access-1',
+      'wallet-refresh-1',
+      'auth-code-1',
+      'BEGIN PRIVATE KEY',
+      'the-secret',
+    ]) {
       expect(text).not.toContain(secret);
     }
     expect(entry).toMatchObject({ orderId: 'ord_1', token: '[redacted]', msg: 'an entry full of secrets' });

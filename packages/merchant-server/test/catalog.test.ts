@@ -23,7 +23,13 @@ describe('catalog', () => {
       { productId: b.id, quantity: 1 },
     ]);
     expect(priced.currency).toBe('USD');
-    expect(priced.lines[0]).toEqual({ productId: a.id, name: a.name, quantity: 3, unitPrice: a.price, lineTotal: a.price * 3 });
+    expect(priced.lines[0]).toEqual({
+      productId: a.id,
+      name: a.name,
+      quantity: 3,
+      unitPrice: a.price,
+      lineTotal: a.price * 3,
+    });
     expect(priced.amount).toBe(a.price * 3 + b.price);
   });
 
@@ -31,7 +37,10 @@ describe('catalog', () => {
     const [a] = listProducts() as unknown as [Product];
     let caught: unknown;
     try {
-      priceOrder([{ productId: a.id, quantity: 1 }, { productId: 'unicorn', quantity: 1 }]);
+      priceOrder([
+        { productId: a.id, quantity: 1 },
+        { productId: 'unicorn', quantity: 1 },
+      ]);
     } catch (error) {
       caught = error;
     }

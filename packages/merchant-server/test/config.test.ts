@@ -13,7 +13,9 @@ const PRODUCTION = {
   MINIPAY_WALLET_URL: 'https://open.wallet.example',
   MINIPAY_CLIENT_ID: 'CLIENT_1',
   // As a one-line environment variable holds a PEM: with its newlines written as \n.
-  MINIPAY_MERCHANT_PRIVATE_KEY: readFileSync(join(__dirname, 'fixtures', 'test-bogus-private-key.pem'), 'utf8').trim().replace(/\n/g, '\\n'),
+  MINIPAY_MERCHANT_PRIVATE_KEY: readFileSync(join(__dirname, 'fixtures', 'test-bogus-private-key.pem'), 'utf8')
+    .trim()
+    .replace(/\n/g, '\\n'),
   MINIPAY_WALLET_PUBLIC_KEY: 'BBBB',
   MINIPAY_SESSION_SECRET: 'x'.repeat(43),
 };
@@ -42,8 +44,10 @@ async function rejection(run: () => Promise<unknown>): Promise<MerchantServerErr
 const configFor = (env: Record<string, string | undefined>) => resolveConfig(loadConfig(env));
 
 describe('loadConfig', () => {
-  test('reads only what is set: defaults are the resolver\'s', () => {
-    expect(loadConfig({ MINIPAY_HOME: '/tmp/h', MINIPAY_MERCHANT_NAME: '  ', UNRELATED: 'x' })).toEqual({ home: '/tmp/h' });
+  test("reads only what is set: defaults are the resolver's", () => {
+    expect(loadConfig({ MINIPAY_HOME: '/tmp/h', MINIPAY_MERCHANT_NAME: '  ', UNRELATED: 'x' })).toEqual({
+      home: '/tmp/h',
+    });
   });
 
   test('the resolver gives the local-stack defaults when nothing is set', async () => {
@@ -76,13 +80,25 @@ describe('loadConfig', () => {
   });
 
   test('defaults that follow another setting: a short reconcileAfterMs shortens the interval and the inquiry pace', async () => {
-    const config = await resolveConfig({ home: '/tmp/h', clientId: 'C', merchantPrivateKey: 'K', walletPublicKey: 'W', sessionSecret: 's'.repeat(32), reconcileAfterMs: 20 });
+    const config = await resolveConfig({
+      home: '/tmp/h',
+      clientId: 'C',
+      merchantPrivateKey: 'K',
+      walletPublicKey: 'W',
+      sessionSecret: 's'.repeat(32),
+      reconcileAfterMs: 20,
+    });
     expect([config.reconcileIntervalMs, config.inquiryMinIntervalMs]).toEqual([50, 20]);
   });
 
   test('options given in code are checked like variables: URLs lose their trailing slash, a short secret is refused', async () => {
     const base = { home: '/tmp/h', clientId: 'C', merchantPrivateKey: 'K', walletPublicKey: 'W' };
-    const config = await resolveConfig({ ...base, sessionSecret: 's'.repeat(32), walletUrl: 'http://w.example/', walletPathPrefix: 'acl/api/' });
+    const config = await resolveConfig({
+      ...base,
+      sessionSecret: 's'.repeat(32),
+      walletUrl: 'http://w.example/',
+      walletPathPrefix: 'acl/api/',
+    });
     expect([config.walletUrl, config.walletPathPrefix]).toEqual(['http://w.example', '/acl/api']);
     const failure = await rejection(() => resolveConfig({ ...base, sessionSecret: 'short' }));
     expect(failure.code).toBe('CONFIG_INVALID');
@@ -90,11 +106,15 @@ describe('loadConfig', () => {
   });
 
   test('the table has a row for every variable the README documents, and nothing else reads MINIPAY_*', () => {
-    expect(ENVIRONMENT_VARIABLES).toEqual(Object.values(SETTINGS).flatMap((row) => (row.file ? [row.variable, `${row.variable}_FILE`] : [row.variable])));
-    expect(new Set(ENVIRONMENT_VARIABLES).size).toBe(ENVIRONMENT_VARIABLES.length);
-    expect(Object.keys(SETTINGS).filter((name) => SETTINGS[name as keyof typeof SETTINGS].requiredInProduction).sort()).toEqual(
-      ['clientId', 'home', 'merchantPrivateKey', 'publicUrl', 'sessionSecret', 'walletPublicKey', 'walletUrl'],
+    expect(ENVIRONMENT_VARIABLES).toEqual(
+      Object.values(SETTINGS).flatMap((row) => (row.file ? [row.variable, `${row.variable}_FILE`] : [row.variable])),
     );
+    expect(new Set(ENVIRONMENT_VARIABLES).size).toBe(ENVIRONMENT_VARIABLES.length);
+    expect(
+      Object.keys(SETTINGS)
+        .filter((name) => SETTINGS[name as keyof typeof SETTINGS].requiredInProduction)
+        .sort(),
+    ).toEqual(['clientId', 'home', 'merchantPrivateKey', 'publicUrl', 'sessionSecret', 'walletPublicKey', 'walletUrl']);
   });
 
   test('reads every MINIPAY_* setting', () => {
@@ -146,8 +166,18 @@ describe('loadConfig', () => {
   test('reads keys from the files named by *_FILE variables, through the injected reader', () => {
     const files: Record<string, string> = { '/keys/merchant.pem': 'PRIVATE PEM', '/keys/wallet.pem': 'PUBLIC PEM' };
     const options = loadConfig(
-      { MINIPAY_HOME: HOME, MINIPAY_MERCHANT_PRIVATE_KEY_FILE: '/keys/merchant.pem', MINIPAY_WALLET_PUBLIC_KEY_FILE: '/keys/wallet.pem' },
-      { readFile: (path) => files[path] ?? (() => { throw Object.assign(new Error('nope'), { code: 'ENOENT' }); })() },
+      {
+        MINIPAY_HOME: HOME,
+        MINIPAY_MERCHANT_PRIVATE_KEY_FILE: '/keys/merchant.pem',
+        MINIPAY_WALLET_PUBLIC_KEY_FILE: '/keys/wallet.pem',
+      },
+      {
+        readFile: (path) =>
+          files[path] ??
+          (() => {
+            throw Object.assign(new Error('nope'), { code: 'ENOENT' });
+          })(),
+      },
     );
     expect(options.merchantPrivateKey).toBe('PRIVATE PEM');
     expect(options.walletPublicKey).toBe('PUBLIC PEM');
@@ -155,7 +185,14 @@ describe('loadConfig', () => {
 
   test('an unreadable key file is named, and its content never quoted', () => {
     const failure = error(() =>
-      loadConfig({ MINIPAY_HOME: HOME, MINIPAY_MERCHANT_PRIVATE_KEY_FILE: '/missing.pem' }, { readFile: () => { throw Object.assign(new Error('x'), { code: 'ENOENT' }); } }),
+      loadConfig(
+        { MINIPAY_HOME: HOME, MINIPAY_MERCHANT_PRIVATE_KEY_FILE: '/missing.pem' },
+        {
+          readFile: () => {
+            throw Object.assign(new Error('x'), { code: 'ENOENT' });
+          },
+        },
+      ),
     );
     expect(failure.code).toBe('CONFIG_INVALID');
     expect(failure.message).toContain('MINIPAY_MERCHANT_PRIVATE_KEY_FILE');
@@ -175,17 +212,21 @@ describe('loadConfig', () => {
     expect(config.home).toBe(HOME);
   });
 
-  test.each(Object.keys(PRODUCTION).filter((name) => name !== 'MINIPAY_ENV'))('production without %s stops with a message naming it', async (name) => {
-    const env: Record<string, string | undefined> = { ...PRODUCTION, [name]: undefined };
-    const failure = await rejection(() => configFor(env));
-    expect(failure.code).toBe('CONFIG_MISSING');
-    expect(failure.message).toContain(name);
-    expect(failure.message).toContain('MINIPAY_ENV=production');
-  });
+  test.each(Object.keys(PRODUCTION).filter((name) => name !== 'MINIPAY_ENV'))(
+    'production without %s stops with a message naming it',
+    async (name) => {
+      const env: Record<string, string | undefined> = { ...PRODUCTION, [name]: undefined };
+      const failure = await rejection(() => configFor(env));
+      expect(failure.code).toBe('CONFIG_MISSING');
+      expect(failure.message).toContain(name);
+      expect(failure.message).toContain('MINIPAY_ENV=production');
+    },
+  );
 
   test('production names every missing setting at once', async () => {
     const failure = await rejection(() => configFor({ MINIPAY_ENV: 'production' }));
-    for (const name of Object.keys(PRODUCTION).filter((n) => n !== 'MINIPAY_ENV')) expect(failure.message).toContain(name);
+    for (const name of Object.keys(PRODUCTION).filter((n) => n !== 'MINIPAY_ENV'))
+      expect(failure.message).toContain(name);
   });
 
   test('production refuses a plain-http public URL', async () => {
@@ -210,12 +251,16 @@ describe('loadConfig', () => {
   });
 
   test('a secret never appears in a message', async () => {
-    const failure = await rejection(() => configFor({ ...PRODUCTION, MINIPAY_ENV: undefined, MINIPAY_SESSION_SECRET: 'hunter2' }));
+    const failure = await rejection(() =>
+      configFor({ ...PRODUCTION, MINIPAY_ENV: undefined, MINIPAY_SESSION_SECRET: 'hunter2' }),
+    );
     expect(failure.message).not.toContain('hunter2');
   });
 
   test('setting both a key and its _FILE variable is refused', () => {
-    const failure = error(() => loadConfig({ MINIPAY_HOME: HOME, MINIPAY_WALLET_PUBLIC_KEY: 'a', MINIPAY_WALLET_PUBLIC_KEY_FILE: '/b' }));
+    const failure = error(() =>
+      loadConfig({ MINIPAY_HOME: HOME, MINIPAY_WALLET_PUBLIC_KEY: 'a', MINIPAY_WALLET_PUBLIC_KEY_FILE: '/b' }),
+    );
     expect(failure.message).toContain('MINIPAY_WALLET_PUBLIC_KEY_FILE');
   });
 });

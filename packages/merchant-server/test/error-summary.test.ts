@@ -3,14 +3,18 @@ import { runInNewContext } from 'node:vm';
 import { errorSummary, isError } from '../src/internal/error-summary';
 
 test.each([
-  ['an Error of this realm', Object.assign(new RangeError('out of range'), { code: 'E_RANGE' }), { name: 'RangeError', code: 'E_RANGE', message: 'out of range' }],
+  [
+    'an Error of this realm',
+    Object.assign(new RangeError('out of range'), { code: 'E_RANGE' }),
+    { name: 'RangeError', code: 'E_RANGE', message: 'out of range' },
+  ],
   [
     'an Error made in another realm (instanceof Error is false there)',
     runInNewContext('Object.assign(new TypeError("bad type"), { code: "E_TYPE" })') as unknown,
     { name: 'TypeError', code: 'E_TYPE', message: 'bad type' },
   ],
   [
-    'an error built like better-sqlite3\'s SqliteError (Error.call, another realm: neither instanceof nor native)',
+    "an error built like better-sqlite3's SqliteError (Error.call, another realm: neither instanceof nor native)",
     runInNewContext(
       'function SqliteError(m, c) { Error.call(this, m); this.message = m; this.code = c; Error.captureStackTrace(this, SqliteError); }' +
         ' SqliteError.prototype = Object.create(Error.prototype); SqliteError.prototype.name = "SqliteError";' +

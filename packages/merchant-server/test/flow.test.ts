@@ -1,6 +1,18 @@
 // The whole pay flow against the real sandbox: session, order, pay, the user's choice at the cashier, the
 // notification, and the order's final status as the result page reads it.
-import { call, complete, createOrder, finalOrder, orderEvents, orderRow, readDatabase, signIn, startPayment, startStack, type Stack } from './helpers';
+import {
+  call,
+  complete,
+  createOrder,
+  finalOrder,
+  orderEvents,
+  orderRow,
+  readDatabase,
+  signIn,
+  startPayment,
+  startStack,
+  type Stack,
+} from './helpers';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -16,29 +28,32 @@ describe('pay flow with every sandbox outcome', () => {
     ['unknown', '6004', 'PAID', undefined],
     ['fail', '4000', 'FAILED', 'USER_BALANCE_NOT_ENOUGH'],
     ['cancel', '6001', 'CANCELLED', undefined],
-  ])('outcome %s (resultCode %s) ends the order %s, with one transition out of PAYING', async (outcome, resultCode, status, failCode) => {
-    const { token } = await signIn(stack);
-    const order = await createOrder(stack.merchant, token, [
-      { productId: 'coffee-beans', quantity: 2 },
-      { productId: 'sticker-pack', quantity: 1 },
-    ]);
-    expect(order).toMatchObject({ status: 'CREATED', amount: { currency: 'USD', value: String(2 * 1450 + 300) } });
+  ])(
+    'outcome %s (resultCode %s) ends the order %s, with one transition out of PAYING',
+    async (outcome, resultCode, status, failCode) => {
+      const { token } = await signIn(stack);
+      const order = await createOrder(stack.merchant, token, [
+        { productId: 'coffee-beans', quantity: 2 },
+        { productId: 'sticker-pack', quantity: 1 },
+      ]);
+      expect(order).toMatchObject({ status: 'CREATED', amount: { currency: 'USD', value: String(2 * 1450 + 300) } });
 
-    const payment = await startPayment(stack.merchant, token, order.id);
-    expect(payment.paymentUrl).toBe(`${stack.sandbox.url}/cashier/${encodeURIComponent(payment.paymentId)}`);
-    const completed = await complete(stack, payment.paymentId, outcome);
-    expect(completed.resultCode).toBe(resultCode);
+      const payment = await startPayment(stack.merchant, token, order.id);
+      expect(payment.paymentUrl).toBe(`${stack.sandbox.url}/cashier/${encodeURIComponent(payment.paymentId)}`);
+      const completed = await complete(stack, payment.paymentId, outcome);
+      expect(completed.resultCode).toBe(resultCode);
 
-    const final = await finalOrder(stack.merchant, token, order.id);
-    expect(final.status).toBe(status);
-    expect(final.paymentId).toBe(payment.paymentId);
-    if (failCode === undefined) expect(final.failReason).toBeUndefined();
-    else expect(final.failReason).toEqual({ code: failCode, message: expect.any(String) });
-    expect(orderEvents(stack, order.id)).toEqual([
-      { from_status: 'CREATED', to_status: 'PAYING', cause: 'payment-started' },
-      { from_status: 'PAYING', to_status: status, cause: 'notification' },
-    ]);
-  });
+      const final = await finalOrder(stack.merchant, token, order.id);
+      expect(final.status).toBe(status);
+      expect(final.paymentId).toBe(payment.paymentId);
+      if (failCode === undefined) expect(final.failReason).toBeUndefined();
+      else expect(final.failReason).toEqual({ code: failCode, message: expect.any(String) });
+      expect(orderEvents(stack, order.id)).toEqual([
+        { from_status: 'CREATED', to_status: 'PAYING', cause: 'payment-started' },
+        { from_status: 'PAYING', to_status: status, cause: 'notification' },
+      ]);
+    },
+  );
 });
 
 describe('starting a payment', () => {
@@ -50,7 +65,11 @@ describe('starting a payment', () => {
     const second = await startPayment(stack.merchant, token, order.id);
     expect(second).toEqual(first);
     expect(orderRow(stack, order.id).payment_request_id).toBe(requestId);
-    const sandboxPayments = await call<{ payments: Array<{ paymentRequestId: string }> }>(stack.sandbox.url, 'GET', '/sandbox/payments');
+    const sandboxPayments = await call<{ payments: Array<{ paymentRequestId: string }> }>(
+      stack.sandbox.url,
+      'GET',
+      '/sandbox/payments',
+    );
     expect(sandboxPayments.body.payments.filter((p) => p.paymentRequestId === requestId)).toHaveLength(1);
     expect(orderEvents(stack, order.id)).toHaveLength(1);
   });
@@ -59,7 +78,9 @@ describe('starting a payment', () => {
     const { token } = await signIn(stack);
     const order = await createOrder(stack.merchant, token);
     const answers = await Promise.all(
-      Array.from({ length: 5 }, () => call<{ paymentId: string }>(stack.merchant.url, 'POST', `/api/orders/${order.id}/payment`, { token })),
+      Array.from({ length: 5 }, () =>
+        call<{ paymentId: string }>(stack.merchant.url, 'POST', `/api/orders/${order.id}/payment`, { token }),
+      ),
     );
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200]);
     expect(new Set(answers.map((a) => a.body.paymentId)).size).toBe(1);
@@ -74,7 +95,9 @@ describe('starting a payment', () => {
     await finalOrder(stack.merchant, token, order.id);
     const again = await call(stack.merchant.url, 'POST', `/api/orders/${order.id}/payment`, { token });
     expect(again.status).toBe(409);
-    expect(again.body).toEqual({ error: { code: 'ORDER_NOT_PAYABLE', message: 'the order is PAID and can no longer be paid' } });
+    expect(again.body).toEqual({
+      error: { code: 'ORDER_NOT_PAYABLE', message: 'the order is PAID and can no longer be paid' },
+    });
   });
 
   test('the pay request carries the order amount, the notify URL and the order expiry', async () => {
@@ -95,13 +118,26 @@ describe('starting a payment', () => {
 
 describe('sessions', () => {
   test('POST /api/session answers a token, the customer and the expiry, never the wallet access token', async () => {
-    const code = await call<{ authCode: string; customerId: string }>(stack.sandbox.url, 'POST', '/sandbox/auth-codes', { body: { customerId: 'CUST_SESSION' } });
-    const session = await call<Record<string, unknown>>(stack.merchant.url, 'POST', '/api/session', { body: { authCode: code.body.authCode } });
+    const code = await call<{ authCode: string; customerId: string }>(
+      stack.sandbox.url,
+      'POST',
+      '/sandbox/auth-codes',
+      { body: { customerId: 'CUST_SESSION' } },
+    );
+    const session = await call<Record<string, unknown>>(stack.merchant.url, 'POST', '/api/session', {
+      body: { authCode: code.body.authCode },
+    });
     expect(session.status).toBe(200);
     expect(Object.keys(session.body).sort()).toEqual(['customerId', 'expiresAt', 'token']);
     expect(session.body.customerId).toBe('CUST_SESSION');
     expect(Date.parse(session.body.expiresAt as string)).toBeGreaterThan(Date.now() + 23 * 3600_000);
-    const stored = readDatabase(stack, (db) => db.prepare("SELECT access_token FROM customers WHERE customer_id = 'CUST_SESSION'").get() as { access_token: string });
+    const stored = readDatabase(
+      stack,
+      (db) =>
+        db.prepare("SELECT access_token FROM customers WHERE customer_id = 'CUST_SESSION'").get() as {
+          access_token: string;
+        },
+    );
     expect(stored.access_token.length).toBeGreaterThan(0);
     expect(session.text).not.toContain(stored.access_token);
   });
@@ -110,7 +146,12 @@ describe('sessions', () => {
     const code = await call<{ authCode: string }>(stack.sandbox.url, 'POST', '/sandbox/auth-codes', { body: {} });
     const first = await call(stack.merchant.url, 'POST', '/api/session', { body: { authCode: code.body.authCode } });
     expect(first.status).toBe(200);
-    const second = await call<{ error: { code: string; message: string } }>(stack.merchant.url, 'POST', '/api/session', { body: { authCode: code.body.authCode } });
+    const second = await call<{ error: { code: string; message: string } }>(
+      stack.merchant.url,
+      'POST',
+      '/api/session',
+      { body: { authCode: code.body.authCode } },
+    );
     expect(second.status).toBe(401);
     expect(second.body.error.code).toMatch(/^[A-Z_]+$/);
     expect(second.body.error.code).not.toBe('UNAUTHENTICATED');

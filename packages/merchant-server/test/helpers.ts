@@ -37,7 +37,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const home = mkdtempSync(join(tmpdir(), 'minipay-merchant-'));
   options.prepareHome?.(home);
   const dev = await ensureDevHome(home);
-  const sandbox = await startSandbox({ home, port: 0, retrySchedule: RETRY_SCHEDULE, log: () => {}, ...options.sandbox });
+  const sandbox = await startSandbox({
+    home,
+    port: 0,
+    retrySchedule: RETRY_SCHEDULE,
+    log: () => {},
+    ...options.sandbox,
+  });
   const servers: RunningMerchantServer[] = [];
   const startMerchant = async (extra: Partial<MerchantServerOptions> = {}): Promise<RunningMerchantServer> => {
     const server = await startMerchantServer({
@@ -101,12 +107,18 @@ export async function call<T = any>(
 }
 
 /** Signs in a (new or given) sandbox customer and returns the merchant's session token. */
-export async function signIn(stack: Stack, customerId?: string, merchant = stack.merchant): Promise<{ token: string; customerId: string }> {
+export async function signIn(
+  stack: Stack,
+  customerId?: string,
+  merchant = stack.merchant,
+): Promise<{ token: string; customerId: string }> {
   const code = await call<{ authCode: string; customerId: string }>(stack.sandbox.url, 'POST', '/sandbox/auth-codes', {
     body: customerId === undefined ? {} : { customerId },
   });
   expect(code.status).toBe(200);
-  const session = await call<{ token: string; customerId: string }>(merchant.url, 'POST', '/api/session', { body: { authCode: code.body.authCode } });
+  const session = await call<{ token: string; customerId: string }>(merchant.url, 'POST', '/api/session', {
+    body: { authCode: code.body.authCode },
+  });
   expect(session.status).toBe(200);
   return session.body;
 }
@@ -121,16 +133,34 @@ export async function createOrder(
   return created.body;
 }
 
-export async function startPayment(merchant: RunningMerchantServer, token: string, orderId: string): Promise<{ paymentUrl: string; paymentId: string }> {
-  const started = await call<{ paymentUrl: string; paymentId: string }>(merchant.url, 'POST', `/api/orders/${orderId}/payment`, { token });
+export async function startPayment(
+  merchant: RunningMerchantServer,
+  token: string,
+  orderId: string,
+): Promise<{ paymentUrl: string; paymentId: string }> {
+  const started = await call<{ paymentUrl: string; paymentId: string }>(
+    merchant.url,
+    'POST',
+    `/api/orders/${orderId}/payment`,
+    { token },
+  );
   expect(started.status).toBe(200);
   return started.body;
 }
 
-export async function complete(stack: Stack, paymentId: string, outcome: string): Promise<{ resultCode: string; paymentStatus: string }> {
-  const done = await call<{ resultCode: string; paymentStatus: string }>(stack.sandbox.url, 'POST', `/sandbox/payments/${paymentId}/complete`, {
-    body: { outcome },
-  });
+export async function complete(
+  stack: Stack,
+  paymentId: string,
+  outcome: string,
+): Promise<{ resultCode: string; paymentStatus: string }> {
+  const done = await call<{ resultCode: string; paymentStatus: string }>(
+    stack.sandbox.url,
+    'POST',
+    `/sandbox/payments/${paymentId}/complete`,
+    {
+      body: { outcome },
+    },
+  );
   expect(done.status).toBe(200);
   return done.body;
 }
@@ -150,7 +180,11 @@ export async function getOrder(merchant: RunningMerchantServer, token: string, o
  * Polls until `check` returns a value that is not undefined. Not a timed assertion: the deadline only stops a
  * broken test from hanging, and is far above what a working run needs.
  */
-export async function eventually<T>(check: () => Promise<T | undefined> | T | undefined, what: string, deadlineMs = 15_000): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined> | T | undefined,
+  what: string,
+  deadlineMs = 15_000,
+): Promise<T> {
   const started = Date.now();
   for (;;) {
     const value = await check();
@@ -185,12 +219,19 @@ export interface EventRow {
 }
 
 export function orderEvents(stack: Stack, orderId: string): EventRow[] {
-  return readDatabase(stack, (db) =>
-    db.prepare('SELECT from_status, to_status, cause FROM order_events WHERE order_id = ? ORDER BY id').all(orderId) as EventRow[],
+  return readDatabase(
+    stack,
+    (db) =>
+      db
+        .prepare('SELECT from_status, to_status, cause FROM order_events WHERE order_id = ? ORDER BY id')
+        .all(orderId) as EventRow[],
   );
 }
 
-export function orderRow(stack: Stack, orderId: string): { status: string; payment_request_id: string | null; payment_id: string | null } {
+export function orderRow(
+  stack: Stack,
+  orderId: string,
+): { status: string; payment_request_id: string | null; payment_id: string | null } {
   return readDatabase(stack, (db) => db.prepare('SELECT * FROM orders WHERE id = ?').get(orderId) as never);
 }
 
@@ -235,7 +276,11 @@ export function successNotification(
 }
 
 /** Collects the server's JSON log lines (for "logged loudly" and "no secrets in logs"). */
-export function logCollector(): { lines: string[]; stream: { write(line: string): void }; entries(): Array<Record<string, unknown>> } {
+export function logCollector(): {
+  lines: string[];
+  stream: { write(line: string): void };
+  entries(): Array<Record<string, unknown>>;
+} {
   const lines: string[] = [];
   return {
     lines,

@@ -39,8 +39,20 @@ describe('POST /api/orders', () => {
       status: 'CREATED',
       amount: { currency: 'USD', value: String(3 * 890 + 1800) },
       items: [
-        { productId: 'green-tea', name: 'Sencha green tea', quantity: 3, unitPrice: { currency: 'USD', value: '890' }, lineTotal: { currency: 'USD', value: '2670' } },
-        { productId: 'canvas-tote', name: 'Canvas tote bag', quantity: 1, unitPrice: { currency: 'USD', value: '1800' }, lineTotal: { currency: 'USD', value: '1800' } },
+        {
+          productId: 'green-tea',
+          name: 'Sencha green tea',
+          quantity: 3,
+          unitPrice: { currency: 'USD', value: '890' },
+          lineTotal: { currency: 'USD', value: '2670' },
+        },
+        {
+          productId: 'canvas-tote',
+          name: 'Canvas tote bag',
+          quantity: 1,
+          unitPrice: { currency: 'USD', value: '1800' },
+          lineTotal: { currency: 'USD', value: '1800' },
+        },
       ],
       payee: { name: 'Minipay Demo Shop' },
       createdAt: expect.any(String),
@@ -54,7 +66,16 @@ describe('POST /api/orders', () => {
     const tampered = await call<OrderJson>(stack.merchant.url, 'POST', '/api/orders', {
       token,
       body: {
-        items: [{ productId: 'coffee-beans', quantity: 2, price: { currency: 'USD', value: '1' }, unitPrice: 1, lineTotal: '2', name: 'Free beans' }],
+        items: [
+          {
+            productId: 'coffee-beans',
+            quantity: 2,
+            price: { currency: 'USD', value: '1' },
+            unitPrice: 1,
+            lineTotal: '2',
+            name: 'Free beans',
+          },
+        ],
         amount: { currency: 'USD', value: '1' },
         currency: 'XXX',
         status: 'PAID',
@@ -63,7 +84,11 @@ describe('POST /api/orders', () => {
     expect(tampered.status).toBe(201);
     expect(tampered.body.status).toBe('CREATED');
     expect(tampered.body.amount).toEqual({ currency: 'USD', value: '2900' });
-    expect(tampered.body.items[0]).toMatchObject({ name: 'Single-origin coffee beans', unitPrice: { currency: 'USD', value: '1450' }, lineTotal: { currency: 'USD', value: '2900' } });
+    expect(tampered.body.items[0]).toMatchObject({
+      name: 'Single-origin coffee beans',
+      unitPrice: { currency: 'USD', value: '1450' },
+      lineTotal: { currency: 'USD', value: '2900' },
+    });
   });
 
   const line = { productId: 'coffee-beans', quantity: 1 };
@@ -74,11 +99,23 @@ describe('POST /api/orders', () => {
     ['21 lines', 'items must NOT have more than 20 items', { items: Array(21).fill(line) }],
     ['quantity 0', 'items[1].quantity must be >= 1', { items: [line, { productId: 'coffee-beans', quantity: 0 }] }],
     ['quantity 100', 'items[0].quantity must be <= 99', { items: [{ productId: 'coffee-beans', quantity: 100 }] }],
-    ['a fractional quantity', 'items[0].quantity must be an integer', { items: [{ productId: 'coffee-beans', quantity: 1.5 }] }],
-    ['a quantity as a string', 'items[0].quantity must be an integer', { items: [{ productId: 'coffee-beans', quantity: '2' }] }],
+    [
+      'a fractional quantity',
+      'items[0].quantity must be an integer',
+      { items: [{ productId: 'coffee-beans', quantity: 1.5 }] },
+    ],
+    [
+      'a quantity as a string',
+      'items[0].quantity must be an integer',
+      { items: [{ productId: 'coffee-beans', quantity: '2' }] },
+    ],
     ['a missing quantity', 'items[0].quantity is required', { items: [{ productId: 'coffee-beans' }] }],
     ['a missing productId', 'items[0].productId is required', { items: [{ quantity: 1 }] }],
-    ['an empty productId', 'items[0].productId must NOT have fewer than 1 characters', { items: [{ productId: '', quantity: 1 }] }],
+    [
+      'an empty productId',
+      'items[0].productId must NOT have fewer than 1 characters',
+      { items: [{ productId: '', quantity: 1 }] },
+    ],
     ['a line that is not an object', 'items[0] must be an object', { items: [7] }],
     ['a body that is a list', 'the request body must be an object', [line]],
   ])('%s → 400 INVALID_REQUEST "%s"', async (_name, message, body) => {
@@ -88,28 +125,54 @@ describe('POST /api/orders', () => {
   });
 
   test('an unknown product → 400 UNKNOWN_PRODUCT naming the line and the product', async () => {
-    const answer = await call(stack.merchant.url, 'POST', '/api/orders', { token, body: { items: [line, { productId: 'unicorn', quantity: 1 }] } });
+    const answer = await call(stack.merchant.url, 'POST', '/api/orders', {
+      token,
+      body: { items: [line, { productId: 'unicorn', quantity: 1 }] },
+    });
     expect(answer.status).toBe(400);
-    expect(answer.body).toEqual({ error: { code: 'UNKNOWN_PRODUCT', message: 'items[1].productId "unicorn" is not in the catalog' } });
+    expect(answer.body).toEqual({
+      error: { code: 'UNKNOWN_PRODUCT', message: 'items[1].productId "unicorn" is not in the catalog' },
+    });
   });
 
   test.each([
     ['malformed JSON', 400, 'INVALID_JSON', '{"items": [', 'application/json'],
     ['an empty body', 400, 'INVALID_REQUEST', '', 'application/json'],
-    ['a prototype-poisoning body (refused by the parser)', 400, 'INVALID_JSON', '{"items":[],"__proto__":{"admin":true}}', 'application/json'],
+    [
+      'a prototype-poisoning body (refused by the parser)',
+      400,
+      'INVALID_JSON',
+      '{"items":[],"__proto__":{"admin":true}}',
+      'application/json',
+    ],
     ['a form body', 415, 'UNSUPPORTED_MEDIA_TYPE', 'items=1', 'application/x-www-form-urlencoded'],
-    ['a JSON text sent as text/plain', 415, 'UNSUPPORTED_MEDIA_TYPE', '{"items":[{"productId":"coffee-beans","quantity":1}]}', 'text/plain'],
+    [
+      'a JSON text sent as text/plain',
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+      '{"items":[{"productId":"coffee-beans","quantity":1}]}',
+      'text/plain',
+    ],
   ])('%s → %d %s', async (_name, status, code, raw, contentType) => {
-    const answer = await call(stack.merchant.url, 'POST', '/api/orders', { token, raw, headers: { 'content-type': contentType } });
+    const answer = await call(stack.merchant.url, 'POST', '/api/orders', {
+      token,
+      raw,
+      headers: { 'content-type': contentType },
+    });
     expect(answer.status).toBe(status);
     expect(answer.body.error.code).toBe(code);
     expect(answer.text).not.toMatch(/at .*\.(ts|js):\d+/);
   });
 
   test('a body over 64 KiB → 413 PAYLOAD_TOO_LARGE', async () => {
-    const answer = await call(stack.merchant.url, 'POST', '/api/orders', { token, body: { items: [line], padding: 'x'.repeat(64 * 1024) } });
+    const answer = await call(stack.merchant.url, 'POST', '/api/orders', {
+      token,
+      body: { items: [line], padding: 'x'.repeat(64 * 1024) },
+    });
     expect(answer.status).toBe(413);
-    expect(answer.body).toEqual({ error: { code: 'PAYLOAD_TOO_LARGE', message: 'the request body is larger than 65536 bytes' } });
+    expect(answer.body).toEqual({
+      error: { code: 'PAYLOAD_TOO_LARGE', message: 'the request body is larger than 65536 bytes' },
+    });
   });
 });
 
@@ -117,15 +180,25 @@ describe('sessions and ownership', () => {
   test.each([
     ['no Authorization header', 'UNAUTHENTICATED', undefined],
     ['a token that is not one', 'UNAUTHENTICATED', 'garbage'],
-    ['a token signed with another secret', 'UNAUTHENTICATED', createSessionToken({ customerId: 'c', issuedAt: Date.now(), expiresAt: Date.now() + 60_000 }, 'x'.repeat(40))],
+    [
+      'a token signed with another secret',
+      'UNAUTHENTICATED',
+      createSessionToken({ customerId: 'c', issuedAt: Date.now(), expiresAt: Date.now() + 60_000 }, 'x'.repeat(40)),
+    ],
   ])('%s → 401 %s', async (_name, code, bearer) => {
-    const answer = await call(stack.merchant.url, 'POST', '/api/orders', { ...(bearer === undefined ? {} : { token: bearer }), body: { items: [{ productId: 'coffee-beans', quantity: 1 }] } });
+    const answer = await call(stack.merchant.url, 'POST', '/api/orders', {
+      ...(bearer === undefined ? {} : { token: bearer }),
+      body: { items: [{ productId: 'coffee-beans', quantity: 1 }] },
+    });
     expect(answer.status).toBe(401);
     expect(answer.body.error.code).toBe(code);
   });
 
   test('an expired session → 401 SESSION_EXPIRED', async () => {
-    const expired = createSessionToken({ customerId: 'c', issuedAt: Date.now() - 120_000, expiresAt: Date.now() - 60_000 }, stack.dev.sessionSecret);
+    const expired = createSessionToken(
+      { customerId: 'c', issuedAt: Date.now() - 120_000, expiresAt: Date.now() - 60_000 },
+      stack.dev.sessionSecret,
+    );
     const answer = await call(stack.merchant.url, 'GET', '/api/orders/ord_x', { token: expired });
     expect(answer.status).toBe(401);
     expect(answer.body.error.code).toBe('SESSION_EXPIRED');
@@ -133,7 +206,10 @@ describe('sessions and ownership', () => {
 
   test('a session expires after sessionTtlMs: the same token works, then gets SESSION_EXPIRED when the clock passes it', async () => {
     let offset = 0;
-    const merchant: RunningMerchantServer = await stack.startMerchant({ sessionTtlMs: 60_000, now: () => new Date(Date.now() + offset) });
+    const merchant: RunningMerchantServer = await stack.startMerchant({
+      sessionTtlMs: 60_000,
+      now: () => new Date(Date.now() + offset),
+    });
     const session = await signIn(stack, undefined, merchant);
     const order = await createOrder(merchant, session.token);
     offset = 61_000;
@@ -168,7 +244,7 @@ describe('errors', () => {
     ['a malformed %-escape in an order id', 400, 'INVALID_URL', '/api/orders/%E0%A4%A'],
     ['a lone % in the path', 400, 'INVALID_URL', '/%'],
     ['an order id of 10 000 characters', 414, 'URI_TOO_LONG', `/api/orders/${'x'.repeat(10_000)}`],
-  ])('%s → %d %s in the API error shape, not Fastify\'s', async (_name, status, code, path) => {
+  ])("%s → %d %s in the API error shape, not Fastify's", async (_name, status, code, path) => {
     const answer = await call(stack.merchant.url, 'GET', path, { token });
     expect(answer.status).toBe(status);
     expect(answer.body).toEqual({ error: { code, message: expect.any(String) } });
@@ -189,7 +265,12 @@ describe('errors', () => {
     db.close();
     const answer = await call(broken.merchant.url, 'GET', `/api/orders/${order.id}`, { token: session.token });
     expect(answer.status).toBe(500);
-    expect(answer.body).toEqual({ error: { code: 'INTERNAL_ERROR', message: expect.stringMatching(/^internal error \(request .+\); see the server log$/) } });
+    expect(answer.body).toEqual({
+      error: {
+        code: 'INTERNAL_ERROR',
+        message: expect.stringMatching(/^internal error \(request .+\); see the server log$/),
+      },
+    });
     expect(answer.text).not.toMatch(/order_lines|SQLITE|\.ts:|\.js:/);
     await broken.close();
   });
@@ -202,10 +283,17 @@ describe('errors', () => {
     const db = new Database(broken.databasePath);
     db.exec('PRAGMA foreign_keys = OFF; DROP TABLE order_lines');
     db.close();
-    expect((await call(broken.merchant.url, 'GET', `/api/orders/${order.id}`, { token: session.token })).status).toBe(500);
+    expect((await call(broken.merchant.url, 'GET', `/api/orders/${order.id}`, { token: session.token })).status).toBe(
+      500,
+    );
     await broken.close();
     const errors = logs.entries().filter((entry) => entry.level === 50);
-    expect(errors).toEqual([expect.objectContaining({ msg: 'unhandled error', err: { name: 'SqliteError', code: expect.any(String), message: 'no such table: order_lines' } })]);
+    expect(errors).toEqual([
+      expect.objectContaining({
+        msg: 'unhandled error',
+        err: { name: 'SqliteError', code: expect.any(String), message: 'no such table: order_lines' },
+      }),
+    ]);
     expect(logs.lines.join('\n')).not.toMatch(/stack|\.ts:\d+/);
   });
 });

@@ -85,7 +85,12 @@ describe('minipay-merchant CLI', () => {
 describe('start-up checks', () => {
   test('a merchant private key that does not parse stops start-up with CONFIG_INVALID, without quoting the key', async () => {
     const bogus = readFileSync(join(__dirname, 'fixtures', 'test-bogus-private-key.pem'), 'utf8');
-    const failure = await startMerchantServer({ home: stack.home, port: 0, log: false, merchantPrivateKey: bogus }).then(
+    const failure = await startMerchantServer({
+      home: stack.home,
+      port: 0,
+      log: false,
+      merchantPrivateKey: bogus,
+    }).then(
       () => undefined,
       (error: unknown) => error as Error & { code?: string },
     );
@@ -118,7 +123,8 @@ function heldWallet(held: keyof WalletApi): { wallet: WalletApi; entered: Promis
   };
   const wallet: WalletApi = {
     pay: (request) => (held === 'pay' ? hold(() => real.pay(request)) : real.pay(request)),
-    inquiryPayment: (request) => (held === 'inquiryPayment' ? hold(() => real.inquiryPayment(request)) : real.inquiryPayment(request)),
+    inquiryPayment: (request) =>
+      held === 'inquiryPayment' ? hold(() => real.inquiryPayment(request)) : real.inquiryPayment(request),
     applyToken: (request) => (held === 'applyToken' ? hold(() => real.applyToken(request)) : real.applyToken(request)),
   };
   return { wallet, entered, release };
@@ -130,7 +136,10 @@ describe('graceful shutdown', () => {
     const { wallet, entered: inside, release } = heldWallet('applyToken');
     // Its own database file, so that "closed" is visible: SQLite removes the WAL file when the last connection closes.
     const databasePath = join(stack.home, 'graceful.db');
-    const server = await startMerchantServer({ home: stack.home, port: 0, walletUrl: stack.sandbox.url, log: false, databasePath }, { wallet });
+    const server = await startMerchantServer(
+      { home: stack.home, port: 0, walletUrl: stack.sandbox.url, log: false, databasePath },
+      { wallet },
+    );
     expect(existsSync(`${databasePath}-wal`)).toBe(true);
     const code = await call<{ authCode: string }>(stack.sandbox.url, 'POST', '/sandbox/auth-codes', { body: {} });
     const inFlight = call(server.url, 'POST', '/api/session', { body: { authCode: code.body.authCode } });
@@ -177,7 +186,9 @@ describe('graceful shutdown', () => {
     const order = await createOrder(server, token);
     const { paymentId } = await startPayment(server, token, order.id);
     // No notification: only the inquiry can tell the server the payment succeeded.
-    expect((await call(stack.sandbox.url, 'POST', '/sandbox/faults', { body: { paymentId, neverSend: true } })).status).toBe(200);
+    expect(
+      (await call(stack.sandbox.url, 'POST', '/sandbox/faults', { body: { paymentId, neverSend: true } })).status,
+    ).toBe(200);
     await complete(stack, paymentId, 'pay');
     // The merchant's clock passes the order's expiry (the wallet's does not): paying again answers 409 at once and
     // leaves an inquiry running in the background.

@@ -57,8 +57,17 @@ function errorLogsAbout(orderId: string): Array<Record<string, unknown>> {
   return logs.entries().filter((entry) => entry.orderId === orderId && (entry.level as number) >= 50);
 }
 
-function expectSignedAck(answer: { headers: Headers; text: string }, result: Record<string, string>, more: Record<string, unknown> = {}): void {
-  const body = verifyResponse({ headers: answer.headers, rawBody: answer.text, path: '/notify/payment', publicKey: stack.dev.merchantPublicKey });
+function expectSignedAck(
+  answer: { headers: Headers; text: string },
+  result: Record<string, string>,
+  more: Record<string, unknown> = {},
+): void {
+  const body = verifyResponse({
+    headers: answer.headers,
+    rawBody: answer.text,
+    path: '/notify/payment',
+    publicKey: stack.dev.merchantPublicKey,
+  });
   expect(body).toEqual({ result, ...more });
 }
 
@@ -73,13 +82,21 @@ describe('exactly once', () => {
     expect((await getOrder(merchant, token, order.id)).status).toBe('PAID');
     expect(finalTransitions(order.id)).toBe(1);
     const outcomes = readDatabase(stack, (db) =>
-      db.prepare('SELECT outcome, COUNT(*) AS n FROM notifications WHERE order_id = ? GROUP BY outcome ORDER BY outcome').all(order.id),
+      db
+        .prepare(
+          'SELECT outcome, COUNT(*) AS n FROM notifications WHERE order_id = ? GROUP BY outcome ORDER BY outcome',
+        )
+        .all(order.id),
     );
     expect(outcomes).toEqual([
       { outcome: 'applied', n: 1 },
       { outcome: 'duplicate', n: 4 },
     ]);
-    const attempts = await call<{ notification: { attempts: Array<Record<string, unknown>> } }>(stack.sandbox.url, 'GET', `/sandbox/payments/${payment.paymentId}`);
+    const attempts = await call<{ notification: { attempts: Array<Record<string, unknown>> } }>(
+      stack.sandbox.url,
+      'GET',
+      `/sandbox/payments/${payment.paymentId}`,
+    );
     expect(attempts.body.notification.attempts.length).toBeGreaterThanOrEqual(5);
     expect(JSON.stringify(attempts.body.notification.attempts)).not.toMatch(/INVALID|rejected|"U"/);
   });
@@ -98,7 +115,9 @@ describe('exactly once', () => {
     const second = await stack.startMerchant();
     const { order, payment } = await payingOrder();
     const signed = signedNotification(stack, successNotification(order, payment));
-    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => postNotification(i % 2 === 0 ? merchant : second, signed)));
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => postNotification(i % 2 === 0 ? merchant : second, signed)),
+    );
     expect(answers.every((a) => a.status === 200)).toBe(true);
     expect(finalTransitions(order.id)).toBe(1);
     await second.close();
@@ -109,9 +128,13 @@ describe('exactly once', () => {
     const success = signedNotification(stack, successNotification(order, payment));
     const failure = signedNotification(
       stack,
-      successNotification(order, payment, { paymentResult: { resultStatus: 'F', resultCode: 'USER_BALANCE_NOT_ENOUGH', resultMessage: 'no money' } }),
+      successNotification(order, payment, {
+        paymentResult: { resultStatus: 'F', resultCode: 'USER_BALANCE_NOT_ENOUGH', resultMessage: 'no money' },
+      }),
     );
-    const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => postNotification(merchant, i % 2 === 0 ? success : failure)));
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => postNotification(merchant, i % 2 === 0 ? success : failure)),
+    );
     expect(answers.every((a) => a.status === 200)).toBe(true);
     expect(finalTransitions(order.id)).toBe(1);
     expect(['PAID', 'FAILED']).toContain((await getOrder(merchant, token, order.id)).status);
@@ -124,7 +147,9 @@ describe('exactly once', () => {
     await finalOrder(merchant, token, order.id);
     const late = signedNotification(
       stack,
-      successNotification(order, payment, { paymentResult: { resultStatus: 'F', resultCode: 'USER_BALANCE_NOT_ENOUGH', resultMessage: 'late' } }),
+      successNotification(order, payment, {
+        paymentResult: { resultStatus: 'F', resultCode: 'USER_BALANCE_NOT_ENOUGH', resultMessage: 'late' },
+      }),
     );
     const answer = await postNotification(merchant, late);
     expect(answer.status).toBe(200);
@@ -141,7 +166,9 @@ describe('exactly once', () => {
     const answer = await postNotification(merchant, signedNotification(stack, successNotification(order, payment)));
     expectSignedAck(answer, S_ACK);
     expect((await getOrder(merchant, token, order.id)).status).toBe('FAILED');
-    expect(errorLogsAbout(order.id).map((e) => e.msg)).toEqual([expect.stringMatching(/MONEY RECEIVED FOR A FAILED ORDER/)]);
+    expect(errorLogsAbout(order.id).map((e) => e.msg)).toEqual([
+      expect.stringMatching(/MONEY RECEIVED FOR A FAILED ORDER/),
+    ]);
   });
 
   test('a notification sent before the cashier answers (sandbox sendBeforeCashier) is applied once', async () => {
@@ -160,7 +187,10 @@ describe('exactly once', () => {
     expect((await call(offline.url, 'POST', `/api/orders/${order.id}/payment`, { token })).status).toBe(503);
     const paymentRequestId = orderRow(stack, order.id).payment_request_id as string;
     expect(orderRow(stack, order.id).payment_id).toBeNull();
-    const answer = await postNotification(merchant, signedNotification(stack, successNotification(order, { paymentId: 'WALLET_PAY_1', paymentRequestId })));
+    const answer = await postNotification(
+      merchant,
+      signedNotification(stack, successNotification(order, { paymentId: 'WALLET_PAY_1', paymentRequestId })),
+    );
     expectSignedAck(answer, S_ACK);
     expect(orderRow(stack, order.id)).toMatchObject({ status: 'PAID', payment_id: 'WALLET_PAY_1' });
     await offline.close();
@@ -177,22 +207,46 @@ describe('exactly once', () => {
 
 describe('notifications that do not match an order get a signed F and change nothing', () => {
   test.each([
-    ['a wrong amount', 'AMOUNT_MISMATCH', (o: OrderJson) => ({ paymentAmount: { currency: 'USD', value: String(Number(o.amount.value) - 1) } })],
-    ['an amount written differently ("0" prefix)', 'AMOUNT_MISMATCH', (o: OrderJson) => ({ paymentAmount: { currency: 'USD', value: `0${o.amount.value}` } })],
-    ['a wrong currency', 'CURRENCY_MISMATCH', (o: OrderJson) => ({ paymentAmount: { currency: 'EUR', value: o.amount.value } })],
-  ])('%s → F %s, logged at error level, and the right notification still applies afterwards', async (_name, code, tamper) => {
-    const { order, payment } = await payingOrder();
-    const answer = await postNotification(merchant, signedNotification(stack, successNotification(order, payment, tamper(order) as Partial<NotifyPaymentRequest>)));
-    expect(answer.status).toBe(200);
-    expectSignedAck(answer, { resultStatus: 'F', resultCode: code, resultMessage: expect.any(String) as unknown as string });
-    expect((await getOrder(merchant, token, order.id)).status).toBe('PAYING');
-    expect(orderEvents(stack, order.id)).toHaveLength(1);
-    expect(errorLogsAbout(order.id)).toEqual([expect.objectContaining({ level: 50, msg: expect.stringContaining('NOT APPLIED') })]);
+    [
+      'a wrong amount',
+      'AMOUNT_MISMATCH',
+      (o: OrderJson) => ({ paymentAmount: { currency: 'USD', value: String(Number(o.amount.value) - 1) } }),
+    ],
+    [
+      'an amount written differently ("0" prefix)',
+      'AMOUNT_MISMATCH',
+      (o: OrderJson) => ({ paymentAmount: { currency: 'USD', value: `0${o.amount.value}` } }),
+    ],
+    [
+      'a wrong currency',
+      'CURRENCY_MISMATCH',
+      (o: OrderJson) => ({ paymentAmount: { currency: 'EUR', value: o.amount.value } }),
+    ],
+  ])(
+    '%s → F %s, logged at error level, and the right notification still applies afterwards',
+    async (_name, code, tamper) => {
+      const { order, payment } = await payingOrder();
+      const answer = await postNotification(
+        merchant,
+        signedNotification(stack, successNotification(order, payment, tamper(order) as Partial<NotifyPaymentRequest>)),
+      );
+      expect(answer.status).toBe(200);
+      expectSignedAck(answer, {
+        resultStatus: 'F',
+        resultCode: code,
+        resultMessage: expect.any(String) as unknown as string,
+      });
+      expect((await getOrder(merchant, token, order.id)).status).toBe('PAYING');
+      expect(orderEvents(stack, order.id)).toHaveLength(1);
+      expect(errorLogsAbout(order.id)).toEqual([
+        expect.objectContaining({ level: 50, msg: expect.stringContaining('NOT APPLIED') }),
+      ]);
 
-    const right = await postNotification(merchant, signedNotification(stack, successNotification(order, payment)));
-    expectSignedAck(right, S_ACK);
-    expect((await getOrder(merchant, token, order.id)).status).toBe('PAID');
-  });
+      const right = await postNotification(merchant, signedNotification(stack, successNotification(order, payment)));
+      expectSignedAck(right, S_ACK);
+      expect((await getOrder(merchant, token, order.id)).status).toBe('PAID');
+    },
+  );
 
   test('an unknown payment → F PAYMENT_NOT_FOUND', async () => {
     const { order } = await payingOrder();
@@ -201,7 +255,11 @@ describe('notifications that do not match an order get a signed F and change not
       signedNotification(stack, successNotification(order, { paymentId: 'SBXPAY_NOPE', paymentRequestId: 'pr_nope' })),
     );
     expect(answer.status).toBe(200);
-    expectSignedAck(answer, { resultStatus: 'F', resultCode: 'PAYMENT_NOT_FOUND', resultMessage: expect.any(String) as unknown as string });
+    expectSignedAck(answer, {
+      resultStatus: 'F',
+      resultCode: 'PAYMENT_NOT_FOUND',
+      resultMessage: expect.any(String) as unknown as string,
+    });
     expect((await getOrder(merchant, token, order.id)).status).toBe('PAYING');
   });
 
@@ -210,9 +268,16 @@ describe('notifications that do not match an order get a signed F and change not
     const b = await payingOrder();
     const answer = await postNotification(
       merchant,
-      signedNotification(stack, successNotification(a.order, { paymentId: a.payment.paymentId, paymentRequestId: b.payment.paymentRequestId })),
+      signedNotification(
+        stack,
+        successNotification(a.order, { paymentId: a.payment.paymentId, paymentRequestId: b.payment.paymentRequestId }),
+      ),
     );
-    expectSignedAck(answer, { resultStatus: 'F', resultCode: 'PAYMENT_MISMATCH', resultMessage: expect.any(String) as unknown as string });
+    expectSignedAck(answer, {
+      resultStatus: 'F',
+      resultCode: 'PAYMENT_MISMATCH',
+      resultMessage: expect.any(String) as unknown as string,
+    });
     expect((await getOrder(merchant, token, a.order.id)).status).toBe('PAYING');
     expect((await getOrder(merchant, token, b.order.id)).status).toBe('PAYING');
   });
@@ -220,13 +285,28 @@ describe('notifications that do not match an order get a signed F and change not
 
 describe('notifications that cannot be believed get 401 and change nothing', () => {
   test.each([
-    ['signed with a key that is not the wallet\'s', 'INVALID_SIGNATURE', (s: Stack) => ({ privateKey: s.dev.merchantPrivateKey })],
-    ['with a stale Request-Time (10 minutes old)', 'REQUEST_TIME_OUTSIDE_WINDOW', () => ({ now: new Date(Date.now() - 10 * 60_000) })],
-    ['with a Request-Time in the future (10 minutes ahead)', 'REQUEST_TIME_OUTSIDE_WINDOW', () => ({ now: new Date(Date.now() + 10 * 60_000) })],
+    [
+      "signed with a key that is not the wallet's",
+      'INVALID_SIGNATURE',
+      (s: Stack) => ({ privateKey: s.dev.merchantPrivateKey }),
+    ],
+    [
+      'with a stale Request-Time (10 minutes old)',
+      'REQUEST_TIME_OUTSIDE_WINDOW',
+      () => ({ now: new Date(Date.now() - 10 * 60_000) }),
+    ],
+    [
+      'with a Request-Time in the future (10 minutes ahead)',
+      'REQUEST_TIME_OUTSIDE_WINDOW',
+      () => ({ now: new Date(Date.now() + 10 * 60_000) }),
+    ],
     ['signed over another path', 'INVALID_SIGNATURE', () => ({ path: '/somewhere/else' })],
   ])('a notification %s → 401 %s', async (_name, code, options) => {
     const { order, payment } = await payingOrder();
-    const answer = await postNotification(merchant, signedNotification(stack, successNotification(order, payment), options(stack)));
+    const answer = await postNotification(
+      merchant,
+      signedNotification(stack, successNotification(order, payment), options(stack)),
+    );
     expect(answer.status).toBe(401);
     expect(answer.body.error.code).toBe(code);
     expect((await getOrder(merchant, token, order.id)).status).toBe('PAYING');
@@ -235,31 +315,40 @@ describe('notifications that cannot be believed get 401 and change nothing', () 
   test('a body changed after signing (a higher amount) → 401 INVALID_SIGNATURE', async () => {
     const { order, payment } = await payingOrder();
     const signed = signedNotification(stack, successNotification(order, payment));
-    const tampered = { headers: signed.headers, body: signed.body.replace(`"value":"${order.amount.value}"`, '"value":"1"') };
+    const tampered = {
+      headers: signed.headers,
+      body: signed.body.replace(`"value":"${order.amount.value}"`, '"value":"1"'),
+    };
     expect(tampered.body).not.toBe(signed.body);
     const answer = await postNotification(merchant, tampered);
     expect(answer.status).toBe(401);
     expect(answer.body.error.code).toBe('INVALID_SIGNATURE');
   });
 
-  test.each(['signature', 'request-time', 'client-id'])('a notification without the %s header → 401 MISSING_HEADER', async (name) => {
-    const { order, payment } = await payingOrder();
-    const signed = signedNotification(stack, successNotification(order, payment));
-    const headers = Object.fromEntries(Object.entries(signed.headers).filter(([key]) => key.toLowerCase() !== name));
-    const answer = await postNotification(merchant, { headers, body: signed.body });
-    expect(answer.status).toBe(401);
-    expect(answer.body.error.code).toBe('MISSING_HEADER');
-    expect(answer.body.error.message).toMatch(new RegExp(name, 'i'));
-  });
+  test.each(['signature', 'request-time', 'client-id'])(
+    'a notification without the %s header → 401 MISSING_HEADER',
+    async (name) => {
+      const { order, payment } = await payingOrder();
+      const signed = signedNotification(stack, successNotification(order, payment));
+      const headers = Object.fromEntries(Object.entries(signed.headers).filter(([key]) => key.toLowerCase() !== name));
+      const answer = await postNotification(merchant, { headers, body: signed.body });
+      expect(answer.status).toBe(401);
+      expect(answer.body.error.code).toBe('MISSING_HEADER');
+      expect(answer.body.error.message).toMatch(new RegExp(name, 'i'));
+    },
+  );
 
   test('a notification signed by the wallet for another Client-Id → 401 UNKNOWN_CLIENT', async () => {
     const { order, payment } = await payingOrder();
-    const answer = await postNotification(merchant, signedNotification(stack, successNotification(order, payment), { clientId: 'SOMEONE_ELSE' }));
+    const answer = await postNotification(
+      merchant,
+      signedNotification(stack, successNotification(order, payment), { clientId: 'SOMEONE_ELSE' }),
+    );
     expect(answer.status).toBe(401);
     expect(answer.body.error.code).toBe('UNKNOWN_CLIENT');
   });
 
-  test('the sandbox\'s badSignature fault: every attempt is refused and the order stays PAYING until a good one arrives', async () => {
+  test("the sandbox's badSignature fault: every attempt is refused and the order stays PAYING until a good one arrives", async () => {
     const { order, payment } = await payingOrder();
     await setFaults(stack, { paymentId: payment.paymentId, badSignature: true });
     await complete(stack, payment.paymentId, 'pay');
@@ -282,26 +371,46 @@ describe('notifications that cannot be believed get 401 and change nothing', () 
     const answer = await call(merchant.url, 'POST', '/notify/payment', { raw: `{"x":"${'a'.repeat(70 * 1024)}"}` });
     expect(answer.status).toBe(413);
     const message = 'the request body is larger than 65536 bytes';
-    expect(answer.body).toEqual({ result: { resultCode: 'PAYLOAD_TOO_LARGE', resultStatus: 'F', resultMessage: message }, error: { code: 'PAYLOAD_TOO_LARGE', message } });
-    expectSignedAck(answer, { resultCode: 'PAYLOAD_TOO_LARGE', resultStatus: 'F', resultMessage: message }, { error: { code: 'PAYLOAD_TOO_LARGE', message } });
+    expect(answer.body).toEqual({
+      result: { resultCode: 'PAYLOAD_TOO_LARGE', resultStatus: 'F', resultMessage: message },
+      error: { code: 'PAYLOAD_TOO_LARGE', message },
+    });
+    expectSignedAck(
+      answer,
+      { resultCode: 'PAYLOAD_TOO_LARGE', resultStatus: 'F', resultMessage: message },
+      { error: { code: 'PAYLOAD_TOO_LARGE', message } },
+    );
   });
 
   test('every refusal is signed too: an F result the wallet reads, and the error people read', async () => {
     const { order, payment } = await payingOrder();
-    const answer = await postNotification(merchant, signedNotification(stack, successNotification(order, payment), { path: '/somewhere/else' }));
+    const answer = await postNotification(
+      merchant,
+      signedNotification(stack, successNotification(order, payment), { path: '/somewhere/else' }),
+    );
     expect(answer.status).toBe(401);
-    expectSignedAck(answer, { resultCode: 'INVALID_SIGNATURE', resultStatus: 'F', resultMessage: answer.body.error.message }, { error: answer.body.error });
+    expectSignedAck(
+      answer,
+      { resultCode: 'INVALID_SIGNATURE', resultStatus: 'F', resultMessage: answer.body.error.message },
+      { error: answer.body.error },
+    );
   });
 
-  test('a refused notification is logged with the signature doctor\'s diagnosis: cause, content string, keys; no secret', async () => {
+  test("a refused notification is logged with the signature doctor's diagnosis: cause, content string, keys; no secret", async () => {
     const { order, payment } = await payingOrder();
-    const signed = signedNotification(stack, successNotification(order, payment), { privateKey: stack.dev.merchantPrivateKey });
+    const signed = signedNotification(stack, successNotification(order, payment), {
+      privateKey: stack.dev.merchantPrivateKey,
+    });
     await postNotification(merchant, signed);
     const entry = await eventually(
       () =>
         logs
           .entries()
-          .find((e) => (e.diagnosis as { checked?: { time?: string } } | undefined)?.checked?.time === signed.headers['Request-Time']),
+          .find(
+            (e) =>
+              (e.diagnosis as { checked?: { time?: string } } | undefined)?.checked?.time ===
+              signed.headers['Request-Time'],
+          ),
       'the rejection with its diagnosis',
     );
     expect(entry).toMatchObject({
@@ -311,8 +420,15 @@ describe('notifications that cannot be believed get 401 and change nothing', () 
       diagnosis: {
         cause: 'WRONG_KEY',
         keyTried: { name: 'the wallet public key', fingerprint: keyFingerprint(stack.dev.walletPublicKey) },
-        keyThatVerifies: { name: "the merchant's own public key", fingerprint: keyFingerprint(stack.dev.merchantPublicKey) },
-        checked: { path: '/notify/payment', clientId: stack.dev.clientId, contentHead: `POST /notify/payment\n${stack.dev.clientId}.${signed.headers['Request-Time']}.` },
+        keyThatVerifies: {
+          name: "the merchant's own public key",
+          fingerprint: keyFingerprint(stack.dev.merchantPublicKey),
+        },
+        checked: {
+          path: '/notify/payment',
+          clientId: stack.dev.clientId,
+          contentHead: `POST /notify/payment\n${stack.dev.clientId}.${signed.headers['Request-Time']}.`,
+        },
       },
     });
     expect(JSON.stringify(entry)).not.toContain(payment.paymentRequestId);

@@ -12,19 +12,31 @@ import { Inquirer } from '../src/inquirer';
 import { PaymentStarter, type PaymentStartResult } from '../src/payment-start';
 import { Settlement } from '../src/settlement';
 
-const log = new Proxy({}, { get: (_target, name) => (name === 'child' ? () => log : () => undefined) }) as FastifyBaseLogger;
+const log = new Proxy(
+  {},
+  { get: (_target, name) => (name === 'child' ? () => log : () => undefined) },
+) as FastifyBaseLogger;
 
 interface Script {
   pay: Array<() => Promise<OpenApiResult<PayResponse>>>;
   inquiry: Array<() => Promise<OpenApiResult<InquiryPaymentResponse>>>;
 }
 
-function result<T>(status: 'S' | 'A' | 'U' | 'F', data: Partial<T>, code = status === 'F' ? 'RISK_REJECT' : 'SUCCESS'): OpenApiResult<T> {
+function result<T>(
+  status: 'S' | 'A' | 'U' | 'F',
+  data: Partial<T>,
+  code = status === 'F' ? 'RISK_REJECT' : 'SUCCESS',
+): OpenApiResult<T> {
   return { status, code, message: status === 'F' ? 'refused' : '', data: data as T };
 }
 
-const accepted = (paymentId = 'P1') => async () =>
-  result<PayResponse>('A', { paymentId, redirectActionForm: { redirectionUrl: `https://wallet.example/cashier/${paymentId}` } });
+const accepted =
+  (paymentId = 'P1') =>
+  async () =>
+    result<PayResponse>('A', {
+      paymentId,
+      redirectActionForm: { redirectionUrl: `https://wallet.example/cashier/${paymentId}` },
+    });
 
 let dir: string;
 let storage: SqliteStorage;
@@ -58,7 +70,16 @@ beforeEach(() => {
   const clock = () => now;
   const settlement = new Settlement({ storage, log, clock, onFinal: (id) => inquirer.forget(id) });
   inquirer = new Inquirer({ storage, wallet, settlement, log, clock, reconcileAfterMs: 60_000, minIntervalMs: 5_000 });
-  starter = new PaymentStarter({ storage, wallet, settlement, inquirer, log, clock, notifyUrl: () => 'https://shop.example/notify/payment', merchantName: 'Shop' });
+  starter = new PaymentStarter({
+    storage,
+    wallet,
+    settlement,
+    inquirer,
+    log,
+    clock,
+    notifyUrl: () => 'https://shop.example/notify/payment',
+    merchantName: 'Shop',
+  });
 });
 
 afterEach(async () => {
@@ -83,11 +104,36 @@ const read = async (id = 'ord_1') => (await storage.getOrder(id)) as OrderRecord
 
 describe('starting a payment answers a value for every case', () => {
   test.each<[string, Script['pay'], PaymentStartResult, string]>([
-    ['accepted → started', [accepted()], { status: 'started', paymentUrl: 'https://wallet.example/cashier/P1', paymentId: 'P1' }, 'PAYING'],
-    ['F → refused, the order FAILED', [async () => result<PayResponse>('F', {})], { status: 'refused', code: 'RISK_REJECT', message: 'refused', orderFailed: true }, 'FAILED'],
-    ['U → pending (unknown), the order stays PAYING', [async () => result<PayResponse>('U', {}, 'UNKNOWN_EXCEPTION')], { status: 'pending', reason: 'unknown' }, 'PAYING'],
-    ['no answer → pending (no-answer)', [() => Promise.reject(new Error('ECONNREFUSED'))], { status: 'pending', reason: 'no-answer' }, 'PAYING'],
-    ['accepted without a cashier URL → pending (no-cashier-url)', [async () => result<PayResponse>('A', { paymentId: 'P1' })], { status: 'pending', reason: 'no-cashier-url' }, 'PAYING'],
+    [
+      'accepted → started',
+      [accepted()],
+      { status: 'started', paymentUrl: 'https://wallet.example/cashier/P1', paymentId: 'P1' },
+      'PAYING',
+    ],
+    [
+      'F → refused, the order FAILED',
+      [async () => result<PayResponse>('F', {})],
+      { status: 'refused', code: 'RISK_REJECT', message: 'refused', orderFailed: true },
+      'FAILED',
+    ],
+    [
+      'U → pending (unknown), the order stays PAYING',
+      [async () => result<PayResponse>('U', {}, 'UNKNOWN_EXCEPTION')],
+      { status: 'pending', reason: 'unknown' },
+      'PAYING',
+    ],
+    [
+      'no answer → pending (no-answer)',
+      [() => Promise.reject(new Error('ECONNREFUSED'))],
+      { status: 'pending', reason: 'no-answer' },
+      'PAYING',
+    ],
+    [
+      'accepted without a cashier URL → pending (no-cashier-url)',
+      [async () => result<PayResponse>('A', { paymentId: 'P1' })],
+      { status: 'pending', reason: 'no-cashier-url' },
+      'PAYING',
+    ],
   ])('%s', async (_name, pay, expected, status) => {
     script.pay = pay;
     expect(await starter.start(await newOrder())).toEqual(expected);
@@ -106,7 +152,11 @@ describe('starting a payment answers a value for every case', () => {
     script.pay = [accepted('P1'), async () => result<PayResponse>('F', {}, 'REPEAT_REQ_INCONSISTENT')];
     script.inquiry = [async () => result<InquiryPaymentResponse>('S', { paymentStatus: 'PROCESSING' })];
     await starter.start(await newOrder());
-    expect(await starter.start(await read())).toMatchObject({ status: 'refused', code: 'REPEAT_REQ_INCONSISTENT', orderFailed: false });
+    expect(await starter.start(await read())).toMatchObject({
+      status: 'refused',
+      code: 'REPEAT_REQ_INCONSISTENT',
+      orderFailed: false,
+    });
     expect(calls.inquiry).toBe(1);
     expect((await read()).status).toBe('PAYING');
   });
@@ -155,10 +205,12 @@ describe('the inquirer', () => {
     now += 60_001;
     let answer!: () => void;
     const gate = new Promise<void>((resolve) => (answer = resolve));
-    script.inquiry = [async () => {
-      await gate;
-      return result<InquiryPaymentResponse>('S', { paymentStatus: 'SUCCESS' });
-    }];
+    script.inquiry = [
+      async () => {
+        await gate;
+        return result<InquiryPaymentResponse>('S', { paymentStatus: 'SUCCESS' });
+      },
+    ];
     const reads = [inquirer.refresh(order), inquirer.refresh(order), inquirer.inquire(order)];
     answer();
     const after = await Promise.all(reads);
@@ -169,7 +221,9 @@ describe('the inquirer', () => {
   test('asks about one order at most once per minIntervalMs; inquire() asks regardless', async () => {
     const order = await payingOrder();
     now += 60_001;
-    script.inquiry = [1, 2, 3].map(() => async () => result<InquiryPaymentResponse>('S', { paymentStatus: 'PROCESSING' }));
+    script.inquiry = [1, 2, 3].map(
+      () => async () => result<InquiryPaymentResponse>('S', { paymentStatus: 'PROCESSING' }),
+    );
     await inquirer.refresh(order);
     now += 4_999;
     await inquirer.refresh(order);
@@ -186,10 +240,15 @@ describe('the inquirer', () => {
     now += 60_001;
     let answer!: () => void;
     const gate = new Promise<void>((resolve) => (answer = resolve));
-    script.inquiry = [async () => {
-      await gate;
-      return result<InquiryPaymentResponse>('S', { paymentStatus: 'FAIL', paymentFailReason: { resultCode: 'USER_BALANCE_NOT_ENOUGH' } });
-    }];
+    script.inquiry = [
+      async () => {
+        await gate;
+        return result<InquiryPaymentResponse>('S', {
+          paymentStatus: 'FAIL',
+          paymentFailReason: { resultCode: 'USER_BALANCE_NOT_ENOUGH' },
+        });
+      },
+    ];
     expect((await inquirer.refresh(order, { waitMs: 10 })).status).toBe('PAYING');
     answer();
     await inquirer.whenIdle();

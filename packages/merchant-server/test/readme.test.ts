@@ -19,8 +19,10 @@ test('the "From code" example runs as written', async () => {
   expect(example).toBeDefined();
   // The same statements as the README, with the home in a temp folder.
   const home = mkdtempSync(join(tmpdir(), 'minipay-readme-'));
-  expect(example).toContain("const wallet = await startSandbox({ home, port: 0 });");
-  expect(example).toContain('const merchant = await startMerchantServer({ home, port: 0, walletUrl: wallet.url, log: false });');
+  expect(example).toContain('const wallet = await startSandbox({ home, port: 0 });');
+  expect(example).toContain(
+    'const merchant = await startMerchantServer({ home, port: 0, walletUrl: wallet.url, log: false });',
+  );
   const wallet = await startSandbox({ home, port: 0, log: () => {} });
   const merchant = await startMerchantServer({ home, port: 0, walletUrl: wallet.url, log: false });
   expect(merchant.notifyUrl).toBe(`${merchant.url}/notify/payment`);
@@ -31,7 +33,9 @@ test('the "From code" example runs as written', async () => {
 });
 
 test('the documented order JSON has exactly the fields of a real order', async () => {
-  const documented = codeBlocks('json').map((block) => JSON.parse(block) as Record<string, unknown>).find((json) => 'items' in json);
+  const documented = codeBlocks('json')
+    .map((block) => JSON.parse(block) as Record<string, unknown>)
+    .find((json) => 'items' in json);
   expect(documented).toBeDefined();
   const stack = await startStack();
   const { token } = await signIn(stack);

@@ -14,8 +14,23 @@ test('with more stale PAYING orders than a batch, successive runs ask about ever
   try {
     for (let i = 1; i <= 5; i += 1) {
       const id = `ord_${i}`;
-      await storage.createOrder({ id, customerId: 'C', currency: 'USD', amount: 100, lines: [{ productId: 'p', name: 'P', quantity: 1, unitPrice: 100, lineTotal: 100 }], createdAt: i, expiresAt: 10_000_000 });
-      await storage.transition({ orderId: id, from: ['CREATED'], to: 'PAYING', at: i, cause: 'payment-started', set: { paymentRequestId: `pr_${i}`, payingSince: i } });
+      await storage.createOrder({
+        id,
+        customerId: 'C',
+        currency: 'USD',
+        amount: 100,
+        lines: [{ productId: 'p', name: 'P', quantity: 1, unitPrice: 100, lineTotal: 100 }],
+        createdAt: i,
+        expiresAt: 10_000_000,
+      });
+      await storage.transition({
+        orderId: id,
+        from: ['CREATED'],
+        to: 'PAYING',
+        at: i,
+        cause: 'payment-started',
+        set: { paymentRequestId: `pr_${i}`, payingSince: i },
+      });
     }
     // The wallet never resolves any of them: every inquiry leaves the order PAYING.
     const asked: string[] = [];
@@ -41,12 +56,7 @@ test('with more stale PAYING orders than a batch, successive runs ask about ever
       await reconciler.runOnce();
       runs.push([...asked]);
     }
-    expect(runs).toEqual([
-      ['ord_1', 'ord_2'],
-      ['ord_3', 'ord_4'],
-      ['ord_5'],
-      ['ord_1', 'ord_2'],
-    ]);
+    expect(runs).toEqual([['ord_1', 'ord_2'], ['ord_3', 'ord_4'], ['ord_5'], ['ord_1', 'ord_2']]);
   } finally {
     await storage.close();
     rmSync(dir, { recursive: true, force: true });

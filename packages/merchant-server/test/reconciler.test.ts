@@ -28,7 +28,10 @@ async function freePort(): Promise<number> {
 
 function statusInDatabase(stack: Stack, orderId: string, wanted: string): Promise<true> {
   // Read from the database, not the API: a GET would itself trigger an inquiry.
-  return eventually(() => (orderRow(stack, orderId).status === wanted ? true : undefined), `order ${orderId} ${wanted} in the database`);
+  return eventually(
+    () => (orderRow(stack, orderId).status === wanted ? true : undefined),
+    `order ${orderId} ${wanted} in the database`,
+  );
 }
 
 describe('reconciler', () => {
@@ -59,7 +62,11 @@ describe('reconciler', () => {
     const final = await finalOrder(stack.merchant, token, order.id);
     expect(final.status).toBe('FAILED');
     expect(final.failReason?.code).toBe('USER_BALANCE_NOT_ENOUGH');
-    expect(orderEvents(stack, order.id).at(-1)).toEqual({ from_status: 'PAYING', to_status: 'FAILED', cause: 'inquiry' });
+    expect(orderEvents(stack, order.id).at(-1)).toEqual({
+      from_status: 'PAYING',
+      to_status: 'FAILED',
+      cause: 'inquiry',
+    });
   });
 
   test('reads of a stale PAYING order ask the wallet at most once per inquiryMinIntervalMs, however many arrive at once', async () => {
@@ -67,7 +74,12 @@ describe('reconciler', () => {
     let offset = 0;
     stack = await startStack({
       sandbox: { log: (line) => walletLog.push(line) },
-      merchant: { reconcileAfterMs: 1, reconcileIntervalMs: 3_600_000, inquiryMinIntervalMs: 60_000, now: () => new Date(Date.now() + offset) },
+      merchant: {
+        reconcileAfterMs: 1,
+        reconcileIntervalMs: 3_600_000,
+        inquiryMinIntervalMs: 60_000,
+        now: () => new Date(Date.now() + offset),
+      },
     });
     const inquiries = (): number => walletLog.filter((line) => line.includes('/v2/payments/inquiryPayment')).length;
     const { token } = await signIn(stack);
@@ -108,11 +120,18 @@ describe('reconciler', () => {
 
   test('an unreachable wallet leaves the order PAYING (503 PAYMENT_PENDING); after a restart the retry reuses the paymentRequestId', async () => {
     stack = await startStack({ noMerchant: true });
-    const offline = await stack.startMerchant({ walletUrl: `http://127.0.0.1:${await freePort()}`, walletTimeoutMs: 1000 });
-    const code = await call<{ authCode: string }>(stack.sandbox.url, 'POST', '/sandbox/auth-codes', { body: { customerId: 'CUST_OFFLINE' } });
+    const offline = await stack.startMerchant({
+      walletUrl: `http://127.0.0.1:${await freePort()}`,
+      walletTimeoutMs: 1000,
+    });
+    const code = await call<{ authCode: string }>(stack.sandbox.url, 'POST', '/sandbox/auth-codes', {
+      body: { customerId: 'CUST_OFFLINE' },
+    });
     // applyToken needs the wallet too: sign in through a server that can reach it, the token works on both.
     const online = await stack.startMerchant();
-    const session = await call<{ token: string }>(online.url, 'POST', '/api/session', { body: { authCode: code.body.authCode } });
+    const session = await call<{ token: string }>(online.url, 'POST', '/api/session', {
+      body: { authCode: code.body.authCode },
+    });
     await online.close();
     const token = session.body.token;
 
@@ -128,7 +147,11 @@ describe('reconciler', () => {
     const back = await stack.startMerchant();
     const { paymentId } = await startPayment(back, token, order.id);
     expect(orderRow(stack, order.id).payment_request_id).toBe(requestId);
-    const atWallet = await call<{ paymentRequestId: string }>(stack.sandbox.url, 'GET', `/sandbox/payments/${paymentId}`);
+    const atWallet = await call<{ paymentRequestId: string }>(
+      stack.sandbox.url,
+      'GET',
+      `/sandbox/payments/${paymentId}`,
+    );
     expect(atWallet.body.paymentRequestId).toBe(requestId);
     await complete(stack, paymentId, 'pay');
     expect((await finalOrder(back, token, order.id)).status).toBe('PAID');
@@ -152,13 +175,20 @@ describe('reconciler', () => {
     await startPayment(stack.merchant, token, order.id);
     const final = await finalOrder(stack.merchant, token, order.id);
     expect(final.status).toBe('EXPIRED');
-    expect(orderEvents(stack, order.id).at(-1)).toEqual({ from_status: 'PAYING', to_status: 'EXPIRED', cause: 'notification' });
+    expect(orderEvents(stack, order.id).at(-1)).toEqual({
+      from_status: 'PAYING',
+      to_status: 'EXPIRED',
+      cause: 'notification',
+    });
   });
 
   test('a pay the wallet refuses (F) fails the order with the wallet code and answers 402', async () => {
     // The wallet's clock runs 4.5 minutes ahead (inside the 5-minute signature window), so a 1-minute payment
     // expiry is already in its past: the sandbox answers F PARAM_ILLEGAL.
-    stack = await startStack({ sandbox: { now: () => new Date(Date.now() + 270_000) }, merchant: { orderTtlMs: 60_000 } });
+    stack = await startStack({
+      sandbox: { now: () => new Date(Date.now() + 270_000) },
+      merchant: { orderTtlMs: 60_000 },
+    });
     const { token } = await signIn(stack);
     const order = await createOrder(stack.merchant, token);
     const refused = await call(stack.merchant.url, 'POST', `/api/orders/${order.id}/payment`, { token });
@@ -167,7 +197,11 @@ describe('reconciler', () => {
     const failed = await getOrder(stack.merchant, token, order.id);
     expect(failed.status).toBe('FAILED');
     expect(failed.failReason).toEqual({ code: 'PARAM_ILLEGAL', message: expect.stringContaining('paymentExpiryTime') });
-    expect(orderEvents(stack, order.id).at(-1)).toEqual({ from_status: 'PAYING', to_status: 'FAILED', cause: 'pay-rejected' });
+    expect(orderEvents(stack, order.id).at(-1)).toEqual({
+      from_status: 'PAYING',
+      to_status: 'FAILED',
+      cause: 'pay-rejected',
+    });
   });
 });
 
@@ -191,7 +225,9 @@ describe('start-up', () => {
     await expect(startMerchantServer({ home, port: 0, log: false, production: true })).rejects.toMatchObject({
       code: 'CONFIG_MISSING',
       // In the table's order; the wallet's URL too: production never falls back to the local sandbox's.
-      message: expect.stringMatching(/MINIPAY_WALLET_URL.*MINIPAY_PUBLIC_URL.*MINIPAY_CLIENT_ID.*MINIPAY_MERCHANT_PRIVATE_KEY.*MINIPAY_WALLET_PUBLIC_KEY.*MINIPAY_SESSION_SECRET/),
+      message: expect.stringMatching(
+        /MINIPAY_WALLET_URL.*MINIPAY_PUBLIC_URL.*MINIPAY_CLIENT_ID.*MINIPAY_MERCHANT_PRIVATE_KEY.*MINIPAY_WALLET_PUBLIC_KEY.*MINIPAY_SESSION_SECRET/,
+      ),
     });
     expect(readdirSync(home)).toEqual([]);
     rmSync(home, { recursive: true, force: true });

@@ -32,9 +32,12 @@ describe('session tokens', () => {
     expect(checkSessionToken(`${forged}.AAAA`, SECRET, 2_000).status).toBe('invalid');
   });
 
-  test.each(['', 'abc', 'a.b.c', '.', 'eyJ9.', `${'x'.repeat(10)}.${'y'.repeat(43)}`])('malformed token %j is invalid', (token) => {
-    expect(checkSessionToken(token, SECRET, 2_000).status).toBe('invalid');
-  });
+  test.each(['', 'abc', 'a.b.c', '.', 'eyJ9.', `${'x'.repeat(10)}.${'y'.repeat(43)}`])(
+    'malformed token %j is invalid',
+    (token) => {
+      expect(checkSessionToken(token, SECRET, 2_000).status).toBe('invalid');
+    },
+  );
 
   test.each([
     ['Bearer abc.def', 'abc.def'],

@@ -18,9 +18,7 @@ function newOrder(id: string, overrides: Partial<NewOrder> = {}): NewOrder {
     customerId: 'CUST_1',
     currency: 'USD',
     amount: 2900,
-    lines: [
-      { productId: 'coffee-beans', name: 'Beans', quantity: 2, unitPrice: 1450, lineTotal: 2900 },
-    ],
+    lines: [{ productId: 'coffee-beans', name: 'Beans', quantity: 2, unitPrice: 1450, lineTotal: 2900 }],
     createdAt: 1_000,
     expiresAt: 901_000,
     ...overrides,
@@ -44,9 +42,15 @@ describe('SqliteStorage', () => {
   test('applies a later migration on top of an existing database, once', async () => {
     await SqliteStorage.open(path).close();
     const { MIGRATIONS } = await import('../src/internal/migrations');
-    const extra = [...MIGRATIONS, { version: 2, name: 'test column', statements: ['ALTER TABLE orders ADD COLUMN note TEXT'] }];
+    const extra = [
+      ...MIGRATIONS,
+      { version: 2, name: 'test column', statements: ['ALTER TABLE orders ADD COLUMN note TEXT'] },
+    ];
     const storage = SqliteStorage.open(path, { migrations: extra });
-    expect(storage.db.prepare('SELECT version FROM schema_migrations ORDER BY version').all()).toEqual([{ version: 1 }, { version: 2 }]);
+    expect(storage.db.prepare('SELECT version FROM schema_migrations ORDER BY version').all()).toEqual([
+      { version: 1 },
+      { version: 2 },
+    ]);
     await storage.close();
     const again = SqliteStorage.open(path, { migrations: extra });
     expect(again.db.prepare('SELECT COUNT(*) AS n FROM schema_migrations').get()).toEqual({ n: 2 });
@@ -72,9 +76,18 @@ describe('SqliteStorage', () => {
         ],
       }),
     );
-    expect(storage.db.prepare("SELECT typeof(amount) AS t FROM orders WHERE id = 'o1'").get()).toEqual({ t: 'integer' });
+    expect(storage.db.prepare("SELECT typeof(amount) AS t FROM orders WHERE id = 'o1'").get()).toEqual({
+      t: 'integer',
+    });
     const order = await storage.getOrder('o1');
-    expect(order).toMatchObject({ id: 'o1', status: 'CREATED', currency: 'USD', amount: 3550, paymentRequestId: null, paymentId: null });
+    expect(order).toMatchObject({
+      id: 'o1',
+      status: 'CREATED',
+      currency: 'USD',
+      amount: 3550,
+      paymentRequestId: null,
+      paymentId: null,
+    });
     expect(order?.lines.map((l) => l.productId)).toEqual(['a', 'b']);
     await storage.close();
   });
@@ -82,16 +95,35 @@ describe('SqliteStorage', () => {
   test('a transition applies only from an allowed status and records one event with the status it replaced', async () => {
     const storage = SqliteStorage.open(path);
     await storage.createOrder(newOrder('o1'));
-    const paying = await transitionOrder(storage, 'o1', 'PAYING', { at: 2_000, cause: 'payment-started', set: { paymentRequestId: 'pr1', payingSince: 2_000 } });
+    const paying = await transitionOrder(storage, 'o1', 'PAYING', {
+      at: 2_000,
+      cause: 'payment-started',
+      set: { paymentRequestId: 'pr1', payingSince: 2_000 },
+    });
     expect(paying.status).toBe('applied');
-    const paid = await transitionOrder(storage, 'o1', 'PAID', { at: 3_000, cause: 'notification', set: { paymentId: 'p1' } });
+    const paid = await transitionOrder(storage, 'o1', 'PAID', {
+      at: 3_000,
+      cause: 'notification',
+      set: { paymentId: 'p1' },
+    });
     expect(paid.status).toBe('applied');
     const again = await transitionOrder(storage, 'o1', 'PAID', { at: 4_000, cause: 'inquiry' });
     expect(again.status).toBe('unchanged');
-    const contradicting = await transitionOrder(storage, 'o1', 'FAILED', { at: 5_000, cause: 'notification', set: { failCode: 'X' } });
+    const contradicting = await transitionOrder(storage, 'o1', 'FAILED', {
+      at: 5_000,
+      cause: 'notification',
+      set: { failCode: 'X' },
+    });
     expect(contradicting.status).toBe('conflict');
     const order = await storage.getOrder('o1');
-    expect(order).toMatchObject({ status: 'PAID', paymentRequestId: 'pr1', paymentId: 'p1', failCode: null, payingSince: 2_000, updatedAt: 3_000 });
+    expect(order).toMatchObject({
+      status: 'PAID',
+      paymentRequestId: 'pr1',
+      paymentId: 'p1',
+      failCode: null,
+      payingSince: 2_000,
+      updatedAt: 3_000,
+    });
     const events = await storage.listEvents('o1');
     expect(events.map((e) => [e.fromStatus, e.toStatus, e.cause])).toEqual([
       ['CREATED', 'PAYING', 'payment-started'],
@@ -103,12 +135,24 @@ describe('SqliteStorage', () => {
   test('a payment id, once stored, is never replaced by another', async () => {
     const storage = SqliteStorage.open(path);
     await storage.createOrder(newOrder('o1'));
-    expect(await storage.setPaymentDetails('o1', { paymentId: 'p1', paymentUrl: 'http://cashier/1' }, 2_000)).toBe(true);
+    expect(await storage.setPaymentDetails('o1', { paymentId: 'p1', paymentUrl: 'http://cashier/1' }, 2_000)).toBe(
+      true,
+    );
     expect(await storage.setPaymentDetails('o1', { paymentId: 'p1', paymentUrl: null }, 3_000)).toBe(true);
-    expect(await storage.setPaymentDetails('o1', { paymentId: 'p2', paymentUrl: 'http://cashier/2' }, 4_000)).toBe(false);
-    await transitionOrder(storage, 'o1', 'PAYING', { at: 5_000, cause: 'payment-started', set: { paymentRequestId: 'pr1', payingSince: 5_000 } });
+    expect(await storage.setPaymentDetails('o1', { paymentId: 'p2', paymentUrl: 'http://cashier/2' }, 4_000)).toBe(
+      false,
+    );
+    await transitionOrder(storage, 'o1', 'PAYING', {
+      at: 5_000,
+      cause: 'payment-started',
+      set: { paymentRequestId: 'pr1', payingSince: 5_000 },
+    });
     await transitionOrder(storage, 'o1', 'PAID', { at: 6_000, cause: 'notification', set: { paymentId: 'p9' } });
-    expect(await storage.getOrder('o1')).toMatchObject({ paymentId: 'p1', paymentUrl: 'http://cashier/1', status: 'PAID' });
+    expect(await storage.getOrder('o1')).toMatchObject({
+      paymentId: 'p1',
+      paymentUrl: 'http://cashier/1',
+      status: 'PAID',
+    });
     expect((await storage.findOrderByPayment({ paymentId: 'p1' }))?.id).toBe('o1');
     expect((await storage.findOrderByPayment({ paymentRequestId: 'pr1' }))?.id).toBe('o1');
     expect(await storage.findOrderByPayment({ paymentId: 'p9' })).toBeUndefined();
@@ -120,7 +164,14 @@ describe('SqliteStorage', () => {
     const b = SqliteStorage.open(path);
     for (let i = 0; i < 50; i++) {
       await a.createOrder(newOrder(`o${i}`));
-      await a.transition({ orderId: `o${i}`, from: ['CREATED'], to: 'PAYING', at: 2_000, cause: 'payment-started', set: { paymentRequestId: `pr${i}` } });
+      await a.transition({
+        orderId: `o${i}`,
+        from: ['CREATED'],
+        to: 'PAYING',
+        at: 2_000,
+        cause: 'payment-started',
+        set: { paymentRequestId: `pr${i}` },
+      });
     }
     const results = await Promise.all(
       Array.from({ length: 50 }, (_, i) => [
@@ -130,7 +181,9 @@ describe('SqliteStorage', () => {
       ]).flat(),
     );
     expect(results.filter((r) => r.status === 'applied')).toHaveLength(50);
-    const finals = a.db.prepare("SELECT order_id, COUNT(*) AS n FROM order_events WHERE from_status = 'PAYING' GROUP BY order_id").all() as Array<{ n: number }>;
+    const finals = a.db
+      .prepare("SELECT order_id, COUNT(*) AS n FROM order_events WHERE from_status = 'PAYING' GROUP BY order_id")
+      .all() as Array<{ n: number }>;
     expect(finals).toHaveLength(50);
     expect(finals.every((row) => row.n === 1)).toBe(true);
     await a.close();
@@ -142,8 +195,22 @@ describe('SqliteStorage', () => {
     await storage.createOrder(newOrder('fresh', { expiresAt: 10_000 }));
     await storage.createOrder(newOrder('stale', { expiresAt: 10_000 }));
     await storage.createOrder(newOrder('late', { expiresAt: 5_000 }));
-    await storage.transition({ orderId: 'fresh', from: ['CREATED'], to: 'PAYING', at: 8_000, cause: 'payment-started', set: { paymentRequestId: 'a', payingSince: 8_000 } });
-    await storage.transition({ orderId: 'stale', from: ['CREATED'], to: 'PAYING', at: 2_000, cause: 'payment-started', set: { paymentRequestId: 'b', payingSince: 2_000 } });
+    await storage.transition({
+      orderId: 'fresh',
+      from: ['CREATED'],
+      to: 'PAYING',
+      at: 8_000,
+      cause: 'payment-started',
+      set: { paymentRequestId: 'a', payingSince: 8_000 },
+    });
+    await storage.transition({
+      orderId: 'stale',
+      from: ['CREATED'],
+      to: 'PAYING',
+      at: 2_000,
+      cause: 'payment-started',
+      set: { paymentRequestId: 'b', payingSince: 2_000 },
+    });
     expect((await storage.listPayingSince(5_000, 10)).map((o) => o.id)).toEqual(['stale']);
     expect((await storage.listCreatedExpired(6_000, 10)).map((o) => o.id)).toEqual(['late']);
     await storage.close();
@@ -151,9 +218,21 @@ describe('SqliteStorage', () => {
 
   test('pages through PAYING orders with a cursor (oldest first, ties by id)', async () => {
     const storage = SqliteStorage.open(path);
-    for (const [id, since] of [['d', 3_000], ['b', 2_000], ['c', 2_000], ['a', 1_000]] as const) {
+    for (const [id, since] of [
+      ['d', 3_000],
+      ['b', 2_000],
+      ['c', 2_000],
+      ['a', 1_000],
+    ] as const) {
       await storage.createOrder(newOrder(id));
-      await storage.transition({ orderId: id, from: ['CREATED'], to: 'PAYING', at: since, cause: 'payment-started', set: { paymentRequestId: `pr_${id}`, payingSince: since } });
+      await storage.transition({
+        orderId: id,
+        from: ['CREATED'],
+        to: 'PAYING',
+        at: since,
+        cause: 'payment-started',
+        set: { paymentRequestId: `pr_${id}`, payingSince: since },
+      });
     }
     const ids = (orders: Array<{ id: string }>) => orders.map((o) => o.id);
     expect(ids(await storage.listPayingSince(10_000, 2))).toEqual(['a', 'b']);
@@ -164,9 +243,30 @@ describe('SqliteStorage', () => {
 
   test('keeps the wallet tokens of a customer, replacing them on a new sign-in', async () => {
     const storage = SqliteStorage.open(path);
-    await storage.saveCustomerToken({ customerId: 'c', accessToken: 't1', accessTokenExpiresAt: 1, refreshToken: 'r1', refreshTokenExpiresAt: 2, at: 3 });
-    await storage.saveCustomerToken({ customerId: 'c', accessToken: 't2', accessTokenExpiresAt: null, refreshToken: null, refreshTokenExpiresAt: null, at: 4 });
-    expect(await storage.getCustomerToken('c')).toEqual({ customerId: 'c', accessToken: 't2', accessTokenExpiresAt: null, refreshToken: null, refreshTokenExpiresAt: null, at: 4 });
+    await storage.saveCustomerToken({
+      customerId: 'c',
+      accessToken: 't1',
+      accessTokenExpiresAt: 1,
+      refreshToken: 'r1',
+      refreshTokenExpiresAt: 2,
+      at: 3,
+    });
+    await storage.saveCustomerToken({
+      customerId: 'c',
+      accessToken: 't2',
+      accessTokenExpiresAt: null,
+      refreshToken: null,
+      refreshTokenExpiresAt: null,
+      at: 4,
+    });
+    expect(await storage.getCustomerToken('c')).toEqual({
+      customerId: 'c',
+      accessToken: 't2',
+      accessTokenExpiresAt: null,
+      refreshToken: null,
+      refreshTokenExpiresAt: null,
+      at: 4,
+    });
     await storage.close();
   });
 });

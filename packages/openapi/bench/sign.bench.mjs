@@ -30,7 +30,11 @@ const message = {
   body: JSON.stringify({
     paymentRequestId: 'order-123456-attempt-1',
     paymentAmount: { currency: 'USD', value: '10000' },
-    order: { referenceOrderId: 'order-123456', orderDescription: 'Two coffees', orderAmount: { currency: 'USD', value: '10000' } },
+    order: {
+      referenceOrderId: 'order-123456',
+      orderDescription: 'Two coffees',
+      orderAmount: { currency: 'USD', value: '10000' },
+    },
     paymentNotifyUrl: 'https://merchant.example/payments/notify',
   }),
 };
@@ -102,7 +106,8 @@ const cases = [
 // Sanity: both sides do the same work and agree.
 for (const c of cases) {
   if (!c.wrapperVerify() || !c.rawVerify()) throw new Error(`${c.algorithm}: verification failed in the bench setup`);
-  if (!verify({ ...message, signature: c.rawSign(), publicKey: c.publicPem })) throw new Error(`${c.algorithm}: raw signature not accepted`);
+  if (!verify({ ...message, signature: c.rawSign(), publicKey: c.publicPem }))
+    throw new Error(`${c.algorithm}: raw signature not accepted`);
 }
 
 const pairs = [];
@@ -126,14 +131,23 @@ for (const p of pairs) {
   const wrapper = 1 / median(t.wrapper);
   const raw = 1 / median(t.raw);
   const overhead = ((raw - wrapper) / raw) * 100;
-  rows.push({ algorithm: p.algorithm, op: p.op, samples: t.wrapper.length, 'wrapper ops/s': Math.round(wrapper), 'raw ops/s': Math.round(raw), 'overhead %': overhead.toFixed(2) });
+  rows.push({
+    algorithm: p.algorithm,
+    op: p.op,
+    samples: t.wrapper.length,
+    'wrapper ops/s': Math.round(wrapper),
+    'raw ops/s': Math.round(raw),
+    'overhead %': overhead.toFixed(2),
+  });
   const key = p.algorithm.toLowerCase();
   json[key] ??= {};
   if (p.op === 'sign') Object.assign(json[key], { signPerSec: Math.round(wrapper), rawSignPerSec: Math.round(raw) });
   else Object.assign(json[key], { verifyPerSec: Math.round(wrapper), rawVerifyPerSec: Math.round(raw) });
 }
 
-console.log(`@minipay/openapi sign/verify vs raw node:crypto, ${ROUNDS} rounds of ${SLICE_MS} ms per operation, wrapper and raw interleaved in batches of 2, ops/s from the median batch (node ${process.version})`);
+console.log(
+  `@minipay/openapi sign/verify vs raw node:crypto, ${ROUNDS} rounds of ${SLICE_MS} ms per operation, wrapper and raw interleaved in batches of 2, ops/s from the median batch (node ${process.version})`,
+);
 console.table(rows);
 const worst = Math.max(...rows.map((r) => Number(r['overhead %'])));
 console.log(`worst overhead: ${worst.toFixed(2)}% (budget 5%) ${worst <= 5 ? 'OK' : 'OVER BUDGET'}`);

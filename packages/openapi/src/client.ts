@@ -92,14 +92,18 @@ export class OpenApiClient {
       base = new URL(options.baseUrl);
     } catch {
       // Echoed to help, but never with credentials in it.
-      invalid(`baseUrl must be an absolute http(s) URL, got ${JSON.stringify(String(options.baseUrl).replace(/\/\/[^/]*@/, '//***@'))}`);
+      invalid(
+        `baseUrl must be an absolute http(s) URL, got ${JSON.stringify(String(options.baseUrl).replace(/\/\/[^/]*@/, '//***@'))}`,
+      );
     }
     if (base.protocol !== 'http:' && base.protocol !== 'https:') invalid('baseUrl must be an http or https URL');
     // Error messages carry the URL, and fetch refuses one with credentials anyway.
     if (base.username || base.password) invalid('baseUrl must not carry credentials (user:password@)');
     // The API path is appended to baseUrl: a query or fragment would swallow it, and the signed path would be wrong.
-    if (base.search || base.hash) invalid('baseUrl must be an origin with an optional path, without a query or fragment');
-    if (typeof options.clientId !== 'string' || options.clientId === '') invalid('clientId is required (your Client-Id at the wallet)');
+    if (base.search || base.hash)
+      invalid('baseUrl must be an origin with an optional path, without a query or fragment');
+    if (typeof options.clientId !== 'string' || options.clientId === '')
+      invalid('clientId is required (your Client-Id at the wallet)');
     const prefix = options.pathPrefix ?? '/api/open';
     if (typeof prefix !== 'string' || (prefix !== '' && !prefix.startsWith('/')) || /[?#]/.test(prefix)) {
       invalid('pathPrefix must start with "/" (e.g. /api/open) or be empty, without a query or fragment');
@@ -126,8 +130,12 @@ export class OpenApiClient {
     const delays = options.retryDelays;
     this.#policy = {
       maxRetries,
-      initialDelayMs: Array.isArray(delays) ? 0 : nonNegative((delays as { initialMs?: number } | undefined)?.initialMs ?? 500, 'retryDelays.initialMs'),
-      maxDelayMs: Array.isArray(delays) ? 0 : nonNegative((delays as { maxMs?: number } | undefined)?.maxMs ?? 5_000, 'retryDelays.maxMs'),
+      initialDelayMs: Array.isArray(delays)
+        ? 0
+        : nonNegative((delays as { initialMs?: number } | undefined)?.initialMs ?? 500, 'retryDelays.initialMs'),
+      maxDelayMs: Array.isArray(delays)
+        ? 0
+        : nonNegative((delays as { maxMs?: number } | undefined)?.maxMs ?? 5_000, 'retryDelays.maxMs'),
       ...(Array.isArray(delays) ? { delays: delays.map((d, i) => nonNegative(d, `retryDelays[${i}]`)) } : {}),
     };
     const fetchImpl = options.fetch ?? globalThis.fetch;
@@ -206,7 +214,11 @@ export class OpenApiClient {
       } catch (error) {
         failure = error;
         outcome =
-          error instanceof TimeoutError ? { kind: 'timeout' } : error instanceof TransportError ? { kind: 'transport' } : { kind: 'error' };
+          error instanceof TimeoutError
+            ? { kind: 'timeout' }
+            : error instanceof TransportError
+              ? { kind: 'transport' }
+              : { kind: 'error' };
       }
       const decision = decideRetry(outcome, retries, this.#policy, this.#random);
       if (!decision.retry) {
@@ -236,17 +248,28 @@ export class OpenApiClient {
       text = await response.text();
     } catch (error) {
       if (controller.signal.aborted) {
-        throw new TimeoutError(`POST ${url} got no complete answer within ${this.#timeoutMs} ms`, { code: 'TIMEOUT', cause: error });
+        throw new TimeoutError(`POST ${url} got no complete answer within ${this.#timeoutMs} ms`, {
+          code: 'TIMEOUT',
+          cause: error,
+        });
       }
-      throw new TransportError(`POST ${url} failed: ${describeNetworkError(error)}`, { code: 'NETWORK_ERROR', cause: error });
+      throw new TransportError(`POST ${url} failed: ${describeNetworkError(error)}`, {
+        code: 'NETWORK_ERROR',
+        cause: error,
+      });
     } finally {
       clearTimeout(timer);
     }
     const httpStatus = response.status;
-    if ((httpStatus === 502 || httpStatus === 503 || httpStatus === 504) && (!looksLikeJson(text) || !response.headers.has('signature'))) {
+    if (
+      (httpStatus === 502 || httpStatus === 503 || httpStatus === 504) &&
+      (!looksLikeJson(text) || !response.headers.has('signature'))
+    ) {
       // A gateway's error page (HTML or its own unsigned JSON): the wallet was not reached or did not answer;
       // safe to retry with the same body.
-      throw new TransportError(`POST ${url} got HTTP ${httpStatus} from a gateway, not a wallet answer`, { code: 'BAD_GATEWAY' });
+      throw new TransportError(`POST ${url} got HTTP ${httpStatus} from a gateway, not a wallet answer`, {
+        code: 'BAD_GATEWAY',
+      });
     }
     const data = verifyResponse({
       headers: response.headers,
@@ -284,18 +307,26 @@ function requireString(value: unknown, name: string, max?: number): void {
 function requireAmount(value: unknown, name: string): void {
   const amount = value as { currency?: unknown; value?: unknown } | undefined;
   // The same rule readAmount applies to what the wallet sends: an ISO 4217 code, minor units as a string.
-  if (!amount || typeof amount.currency !== 'string' || !/^[A-Z]{3}$/.test(amount.currency) || typeof amount.value !== 'string' || !/^\d+$/.test(amount.value)) {
-    invalid(`${name} must be { currency: "USD", value: "10000" }: an ISO 4217 currency code and an integer number of minor units as a string`);
+  if (
+    !amount ||
+    typeof amount.currency !== 'string' ||
+    !/^[A-Z]{3}$/.test(amount.currency) ||
+    typeof amount.value !== 'string' ||
+    !/^\d+$/.test(amount.value)
+  ) {
+    invalid(
+      `${name} must be { currency: "USD", value: "10000" }: an ISO 4217 currency code and an integer number of minor units as a string`,
+    );
   }
 }
 
 function requireReference(value: { paymentId?: unknown; paymentRequestId?: unknown } | undefined): void {
   const ok = (v: unknown) => typeof v === 'string' && v !== '';
-  if (!value || (!ok(value.paymentId) && !ok(value.paymentRequestId))) invalid('paymentId or paymentRequestId is required');
+  if (!value || (!ok(value.paymentId) && !ok(value.paymentRequestId)))
+    invalid('paymentId or paymentRequestId is required');
 }
 
 function looksLikeJson(text: string): boolean {
   const start = text.trimStart()[0];
   return start === '{' || start === '[';
 }
-

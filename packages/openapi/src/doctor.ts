@@ -160,11 +160,22 @@ export function diagnoseSignature(message: CheckedMessage): SignatureDiagnosis {
   const what = `the ${kind} signature`;
   const where = `${checked.method} ${checked.path}`;
   const result = (found: Found, summary: string, details: string[] = []): SignatureDiagnosis =>
-    ({ verified: found.cause === 'VERIFIED', summary, details, checked, keyTried: tried?.fingerprint ?? null, ...found }) as SignatureDiagnosis;
-  const refused = (found: Found, reason: string, details: string[] = []) => result(found, `${what} does not verify for ${where}: ${reason}`, details);
+    ({
+      verified: found.cause === 'VERIFIED',
+      summary,
+      details,
+      checked,
+      keyTried: tried?.fingerprint ?? null,
+      ...found,
+    }) as SignatureDiagnosis;
+  const refused = (found: Found, reason: string, details: string[] = []) =>
+    result(found, `${what} does not verify for ${where}: ${reason}`, details);
 
   const missing = (name: 'Client-Id' | 'Request-Time' | 'Response-Time' | 'Signature') =>
-    result({ cause: 'MISSING_HEADER', header: name }, `the ${name} header is missing: every ${kind} must carry Client-Id, ${timeHeader} and Signature`);
+    result(
+      { cause: 'MISSING_HEADER', header: name },
+      `the ${name} header is missing: every ${kind} must carry Client-Id, ${timeHeader} and Signature`,
+    );
   // In verifyRequest's order: Client-Id, the time (present, then its form), Signature.
   if (isBlank(message.clientId)) return missing('Client-Id');
   if (isBlank(message.time)) return missing(timeHeader);
@@ -189,16 +200,26 @@ export function diagnoseSignature(message: CheckedMessage): SignatureDiagnosis {
   const scanned = scanSignatureHeader(signatureHeader);
   const doubleDecoded = scanned ? decodeAgain(scanned.text) : undefined;
   if (!parsed || !scanned) {
-    if (scanned && doubleDecoded && tried && verifies(tried, scanned.algorithm, content(message, checked.path, message.body), doubleDecoded)) {
-      return refused({ cause: 'SIGNATURE_NOT_URL_DECODED' }, 'the signature is URL-encoded twice (it verifies once decoded a second time)', [
-        'URL-encode the Base64 signature once (the official SDKs do: %2B for +, %2F for /, %3D for =).',
-      ]);
+    if (
+      scanned &&
+      doubleDecoded &&
+      tried &&
+      verifies(tried, scanned.algorithm, content(message, checked.path, message.body), doubleDecoded)
+    ) {
+      return refused(
+        { cause: 'SIGNATURE_NOT_URL_DECODED' },
+        'the signature is URL-encoded twice (it verifies once decoded a second time)',
+        ['URL-encode the Base64 signature once (the official SDKs do: %2B for +, %2F for /, %3D for =).'],
+      );
     }
-    return result({ cause: 'MALFORMED_SIGNATURE_HEADER' }, `the Signature header is not "algorithm=RSA256|ECC224, keyVersion=1, signature=<url-encoded base64>": ${headerProblem(signatureHeader)}`);
+    return result(
+      { cause: 'MALFORMED_SIGNATURE_HEADER' },
+      `the Signature header is not "algorithm=RSA256|ECC224, keyVersion=1, signature=<url-encoded base64>": ${headerProblem(signatureHeader)}`,
+    );
   }
   if (!tried) {
     return result({ cause: 'UNKNOWN_KEY' }, `no public key is known for Client-Id ${JSON.stringify(clientId)}`, [
-      'Register the sender\'s public key for this Client-Id, or check that the Client-Id is the one it was given.',
+      "Register the sender's public key for this Client-Id, or check that the Client-Id is the one it was given.",
     ]);
   }
 
@@ -213,23 +234,34 @@ export function diagnoseSignature(message: CheckedMessage): SignatureDiagnosis {
         return result(
           { cause: 'TIME_OUTSIDE_WINDOW', skewSeconds, toleranceSeconds },
           `${what} verifies, but ${timeHeader} is ${Math.abs(skewSeconds)} s ${skewMs < 0 ? 'in the past' : 'in the future'}, outside the ${toleranceSeconds} s window`,
-          ['A replayed message, or a clock that is off: check NTP on both sides; a fresh message with the current time goes through.'],
+          [
+            'A replayed message, or a clock that is off: check NTP on both sides; a fresh message with the current time goes through.',
+          ],
         );
       }
     }
-    return result({ cause: 'VERIFIED' }, `${what} verifies for ${where} with ${tried.name} (${tried.fingerprint.fingerprint})`);
+    return result(
+      { cause: 'VERIFIED' },
+      `${what} verifies for ${where} with ${tried.name} (${tried.fingerprint.fingerprint})`,
+    );
   }
 
   if (!keyFits(tried.object, parsed.algorithm) && !keys.some((key) => keyFits(key.object, parsed.algorithm))) {
-    return refused({ cause: 'ALGORITHM_KEY_MISMATCH' }, `the header says ${parsed.algorithm}, but ${tried.name} is ${describeKind(tried.object)}`, [
-      'RSA256 needs an RSA key pair, ECC224 an EC P-224 (secp224r1) pair: send the algorithm of the key you sign with.',
-    ]);
+    return refused(
+      { cause: 'ALGORITHM_KEY_MISMATCH' },
+      `the header says ${parsed.algorithm}, but ${tried.name} is ${describeKind(tried.object)}`,
+      [
+        'RSA256 needs an RSA key pair, ECC224 an EC P-224 (secp224r1) pair: send the algorithm of the key you sign with.',
+      ],
+    );
   }
 
   const signatures = [
     { bytes: signature, cause: undefined },
     ...(doubleDecoded ? [{ bytes: doubleDecoded, cause: 'SIGNATURE_NOT_URL_DECODED' as const }] : []),
-    ...(/ /.test(scanned.text) ? [{ bytes: Buffer.from(scanned.text.replace(/ /g, '+'), 'base64'), cause: 'SIGNATURE_PLUS_AS_SPACE' as const }] : []),
+    ...(/ /.test(scanned.text)
+      ? [{ bytes: Buffer.from(scanned.text.replace(/ /g, '+'), 'base64'), cause: 'SIGNATURE_PLUS_AS_SPACE' as const }]
+      : []),
   ];
   const contents: Array<{ bytes: Buffer; found?: ContentFound }> = [
     { bytes: exact },
@@ -283,12 +315,14 @@ export function diagnoseSignature(message: CheckedMessage): SignatureDiagnosis {
     const opener = keys.slice(1).find((key) => keyKind(key.object) === 'rsa' && rsaDigest(key.object, signature));
     return refused(
       { cause: 'WRONG_KEY', keyThatVerifies: opener?.fingerprint ?? null },
-      opener ? `signed with the key of ${opener.name}, not ${tried.name}` : `signed with another key than ${tried.name} (${tried.fingerprint.fingerprint})`,
+      opener
+        ? `signed with the key of ${opener.name}, not ${tried.name}`
+        : `signed with another key than ${tried.name} (${tried.fingerprint.fingerprint})`,
       [
         `Key tried: ${tried.name} ${tried.fingerprint.fingerprint}.`,
         opener
           ? `The signature opens with ${opener.name} ${opener.fingerprint.fingerprint} (and covers other content too).`
-          : 'Its padding does not open with the key tried, nor with any other key known here: the sender signs with a private key whose public key you do not have (an old or another environment\'s key?).',
+          : "Its padding does not open with the key tried, nor with any other key known here: the sender signs with a private key whose public key you do not have (an old or another environment's key?).",
       ],
     );
   }
@@ -301,17 +335,29 @@ export function diagnoseSignature(message: CheckedMessage): SignatureDiagnosis {
     ],
   );
 
-  function explain({ key, signatureCause, contentFound }: { key: Key; signatureCause: 'SIGNATURE_NOT_URL_DECODED' | 'SIGNATURE_PLUS_AS_SPACE' | undefined; contentFound: ContentFound | undefined }): SignatureDiagnosis {
+  function explain({
+    key,
+    signatureCause,
+    contentFound,
+  }: {
+    key: Key;
+    signatureCause: 'SIGNATURE_NOT_URL_DECODED' | 'SIGNATURE_PLUS_AS_SPACE' | undefined;
+    contentFound: ContentFound | undefined;
+  }): SignatureDiagnosis {
     const also: string[] = [];
     if (signatureCause) also.push(signatureText(signatureCause));
     if (contentFound) also.push(contentFound.reason);
     if (key !== tried) {
       const wrongKey = tried as Key;
-      return refused({ cause: 'WRONG_KEY', keyThatVerifies: key.fingerprint }, `signed with the key of ${key.name}, not ${wrongKey.name}`, [
-        `Key tried: ${wrongKey.name} ${wrongKey.fingerprint.fingerprint}; the key that verifies: ${key.name} ${key.fingerprint.fingerprint}.`,
-        'The sender signs with the private key of the other pair: a swapped key file or environment variable.',
-        ...also.map((text) => `Also: ${text}.`),
-      ]);
+      return refused(
+        { cause: 'WRONG_KEY', keyThatVerifies: key.fingerprint },
+        `signed with the key of ${key.name}, not ${wrongKey.name}`,
+        [
+          `Key tried: ${wrongKey.name} ${wrongKey.fingerprint.fingerprint}; the key that verifies: ${key.name} ${key.fingerprint.fingerprint}.`,
+          'The sender signs with the private key of the other pair: a swapped key file or environment variable.',
+          ...also.map((text) => `Also: ${text}.`),
+        ],
+      );
     }
     if (signatureCause) {
       return refused({ cause: signatureCause }, signatureText(signatureCause), [
@@ -327,12 +373,15 @@ export function diagnoseSignature(message: CheckedMessage): SignatureDiagnosis {
 }
 
 /** The content fields of a diagnosis, without any cryptography: what a verifier checked, for logs of verified messages too. */
-export function describeSignedContent(message: Pick<CheckedMessage, 'kind' | 'method' | 'path' | 'clientId' | 'time' | 'signature' | 'body'>): CheckedContent {
+export function describeSignedContent(
+  message: Pick<CheckedMessage, 'kind' | 'method' | 'path' | 'clientId' | 'time' | 'signature' | 'body'>,
+): CheckedContent {
   assertRawBody(message.body, 'body');
   const method = String(message.method).toUpperCase();
   const bytes = typeof message.body === 'string' ? Buffer.from(message.body, 'utf8') : message.body;
   const header = typeof message.signature === 'string' ? parseSignatureHeader(message.signature) : undefined;
-  const signatureValue = typeof message.signature === 'string' ? /signature\s*=\s*([^,]*)/i.exec(message.signature)?.[1] : undefined;
+  const signatureValue =
+    typeof message.signature === 'string' ? /signature\s*=\s*([^,]*)/i.exec(message.signature)?.[1] : undefined;
   const hasTime = message.time !== undefined && message.time !== '';
   const hasClient = message.clientId !== undefined && message.clientId !== '';
   return {
@@ -347,7 +396,8 @@ export function describeSignedContent(message: Pick<CheckedMessage, 'kind' | 'me
     body: { length: bytes.byteLength, sha256: createHash('sha256').update(bytes).digest('hex') },
     algorithm: header?.algorithm ?? null,
     keyVersion: header?.keyVersion ?? null,
-    signatureEncoding: header && signatureValue !== undefined ? (signatureValue.includes('%') ? 'url-encoded' : 'plain') : null,
+    signatureEncoding:
+      header && signatureValue !== undefined ? (signatureValue.includes('%') ? 'url-encoded' : 'plain') : null,
   };
 }
 
@@ -418,7 +468,9 @@ export function formatDiagnosis(diagnosis: SignatureDiagnosis): string {
     `key tried:    ${diagnosis.keyTried ? `${diagnosis.keyTried.name} ${diagnosis.keyTried.fingerprint}` : '(none)'}`,
   ];
   if (diagnosis.cause === 'WRONG_KEY') {
-    lines.push(`would verify: ${diagnosis.keyThatVerifies ? `${diagnosis.keyThatVerifies.name} ${diagnosis.keyThatVerifies.fingerprint}` : '(no key known here)'}`);
+    lines.push(
+      `would verify: ${diagnosis.keyThatVerifies ? `${diagnosis.keyThatVerifies.name} ${diagnosis.keyThatVerifies.fingerprint}` : '(no key known here)'}`,
+    );
   }
   if ('signedPath' in diagnosis) lines.push(`signed path:  ${diagnosis.signedPath}`);
   if (diagnosis.cause === 'BODY_RESERIALISED') lines.push(`signed as:    ${diagnosis.signedLayout}`);
@@ -430,7 +482,12 @@ function isBlank(value: string | undefined): boolean {
   return value === undefined || value.trim() === '';
 }
 
-function namedKeys(source: PublicKeySource, clientId: string | undefined, keyName = 'publicKey', others: readonly NamedKey[] = []): NamedKey[] {
+function namedKeys(
+  source: PublicKeySource,
+  clientId: string | undefined,
+  keyName = 'publicKey',
+  others: readonly NamedKey[] = [],
+): NamedKey[] {
   const key = typeof source === 'function' ? (clientId === undefined ? undefined : source(clientId)) : source;
   return [...(key === undefined || key === null ? [] : [{ name: keyName, key }]), ...others];
 }
@@ -479,7 +536,12 @@ function rsaDigest(key: KeyObject, signature: Buffer): string | undefined {
 }
 
 /** A content variant that verifies, with what it means: the diagnosis fields, the reason and the fix. */
-type PathFound = { cause: 'PATH_PREFIX_MISSING' | 'PATH_PREFIX_EXTRA' | 'PATH_DIFFERS'; signedPath: string; reason: string; advice: string };
+type PathFound = {
+  cause: 'PATH_PREFIX_MISSING' | 'PATH_PREFIX_EXTRA' | 'PATH_DIFFERS';
+  signedPath: string;
+  reason: string;
+  advice: string;
+};
 type ContentFound = PathFound | { cause: 'BODY_RESERIALISED'; signedLayout: string; reason: string; advice: string };
 
 const PATH_ADVICE = {
@@ -487,7 +549,8 @@ const PATH_ADVICE = {
     "The sender must sign the path as sent, with the wallet's prefix (e.g. /api/open/v2/payments/pay): with a gateway URL that ends in the prefix, some SDKs sign only the API path.",
   PATH_PREFIX_EXTRA:
     'The sender signed the public path: verify over that path (behind a proxy that strips a prefix, pass the path the sender used, not the one your server sees).',
-  PATH_DIFFERS: 'The signed path is the request target exactly as sent (query string included): sign and verify the same one.',
+  PATH_DIFFERS:
+    'The signed path is the request target exactly as sent (query string included): sign and verify the same one.',
 };
 
 /** Paths a sender may have signed instead of `path`, each with what it would mean. */
@@ -496,17 +559,34 @@ function pathVariants(path: string, extraPrefixes: readonly string[]): PathFound
   const pathname = queryAt < 0 ? path : path.slice(0, queryAt);
   const query = queryAt < 0 ? '' : path.slice(queryAt);
   const segments = pathname.split('/').filter((segment) => segment !== '');
-  const prefixes = [...new Set([...extraPrefixes, ...USUAL_PREFIXES].map((prefix) => prefix.replace(/\/+$/, '')).filter((p) => p.startsWith('/')))];
+  const prefixes = [
+    ...new Set(
+      [...extraPrefixes, ...USUAL_PREFIXES]
+        .map((prefix) => prefix.replace(/\/+$/, ''))
+        .filter((p) => p.startsWith('/')),
+    ),
+  ];
   const variants: PathFound[] = [];
-  const add = (cause: 'PATH_PREFIX_MISSING' | 'PATH_PREFIX_EXTRA' | 'PATH_DIFFERS', signedPath: string, reason: string) =>
-    variants.push({ cause, signedPath, reason, advice: PATH_ADVICE[cause] });
+  const add = (
+    cause: 'PATH_PREFIX_MISSING' | 'PATH_PREFIX_EXTRA' | 'PATH_DIFFERS',
+    signedPath: string,
+    reason: string,
+  ) => variants.push({ cause, signedPath, reason, advice: PATH_ADVICE[cause] });
   for (let k = 1; k < segments.length; k++) {
     const signedPath = `/${segments.slice(k).join('/')}${query}`;
-    add('PATH_PREFIX_MISSING', signedPath, `signed over ${signedPath}, without the prefix /${segments.slice(0, k).join('/')} of ${path}`);
+    add(
+      'PATH_PREFIX_MISSING',
+      signedPath,
+      `signed over ${signedPath}, without the prefix /${segments.slice(0, k).join('/')} of ${path}`,
+    );
   }
   for (const prefix of prefixes) {
     if (pathname === prefix || pathname.startsWith(`${prefix}/`)) continue;
-    add('PATH_PREFIX_EXTRA', prefix + path, `signed over ${prefix + path}, with the prefix ${prefix} that ${path} lacks`);
+    add(
+      'PATH_PREFIX_EXTRA',
+      prefix + path,
+      `signed over ${prefix + path}, with the prefix ${prefix} that ${path} lacks`,
+    );
   }
   const other = (signedPath: string) => add('PATH_DIFFERS', signedPath, `signed over ${signedPath}, not ${path}`);
   if (query) other(pathname);
@@ -549,10 +629,12 @@ function headerProblem(value: string): string {
   const names = value.split(',').map((part) => part.split('=')[0]?.trim().toLowerCase() ?? '');
   if (!names.includes('signature')) return 'there is no signature=<value> pair';
   for (const name of ['signature', 'algorithm', 'keyversion']) {
-    if (names.filter((candidate) => candidate === name).length > 1) return `${name} appears twice (two Signature headers joined?)`;
+    if (names.filter((candidate) => candidate === name).length > 1)
+      return `${name} appears twice (two Signature headers joined?)`;
   }
   const algorithm = /algorithm\s*=\s*([^,]*)/i.exec(value)?.[1]?.trim();
-  if (algorithm !== undefined && !/^(RSA256|ECC224)$/i.test(algorithm)) return `the algorithm ${JSON.stringify(algorithm.slice(0, 16))} is neither RSA256 nor ECC224`;
+  if (algorithm !== undefined && !/^(RSA256|ECC224)$/i.test(algorithm))
+    return `the algorithm ${JSON.stringify(algorithm.slice(0, 16))} is neither RSA256 nor ECC224`;
   return 'the signature value is not Base64 (after URL-decoding)';
 }
 

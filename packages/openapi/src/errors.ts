@@ -3,12 +3,7 @@
 // Messages never carry key material, tokens or signatures.
 
 export type OpenApiErrorName =
-  | 'OpenApiError'
-  | 'SignatureError'
-  | 'KeyFormatError'
-  | 'TransportError'
-  | 'TimeoutError'
-  | 'ProtocolError';
+  'OpenApiError' | 'SignatureError' | 'KeyFormatError' | 'TransportError' | 'TimeoutError' | 'ProtocolError';
 
 /** Codes of `SignatureError`: a signed message that cannot be believed. */
 export type SignatureErrorCode =
@@ -33,12 +28,7 @@ export type TimeoutErrorCode = 'TIMEOUT';
 export type UsageErrorCode = 'BODY_NOT_RAW' | 'INVALID_ARGUMENT';
 
 export type OpenApiErrorCode =
-  | SignatureErrorCode
-  | ProtocolErrorCode
-  | KeyFormatErrorCode
-  | TransportErrorCode
-  | TimeoutErrorCode
-  | UsageErrorCode;
+  SignatureErrorCode | ProtocolErrorCode | KeyFormatErrorCode | TransportErrorCode | TimeoutErrorCode | UsageErrorCode;
 
 export interface OpenApiErrorOptions<C extends string = OpenApiErrorCode> {
   code: C;

@@ -11,7 +11,9 @@ import { parsePrivateKey, parsePublicKey, type KeyInput } from './keys';
  * @throws KeyFormatError when `key` is no key at all.
  */
 export function keyFingerprint(key: KeyInput): string {
-  return `SHA256:${createHash('sha256').update(publicHalf(key).export({ type: 'spki', format: 'der' })).digest('base64')}`;
+  return `SHA256:${createHash('sha256')
+    .update(publicHalf(key).export({ type: 'spki', format: 'der' }))
+    .digest('base64')}`;
 }
 
 function publicHalf(key: KeyInput): KeyObject {

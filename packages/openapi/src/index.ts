@@ -43,7 +43,14 @@ export { formatRequestTime, parseRequestTime, ACCEPTED_TIME_FORMS } from './requ
 export type { Clock, TimeForm } from './request-time';
 export { requestPath } from './request-target';
 export { signRequest, verifyRequest } from './request';
-export type { SignRequestOptions, VerifyRequestOptions, VerifiedRequest, PublicKeySource, HeadersInput, RawBody } from './request';
+export type {
+  SignRequestOptions,
+  VerifyRequestOptions,
+  VerifiedRequest,
+  PublicKeySource,
+  HeadersInput,
+  RawBody,
+} from './request';
 export { signedResponse, verifyResponse, SUCCESS_RESULT } from './response';
 export type { SignedResponseOptions, VerifyResponseOptions } from './response';
 export { verifyNotification } from './notify';

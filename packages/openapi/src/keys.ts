@@ -80,7 +80,9 @@ export function assertKeyFits(key: KeyObject, algorithm: Algorithm, what: string
   const bits = key.asymmetricKeyDetails?.modulusLength;
   if (algorithm === 'RSA256' && keyKind(key) === 'rsa' && bits !== undefined && bits < 2048) {
     // The wallets use RSA 2048 (SPEC §4); a shorter key signs fine here and is then refused by the wallet.
-    throw new KeyFormatError(`${what} is a ${bits}-bit RSA key, but algorithm RSA256 needs an RSA key of at least 2048 bits`);
+    throw new KeyFormatError(
+      `${what} is a ${bits}-bit RSA key, but algorithm RSA256 needs an RSA key of at least 2048 bits`,
+    );
   }
   if (keyFits(key, algorithm)) return;
   const kind = keyKind(key);
@@ -99,11 +101,15 @@ function remember(cache: Map<string, KeyObject>, input: string, key: KeyObject):
 
 function checkKeyObject(input: unknown, role: 'private' | 'public', what: string): KeyObject {
   if (!(input instanceof KeyObject)) {
-    throw new KeyFormatError(`${what} must be a string or a KeyObject, got ${describe(input)}; accepted: ${formats(role)}`);
+    throw new KeyFormatError(
+      `${what} must be a string or a KeyObject, got ${describe(input)}; accepted: ${formats(role)}`,
+    );
   }
   if (input.type === role) return input;
   if (input.type === 'secret') {
-    throw new KeyFormatError(`${what} is a secret (symmetric) KeyObject; a ${role} key was expected; accepted: ${formats(role)}`);
+    throw new KeyFormatError(
+      `${what} is a secret (symmetric) KeyObject; a ${role} key was expected; accepted: ${formats(role)}`,
+    );
   }
   throw new KeyFormatError(`${what} ${swapHint(role)}; accepted: ${formats(role)}`);
 }
@@ -151,10 +157,13 @@ function parsePem(text: string, role: 'private' | 'public', what: string): KeyOb
   try {
     return create(rewrapPem(text));
   } catch (error) {
-    throw new KeyFormatError(`${what} is PEM ("${keyLabel}") that does not parse as a ${role} key; accepted: ${formats(role)}`, {
-      code: 'INVALID_KEY',
-      cause: error,
-    });
+    throw new KeyFormatError(
+      `${what} is PEM ("${keyLabel}") that does not parse as a ${role} key; accepted: ${formats(role)}`,
+      {
+        code: 'INVALID_KEY',
+        cause: error,
+      },
+    );
   }
 }
 
@@ -164,10 +173,12 @@ function parsePem(text: string, role: 'private' | 'public', what: string): KeyOb
  * form field (spaces for newlines) loses.
  */
 function rewrapPem(text: string): string {
-  const blocks = [...text.matchAll(/-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g)].map(([, label, body]) => {
-    const lines = (body ?? '').replace(/\s+/g, '').match(/.{1,64}/g) ?? [];
-    return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
-  });
+  const blocks = [...text.matchAll(/-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g)].map(
+    ([, label, body]) => {
+      const lines = (body ?? '').replace(/\s+/g, '').match(/.{1,64}/g) ?? [];
+      return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
+    },
+  );
   return blocks.join('');
 }
 

@@ -14,7 +14,8 @@ export type VerifyNotificationOptions = VerifyRequestOptions;
  */
 export function verifyNotification(options: VerifyNotificationOptions): NotifyPaymentRequest {
   const { body } = verifyRequest(options);
-  if (!isObject(body)) throw new ProtocolError('the notification body must be a JSON object', { code: 'MALFORMED_BODY' });
+  if (!isObject(body))
+    throw new ProtocolError('the notification body must be a JSON object', { code: 'MALFORMED_BODY' });
   readString(body, 'paymentId');
   readString(body, 'paymentRequestId');
   readResult(body, 'paymentResult');

@@ -43,10 +43,19 @@ export function readTime(value: string): { ms: number; form: TimeForm } | undefi
   const match = ISO_WITH_OFFSET.exec(text);
   if (!match) return undefined;
   const [, y, mo, d, h, mi, s, fraction, zone, sign, oh, om] = match;
-  const [year, month, day, hour, minute, second] = [y, mo, d, h, mi, s].map(Number) as [number, number, number, number, number, number];
+  const [year, month, day, hour, minute, second] = [y, mo, d, h, mi, s].map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const offsetMinutes = zone === 'Z' ? 0 : Number(oh) * 60 + Number(om);
   if (hour > 23 || minute > 59 || second > 59 || Number(oh ?? 0) > 23 || Number(om ?? 0) > 59) return undefined;
-  const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second, fraction ? Number((fraction + '00').slice(0, 3)) : 0));
+  const date = new Date(
+    Date.UTC(year, month - 1, day, hour, minute, second, fraction ? Number((fraction + '00').slice(0, 3)) : 0),
+  );
   // Date.UTC maps years 0-99 to 19xx; setUTCFullYear keeps the year as written.
   date.setUTCFullYear(year);
   if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return undefined;
@@ -84,9 +93,12 @@ export function readClock(now: Clock | undefined): Date {
   if (now === undefined) return new Date();
   const date: unknown = typeof now === 'function' ? now() : now;
   if (!(date instanceof Date) || !Number.isFinite(date.getTime())) {
-    throw new OpenApiError(`now must be a valid Date or a function returning one, got ${date instanceof Date ? 'an invalid Date' : typeof date}`, {
-      code: 'INVALID_ARGUMENT',
-    });
+    throw new OpenApiError(
+      `now must be a valid Date or a function returning one, got ${date instanceof Date ? 'an invalid Date' : typeof date}`,
+      {
+        code: 'INVALID_ARGUMENT',
+      },
+    );
   }
   return date;
 }

@@ -88,7 +88,9 @@ export function verifyRequest(options: VerifyRequestOptions): VerifiedRequest {
   const publicKey = typeof options.publicKey === 'function' ? options.publicKey(clientId) : options.publicKey;
   // null too: a database lookup answers null for a client it does not know.
   if (publicKey === undefined || publicKey === null) {
-    throw new SignatureError(`no public key is known for Client-Id ${JSON.stringify(clientId)}`, { code: 'KEY_NOT_FOUND' });
+    throw new SignatureError(`no public key is known for Client-Id ${JSON.stringify(clientId)}`, {
+      code: 'KEY_NOT_FOUND',
+    });
   }
   checkSignature({ method, path, clientId, time, body: rawBody, signature, publicKey }, 'request');
   const toleranceSeconds = options.toleranceSeconds ?? 300;

@@ -12,7 +12,11 @@ import { sign } from './sign';
 import type { Result } from './types';
 
 /** The acknowledgement that stops the wallet's notification retries. */
-export const SUCCESS_RESULT: Result = Object.freeze({ resultCode: 'SUCCESS', resultStatus: 'S', resultMessage: 'success' });
+export const SUCCESS_RESULT: Result = Object.freeze({
+  resultCode: 'SUCCESS',
+  resultStatus: 'S',
+  resultMessage: 'success',
+});
 
 export interface SignedResponseOptions {
   /** The body's `result`; the body becomes `{"result":{...}}`. Default: `SUCCESS_RESULT`. */
@@ -91,9 +95,12 @@ export function verifyResponse(options: VerifyResponseOptions): unknown {
   const [time] = requireTime(headers, 'Response-Time');
   const signature = requireHeader(headers, 'Signature');
   if (options.clientId !== undefined && clientId !== options.clientId) {
-    throw new SignatureError(`the response is for Client-Id ${JSON.stringify(clientId)}, not ${JSON.stringify(options.clientId)}`, {
-      code: 'INVALID_SIGNATURE',
-    });
+    throw new SignatureError(
+      `the response is for Client-Id ${JSON.stringify(clientId)}, not ${JSON.stringify(options.clientId)}`,
+      {
+        code: 'INVALID_SIGNATURE',
+      },
+    );
   }
   checkSignature({ method, path, clientId, time, body: rawBody, signature, publicKey }, 'response');
   return body;
@@ -120,7 +127,9 @@ function responseBody({ result, body }: SignedResponseOptions): string {
     !isResultStatus(resultStatus) ||
     (resultMessage !== undefined && typeof resultMessage !== 'string')
   ) {
-    throw invalid('result must be { resultCode, resultStatus, resultMessage? }: a non-empty code and one of S, F, U, A, R');
+    throw invalid(
+      'result must be { resultCode, resultStatus, resultMessage? }: a non-empty code and one of S, F, U, A, R',
+    );
   }
   return JSON.stringify({ result: orderedResult(result) });
 }

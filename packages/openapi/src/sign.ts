@@ -85,7 +85,12 @@ export function verify(options: VerifyOptions): boolean {
   const { method, path, clientId, time, body, signature, publicKey } = options;
   assertRawBody(body, 'body');
   const key = parsePublicKey(publicKey, 'publicKey');
-  if (typeof method !== 'string' || typeof path !== 'string' || typeof clientId !== 'string' || typeof time !== 'string') {
+  if (
+    typeof method !== 'string' ||
+    typeof path !== 'string' ||
+    typeof clientId !== 'string' ||
+    typeof time !== 'string'
+  ) {
     return false;
   }
   if (typeof signature !== 'string') return false;

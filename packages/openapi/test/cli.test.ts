@@ -29,10 +29,22 @@ function file(name: string, text: string): string {
 }
 
 /** A request capture: request line, headers, empty line, body (CRLF unless `eol` says otherwise). */
-function requestCapture(options: { signedPath?: string; sentBody?: string; now?: Date; eol?: string; contentLength?: boolean } = {}): string {
-  const headers = signRequest({ path: options.signedPath ?? PAY, clientId: 'TEST_CLIENT', body, privateKey: keys.merchantRsaPrivate, now: options.now ?? new Date() });
+function requestCapture(
+  options: { signedPath?: string; sentBody?: string; now?: Date; eol?: string; contentLength?: boolean } = {},
+): string {
+  const headers = signRequest({
+    path: options.signedPath ?? PAY,
+    clientId: 'TEST_CLIENT',
+    body,
+    privateKey: keys.merchantRsaPrivate,
+    now: options.now ?? new Date(),
+  });
   const sent = options.sentBody ?? body;
-  const lines = [`POST ${PAY} HTTP/1.1`, 'Host: 127.0.0.1:8210', ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`)];
+  const lines = [
+    `POST ${PAY} HTTP/1.1`,
+    'Host: 127.0.0.1:8210',
+    ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
+  ];
   if (options.contentLength !== false) lines.push(`Content-Length: ${Buffer.byteLength(sent)}`);
   return [...lines, '', sent].join(options.eol ?? '\r\n');
 }
@@ -43,7 +55,11 @@ const answer = signedResponse({
   privateKey: keys.walletRsaPrivate,
   path: PAY,
 });
-const responseHead = ['HTTP/1.1 200 OK', ...Object.entries(answer.headers).map(([name, value]) => `${name}: ${value}`), `content-length: ${answer.body.length}`];
+const responseHead = [
+  'HTTP/1.1 200 OK',
+  ...Object.entries(answer.headers).map(([name, value]) => `${name}: ${value}`),
+  `content-length: ${answer.body.length}`,
+];
 
 describe('minipay-openapi verify', () => {
   test('a good request capture: exit 0, VERIFIED, the content string and the key', () => {
@@ -66,7 +82,14 @@ describe('minipay-openapi verify', () => {
   });
 
   test('the wrong key, with --other-key naming the one that verifies', () => {
-    const { code, out } = run(['verify', file('wrong-key.http', requestCapture()), '--key', walletKey, '--other-key', merchantKey]);
+    const { code, out } = run([
+      'verify',
+      file('wrong-key.http', requestCapture()),
+      '--key',
+      walletKey,
+      '--other-key',
+      merchantKey,
+    ]);
     expect(code).toBe(1);
     expect(out).toContain('cause:        WRONG_KEY');
     expect(out).toMatch(new RegExp(`would verify: ${merchantKey.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} SHA256:`));
@@ -76,20 +99,33 @@ describe('minipay-openapi verify', () => {
     const old = file('old.http', requestCapture({ now: new Date('2026-01-02T03:04:05Z') }));
     expect(run(['verify', old, '--key', merchantKey, '--no-window']).code).toBe(0);
     expect(run(['verify', old, '--key', merchantKey, '--now', '2026-01-02T03:05:00Z']).code).toBe(0);
-    expect(run(['verify', old, '--key', merchantKey, '--now', '2026-01-02T03:05:00Z', '--tolerance', '30']).code).toBe(1);
+    expect(run(['verify', old, '--key', merchantKey, '--now', '2026-01-02T03:05:00Z', '--tolerance', '30']).code).toBe(
+      1,
+    );
   });
 
   test('from stdin, with LF line ends and no Content-Length: the final line break is not taken as body, and it says so', () => {
-    const { code, out } = run(['verify', '-', '--key', merchantKey], `${requestCapture({ eol: '\n', contentLength: false })}\n`);
+    const { code, out } = run(
+      ['verify', '-', '--key', merchantKey],
+      `${requestCapture({ eol: '\n', contentLength: false })}\n`,
+    );
     expect(code).toBe(0);
     expect(out).toContain('note: no Content-Length: the final line break was taken as the end of the capture');
   });
 
-  test('a response capture needs the request\'s path: --path', () => {
+  test("a response capture needs the request's path: --path", () => {
     const capture = file('answer.http', [...responseHead, '', answer.body].join('\r\n'));
-    expect(run(['verify', capture, '--key', walletKey, '--path', PAY])).toMatchObject({ code: 0, out: expect.stringMatching(/^VERIFIED: the response signature verifies/) });
-    expect(run(['verify', capture, '--key', walletKey, '--path', '/api/open/v2/payments/refund'])).toMatchObject({ code: 1 });
-    expect(run(['verify', capture, '--key', walletKey])).toMatchObject({ code: 2, err: expect.stringContaining('a bare response needs --path') });
+    expect(run(['verify', capture, '--key', walletKey, '--path', PAY])).toMatchObject({
+      code: 0,
+      out: expect.stringMatching(/^VERIFIED: the response signature verifies/),
+    });
+    expect(run(['verify', capture, '--key', walletKey, '--path', '/api/open/v2/payments/refund'])).toMatchObject({
+      code: 1,
+    });
+    expect(run(['verify', capture, '--key', walletKey])).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('a bare response needs --path'),
+    });
   });
 
   test('a curl -v transcript: the path comes from its request line, the response is verified', () => {
@@ -114,14 +150,29 @@ describe('minipay-openapi verify', () => {
   });
 
   test('--json prints the diagnosis as JSON', () => {
-    const { code, out } = run(['verify', file('json.http', requestCapture({ signedPath: '/v2/payments/pay' })), '--key', merchantKey, '--json']);
+    const { code, out } = run([
+      'verify',
+      file('json.http', requestCapture({ signedPath: '/v2/payments/pay' })),
+      '--key',
+      merchantKey,
+      '--json',
+    ]);
     expect(code).toBe(1);
-    expect(JSON.parse(out)).toMatchObject({ verified: false, cause: 'PATH_PREFIX_MISSING', signedPath: '/v2/payments/pay', notes: [] });
+    expect(JSON.parse(out)).toMatchObject({
+      verified: false,
+      cause: 'PATH_PREFIX_MISSING',
+      signedPath: '/v2/payments/pay',
+      notes: [],
+    });
   });
 
   test.each([
     ['no --key', ['verify', 'x.http'], /--key <public-key\.pem> is required/],
-    ['a capture file that does not exist', ['verify', join(dir, 'missing.http'), '--key', merchantKey], /cannot read the capture ".*missing\.http": no such file/],
+    [
+      'a capture file that does not exist',
+      ['verify', join(dir, 'missing.http'), '--key', merchantKey],
+      /cannot read the capture ".*missing\.http": no such file/,
+    ],
     ['an unknown option', ['verify', '--kye', merchantKey], /Unknown option '--kye'/],
     ['an unknown command', ['sign'], /unknown command "sign"/],
   ])('%s: exit 2 and a message saying so', (_name, args, message) => {
@@ -150,5 +201,7 @@ test('before the package is built, the bin says so and exits 2 (npx minipay-open
   copyFileSync(bin, join(unbuilt, 'minipay-openapi.cjs'));
   const result = spawnSync(process.execPath, [join(unbuilt, 'minipay-openapi.cjs'), 'verify'], { encoding: 'utf8' });
   expect(result.status).toBe(2);
-  expect(result.stderr).toBe('minipay-openapi is not built yet: run `npm run build` at the repository root (or `npm start`, which builds what it needs)\n');
+  expect(result.stderr).toBe(
+    'minipay-openapi is not built yet: run `npm run build` at the repository root (or `npm start`, which builds what it needs)\n',
+  );
 });

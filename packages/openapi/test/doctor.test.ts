@@ -60,10 +60,33 @@ const phpBody = base.body.replace('Café', 'Caf\\u00e9').replace(/\//g, '\\/');
 
 type Row = [string, DiagnosisCause, () => CheckedMessage, (d: SignatureDiagnosis) => void];
 const rows: Row[] = [
-  ['an untouched message', 'VERIFIED', () => checked(), (d) => expect(d.summary).toMatch(/^the request signature verifies for POST \/api\/open\/v2\/payments\/pay with merchant-public\.pem/)],
-  ['no Client-Id header', 'MISSING_HEADER', () => checked({ clientId: undefined }), (d) => expect(d).toMatchObject({ header: 'Client-Id' })],
-  ['no Request-Time header', 'MISSING_HEADER', () => checked({ time: '' }), (d) => expect(d).toMatchObject({ header: 'Request-Time' })],
-  ['no Signature header', 'MISSING_HEADER', () => checked({ signature: undefined }), (d) => expect(d).toMatchObject({ header: 'Signature' })],
+  [
+    'an untouched message',
+    'VERIFIED',
+    () => checked(),
+    (d) =>
+      expect(d.summary).toMatch(
+        /^the request signature verifies for POST \/api\/open\/v2\/payments\/pay with merchant-public\.pem/,
+      ),
+  ],
+  [
+    'no Client-Id header',
+    'MISSING_HEADER',
+    () => checked({ clientId: undefined }),
+    (d) => expect(d).toMatchObject({ header: 'Client-Id' }),
+  ],
+  [
+    'no Request-Time header',
+    'MISSING_HEADER',
+    () => checked({ time: '' }),
+    (d) => expect(d).toMatchObject({ header: 'Request-Time' }),
+  ],
+  [
+    'no Signature header',
+    'MISSING_HEADER',
+    () => checked({ signature: undefined }),
+    (d) => expect(d).toMatchObject({ header: 'Signature' }),
+  ],
   [
     'a Signature header without signature=',
     'MALFORMED_SIGNATURE_HEADER',
@@ -79,7 +102,8 @@ const rows: Row[] = [
   [
     'a truncated signature',
     'MALFORMED_SIGNATURE_HEADER',
-    () => checked({ signature: `algorithm=RSA256, keyVersion=1, signature=${Buffer.alloc(128, 7).toString('base64')}` }),
+    () =>
+      checked({ signature: `algorithm=RSA256, keyVersion=1, signature=${Buffer.alloc(128, 7).toString('base64')}` }),
     (d) => expect(d.summary).toMatch(/the signature is 128 bytes, and merchant-public\.pem makes 256-byte signatures/),
   ],
   [
@@ -115,7 +139,10 @@ const rows: Row[] = [
     'SIGNATURE_PLUS_AS_SPACE',
     () => {
       const value = decodeURIComponent(withPlus.header.split('signature=')[1]!);
-      return checked({ body: withPlus.body, signature: `algorithm=RSA256,keyVersion=1,signature=${value.replace(/\+/g, ' ')}` });
+      return checked({
+        body: withPlus.body,
+        signature: `algorithm=RSA256,keyVersion=1,signature=${value.replace(/\+/g, ' ')}`,
+      });
     },
     (d) => expect(d.summary).toMatch(/spaces where its Base64 had "\+"/),
   ],
@@ -131,7 +158,9 @@ const rows: Row[] = [
     'WRONG_KEY',
     () => checked({ signature: signed({ privateKey: keys.walletRsaPrivate }) }),
     (d) => {
-      expect(d).toMatchObject({ keyThatVerifies: { name: 'wallet-public.pem', fingerprint: keyFingerprint(keys.walletRsaPublic) } });
+      expect(d).toMatchObject({
+        keyThatVerifies: { name: 'wallet-public.pem', fingerprint: keyFingerprint(keys.walletRsaPublic) },
+      });
       expect(d.keyTried).toEqual({ name: 'merchant-public.pem', fingerprint: keyFingerprint(keys.merchantRsaPublic) });
     },
   ],
@@ -150,7 +179,9 @@ const rows: Row[] = [
     () => checked({ signature: signed({ path: '/v2/payments/pay' }) }),
     (d) => {
       expect(d).toMatchObject({ signedPath: '/v2/payments/pay' });
-      expect(d.summary).toMatch(/signed over \/v2\/payments\/pay, without the prefix \/api\/open of \/api\/open\/v2\/payments\/pay/);
+      expect(d.summary).toMatch(
+        /signed over \/v2\/payments\/pay, without the prefix \/api\/open of \/api\/open\/v2\/payments\/pay/,
+      );
     },
   ],
   [
@@ -187,15 +218,26 @@ const rows: Row[] = [
     'a signature over a SHA-1 digest',
     'BODY_CHANGED',
     () => {
-      const raw = cryptoSign('sha1', signingContent(base.method, base.path, base.clientId, base.time, base.body), createPrivateKey(keys.merchantRsaPrivate));
-      return checked({ signature: `algorithm=RSA256, keyVersion=1, signature=${encodeURIComponent(raw.toString('base64'))}` });
+      const raw = cryptoSign(
+        'sha1',
+        signingContent(base.method, base.path, base.clientId, base.time, base.body),
+        createPrivateKey(keys.merchantRsaPrivate),
+      );
+      return checked({
+        signature: `algorithm=RSA256, keyVersion=1, signature=${encodeURIComponent(raw.toString('base64'))}`,
+      });
     },
     (d) => expect(d.details.join(' ')).toMatch(/SHA-1 digest, not SHA-256/),
   ],
   [
     'an ECC224 signature over a changed body',
     'UNEXPLAINED',
-    () => checked({ signature: signed({ privateKey: keys.merchantEccPrivate, algorithm: 'ECC224' }), body: `${base.body.replace('1250', '1')}`, keys: [{ name: 'ecc.pem', key: keys.merchantEccPublic }] }),
+    () =>
+      checked({
+        signature: signed({ privateKey: keys.merchantEccPrivate, algorithm: 'ECC224' }),
+        body: `${base.body.replace('1250', '1')}`,
+        keys: [{ name: 'ecc.pem', key: keys.merchantEccPublic }],
+      }),
     (d) => expect(d.summary).toMatch(/ECC224 cannot tell them apart/),
   ],
   [
@@ -231,7 +273,13 @@ describe('diagnoseSignature names the cause', () => {
       const message = make();
       const headers = { 'Client-Id': message.clientId, 'Request-Time': message.time, Signature: message.signature };
       expect(() =>
-        verifyRequest({ headers, rawBody: message.body, path: message.path, publicKey: message.keys[0]?.key ?? (() => undefined), now: message.now }),
+        verifyRequest({
+          headers,
+          rawBody: message.body,
+          path: message.path,
+          publicKey: message.keys[0]?.key ?? (() => undefined),
+          now: message.now,
+        }),
       ).toThrow();
     },
   );
@@ -241,7 +289,12 @@ describe('diagnoseSignature names the cause', () => {
     const said = `${JSON.stringify(diagnosis)}\n${formatDiagnosis(diagnosis)}`;
     expect(said).not.toContain(SECRET_TOKEN);
     expect(said).not.toContain('Café');
-    for (const pem of [keys.merchantRsaPrivate, keys.walletRsaPrivate, keys.merchantRsaPublic, keys.merchantEccPrivate]) {
+    for (const pem of [
+      keys.merchantRsaPrivate,
+      keys.walletRsaPrivate,
+      keys.merchantRsaPublic,
+      keys.merchantEccPrivate,
+    ]) {
       expect(said).not.toContain(pemBody(pem).slice(20, 60));
     }
   });
@@ -259,7 +312,10 @@ describe('what was checked', () => {
       time: base.time,
       timeForm: 'iso8601',
       contentHead: `POST ${base.path}\nTEST_CLIENT.${base.time}.`,
-      body: { length: Buffer.byteLength(base.body), sha256: require('node:crypto').createHash('sha256').update(base.body).digest('hex') },
+      body: {
+        length: Buffer.byteLength(base.body),
+        sha256: require('node:crypto').createHash('sha256').update(base.body).digest('hex'),
+      },
       algorithm: 'RSA256',
       keyVersion: '1',
       signatureEncoding: 'url-encoded',
@@ -267,8 +323,12 @@ describe('what was checked', () => {
   });
 
   test('formatDiagnosis shows the cause, the content string and the keys', () => {
-    const text = formatDiagnosis(diagnoseSignature(checked({ signature: signed({ privateKey: keys.walletRsaPrivate }) })));
-    expect(text).toMatch(/^NOT VERIFIED: the request signature does not verify for POST \/api\/open\/v2\/payments\/pay: signed with the key of wallet-public\.pem/);
+    const text = formatDiagnosis(
+      diagnoseSignature(checked({ signature: signed({ privateKey: keys.walletRsaPrivate }) })),
+    );
+    expect(text).toMatch(
+      /^NOT VERIFIED: the request signature does not verify for POST \/api\/open\/v2\/payments\/pay: signed with the key of wallet-public\.pem/,
+    );
     expect(text).toContain('cause:        WRONG_KEY');
     expect(text).toContain(`content:      "POST /api/open/v2/payments/pay\\nTEST_CLIENT.${base.time}." + the body`);
     expect(text).toContain(`would verify: wallet-public.pem ${keyFingerprint(keys.walletRsaPublic)}`);
@@ -287,26 +347,72 @@ describe('diagnoseRequest and diagnoseResponse read the message as the verifiers
 
   test('the replay window of verifyRequest, with its default of 300 s', () => {
     const late = new Date(now.getTime() + 301_000);
-    const diagnosis = diagnoseRequest({ headers, rawBody: body, path: '/notify', publicKey: keys.walletRsaPublic, now: late });
+    const diagnosis = diagnoseRequest({
+      headers,
+      rawBody: body,
+      path: '/notify',
+      publicKey: keys.walletRsaPublic,
+      now: late,
+    });
     expect(diagnosis).toMatchObject({ cause: 'TIME_OUTSIDE_WINDOW', skewSeconds: -301 });
   });
 
   test('a key lookup that knows no key for the Client-Id: UNKNOWN_KEY', () => {
-    expect(diagnoseRequest({ headers, rawBody: body, path: '/notify', publicKey: () => null, now }).cause).toBe('UNKNOWN_KEY');
+    expect(diagnoseRequest({ headers, rawBody: body, path: '/notify', publicKey: () => null, now }).cause).toBe(
+      'UNKNOWN_KEY',
+    );
   });
 
   test('otherKeys name the key that verifies; keyName names the one tried', () => {
-    const diagnosis = diagnoseRequest({ headers, rawBody: body, path: '/notify', publicKey: keys.merchantRsaPublic, keyName: 'mine', otherKeys: [wallet], now });
-    expect(diagnosis).toMatchObject({ cause: 'WRONG_KEY', keyTried: { name: 'mine' }, keyThatVerifies: { name: 'wallet-public.pem' } });
+    const diagnosis = diagnoseRequest({
+      headers,
+      rawBody: body,
+      path: '/notify',
+      publicKey: keys.merchantRsaPublic,
+      keyName: 'mine',
+      otherKeys: [wallet],
+      now,
+    });
+    expect(diagnosis).toMatchObject({
+      cause: 'WRONG_KEY',
+      keyTried: { name: 'mine' },
+      keyThatVerifies: { name: 'wallet-public.pem' },
+    });
   });
 
   test('a response: no replay window (as verifyResponse), Response-Time read', () => {
     const time = '1796114156235';
-    const signature = sign({ method: 'POST', path: '/api/open/v2/payments/pay', clientId: 'C', time, body, privateKey: keys.walletRsaPrivate });
+    const signature = sign({
+      method: 'POST',
+      path: '/api/open/v2/payments/pay',
+      clientId: 'C',
+      time,
+      body,
+      privateKey: keys.walletRsaPrivate,
+    });
     const response = { 'client-id': 'C', 'response-time': time, signature };
-    const diagnosis = diagnoseResponse({ headers: response, rawBody: body, path: '/api/open/v2/payments/pay', publicKey: keys.walletRsaPublic });
+    const diagnosis = diagnoseResponse({
+      headers: response,
+      rawBody: body,
+      path: '/api/open/v2/payments/pay',
+      publicKey: keys.walletRsaPublic,
+    });
     expect(diagnosis.cause).toBe('VERIFIED');
-    expect(diagnosis.checked).toMatchObject({ kind: 'response', timeHeader: 'Response-Time', timeForm: 'epoch-millis' });
-    expect(verify({ method: 'POST', path: '/api/open/v2/payments/pay', clientId: 'C', time, body, signature, publicKey: keys.walletRsaPublic })).toBe(true);
+    expect(diagnosis.checked).toMatchObject({
+      kind: 'response',
+      timeHeader: 'Response-Time',
+      timeForm: 'epoch-millis',
+    });
+    expect(
+      verify({
+        method: 'POST',
+        path: '/api/open/v2/payments/pay',
+        clientId: 'C',
+        time,
+        body,
+        signature,
+        publicKey: keys.walletRsaPublic,
+      }),
+    ).toBe(true);
   });
 });

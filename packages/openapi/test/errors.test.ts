@@ -31,7 +31,8 @@ describe('errors', () => {
   it('narrows the code per subclass at the type level', () => {
     const error: OpenApiError = new SignatureError('m', { code: 'MISSING_HEADER' });
     if (error instanceof SignatureError) {
-      const code: 'MISSING_HEADER' | 'MALFORMED_HEADER' | 'INVALID_SIGNATURE' | 'REQUEST_TIME_OUTSIDE_WINDOW' | 'KEY_NOT_FOUND' =
+      const code:
+        'MISSING_HEADER' | 'MALFORMED_HEADER' | 'INVALID_SIGNATURE' | 'REQUEST_TIME_OUTSIDE_WINDOW' | 'KEY_NOT_FOUND' =
         error.code;
       expect(code).toBe('MISSING_HEADER');
     }

@@ -49,7 +49,14 @@ export interface SeenRequest {
 /** How the fake wallet answers one request. */
 export type Reply =
   /** A signed answer with this result (and extra body fields). */
-  | { result: Result; fields?: Record<string, unknown>; tamper?: boolean; unsigned?: boolean; signWith?: string; clientId?: string }
+  | {
+      result: Result;
+      fields?: Record<string, unknown>;
+      tamper?: boolean;
+      unsigned?: boolean;
+      signWith?: string;
+      clientId?: string;
+    }
   /** A raw answer, as a proxy would give it. */
   | { raw: string; status?: number; contentType?: string }
   /** Never answer (the client must time out). */
@@ -85,11 +92,23 @@ export async function startFakeWallet(
       const path = req.url ?? '/';
       let signatureValid = true;
       try {
-        verifyRequest({ headers: req.headers, rawBody, publicKey: merchantPublicKey, path, method: req.method ?? 'POST' });
+        verifyRequest({
+          headers: req.headers,
+          rawBody,
+          publicKey: merchantPublicKey,
+          path,
+          method: req.method ?? 'POST',
+        });
       } catch {
         signatureValid = false;
       }
-      const request: SeenRequest = { path, headers: req.headers, rawBody, body: JSON.parse(rawBody || '{}'), signatureValid };
+      const request: SeenRequest = {
+        path,
+        headers: req.headers,
+        rawBody,
+        body: JSON.parse(rawBody || '{}'),
+        signatureValid,
+      };
       seen.push(request);
       const reply = script(request, seen.length);
       if ('hang' in reply) return;

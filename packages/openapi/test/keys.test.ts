@@ -19,7 +19,11 @@ describe('parsePrivateKey', () => {
     ['bare Base64 PKCS#8 RSA', 'test-merchant-rsa-private-pkcs8.b64', 'rsa'],
     ['bare Base64 PKCS#1 RSA', 'test-merchant-rsa-private-pkcs1.b64', 'rsa'],
     ['PEM PKCS#8 EC P-224', 'test-merchant-ecc224-private.pem', 'ec'],
-    ['PEM SEC1 EC P-224 with its EC PARAMETERS block (openssl ecparam -genkey)', 'test-merchant-ecc224-private-sec1.pem', 'ec'],
+    [
+      'PEM SEC1 EC P-224 with its EC PARAMETERS block (openssl ecparam -genkey)',
+      'test-merchant-ecc224-private-sec1.pem',
+      'ec',
+    ],
     ['bare Base64 SEC1 EC P-224', 'test-merchant-ecc224-private-sec1.b64', 'ec'],
     ['bare Base64 PKCS#8 EC P-224', 'test-merchant-ecc224-private-pkcs8.b64', 'ec'],
   ])('accepts %s', (_name, file, type) => {
@@ -38,13 +42,28 @@ describe('parsePrivateKey', () => {
   it.each<[string, (pem: string) => string]>([
     ['on one line (newlines lost in an environment variable)', (pem) => pem.replace(/\n/g, '')],
     ['on one line with spaces for newlines', (pem) => pem.trim().replace(/\n/g, ' ')],
-    ['indented (as in a YAML file)', (pem) => pem.split('\n').map((line) => `    ${line}`).join('\n')],
+    [
+      'indented (as in a YAML file)',
+      (pem) =>
+        pem
+          .split('\n')
+          .map((line) => `    ${line}`)
+          .join('\n'),
+    ],
     ['in double quotes (as some .env loaders leave it)', (pem) => `"${pem.trim()}"`],
     ['in single quotes', (pem) => `'${pem.trim()}'`],
   ])('accepts PEM %s', (_name, mangle) => {
-    for (const file of ['test-merchant-rsa-private.pem', 'test-merchant-rsa-private-pkcs1.pem', 'test-merchant-ecc224-private-sec1.pem']) {
+    for (const file of [
+      'test-merchant-rsa-private.pem',
+      'test-merchant-rsa-private-pkcs1.pem',
+      'test-merchant-ecc224-private-sec1.pem',
+    ]) {
       const original = createPrivateKey(fixture(file)).export({ type: 'pkcs8', format: 'der' });
-      expect(parsePrivateKey(mangle(fixture(file))).export({ type: 'pkcs8', format: 'der' }).equals(original)).toBe(true);
+      expect(
+        parsePrivateKey(mangle(fixture(file)))
+          .export({ type: 'pkcs8', format: 'der' })
+          .equals(original),
+      ).toBe(true);
     }
     expect(parsePublicKey(mangle(keys.merchantRsaPublic)).type).toBe('public');
   });
@@ -71,7 +90,11 @@ describe('parsePrivateKey', () => {
   it.each([
     ['an empty string', '', /is empty/],
     ['garbage', 'not a key at all!', /neither PEM nor a bare Base64 key body/],
-    ['Base64 that is no key', Buffer.from('hello world, not DER').toString('base64'), /not a DER key in any accepted format/],
+    [
+      'Base64 that is no key',
+      Buffer.from('hello world, not DER').toString('base64'),
+      /not a DER key in any accepted format/,
+    ],
     ['a file path', './keys/merchant-private.pem', /looks like a file path/],
     ['an encrypted PEM', fixture('test-broken-encrypted-pkcs8-private.pem'), /encrypted/],
     [

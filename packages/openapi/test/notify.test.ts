@@ -12,24 +12,36 @@ const notification = {
 };
 
 function wallet(body: string, at = now) {
-  return { headers: signRequest({ path, clientId: 'TEST_CLIENT', body, privateKey: keys.walletRsaPrivate, now: at }), rawBody: body };
+  return {
+    headers: signRequest({ path, clientId: 'TEST_CLIENT', body, privateKey: keys.walletRsaPrivate, now: at }),
+    rawBody: body,
+  };
 }
 
 describe('verifyNotification', () => {
   it('returns the typed notifyPayment body', () => {
-    const result = verifyNotification({ ...wallet(JSON.stringify(notification)), publicKey: keys.walletRsaPublic, path, now });
+    const result = verifyNotification({
+      ...wallet(JSON.stringify(notification)),
+      publicKey: keys.walletRsaPublic,
+      path,
+      now,
+    });
     expect(result).toEqual(notification);
     expect(result.paymentResult.resultStatus).toBe('S');
   });
 
   it('throws INVALID_SIGNATURE when verified with the merchant key instead of the wallet key', () => {
-    const error = caught(() => verifyNotification({ ...wallet(JSON.stringify(notification)), publicKey: keys.merchantRsaPublic, path, now }));
+    const error = caught(() =>
+      verifyNotification({ ...wallet(JSON.stringify(notification)), publicKey: keys.merchantRsaPublic, path, now }),
+    );
     expect(error).toBeInstanceOf(SignatureError);
     expect(error.code).toBe('INVALID_SIGNATURE');
   });
 
   it('throws KeyFormatError when handed the merchant private key', () => {
-    const error = caught(() => verifyNotification({ ...wallet(JSON.stringify(notification)), publicKey: keys.merchantRsaPrivate, path, now }));
+    const error = caught(() =>
+      verifyNotification({ ...wallet(JSON.stringify(notification)), publicKey: keys.merchantRsaPrivate, path, now }),
+    );
     expect(error.name).toBe('KeyFormatError');
     expect(error.message).toMatch(/looks like a private key, but a public key was expected/);
   });
@@ -37,13 +49,20 @@ describe('verifyNotification', () => {
   it('throws MISSING_HEADER without a Signature', () => {
     const { headers, rawBody } = wallet(JSON.stringify(notification));
     const { Signature: _dropped, ...rest } = headers;
-    expect(caught(() => verifyNotification({ headers: rest, rawBody, publicKey: keys.walletRsaPublic, path, now })).code).toBe('MISSING_HEADER');
+    expect(
+      caught(() => verifyNotification({ headers: rest, rawBody, publicKey: keys.walletRsaPublic, path, now })).code,
+    ).toBe('MISSING_HEADER');
   });
 
   it('throws REQUEST_TIME_OUTSIDE_WINDOW for a replay ten minutes later', () => {
     const replay = wallet(JSON.stringify(notification));
     const error = caught(() =>
-      verifyNotification({ ...replay, publicKey: keys.walletRsaPublic, path, now: () => new Date(now.getTime() + 600_000) }),
+      verifyNotification({
+        ...replay,
+        publicKey: keys.walletRsaPublic,
+        path,
+        now: () => new Date(now.getTime() + 600_000),
+      }),
     );
     expect(error.code).toBe('REQUEST_TIME_OUTSIDE_WINDOW');
   });
@@ -51,7 +70,13 @@ describe('verifyNotification', () => {
   it('refuses the parsed body with BODY_NOT_RAW', () => {
     const { headers } = wallet(JSON.stringify(notification));
     const error = caught(() =>
-      verifyNotification({ headers, rawBody: notification as unknown as string, publicKey: keys.walletRsaPublic, path, now }),
+      verifyNotification({
+        headers,
+        rawBody: notification as unknown as string,
+        publicKey: keys.walletRsaPublic,
+        path,
+        now,
+      }),
     );
     expect(error.code).toBe('BODY_NOT_RAW');
   });
@@ -75,6 +100,8 @@ describe('verifyNotification', () => {
   });
 
   it('throws MALFORMED_BODY for a JSON array body', () => {
-    expect(caught(() => verifyNotification({ ...wallet('[]'), publicKey: keys.walletRsaPublic, path, now })).code).toBe('MALFORMED_BODY');
+    expect(caught(() => verifyNotification({ ...wallet('[]'), publicKey: keys.walletRsaPublic, path, now })).code).toBe(
+      'MALFORMED_BODY',
+    );
   });
 });

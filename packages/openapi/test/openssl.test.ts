@@ -32,9 +32,13 @@ function opensslVerify(publicKeyFile: string, content: Buffer, signature: Buffer
   writeFileSync(input, content);
   writeFileSync(sig, signature);
   try {
-    const out = execFileSync('openssl', ['dgst', '-sha256', '-verify', join(fixtures, publicKeyFile), '-signature', sig, input], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const out = execFileSync(
+      'openssl',
+      ['dgst', '-sha256', '-verify', join(fixtures, publicKeyFile), '-signature', sig, input],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     return out.toString().includes('Verified OK');
   } catch {
     return false;
@@ -69,7 +73,9 @@ describe.each(cases)('%s against the openssl CLI', (algorithm, privateFile, publ
 
   it('openssl refuses our signature over other content (the check can fail)', () => {
     const signature = sign({ ...message, privateKey: fixture(privateFile), algorithm });
-    expect(opensslVerify(publicFile, content({ ...message, body: `${message.body} ` }), signatureBytes(signature))).toBe(false);
+    expect(
+      opensslVerify(publicFile, content({ ...message, body: `${message.body} ` }), signatureBytes(signature)),
+    ).toBe(false);
   });
 
   it.each([
@@ -106,10 +112,20 @@ describe('keys converted by openssl into every accepted format', () => {
 
   it.each([
     ['RSA256', 'PKCS#8 PEM', 'test-merchant-rsa-private.pem', 'test-merchant-rsa-public.pem'],
-    ['RSA256', 'PKCS#1 PEM (openssl rsa -traditional)', 'test-merchant-rsa-private-pkcs1.pem', 'test-merchant-rsa-public.pem'],
+    [
+      'RSA256',
+      'PKCS#1 PEM (openssl rsa -traditional)',
+      'test-merchant-rsa-private-pkcs1.pem',
+      'test-merchant-rsa-public.pem',
+    ],
     ['RSA256', 'bare Base64 PKCS#8', 'test-merchant-rsa-private-pkcs8.b64', 'test-merchant-rsa-public.pem'],
     ['RSA256', 'bare Base64 PKCS#1', 'test-merchant-rsa-private-pkcs1.b64', 'test-merchant-rsa-public.pem'],
-    ['ECC224', 'SEC1 PEM (openssl ecparam -genkey)', 'test-merchant-ecc224-private-sec1.pem', 'test-merchant-ecc224-public.pem'],
+    [
+      'ECC224',
+      'SEC1 PEM (openssl ecparam -genkey)',
+      'test-merchant-ecc224-private-sec1.pem',
+      'test-merchant-ecc224-public.pem',
+    ],
     ['ECC224', 'PKCS#8 PEM', 'test-merchant-ecc224-private.pem', 'test-merchant-ecc224-public.pem'],
     ['ECC224', 'bare Base64 SEC1', 'test-merchant-ecc224-private-sec1.b64', 'test-merchant-ecc224-public.pem'],
     ['ECC224', 'bare Base64 PKCS#8', 'test-merchant-ecc224-private-pkcs8.b64', 'test-merchant-ecc224-public.pem'],

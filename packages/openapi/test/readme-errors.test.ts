@@ -30,7 +30,13 @@ const path = '/payments/notify';
 const body = '{"paymentId":"p-1"}';
 const sentAt = new Date(Date.UTC(2026, 0, 2, 3, 4, 5));
 const client = (change: object) => () =>
-  new OpenApiClient({ baseUrl: 'http://127.0.0.1:1', clientId: 'C', privateKey: keys.merchantRsaPrivate, walletPublicKey: keys.walletRsaPublic, ...change });
+  new OpenApiClient({
+    baseUrl: 'http://127.0.0.1:1',
+    clientId: 'C',
+    privateKey: keys.merchantRsaPrivate,
+    walletPublicKey: keys.walletRsaPublic,
+    ...change,
+  });
 
 // What each mistake really produces.
 const actual = [
@@ -50,7 +56,18 @@ const actual = [
   ),
   thrown(() =>
     verifyNotification({
-      headers: { 'Client-Id': 'C', 'Request-Time': '1796114156', Signature: sign({ method: 'POST', path, clientId: 'C', time: '1796114156', body, privateKey: keys.walletRsaPrivate }) },
+      headers: {
+        'Client-Id': 'C',
+        'Request-Time': '1796114156',
+        Signature: sign({
+          method: 'POST',
+          path,
+          clientId: 'C',
+          time: '1796114156',
+          body,
+          privateKey: keys.walletRsaPrivate,
+        }),
+      },
       rawBody: body,
       publicKey: keys.walletRsaPublic,
       path,
@@ -72,12 +89,15 @@ describe('README common mistakes', () => {
     expect(quoted).toHaveLength(8);
   });
 
-  it.each(quoted.map((quote) => [quote.slice(0, 60), quote] as const))('quotes what the mistake produces: %s...', (_start, quote) => {
-    const prefix = quote.replace(/\s*\.\.\.$/, '');
-    // Shown on failure: the real messages that start like the quote.
-    const alike = actual.filter((message) => message.startsWith(prefix.slice(0, 40)));
-    expect(alike.some((message) => message.startsWith(prefix)) ? prefix : alike).toBe(prefix);
-  });
+  it.each(quoted.map((quote) => [quote.slice(0, 60), quote] as const))(
+    'quotes what the mistake produces: %s...',
+    (_start, quote) => {
+      const prefix = quote.replace(/\s*\.\.\.$/, '');
+      // Shown on failure: the real messages that start like the quote.
+      const alike = actual.filter((message) => message.startsWith(prefix.slice(0, 40)));
+      expect(alike.some((message) => message.startsWith(prefix)) ? prefix : alike).toBe(prefix);
+    },
+  );
 
   it('would catch a drift: a changed word in a quote no longer matches', () => {
     const drifted = quoted[0]!.replace('pass the raw body', 'pass the body');

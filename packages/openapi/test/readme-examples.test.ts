@@ -7,7 +7,9 @@ import { typeCheckExample } from '@minipay/testing';
 const packageDir = join(__dirname, '..');
 const readme = readFileSync(join(packageDir, 'README.md'), 'utf8');
 // The examples are the ```ts blocks that are modules; the API section's block is signatures, not code.
-const examples = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!).filter((code) => code.startsWith('import '));
+const examples = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)]
+  .map((m) => m[1]!)
+  .filter((code) => code.startsWith('import '));
 
 // What the examples leave to the reader: the handlers use the names the pay example defines, and their own
 // recordPaymentResult.
@@ -19,7 +21,8 @@ declare const merchantPublicKey: string;
 declare function recordPaymentResult(notification: import('@minipay/openapi').NotifyPaymentRequest): Promise<void>;
 `;
 
-const typeCheck = (code: string) => typeCheckExample(code, { packageDir, paths: { '@minipay/openapi': ['src/index.ts'] }, ambient: AMBIENT });
+const typeCheck = (code: string) =>
+  typeCheckExample(code, { packageDir, paths: { '@minipay/openapi': ['src/index.ts'] }, ambient: AMBIENT });
 
 describe('README examples', () => {
   it('has the pay example, the two notification handlers and the doctor in a handler', () => {
@@ -30,12 +33,19 @@ describe('README examples', () => {
     expect(examples[3]).toMatch(/verifyNotification[\s\S]*diagnoseRequest[\s\S]*formatDiagnosis/);
   });
 
-  it.each(examples.map((code, i) => [i + 1, code] as const))('type-checks example %i against the sources', (_i, code) => {
-    expect(typeCheck(code)).toEqual([]);
-  }, 60_000);
+  it.each(examples.map((code, i) => [i + 1, code] as const))(
+    'type-checks example %i against the sources',
+    (_i, code) => {
+      expect(typeCheck(code)).toEqual([]);
+    },
+    60_000,
+  );
 
   it('would catch a mistake: the pay example with a numeric amount does not type-check', () => {
-    const broken = examples[0]!.replace("paymentAmount: { currency: 'USD', value: '1250' }", "paymentAmount: { currency: 'USD', value: 1250 }");
+    const broken = examples[0]!.replace(
+      "paymentAmount: { currency: 'USD', value: '1250' }",
+      "paymentAmount: { currency: 'USD', value: 1250 }",
+    );
     expect(broken).not.toBe(examples[0]);
     expect(typeCheck(broken).join('\n')).toMatch(/Type 'number' is not assignable to type 'string'/);
   }, 60_000);

@@ -88,7 +88,10 @@ async function notify(baseUrl: string, signingKey = keys.walletRsaPrivate) {
   const response = await fetch(`${baseUrl}${path}`, { method: 'POST', headers, body: notification });
   const rawBody = await response.text();
   if (response.status !== 200) return { status: response.status, body: JSON.parse(rawBody) as unknown };
-  return { status: 200, body: verifyResponse({ headers: response.headers, rawBody, path, publicKey: keys.merchantRsaPublic }) };
+  return {
+    status: 200,
+    body: verifyResponse({ headers: response.headers, rawBody, path, publicKey: keys.merchantRsaPublic }),
+  };
 }
 
 const signedSuccess = { result: { resultCode: 'SUCCESS', resultStatus: 'S', resultMessage: 'success' } };
@@ -128,7 +131,12 @@ describe('README notification handlers', () => {
     const app = Fastify();
     app.post('/payments/notify', async (request, reply) => {
       try {
-        verifyNotification({ headers: request.headers, rawBody: request.body as string, publicKey: walletPublicKey, path: request.url });
+        verifyNotification({
+          headers: request.headers,
+          rawBody: request.body as string,
+          publicKey: walletPublicKey,
+          path: request.url,
+        });
         return reply.send({});
       } catch (error) {
         return reply.code(400).send({ error: (error as OpenApiError).code });

@@ -6,7 +6,14 @@ const body = '{"paymentRequestId":"r-1"}';
 const sentAt = new Date(Date.UTC(2026, 0, 2, 3, 4, 5, 678));
 
 function signed(overrides: Partial<Parameters<typeof signRequest>[0]> = {}) {
-  return signRequest({ path, clientId: 'TEST_CLIENT', body, privateKey: keys.merchantRsaPrivate, now: sentAt, ...overrides });
+  return signRequest({
+    path,
+    clientId: 'TEST_CLIENT',
+    body,
+    privateKey: keys.merchantRsaPrivate,
+    now: sentAt,
+    ...overrides,
+  });
 }
 
 describe('signRequest', () => {
@@ -25,7 +32,9 @@ describe('signRequest', () => {
   });
 
   it('refuses an object body', () => {
-    expect(() => signed({ body: { paymentRequestId: 'r-1' } as unknown as string })).toThrow('pass the raw body string');
+    expect(() => signed({ body: { paymentRequestId: 'r-1' } as unknown as string })).toThrow(
+      'pass the raw body string',
+    );
   });
 });
 
@@ -34,7 +43,11 @@ describe('verifyRequest', () => {
     verifyRequest({ headers, rawBody: body, publicKey: keys.merchantRsaPublic, path, now: sentAt, ...extra });
 
   it('returns the client id, the time and the parsed body', () => {
-    expect(verifyAt(signed())).toEqual({ clientId: 'TEST_CLIENT', time: '2026-01-02T03:04:05.678+00:00', body: { paymentRequestId: 'r-1' } });
+    expect(verifyAt(signed())).toEqual({
+      clientId: 'TEST_CLIENT',
+      time: '2026-01-02T03:04:05.678+00:00',
+      body: { paymentRequestId: 'r-1' },
+    });
   });
 
   it('reads header names case-insensitively, from node:http style records and from fetch Headers', () => {
@@ -42,9 +55,15 @@ describe('verifyRequest', () => {
     expect(verifyAt(lower).clientId).toBe('TEST_CLIENT');
     const upper = Object.fromEntries(Object.entries(signed()).map(([k, v]) => [k.toUpperCase(), [v]]));
     expect(verifyAt(upper as unknown as Record<string, string>).clientId).toBe('TEST_CLIENT');
-    expect(verifyRequest({ headers: new Headers(signed()), rawBody: body, publicKey: keys.merchantRsaPublic, path, now: sentAt }).clientId).toBe(
-      'TEST_CLIENT',
-    );
+    expect(
+      verifyRequest({
+        headers: new Headers(signed()),
+        rawBody: body,
+        publicKey: keys.merchantRsaPublic,
+        path,
+        now: sentAt,
+      }).clientId,
+    ).toBe('TEST_CLIENT');
   });
 
   it('accepts the raw body as a Buffer', () => {
@@ -108,7 +127,14 @@ describe('verifyRequest', () => {
     const headers = {
       'client-id': 'TEST_CLIENT',
       'request-time': time,
-      signature: sign({ method: 'POST', path, clientId: 'TEST_CLIENT', time, body, privateKey: keys.merchantRsaPrivate }),
+      signature: sign({
+        method: 'POST',
+        path,
+        clientId: 'TEST_CLIENT',
+        time,
+        body,
+        privateKey: keys.merchantRsaPrivate,
+      }),
     };
 
     it('is accepted inside the window, and returned exactly as sent', () => {
@@ -119,7 +145,9 @@ describe('verifyRequest', () => {
       ['past', 301_000],
       ['future', -301_000],
     ])('is refused 301 s in the %s: REQUEST_TIME_OUTSIDE_WINDOW', (_when, offset) => {
-      expect(caught(() => verifyAt(headers, { now: new Date(sentAt.getTime() + offset) })).code).toBe('REQUEST_TIME_OUTSIDE_WINDOW');
+      expect(caught(() => verifyAt(headers, { now: new Date(sentAt.getTime() + offset) })).code).toBe(
+        'REQUEST_TIME_OUTSIDE_WINDOW',
+      );
     });
   });
 
@@ -131,9 +159,9 @@ describe('verifyRequest', () => {
 
   it('accepts a Request-Time at the edge of the window and honours toleranceSeconds', () => {
     expect(verifyAt(signed(), { now: new Date(sentAt.getTime() + 300_000) }).clientId).toBe('TEST_CLIENT');
-    expect(caught(() => verifyAt(signed(), { now: new Date(sentAt.getTime() + 11_000), toleranceSeconds: 10 })).code).toBe(
-      'REQUEST_TIME_OUTSIDE_WINDOW',
-    );
+    expect(
+      caught(() => verifyAt(signed(), { now: new Date(sentAt.getTime() + 11_000), toleranceSeconds: 10 })).code,
+    ).toBe('REQUEST_TIME_OUTSIDE_WINDOW');
   });
 
   it.each([[-1], [Number.NaN]])('refuses toleranceSeconds %p', (toleranceSeconds) => {
@@ -185,12 +213,15 @@ describe('verifyRequest', () => {
     expect(error.message).toMatch(/^path must be the path as sent, starting with "\/"/);
   });
 
-  it.each([[undefined], [null], ['Client-Id: TEST_CLIENT']])('refuses headers %p with INVALID_ARGUMENT naming the option', (headers) => {
-    const error = caught(() => verifyAt(headers as unknown as Record<string, string>));
-    expect(error).toBeInstanceOf(OpenApiError);
-    expect(error.code).toBe('INVALID_ARGUMENT');
-    expect(error.message).toMatch(/^headers must be the message's headers/);
-  });
+  it.each([[undefined], [null], ['Client-Id: TEST_CLIENT']])(
+    'refuses headers %p with INVALID_ARGUMENT naming the option',
+    (headers) => {
+      const error = caught(() => verifyAt(headers as unknown as Record<string, string>));
+      expect(error).toBeInstanceOf(OpenApiError);
+      expect(error.code).toBe('INVALID_ARGUMENT');
+      expect(error.message).toMatch(/^headers must be the message's headers/);
+    },
+  );
 
   it('refuses a parsed body with BODY_NOT_RAW', () => {
     const error = caught(() => verifyAt(signed(), { rawBody: JSON.parse(body) }));

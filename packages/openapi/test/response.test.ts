@@ -1,4 +1,12 @@
-import { ACCEPTED_TIME_FORMS, OpenApiError, ProtocolError, SignatureError, sign, signedResponse, verifyResponse } from '@minipay/openapi';
+import {
+  ACCEPTED_TIME_FORMS,
+  OpenApiError,
+  ProtocolError,
+  SignatureError,
+  sign,
+  signedResponse,
+  verifyResponse,
+} from '@minipay/openapi';
 import { caught, keys } from './helpers';
 
 const path = '/api/open/v2/payments/notifyPayment';
@@ -24,18 +32,34 @@ describe('signedResponse', () => {
       privateKey: keys.merchantRsaPrivate,
       path,
     });
-    expect(response.body).toBe('{"result":{"resultCode":"PROCESS_FAIL","resultStatus":"F","resultMessage":"unknown order"}}');
+    expect(response.body).toBe(
+      '{"result":{"resultCode":"PROCESS_FAIL","resultStatus":"F","resultMessage":"unknown order"}}',
+    );
   });
 
   it.each<[string, Record<string, unknown>, RegExp]>([
-    ['a null result (which must not become SUCCESS)', { result: null }, /^result must be \{ resultCode, resultStatus, resultMessage\? \}/],
+    [
+      'a null result (which must not become SUCCESS)',
+      { result: null },
+      /^result must be \{ resultCode, resultStatus, resultMessage\? \}/,
+    ],
     ['a result without resultCode', { result: { resultStatus: 'S' } }, /^result must be/],
-    ['a result with an unknown resultStatus', { result: { resultCode: 'SUCCESS', resultStatus: 'OK' } }, /^result must be/],
+    [
+      'a result with an unknown resultStatus',
+      { result: { resultCode: 'SUCCESS', resultStatus: 'OK' } },
+      /^result must be/,
+    ],
     ['a result that is a string', { result: 'SUCCESS' }, /^result must be/],
-    ['both result and body', { result: { resultCode: 'SUCCESS', resultStatus: 'S' }, body: { result: {} } }, /^pass result or body, not both/],
+    [
+      'both result and body',
+      { result: { resultCode: 'SUCCESS', resultStatus: 'S' }, body: { result: {} } },
+      /^pass result or body, not both/,
+    ],
     ['a body that is neither an object nor a string', { body: 42 }, /^body must be an object or a JSON string/],
   ])('refuses %s with INVALID_ARGUMENT', (_name, change, message) => {
-    const error = caught(() => signedResponse({ clientId: 'TEST_CLIENT', privateKey: keys.merchantRsaPrivate, path, ...change } as never));
+    const error = caught(() =>
+      signedResponse({ clientId: 'TEST_CLIENT', privateKey: keys.merchantRsaPrivate, path, ...change } as never),
+    );
     expect(error).toBeInstanceOf(OpenApiError);
     expect(error.code).toBe('INVALID_ARGUMENT');
     expect(error.message).toMatch(message);
@@ -48,7 +72,9 @@ describe('signedResponse', () => {
       privateKey: keys.walletRsaPrivate,
       path,
     });
-    expect(verifyResponse({ headers: response.headers, rawBody: response.body, path, publicKey: keys.walletRsaPublic })).toEqual({
+    expect(
+      verifyResponse({ headers: response.headers, rawBody: response.body, path, publicKey: keys.walletRsaPublic }),
+    ).toEqual({
       result: { resultCode: 'SUCCESS', resultStatus: 'S' },
       paymentId: 'p-1',
     });
@@ -58,10 +84,18 @@ describe('signedResponse', () => {
 describe('verifyResponse', () => {
   const response = signedResponse({ clientId: 'TEST_CLIENT', privateKey: keys.walletRsaPrivate, path, now });
   const check = (extra: Partial<Parameters<typeof verifyResponse>[0]> = {}) =>
-    verifyResponse({ headers: response.headers, rawBody: response.body, path, publicKey: keys.walletRsaPublic, ...extra });
+    verifyResponse({
+      headers: response.headers,
+      rawBody: response.body,
+      path,
+      publicKey: keys.walletRsaPublic,
+      ...extra,
+    });
 
   it('returns the parsed body of a well-signed response', () => {
-    expect(check({ clientId: 'TEST_CLIENT' })).toEqual({ result: { resultCode: 'SUCCESS', resultStatus: 'S', resultMessage: 'success' } });
+    expect(check({ clientId: 'TEST_CLIENT' })).toEqual({
+      result: { resultCode: 'SUCCESS', resultStatus: 'S', resultMessage: 'success' },
+    });
   });
 
   it.each(['Client-Id', 'Response-Time', 'Signature'])('refuses an answer without %s (MISSING_HEADER)', (name) => {
@@ -83,15 +117,27 @@ describe('verifyResponse', () => {
     ['2026-01-02 03:04:05', 'a space for "T"'],
     ['2026-01-02T03:04:05', 'no offset'],
     ['1796114156', 'epoch seconds? send milliseconds'],
-  ])('refuses a signed Response-Time %j that is not an accepted form (MALFORMED_HEADER: %s, and the accepted forms)', (time, hint) => {
-    const signature = sign({ method: 'POST', path, clientId: 'TEST_CLIENT', time, body: response.body, privateKey: keys.walletRsaPrivate });
-    const headers = { ...response.headers, 'Response-Time': time, Signature: signature };
-    const error = caught(() => check({ headers }));
-    expect(error).toBeInstanceOf(SignatureError);
-    expect(error.code).toBe('MALFORMED_HEADER');
-    expect(error.message).toBe(`the Response-Time header ${JSON.stringify(time)} is not an accepted time (${hint}); accepted: ${ACCEPTED_TIME_FORMS}`);
-    expect(error.message.length).toBeLessThanOrEqual(256);
-  });
+  ])(
+    'refuses a signed Response-Time %j that is not an accepted form (MALFORMED_HEADER: %s, and the accepted forms)',
+    (time, hint) => {
+      const signature = sign({
+        method: 'POST',
+        path,
+        clientId: 'TEST_CLIENT',
+        time,
+        body: response.body,
+        privateKey: keys.walletRsaPrivate,
+      });
+      const headers = { ...response.headers, 'Response-Time': time, Signature: signature };
+      const error = caught(() => check({ headers }));
+      expect(error).toBeInstanceOf(SignatureError);
+      expect(error.code).toBe('MALFORMED_HEADER');
+      expect(error.message).toBe(
+        `the Response-Time header ${JSON.stringify(time)} is not an accepted time (${hint}); accepted: ${ACCEPTED_TIME_FORMS}`,
+      );
+      expect(error.message.length).toBeLessThanOrEqual(256);
+    },
+  );
 
   it.each([
     ['epoch milliseconds (Java, Go)', '1796114156235'],
@@ -99,8 +145,17 @@ describe('verifyResponse', () => {
     ['ISO 8601 with +0000 (PHP DATE_ISO8601)', '2026-12-01T08:26:32+0000'],
     ['ISO 8601 with 7 fraction digits and Z (.NET "o")', '2026-12-01T08:26:32.1234567Z'],
   ])('accepts a Response-Time in %s', (_name, time) => {
-    const signature = sign({ method: 'POST', path, clientId: 'TEST_CLIENT', time, body: response.body, privateKey: keys.walletRsaPrivate });
-    expect(check({ headers: { ...response.headers, 'Response-Time': time, Signature: signature } })).toEqual(JSON.parse(response.body));
+    const signature = sign({
+      method: 'POST',
+      path,
+      clientId: 'TEST_CLIENT',
+      time,
+      body: response.body,
+      privateKey: keys.walletRsaPrivate,
+    });
+    expect(check({ headers: { ...response.headers, 'Response-Time': time, Signature: signature } })).toEqual(
+      JSON.parse(response.body),
+    );
   });
 
   it('refuses a full URL as path with INVALID_ARGUMENT', () => {
@@ -108,7 +163,9 @@ describe('verifyResponse', () => {
   });
 
   it('says NOT_JSON for an HTML page, before complaining about its missing signature', () => {
-    const error = caught(() => check({ headers: {}, rawBody: '<!DOCTYPE html><html><body>Bad gateway</body></html>', httpStatus: 200 }));
+    const error = caught(() =>
+      check({ headers: {}, rawBody: '<!DOCTYPE html><html><body>Bad gateway</body></html>', httpStatus: 200 }),
+    );
     expect(error).toBeInstanceOf(ProtocolError);
     expect(error.code).toBe('NOT_JSON');
     expect(error.message).toMatch(/HTTP 200.*HTML/);

@@ -8,7 +8,11 @@ const keys = sdkTestKeys();
 const publicKey = readFileSync(keys.merchantPublic, 'utf8');
 const origin = 'http://127.0.0.1:8210';
 const path = '/api/open/v2/payments/pay';
-const body = { paymentRequestId: 'r-1', paymentAmount: { currency: 'USD', value: '1250' }, order: { orderDescription: 'Café & crème <b>' } };
+const body = {
+  paymentRequestId: 'r-1',
+  paymentAmount: { currency: 'USD', value: '1250' },
+  order: { orderDescription: 'Café & crème <b>' },
+};
 
 /** The request target, headers (node:http style: lowercase names, first Content-Type wins) and body of a message. */
 function received(message: string) {
@@ -22,12 +26,22 @@ function received(message: string) {
   return { target: requestLine.split(' ')[1] as string, headers, rawBody };
 }
 
-describe.each(SDK_NAMES)('the %s SDK\'s request', (sdk) => {
-  const request = sdkRequest(sdk, { origin, path, clientId: 'TEST_CLIENT', body, privateKeyFile: keys.merchantPrivate });
+describe.each(SDK_NAMES)("the %s SDK's request", (sdk) => {
+  const request = sdkRequest(sdk, {
+    origin,
+    path,
+    clientId: 'TEST_CLIENT',
+    body,
+    privateKeyFile: keys.merchantPrivate,
+  });
 
   test('verifies as it travelled (over requestPath of its target)', () => {
     const { target, headers, rawBody } = received(request.message);
-    expect(verifyRequest({ headers, rawBody, publicKey, path: requestPath(target) })).toMatchObject({ clientId: 'TEST_CLIENT', time: request.time, body });
+    expect(verifyRequest({ headers, rawBody, publicKey, path: requestPath(target) })).toMatchObject({
+      clientId: 'TEST_CLIENT',
+      time: request.time,
+      body,
+    });
   });
 
   test('is refused once its body changed after signing, and the doctor says the body changed', () => {

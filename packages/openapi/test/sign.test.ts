@@ -1,5 +1,13 @@
 import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
-import { KeyFormatError, OpenApiError, parseSignatureHeader, sign, signingContent, verify, type Algorithm } from '@minipay/openapi';
+import {
+  KeyFormatError,
+  OpenApiError,
+  parseSignatureHeader,
+  sign,
+  signingContent,
+  verify,
+  type Algorithm,
+} from '@minipay/openapi';
 import { keys } from './helpers';
 
 const message = {
@@ -17,9 +25,15 @@ const pairs: Array<[Algorithm, string, string]> = [
 
 describe('signingContent', () => {
   it('is "<METHOD> <path>\\n<Client-Id>.<Request-Time>.<body>" as SPEC §4 writes it', () => {
-    expect(signingContent('POST', '/api/open/v2/payments/pay', 'CLIENT', '2019-04-04T12:08:56.253+05:30', '{"a":1}').toString()).toBe(
-      'POST /api/open/v2/payments/pay\nCLIENT.2019-04-04T12:08:56.253+05:30.{"a":1}',
-    );
+    expect(
+      signingContent(
+        'POST',
+        '/api/open/v2/payments/pay',
+        'CLIENT',
+        '2019-04-04T12:08:56.253+05:30',
+        '{"a":1}',
+      ).toString(),
+    ).toBe('POST /api/open/v2/payments/pay\nCLIENT.2019-04-04T12:08:56.253+05:30.{"a":1}');
   });
 
   it('signs the same bytes for a string body and its UTF-8 bytes', () => {
@@ -53,7 +67,7 @@ describe.each(pairs)('sign and verify with %s', (algorithm, privateKey, publicKe
     expect(verify({ ...message, ...change, signature, publicKey })).toBe(false);
   });
 
-  it('fails with the other party\'s public key', () => {
+  it("fails with the other party's public key", () => {
     expect(verify({ ...message, signature, publicKey: keys.walletRsaPublic })).toBe(false);
   });
 
@@ -75,9 +89,13 @@ describe('verify', () => {
   const signature = sign({ ...message, privateKey: keys.merchantRsaPrivate });
 
   it('defaults to RSA256 when the header names no algorithm', () => {
-    expect(verify({ ...message, signature: `signature=${signature.split('signature=')[1]}`, publicKey: keys.merchantRsaPublic })).toBe(
-      true,
-    );
+    expect(
+      verify({
+        ...message,
+        signature: `signature=${signature.split('signature=')[1]}`,
+        publicKey: keys.merchantRsaPublic,
+      }),
+    ).toBe(true);
   });
 
   it.each([
@@ -96,14 +114,29 @@ describe('verify', () => {
   });
 
   it.each([
-    ['signature twice, the valid one last', (value: string) => `algorithm=RSA256, keyVersion=1, signature=AAAA, signature=${value}`],
-    ['signature twice, the valid one first', (value: string) => `algorithm=RSA256, keyVersion=1, signature=${value}, signature=AAAA`],
+    [
+      'signature twice, the valid one last',
+      (value: string) => `algorithm=RSA256, keyVersion=1, signature=AAAA, signature=${value}`,
+    ],
+    [
+      'signature twice, the valid one first',
+      (value: string) => `algorithm=RSA256, keyVersion=1, signature=${value}, signature=AAAA`,
+    ],
     ['algorithm twice', (value: string) => `algorithm=ECC224, algorithm=RSA256, keyVersion=1, signature=${value}`],
     ['keyVersion twice', (value: string) => `algorithm=RSA256, keyVersion=2, KeyVersion=1, signature=${value}`],
-    ['two Signature headers, as node:http joins them', (value: string) => `${signature}, algorithm=RSA256, keyVersion=1, signature=${value}`],
+    [
+      'two Signature headers, as node:http joins them',
+      (value: string) => `${signature}, algorithm=RSA256, keyVersion=1, signature=${value}`,
+    ],
   ])('returns false for a header with %s (ambiguous), even when one of them is valid', (_name, header) => {
     const value = signature.split('signature=')[1]!;
-    expect(verify({ ...message, signature: `algorithm=RSA256, keyVersion=1, signature=${value}`, publicKey: keys.merchantRsaPublic })).toBe(true);
+    expect(
+      verify({
+        ...message,
+        signature: `algorithm=RSA256, keyVersion=1, signature=${value}`,
+        publicKey: keys.merchantRsaPublic,
+      }),
+    ).toBe(true);
     expect(verify({ ...message, signature: header(value), publicKey: keys.merchantRsaPublic })).toBe(false);
   });
 
@@ -116,24 +149,56 @@ describe('verify', () => {
       t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
       return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
     };
-    const pick = <T,>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
     const value = signature.split('signature=')[1]!;
-    const pieces = ['algorithm', 'ALGORITHM', 'keyVersion', 'signature', 'Signature', '=', '==', ',', ', ', ' ', '\t', '\n', '%', '%2B', '%2', '%ZZ',
-      'RSA256', 'ecc224', 'RSA512', 'AAAA', '+/', '\u0000', 'é', value, value.slice(0, 17), decodeURIComponent(value)];
+    const pieces = [
+      'algorithm',
+      'ALGORITHM',
+      'keyVersion',
+      'signature',
+      'Signature',
+      '=',
+      '==',
+      ',',
+      ', ',
+      ' ',
+      '\t',
+      '\n',
+      '%',
+      '%2B',
+      '%2',
+      '%ZZ',
+      'RSA256',
+      'ecc224',
+      'RSA512',
+      'AAAA',
+      '+/',
+      '\u0000',
+      'é',
+      value,
+      value.slice(0, 17),
+      decodeURIComponent(value),
+    ];
     for (let i = 0; i < 2000; i++) {
       const header = Array.from({ length: 1 + Math.floor(random() * 8) }, () => pick(pieces)).join('');
       for (const publicKey of [keys.merchantRsaPublic, keys.merchantEccPublic]) {
         let answer: unknown;
         expect(() => (answer = verify({ ...message, signature: header, publicKey }))).not.toThrow();
         expect(typeof answer).toBe('boolean');
-        if (answer) expect(publicKey === keys.merchantRsaPublic && (header.includes(value) || header.includes(decodeURIComponent(value)))).toBe(true);
+        if (answer)
+          expect(
+            publicKey === keys.merchantRsaPublic &&
+              (header.includes(value) || header.includes(decodeURIComponent(value))),
+          ).toBe(true);
       }
     }
     expect(verify({ ...message, signature, publicKey: keys.merchantRsaPublic })).toBe(true);
   });
 
   it('returns false for a garbage ECDSA signature', () => {
-    expect(verify({ ...message, signature: 'algorithm=ECC224, signature=AAAA', publicKey: keys.merchantEccPublic })).toBe(false);
+    expect(
+      verify({ ...message, signature: 'algorithm=ECC224, signature=AAAA', publicKey: keys.merchantEccPublic }),
+    ).toBe(false);
   });
 
   it('throws a KeyFormatError for a key that does not parse', () => {
@@ -142,7 +207,10 @@ describe('verify', () => {
 
   it.each([
     ['sign', () => sign({ ...message, body: JSON.parse(message.body), privateKey: keys.merchantRsaPrivate })],
-    ['verify', () => verify({ ...message, body: JSON.parse(message.body), signature, publicKey: keys.merchantRsaPublic })],
+    [
+      'verify',
+      () => verify({ ...message, body: JSON.parse(message.body), signature, publicKey: keys.merchantRsaPublic }),
+    ],
   ])('%s refuses a parsed object and says to pass the raw body', (_name, call) => {
     expect(call).toThrow(OpenApiError);
     expect(call).toThrow('pass the raw body string that travelled, not the parsed JSON');
@@ -161,9 +229,24 @@ describe('sign', () => {
   });
 
   it.each([
-    ['an RSA key with ECC224', 'ECC224' as const, keys.merchantRsaPrivate, /is an RSA key, but algorithm ECC224 needs an EC P-224/],
-    ['a P-224 key with RSA256', 'RSA256' as const, keys.merchantEccPrivate, /is an EC P-224 key, but algorithm RSA256 needs an RSA key/],
-    ['a P-256 key with ECC224', 'ECC224' as const, keys.otherEcP256Private, /EC \(prime256v1\) key, but algorithm ECC224/],
+    [
+      'an RSA key with ECC224',
+      'ECC224' as const,
+      keys.merchantRsaPrivate,
+      /is an RSA key, but algorithm ECC224 needs an EC P-224/,
+    ],
+    [
+      'a P-224 key with RSA256',
+      'RSA256' as const,
+      keys.merchantEccPrivate,
+      /is an EC P-224 key, but algorithm RSA256 needs an RSA key/,
+    ],
+    [
+      'a P-256 key with ECC224',
+      'ECC224' as const,
+      keys.otherEcP256Private,
+      /EC \(prime256v1\) key, but algorithm ECC224/,
+    ],
   ])('refuses %s', (_name, algorithm, privateKey, reason) => {
     expect(() => sign({ ...message, privateKey, algorithm })).toThrow(reason);
   });
@@ -171,7 +254,10 @@ describe('sign', () => {
   it('refuses an RSA key under 2048 bits, naming its size', () => {
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 1024 });
     expect(() => sign({ ...message, privateKey })).toThrow(
-      expect.objectContaining({ name: 'KeyFormatError', message: 'privateKey is a 1024-bit RSA key, but algorithm RSA256 needs an RSA key of at least 2048 bits' }),
+      expect.objectContaining({
+        name: 'KeyFormatError',
+        message: 'privateKey is a 1024-bit RSA key, but algorithm RSA256 needs an RSA key of at least 2048 bits',
+      }),
     );
   });
 
@@ -205,7 +291,9 @@ describe('sign', () => {
     ['3', '3'],
     ['2024-01', '2024-01'],
   ])('writes keyVersion %p as %s', (keyVersion, written) => {
-    expect(sign({ ...message, privateKey: keys.merchantRsaPrivate, keyVersion })).toContain(`, keyVersion=${written}, `);
+    expect(sign({ ...message, privateKey: keys.merchantRsaPrivate, keyVersion })).toContain(
+      `, keyVersion=${written}, `,
+    );
   });
 
   it.each([

@@ -55,7 +55,12 @@ async function startToFirstPaint() {
     MINIPAY_PREVIEW_PORT: String(await freePort()),
   };
   const started = Date.now();
-  const stack = spawn('npm', ['start'], { cwd: repo, env, detached: process.platform !== 'win32', shell: process.platform === 'win32' });
+  const stack = spawn('npm', ['start'], {
+    cwd: repo,
+    env,
+    detached: process.platform !== 'win32',
+    shell: process.platform === 'win32',
+  });
   let output = '';
   try {
     const url = await new Promise((resolve, reject) => {
@@ -66,7 +71,9 @@ async function startToFirstPaint() {
       };
       stack.stdout.on('data', onData);
       stack.stderr.on('data', onData);
-      stack.once('exit', (code) => reject(new Error(`npm start exited (${code}) before printing the preview URL:\n${output}`)));
+      stack.once('exit', (code) =>
+        reject(new Error(`npm start exited (${code}) before printing the preview URL:\n${output}`)),
+      );
       setTimeout(() => reject(new Error(`no preview URL after 180 s:\n${output}`)), 180_000).unref();
     });
     const printed = Date.now();
@@ -83,7 +90,12 @@ async function startToFirstPaint() {
       if (now === last) break;
       last = now;
     }
-    return { startToUrlMs: printed - started, startToFirstPaintMs: painted - started, openToFirstPaintMs: painted - opened, startToSettledMs: last - started };
+    return {
+      startToUrlMs: printed - started,
+      startToFirstPaintMs: painted - started,
+      openToFirstPaintMs: painted - opened,
+      startToSettledMs: last - started,
+    };
   } finally {
     try {
       if (process.platform === 'win32') stack.kill();
@@ -105,6 +117,10 @@ async function startToFirstPaint() {
 const bundle = await bundleFigures();
 const timing = await startToFirstPaint();
 const figures = { bundleBytes: bundle.bytes, bundleMinGzipBytes: bundle.minGzipBytes, ...timing };
-console.log(`preview browser bundle (view + worker): ${figures.bundleBytes} bytes as served, ${figures.bundleMinGzipBytes} bytes minified + gzipped`);
-console.log(`npm start → preview URL printed ${timing.startToUrlMs} ms, → first page painted ${timing.startToFirstPaintMs} ms (${timing.openToFirstPaintMs} ms after opening the URL), → settled ${timing.startToSettledMs} ms`);
+console.log(
+  `preview browser bundle (view + worker): ${figures.bundleBytes} bytes as served, ${figures.bundleMinGzipBytes} bytes minified + gzipped`,
+);
+console.log(
+  `npm start → preview URL printed ${timing.startToUrlMs} ms, → first page painted ${timing.startToFirstPaintMs} ms (${timing.openToFirstPaintMs} ms after opening the URL), → settled ${timing.startToSettledMs} ms`,
+);
 if (process.env.MINIPAY_BENCH_JSON) writeFileSync(process.env.MINIPAY_BENCH_JSON, JSON.stringify(figures));

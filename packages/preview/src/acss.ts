@@ -12,11 +12,21 @@ export function rpxToPx(css: string, width: number): string {
   });
 }
 
-export function compileAcss(path: string, read: (path: string) => string | undefined, width: number, problems: PreviewProblem[]): string {
+export function compileAcss(
+  path: string,
+  read: (path: string) => string | undefined,
+  width: number,
+  problems: PreviewProblem[],
+): string {
   return rpxToPx(inlineImports(path, read, problems, []), width);
 }
 
-function inlineImports(path: string, read: (path: string) => string | undefined, problems: PreviewProblem[], chain: string[]): string {
+function inlineImports(
+  path: string,
+  read: (path: string) => string | undefined,
+  problems: PreviewProblem[],
+  chain: string[],
+): string {
   const source = read(path);
   if (source === undefined) return '';
   const lines = source.split('\n');
@@ -25,11 +35,21 @@ function inlineImports(path: string, read: (path: string) => string | undefined,
       line.replace(/@import\s+(?:url\(\s*)?(['"])([^'"]+)\1\s*\)?\s*;?/g, (_all, _quote: string, spec: string) => {
         const target = joinInside(path, spec);
         if (target === undefined || read(target) === undefined) {
-          problems.push({ code: 'MISSING_FILE', file: path, line: index + 1, message: `@import '${spec}' in ${path}: ${target ?? spec} does not exist` });
+          problems.push({
+            code: 'MISSING_FILE',
+            file: path,
+            line: index + 1,
+            message: `@import '${spec}' in ${path}: ${target ?? spec} does not exist`,
+          });
           return '';
         }
         if (chain.includes(target) || target === path) {
-          problems.push({ code: 'ACSS_IMPORT_CYCLE', file: path, line: index + 1, message: `@import '${spec}' in ${path} imports itself` });
+          problems.push({
+            code: 'ACSS_IMPORT_CYCLE',
+            file: path,
+            line: index + 1,
+            message: `@import '${spec}' in ${path} imports itself`,
+          });
           return '';
         }
         return `/* ${target} */\n${inlineImports(target, read, problems, [...chain, path])}\n`;

@@ -33,14 +33,18 @@ export function compileApp(options: CompileAppOptions): AppBundle {
   const problems: PreviewProblem[] = [];
   const appText = read('app.json');
   if (appText === undefined) {
-    throw new PreviewError('NOT_A_MINI_PROGRAM', `${dir} has no app.json: pass --dir the built mini program folder (the one the IDE opens)`);
+    throw new PreviewError(
+      'NOT_A_MINI_PROGRAM',
+      `${dir} has no app.json: pass --dir the built mini program folder (the one the IDE opens)`,
+    );
   }
   const appJson = parseJson('app.json', appText, problems) as AppBundle['appJson'];
   if (!Array.isArray(appJson.pages) || appJson.pages.length === 0) {
     problems.push({ code: 'APP_JSON', file: 'app.json', message: 'app.json lists no pages ("pages": [...])' });
     appJson.pages = [];
   }
-  if (read('app.js') === undefined) problems.push({ code: 'MISSING_FILE', file: 'app.js', message: `${dir} has no app.js` });
+  if (read('app.js') === undefined)
+    problems.push({ code: 'MISSING_FILE', file: 'app.js', message: `${dir} has no app.js` });
 
   const templates: CompileResult = { files: {}, problems };
   const components: Record<string, ComponentEntry> = {};
@@ -54,7 +58,11 @@ export function compileApp(options: CompileAppOptions): AppBundle {
     for (const [tag, target] of Object.entries(using)) {
       const path = resolveComponent(jsonPath, target, read);
       if (!path) {
-        problems.push({ code: 'UNKNOWN_COMPONENT', file: jsonPath, message: `usingComponents "${tag}": "${target}" in ${jsonPath} has no ${target}.json and .axml in the folder` });
+        problems.push({
+          code: 'UNKNOWN_COMPONENT',
+          file: jsonPath,
+          message: `usingComponents "${tag}": "${target}" in ${jsonPath} has no ${target}.json and .axml in the folder`,
+        });
         continue;
       }
       resolved[tag] = path;
@@ -68,7 +76,8 @@ export function compileApp(options: CompileAppOptions): AppBundle {
     const jsonPath = `${path}.json`;
     const json = parseJson(jsonPath, read(jsonPath) ?? '{}', problems);
     components[path] = { path, json, template: `${path}.axml` };
-    if (json.component !== true) problems.push({ code: 'COMPONENT_JSON', file: jsonPath, message: `${jsonPath} does not say "component": true` });
+    if (json.component !== true)
+      problems.push({ code: 'COMPONENT_JSON', file: jsonPath, message: `${jsonPath} does not say "component": true` });
     if (!SHARED_STYLES.has(json.styleIsolation as string | undefined)) {
       problems.push({
         code: 'UNSUPPORTED',
@@ -76,7 +85,8 @@ export function compileApp(options: CompileAppOptions): AppBundle {
         message: `${jsonPath}: styleIsolation "${String(json.styleIsolation)}" is not supported by the preview, which applies every component's styles to the whole page (the platform's "shared")`,
       });
     }
-    if (read(`${path}.js`) === undefined) problems.push({ code: 'MISSING_FILE', file: `${path}.js`, message: `component ${path} has no ${path}.js` });
+    if (read(`${path}.js`) === undefined)
+      problems.push({ code: 'MISSING_FILE', file: `${path}.js`, message: `component ${path} has no ${path}.js` });
     const using = usingOf(jsonPath, json);
     componentDeps.set(path, Object.values(using));
     compileTemplate(`${path}.axml`, { read, components: using, jsonPath }, templates);
@@ -88,7 +98,12 @@ export function compileApp(options: CompileAppOptions): AppBundle {
     const jsonPath = `${route}.json`;
     const json = parseJson(jsonPath, read(jsonPath) ?? '{}', problems);
     for (const ext of ['.axml', '.js']) {
-      if (read(route + ext) === undefined) problems.push({ code: 'MISSING_FILE', file: route + ext, message: `page ${route} (app.json) has no ${route}${ext}` });
+      if (read(route + ext) === undefined)
+        problems.push({
+          code: 'MISSING_FILE',
+          file: route + ext,
+          message: `page ${route} (app.json) has no ${route}${ext}`,
+        });
     }
     const using = usingOf(jsonPath, json);
     compileTemplate(`${route}.axml`, { read, components: using, jsonPath }, templates);
@@ -133,7 +148,11 @@ export function compileApp(options: CompileAppOptions): AppBundle {
 }
 
 /** `usingComponents` targets: relative to the JSON, absolute from the folder's root, or a package in its node_modules. */
-function resolveComponent(jsonPath: string, target: string, read: (path: string) => string | undefined): string | undefined {
+function resolveComponent(
+  jsonPath: string,
+  target: string,
+  read: (path: string) => string | undefined,
+): string | undefined {
   const candidates: Array<string | undefined> = [];
   if (target.startsWith('.') || target.startsWith('/')) candidates.push(joinInside(jsonPath, target));
   else candidates.push(joinInside('', `node_modules/${target}`), joinInside(jsonPath, target));
@@ -165,7 +184,8 @@ function readScripts(dir: string): Record<string, string> {
       if (entry.name.startsWith('.')) continue;
       const full = join(folder, entry.name);
       if (entry.isDirectory()) walk(full);
-      else if (entry.isFile() && entry.name.endsWith('.js')) scripts[relative(dir, full).split(sep).join(posix.sep)] = readFileSync(full, 'utf8');
+      else if (entry.isFile() && entry.name.endsWith('.js'))
+        scripts[relative(dir, full).split(sep).join(posix.sep)] = readFileSync(full, 'utf8');
     }
   };
   walk(dir);

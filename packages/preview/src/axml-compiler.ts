@@ -100,7 +100,13 @@ function parseMarkup(source: string, file: string, sink: ProblemSink): RawNode[]
         pendingAttrs.push({ name, value, bare: quote === undefined || quote === null });
       },
       onopentag(name) {
-        const element: RawElement = { type: 'el', tag: name, attrs: pendingAttrs, children: [], line: lineOf(parser.startIndex) };
+        const element: RawElement = {
+          type: 'el',
+          tag: name,
+          attrs: pendingAttrs,
+          children: [],
+          line: lineOf(parser.startIndex),
+        };
         (stack[stack.length - 1] as RawElement).children.push(element);
         stack.push(element);
       },
@@ -114,7 +120,13 @@ function parseMarkup(source: string, file: string, sink: ProblemSink): RawNode[]
         else parent.children.push({ type: 'text', text, line: lineOf(parser.startIndex) });
       },
     },
-    { xmlMode: true, recognizeSelfClosing: true, decodeEntities: true, lowerCaseTags: false, lowerCaseAttributeNames: false },
+    {
+      xmlMode: true,
+      recognizeSelfClosing: true,
+      decodeEntities: true,
+      lowerCaseTags: false,
+      lowerCaseAttributeNames: false,
+    },
   );
   // htmlparser2 forgives unclosed tags and ignores a closing tag that closes nothing: the platform's
   // compiler refuses both, so a scan of the tags finds them.
@@ -131,19 +143,34 @@ function parseMarkup(source: string, file: string, sink: ProblemSink): RawNode[]
     } else {
       while (open.length && open[open.length - 1]?.tag !== tag) {
         const unclosed = open.pop() as { tag: string; line: number };
-        sink.add('TEMPLATE_SYNTAX', file, unclosed.line, `<${unclosed.tag}> opened at line ${unclosed.line} is never closed`);
+        sink.add(
+          'TEMPLATE_SYNTAX',
+          file,
+          unclosed.line,
+          `<${unclosed.tag}> opened at line ${unclosed.line} is never closed`,
+        );
       }
       open.pop();
     }
   }
-  for (const unclosed of open) sink.add('TEMPLATE_SYNTAX', file, unclosed.line, `<${unclosed.tag}> opened at line ${unclosed.line} is never closed`);
+  for (const unclosed of open)
+    sink.add(
+      'TEMPLATE_SYNTAX',
+      file,
+      unclosed.line,
+      `<${unclosed.tag}> opened at line ${unclosed.line} is never closed`,
+    );
   parser.write(source);
   parser.end();
   return root.children;
 }
 
 /** Compiles `path` and every file it imports or includes. */
-export function compileTemplate(path: string, context: CompileContext, into: CompileResult = { files: {}, problems: [] }): CompileResult {
+export function compileTemplate(
+  path: string,
+  context: CompileContext,
+  into: CompileResult = { files: {}, problems: [] },
+): CompileResult {
   new FileCompiler(path, context, into, new Set()).compile();
   return into;
 }
@@ -166,7 +193,13 @@ class FileCompiler {
   compile(): TemplateFile | undefined {
     if (this.result.files[this.path]) return this.result.files[this.path];
     const nodes = this.compileNodes() ?? [];
-    const file: TemplateFile = { path: this.path, nodes, templates: this.templates, imports: this.imports, sjs: this.sjs };
+    const file: TemplateFile = {
+      path: this.path,
+      nodes,
+      templates: this.templates,
+      imports: this.imports,
+      sjs: this.sjs,
+    };
     this.result.files[this.path] = file;
     this.result.problems.push(...this.sink.problems);
     for (const imported of this.imports) {
@@ -197,7 +230,12 @@ class FileCompiler {
         }
         const target = joinInside(this.path, from.value);
         if (target === undefined || this.context.read(target) === undefined) {
-          this.sink.add('MISSING_FILE', this.path, node.line, `<import-sjs from="${from.value}">: ${target ?? from.value} does not exist`);
+          this.sink.add(
+            'MISSING_FILE',
+            this.path,
+            node.line,
+            `<import-sjs from="${from.value}">: ${target ?? from.value} does not exist`,
+          );
           continue;
         }
         this.sjs[name.value] = target;
@@ -233,11 +271,17 @@ class FileCompiler {
       const otherwise = attr(node, 'a:else');
       if (elif || otherwise) {
         if (!chain) {
-          this.sink.add('TEMPLATE_SYNTAX', this.path, node.line, `${elif ? 'a:elif' : 'a:else'} on <${node.tag}> does not follow an a:if`);
+          this.sink.add(
+            'TEMPLATE_SYNTAX',
+            this.path,
+            node.line,
+            `${elif ? 'a:elif' : 'a:else'} on <${node.tag}> does not follow an a:if`,
+          );
           continue;
         }
         const compiled = this.element(node, topLevel);
-        if (compiled) chain.branches.push({ ...(elif ? { test: this.condition(elif, node.line) } : {}), node: compiled });
+        if (compiled)
+          chain.branches.push({ ...(elif ? { test: this.condition(elif, node.line) } : {}), node: compiled });
         if (otherwise) chain = undefined;
         continue;
       }
@@ -273,7 +317,15 @@ class FileCompiler {
     const item = attr(node, 'a:for-item')?.value || 'item';
     const index = attr(node, 'a:for-index')?.value || 'index';
     const key = attr(node, 'a:key')?.value;
-    return { k: 'for', list: this.value(forAttr.value, node.line), item, index, ...(key ? { key } : {}), body: inner, line: node.line };
+    return {
+      k: 'for',
+      list: this.value(forAttr.value, node.line),
+      item,
+      index,
+      ...(key ? { key } : {}),
+      body: inner,
+      line: node.line,
+    };
   }
 
   private elementBody(node: RawElement, topLevel: boolean): Node | undefined {
@@ -284,7 +336,12 @@ class FileCompiler {
         const src = attr(node, 'src');
         const target = src ? joinInside(this.path, withAxml(src.value)) : undefined;
         if (!src || target === undefined || this.context.read(target) === undefined) {
-          this.sink.add('MISSING_FILE', this.path, node.line, `<import src="${src?.value ?? ''}">: ${target ?? src?.value ?? 'no src'} does not exist`);
+          this.sink.add(
+            'MISSING_FILE',
+            this.path,
+            node.line,
+            `<import src="${src?.value ?? ''}">: ${target ?? src?.value ?? 'no src'} does not exist`,
+          );
         } else if (!this.imports.includes(target)) {
           this.imports.push(target);
         }
@@ -301,7 +358,13 @@ class FileCompiler {
         const props: Attr[] = node.attrs
           .filter((a) => a.name !== 'name' && !a.name.startsWith('a:'))
           .map((a) => ({ name: a.name, value: a.bare ? { k: 'static', v: true } : this.value(a.value, node.line) }));
-        return { k: 'slot', ...(name ? { name: this.value(name.value, node.line) } : {}), props, fallback: this.children(node.children, false), line: node.line };
+        return {
+          k: 'slot',
+          ...(name ? { name: this.value(name.value, node.line) } : {}),
+          props,
+          fallback: this.children(node.children, false),
+          line: node.line,
+        };
       }
       default:
         return this.tag(node);
@@ -317,7 +380,12 @@ class FileCompiler {
     const src = attr(node, 'src');
     const target = src ? joinInside(this.path, withAxml(src.value)) : undefined;
     if (!src || target === undefined || this.context.read(target) === undefined) {
-      this.sink.add('MISSING_FILE', this.path, node.line, `<include src="${src?.value ?? ''}">: ${target ?? src?.value ?? 'no src'} does not exist`);
+      this.sink.add(
+        'MISSING_FILE',
+        this.path,
+        node.line,
+        `<include src="${src?.value ?? ''}">: ${target ?? src?.value ?? 'no src'} does not exist`,
+      );
       return undefined;
     }
     if (this.including.has(target) || target === this.path) {
@@ -337,7 +405,13 @@ class FileCompiler {
     const name = attr(node, 'name');
     const is = attr(node, 'is');
     if (name) {
-      if (!topLevel) this.sink.add('TEMPLATE_SYNTAX', this.path, node.line, `<template name="${name.value}"> must be at the top level of the file`);
+      if (!topLevel)
+        this.sink.add(
+          'TEMPLATE_SYNTAX',
+          this.path,
+          node.line,
+          `<template name="${name.value}"> must be at the top level of the file`,
+        );
       this.templates[name.value] = this.children(node.children, false);
       return undefined;
     }
@@ -377,7 +451,11 @@ class FileCompiler {
       const value: Value = raw.bare ? { k: 'static', v: true } : this.value(raw.value, node.line);
       const event = /^(on|catch)([A-Z]\w*)$/.exec(raw.name);
       if (event && !component) {
-        events.push({ event: (event[2] as string).charAt(0).toLowerCase() + (event[2] as string).slice(1), catch: event[1] === 'catch', handler: value });
+        events.push({
+          event: (event[2] as string).charAt(0).toLowerCase() + (event[2] as string).slice(1),
+          catch: event[1] === 'catch',
+          handler: value,
+        });
       } else {
         attrs.push({ name: raw.name, value });
       }

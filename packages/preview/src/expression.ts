@@ -28,11 +28,38 @@ export interface ExpressionContext {
 
 type AnyNode = AcornNode & Record<string, any>;
 
-const BINARY = new Set(['+', '-', '*', '/', '%', '**', '==', '!=', '===', '!==', '<', '<=', '>', '>=', 'in', 'instanceof', '&', '|', '^', '<<', '>>', '>>>']);
+const BINARY = new Set([
+  '+',
+  '-',
+  '*',
+  '/',
+  '%',
+  '**',
+  '==',
+  '!=',
+  '===',
+  '!==',
+  '<',
+  '<=',
+  '>',
+  '>=',
+  'in',
+  'instanceof',
+  '&',
+  '|',
+  '^',
+  '<<',
+  '>>',
+  '>>>',
+]);
 const UNARY = new Set(['!', '-', '+', '~', 'typeof']);
 
 /** Parses the source of one `{{ }}` (without the braces). `asObject` reads `a, b` / `...x, c: 1` as an object literal (`<template data>`). */
-export function parseExpression(source: string, context: ExpressionContext, options: { asObject?: boolean; offset?: number } = {}): Expr {
+export function parseExpression(
+  source: string,
+  context: ExpressionContext,
+  options: { asObject?: boolean; offset?: number } = {},
+): Expr {
   const offset = options.offset ?? 0;
   // An expression that starts with `{` is an object literal, so `{a, b}` needs no parentheses.
   const text = options.asObject ? `{${source}}` : source;
@@ -42,11 +69,16 @@ export function parseExpression(source: string, context: ExpressionContext, opti
     node = parseExpressionAt(text, 0, { ecmaVersion: 2022 }) as AnyNode;
   } catch (error) {
     const at = typeof (error as { pos?: number }).pos === 'number' ? (error as { pos: number }).pos - shift : 0;
-    throw new ExpressionError(`{{${source}}} does not parse: ${(error as Error).message.replace(/ \(\d+:\d+\)$/, '')}`, offset + Math.max(0, at));
+    throw new ExpressionError(
+      `{{${source}}} does not parse: ${(error as Error).message.replace(/ \(\d+:\d+\)$/, '')}`,
+      offset + Math.max(0, at),
+    );
   }
   const rest = text.slice(node.end).trim();
   if (rest !== '') {
-    const what = rest.startsWith(',') ? 'a comma sequence is not an expression the platform allows' : `unexpected ${JSON.stringify(rest.slice(0, 10))}`;
+    const what = rest.startsWith(',')
+      ? 'a comma sequence is not an expression the platform allows'
+      : `unexpected ${JSON.stringify(rest.slice(0, 10))}`;
     throw new ExpressionError(`{{${source}}}: ${what}`, offset + node.end - shift);
   }
   return convert(node, context, source, offset - shift);
@@ -107,7 +139,7 @@ function convert(node: AnyNode, context: ExpressionContext, source: string, base
       if (node.optional) refuse(node, source, base, 'optional chaining (?.)');
       const root = rootName(node.callee);
       if (root === undefined || !context.sjsNames.has(root) || node.callee.type !== 'MemberExpression') {
-        refuse(node, source, base, 'calling a function other than an imported SJS module\'s (<import-sjs>)');
+        refuse(node, source, base, "calling a function other than an imported SJS module's (<import-sjs>)");
       }
       return { k: 'call', callee: c(node.callee), args: node.arguments.map((argument: AnyNode) => c(argument)) };
     }

@@ -31,8 +31,15 @@ export function checkRequest(value: unknown): ProxiedRequest | string {
       if (!DROPPED_HEADERS.has(name.toLowerCase())) headers[name] = String(header);
     }
   }
-  const timeoutMs = typeof request.timeoutMs === 'number' && request.timeoutMs > 0 ? Math.min(request.timeoutMs, 600_000) : 30_000;
-  return { url: request.url, method, headers, ...(typeof request.body === 'string' ? { body: request.body } : {}), timeoutMs };
+  const timeoutMs =
+    typeof request.timeoutMs === 'number' && request.timeoutMs > 0 ? Math.min(request.timeoutMs, 600_000) : 30_000;
+  return {
+    url: request.url,
+    method,
+    headers,
+    ...(typeof request.body === 'string' ? { body: request.body } : {}),
+    timeoutMs,
+  };
 }
 
 export async function proxyRequest(request: ProxiedRequest, fetchImpl: typeof fetch = fetch): Promise<ProxiedAnswer> {
@@ -46,7 +53,9 @@ export async function proxyRequest(request: ProxiedRequest, fetchImpl: typeof fe
     const response = await fetchImpl(request.url, {
       method: request.method,
       headers: request.headers,
-      ...(request.body !== undefined && request.method !== 'GET' && request.method !== 'HEAD' ? { body: request.body } : {}),
+      ...(request.body !== undefined && request.method !== 'GET' && request.method !== 'HEAD'
+        ? { body: request.body }
+        : {}),
       signal: controller.signal,
       redirect: 'follow',
     });

@@ -62,7 +62,10 @@ function browserAssets(): string {
   for (const candidate of [join(__dirname, 'browser'), join(__dirname, '..', 'dist', 'browser')]) {
     if (existsSync(join(candidate, 'view.js'))) return candidate;
   }
-  throw new PreviewError('NOT_A_MINI_PROGRAM', `the preview's browser scripts are not built (no view.js next to ${__dirname}): run npm run build`);
+  throw new PreviewError(
+    'NOT_A_MINI_PROGRAM',
+    `the preview's browser scripts are not built (no view.js next to ${__dirname}): run npm run build`,
+  );
 }
 
 const PAGE = `<!doctype html>
@@ -78,15 +81,28 @@ const PAGE = `<!doctype html>
 </html>
 `;
 
-function checkOptions(options: PreviewOptions): Required<Pick<PreviewOptions, 'port' | 'host' | 'width' | 'watch'>> & { dir: string; sandboxUrl?: string } {
-  if (!options || typeof options.dir !== 'string' || options.dir === '') throw new PreviewError('INVALID_OPTION', 'startPreview needs dir: the built mini program folder (e.g. mini-app/dist)');
+function checkOptions(
+  options: PreviewOptions,
+): Required<Pick<PreviewOptions, 'port' | 'host' | 'width' | 'watch'>> & { dir: string; sandboxUrl?: string } {
+  if (!options || typeof options.dir !== 'string' || options.dir === '')
+    throw new PreviewError(
+      'INVALID_OPTION',
+      'startPreview needs dir: the built mini program folder (e.g. mini-app/dist)',
+    );
   const dir = resolve(options.dir);
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new PreviewError('INVALID_OPTION', `dir ${dir} is not a folder`);
+  if (!existsSync(dir) || !statSync(dir).isDirectory())
+    throw new PreviewError('INVALID_OPTION', `dir ${dir} is not a folder`);
   const port = options.port ?? DEFAULT_PREVIEW_PORT;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new PreviewError('INVALID_OPTION', `port must be a port number from 0 to 65535, got ${String(options.port)}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new PreviewError('INVALID_OPTION', `port must be a port number from 0 to 65535, got ${String(options.port)}`);
   const width = options.width ?? DEFAULT_WIDTH;
-  if (!Number.isInteger(width) || width < 240 || width > 1280) throw new PreviewError('INVALID_OPTION', `width must be a whole number of pixels from 240 to 1280, got ${String(options.width)}`);
-  if (options.sandboxUrl !== undefined && !/^https?:\/\/[^/]+/.test(options.sandboxUrl)) throw new PreviewError('INVALID_OPTION', `sandboxUrl must be an http(s) URL, got ${options.sandboxUrl}`);
+  if (!Number.isInteger(width) || width < 240 || width > 1280)
+    throw new PreviewError(
+      'INVALID_OPTION',
+      `width must be a whole number of pixels from 240 to 1280, got ${String(options.width)}`,
+    );
+  if (options.sandboxUrl !== undefined && !/^https?:\/\/[^/]+/.test(options.sandboxUrl))
+    throw new PreviewError('INVALID_OPTION', `sandboxUrl must be an http(s) URL, got ${options.sandboxUrl}`);
   return {
     dir,
     port,
@@ -109,7 +125,11 @@ async function readBody(request: IncomingMessage): Promise<string> {
 }
 
 function send(response: ServerResponse, status: number, type: string, body: string | Buffer): void {
-  response.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+  response.writeHead(status, {
+    'content-type': type,
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+  });
   response.end(body);
 }
 
@@ -129,7 +149,8 @@ export async function startPreview(options: PreviewOptions): Promise<RunningPrev
 
   const server = createServer((request, response) => {
     handle(request, response).catch((error: unknown) => {
-      if (!response.headersSent) sendJson(response, 500, { error: { code: 'PREVIEW_ERROR', message: (error as Error).message } });
+      if (!response.headersSent)
+        sendJson(response, 500, { error: { code: 'PREVIEW_ERROR', message: (error as Error).message } });
       else response.end();
     });
   });
@@ -139,11 +160,20 @@ export async function startPreview(options: PreviewOptions): Promise<RunningPrev
     const path = url.pathname;
     if (request.method === 'GET' && path === '/') return send(response, 200, 'text/html; charset=utf-8', PAGE);
     if (request.method === 'GET' && (path === '/__preview/view.js' || path === '/__preview/worker.js')) {
-      return send(response, 200, 'text/javascript; charset=utf-8', readFileSync(join(assets, path.slice('/__preview/'.length))));
+      return send(
+        response,
+        200,
+        'text/javascript; charset=utf-8',
+        readFileSync(join(assets, path.slice('/__preview/'.length))),
+      );
     }
     if (request.method === 'GET' && path === '/__preview/app') {
       try {
-        const bundle = compileApp({ dir: settings.dir, width: settings.width, ...(settings.sandboxUrl ? { sandboxUrl: settings.sandboxUrl } : {}) });
+        const bundle = compileApp({
+          dir: settings.dir,
+          width: settings.width,
+          ...(settings.sandboxUrl ? { sandboxUrl: settings.sandboxUrl } : {}),
+        });
         return sendJson(response, 200, { ...bundle, storageKey });
       } catch (error) {
         return sendJson(response, 200, {
@@ -160,7 +190,11 @@ export async function startPreview(options: PreviewOptions): Promise<RunningPrev
       }
     }
     if (request.method === 'GET' && path === '/__preview/events') {
-      response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+      response.writeHead(200, {
+        'content-type': 'text/event-stream',
+        'cache-control': 'no-store',
+        connection: 'keep-alive',
+      });
       response.write(': minipay preview live reload\n\n');
       listeners.add(response);
       request.on('close', () => listeners.delete(response));
@@ -171,26 +205,52 @@ export async function startPreview(options: PreviewOptions): Promise<RunningPrev
       try {
         body = JSON.parse(await readBody(request));
       } catch (error) {
-        return sendJson(response, 400, { ok: false, error: 2, errorMessage: `the request to proxy is not JSON: ${(error as Error).message}` });
+        return sendJson(response, 400, {
+          ok: false,
+          error: 2,
+          errorMessage: `the request to proxy is not JSON: ${(error as Error).message}`,
+        });
       }
       const checked = checkRequest(body);
-      if (typeof checked === 'string') return sendJson(response, 200, { ok: false, error: 2, errorMessage: `my.request: ${checked}` });
+      if (typeof checked === 'string')
+        return sendJson(response, 200, { ok: false, error: 2, errorMessage: `my.request: ${checked}` });
       return sendJson(response, 200, await proxyRequest(checked));
     }
     if (request.method === 'POST' && path === '/__preview/auth-code') {
       await readBody(request);
       if (!settings.sandboxUrl) {
-        return sendJson(response, 200, { ok: false, error: 11, errorMessage: 'my.getAuthCode: the preview was started without --sandbox-url, so there is no wallet to give an auth code' });
+        return sendJson(response, 200, {
+          ok: false,
+          error: 11,
+          errorMessage:
+            'my.getAuthCode: the preview was started without --sandbox-url, so there is no wallet to give an auth code',
+        });
       }
-      const answer = await proxyRequest({ url: `${settings.sandboxUrl}/sandbox/auth-codes`, method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}', timeoutMs: 10_000 });
-      if (!answer.ok) return sendJson(response, 200, { ok: false, error: answer.error, errorMessage: `my.getAuthCode: the wallet sandbox at ${settings.sandboxUrl}: ${answer.errorMessage}` });
+      const answer = await proxyRequest({
+        url: `${settings.sandboxUrl}/sandbox/auth-codes`,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+        timeoutMs: 10_000,
+      });
+      if (!answer.ok)
+        return sendJson(response, 200, {
+          ok: false,
+          error: answer.error,
+          errorMessage: `my.getAuthCode: the wallet sandbox at ${settings.sandboxUrl}: ${answer.errorMessage}`,
+        });
       try {
         const code = JSON.parse(answer.body) as { authCode?: unknown };
-        if (answer.status === 200 && typeof code.authCode === 'string') return sendJson(response, 200, { ok: true, authCode: code.authCode });
+        if (answer.status === 200 && typeof code.authCode === 'string')
+          return sendJson(response, 200, { ok: true, authCode: code.authCode });
       } catch {
         // falls through
       }
-      return sendJson(response, 200, { ok: false, error: 3, errorMessage: `my.getAuthCode: the wallet sandbox answered HTTP ${answer.status}` });
+      return sendJson(response, 200, {
+        ok: false,
+        error: 3,
+        errorMessage: `my.getAuthCode: the wallet sandbox answered HTTP ${answer.status}`,
+      });
     }
     if (request.method === 'GET' && path.startsWith('/__app/')) {
       let relativePath: string;
@@ -200,8 +260,14 @@ export async function startPreview(options: PreviewOptions): Promise<RunningPrev
         return send(response, 400, 'text/plain; charset=utf-8', 'bad path');
       }
       const file = resolve(root, relativePath);
-      if (!file.startsWith(root + sep) || !existsSync(file) || !statSync(file).isFile()) return send(response, 404, 'text/plain; charset=utf-8', 'not a file of the mini program');
-      return send(response, 200, CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream', readFileSync(file));
+      if (!file.startsWith(root + sep) || !existsSync(file) || !statSync(file).isFile())
+        return send(response, 404, 'text/plain; charset=utf-8', 'not a file of the mini program');
+      return send(
+        response,
+        200,
+        CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
+        readFileSync(file),
+      );
     }
     return send(response, 404, 'text/plain; charset=utf-8', 'not found');
   }
@@ -222,7 +288,11 @@ export async function startPreview(options: PreviewOptions): Promise<RunningPrev
       clearInterval(heartbeat);
       reject(
         error.code === 'EADDRINUSE'
-          ? new PreviewError('PORT_IN_USE', `port ${settings.port} on ${settings.host} is in use (another preview?): pick another with --port <port>`, { cause: error })
+          ? new PreviewError(
+              'PORT_IN_USE',
+              `port ${settings.port} on ${settings.host} is in use (another preview?): pick another with --port <port>`,
+              { cause: error },
+            )
           : error,
       );
     });

@@ -37,14 +37,20 @@ export function transformSjs(path: string, source: string, exists: (path: string
       const spec = String(node.source.value);
       const target = joinInside(path, spec);
       if (target === undefined || !target.endsWith('.sjs') || !exists(target)) {
-        problems.push({ code: 'MISSING_FILE', file: path, line: (node.loc?.start.line ?? 1), message: `import '${spec}' in ${path}: ${target ?? spec} is not an .sjs file of the folder` });
+        problems.push({
+          code: 'MISSING_FILE',
+          file: path,
+          line: node.loc?.start.line ?? 1,
+          message: `import '${spec}' in ${path}: ${target ?? spec} is not an .sjs file of the folder`,
+        });
         edits.push({ start: node.start, end: node.end, text: '' });
         continue;
       }
       imports.push(target);
       const required = `require(${JSON.stringify(target)})`;
       const parts = (node.specifiers as AnyNode[]).map((specifier) => {
-        if (specifier.type === 'ImportDefaultSpecifier' || specifier.type === 'ImportNamespaceSpecifier') return `var ${specifier.local.name} = ${required};`;
+        if (specifier.type === 'ImportDefaultSpecifier' || specifier.type === 'ImportNamespaceSpecifier')
+          return `var ${specifier.local.name} = ${required};`;
         return `var ${specifier.local.name} = ${required}[${JSON.stringify(specifier.imported.name ?? specifier.imported.value)}];`;
       });
       edits.push({ start: node.start, end: node.end, text: parts.join(' ') || `${required};` });
@@ -52,20 +58,28 @@ export function transformSjs(path: string, source: string, exists: (path: string
       edits.push({ start: node.start, end: node.declaration.start, text: 'module.exports = ' });
     } else if (node.type === 'ExportNamedDeclaration') {
       if (node.source || !node.declaration) {
-        problems.push({ code: 'SJS_SYNTAX', file: path, line: (node.loc?.start.line ?? 1), message: `${path}: only export default and export of declarations are supported in SJS` });
+        problems.push({
+          code: 'SJS_SYNTAX',
+          file: path,
+          line: node.loc?.start.line ?? 1,
+          message: `${path}: only export default and export of declarations are supported in SJS`,
+        });
         continue;
       }
       edits.push({ start: node.start, end: node.declaration.start, text: '' });
       const declaration = node.declaration as AnyNode;
       if (declaration.type === 'VariableDeclaration') {
-        for (const declarator of declaration.declarations as AnyNode[]) if (declarator.id.type === 'Identifier') exported.push(declarator.id.name);
+        for (const declarator of declaration.declarations as AnyNode[])
+          if (declarator.id.type === 'Identifier') exported.push(declarator.id.name);
       } else if (declaration.id) {
         exported.push(declaration.id.name);
       }
     }
   }
   let code = source;
-  for (const edit of edits.sort((a, b) => b.start - a.start)) code = code.slice(0, edit.start) + edit.text + code.slice(edit.end);
-  if (exported.length) code += `\n${exported.map((name) => `module.exports[${JSON.stringify(name)}] = ${name};`).join(' ')}`;
+  for (const edit of edits.sort((a, b) => b.start - a.start))
+    code = code.slice(0, edit.start) + edit.text + code.slice(edit.end);
+  if (exported.length)
+    code += `\n${exported.map((name) => `module.exports[${JSON.stringify(name)}] = ${name};`).join(' ')}`;
   return { code, imports, problems };
 }

@@ -25,7 +25,12 @@ const LIST_COMPONENT = {
 };
 
 const CASES: Case[] = [
-  { name: 'text bindings', axml: '<view>{{a}} and {{b.c}}, {{missing}}|{{n + 1}}</view>', data: { a: 'x', b: { c: 2 }, n: 1 }, html: '<view>x and 2, |2</view>' },
+  {
+    name: 'text bindings',
+    axml: '<view>{{a}} and {{b.c}}, {{missing}}|{{n + 1}}</view>',
+    data: { a: 'x', b: { c: 2 }, n: 1 },
+    html: '<view>x and 2, |2</view>',
+  },
   {
     name: 'attributes: a lone {{ }} keeps its value, text around it makes a string; data-* and ids',
     axml: '<view id="v{{n}}" class="base {{on ? \'on\' : \'off\'}}" data-n="{{n}}" data-order-id="o1">.</view>',
@@ -41,7 +46,12 @@ const CASES: Case[] = [
   {
     name: 'a:for with a:for-item, a:for-index and a:key; the default item and index',
     axml: '<view a:for="{{rows}}" a:for-item="row" a:for-index="i" a:key="id">{{i}}:{{row.name}}</view><text a:for="{{[5, 6]}}">{{index}}={{item}};</text>',
-    data: { rows: [{ id: 'a', name: 'A' }, { id: 'b', name: 'B' }] },
+    data: {
+      rows: [
+        { id: 'a', name: 'A' },
+        { id: 'b', name: 'B' },
+      ],
+    },
     html: '<view>0:A</view><view>1:B</view><text>0=5;</text><text>1=6;</text>',
   },
   {
@@ -63,7 +73,7 @@ const CASES: Case[] = [
     html: '<view class="card">tea:1</view><view class="card">cake:2</view>',
   },
   {
-    name: '<import src> makes another file\'s templates usable (not transitively)',
+    name: "<import src> makes another file's templates usable (not transitively)",
     axml: '<import src="/templates/cards.axml"/><template is="price" data="{{value: 5}}"/>',
     files: { 'templates/cards.axml': '<template name="price"><text class="price">${{value}}</text></template>' },
     html: '<text class="price">$5</text>',
@@ -79,7 +89,8 @@ const CASES: Case[] = [
     name: '<import-sjs>: SJS modules (ES-module syntax) called in expressions',
     axml: '<import-sjs from="./fmt.sjs" name="fmt"/><view>{{fmt.upper(name)}} {{fmt.twice(2)}}</view>',
     files: {
-      'pages/sjs/fmt.sjs': "import util from './util.sjs';\nfunction upper(text) { return text.toUpperCase(); }\nexport default { upper: upper, twice: util.twice };",
+      'pages/sjs/fmt.sjs':
+        "import util from './util.sjs';\nfunction upper(text) { return text.toUpperCase(); }\nexport default { upper: upper, twice: util.twice };",
       'pages/sjs/util.sjs': 'export default { twice: function (n) { return n * 2; } };',
     },
     data: { name: 'tea' },
@@ -122,7 +133,11 @@ beforeAll(async () => {
   const files: Record<string, string> = {};
   const routes: string[] = [];
   CASES.forEach((testCase, index) => {
-    const route = testCase.name.startsWith('<include') ? 'pages/include/index' : testCase.name.startsWith('<import-sjs') ? 'pages/sjs/index' : `pages/case${index}/index`;
+    const route = testCase.name.startsWith('<include')
+      ? 'pages/include/index'
+      : testCase.name.startsWith('<import-sjs')
+        ? 'pages/sjs/index'
+        : `pages/case${index}/index`;
     routes.push(route);
     files[`${route}.axml`] = testCase.axml;
     files[`${route}.js`] = `Page({ data: ${JSON.stringify(testCase.data ?? {})} });`;
@@ -131,7 +146,9 @@ beforeAll(async () => {
   });
   files['app.json'] = JSON.stringify({ pages: routes });
   dir = writeMiniProgram(files);
-  (CASES as Array<Case & { route?: string }>).forEach((testCase, index) => ((testCase as { route?: string }).route = routes[index]));
+  (CASES as Array<Case & { route?: string }>).forEach(
+    (testCase, index) => ((testCase as { route?: string }).route = routes[index]),
+  );
   opened = await openPreview(browser, dir);
 });
 afterAll(async () => {
@@ -149,7 +166,10 @@ test.each(CASES.map((testCase) => [testCase.name, testCase] as const))('%s', asy
     (state) => state.routes.join() === route && state.drawn.includes(route),
     `${route} drawn`,
   );
-  const html = await opened.frame(route).locator('page').evaluate((root: any) => root.innerHTML);
+  const html = await opened
+    .frame(route)
+    .locator('page')
+    .evaluate((root: any) => root.innerHTML);
   expect(html).toBe(testCase.html);
   expect((await opened.problems()).filter((problem) => problem.level !== 'warning')).toEqual([]);
 });

@@ -26,7 +26,9 @@ test.each([
 
 test('starts, prints the URL to open, serves it, and stops on SIGTERM', async () => {
   const dir = writeMiniProgram({ 'pages/index/index.axml': '<view>hi</view>' });
-  const child = spawn(process.execPath, [BIN, '--dir', dir, '--port', '0', '--no-watch'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, '--dir', dir, '--port', '0', '--no-watch'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   try {
     const url = await new Promise<string>((resolve, reject) => {
       let out = '';

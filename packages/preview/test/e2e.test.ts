@@ -31,8 +31,16 @@ let page: Page;
 
 /** `node mini-app/scripts/build.mjs --out-dir <dir> [--production]` with the stack's URLs, as a user builds. */
 async function buildMiniApp(build: Build, outDir: string): Promise<void> {
-  const args = [join(REPO, 'mini-app', 'scripts', 'build.mjs'), '--out-dir', outDir, ...(build === 'production' ? ['--production'] : [])];
-  await run(process.execPath, args, { env: { ...process.env, MINIPAY_MERCHANT_URL: stack.merchantUrl, MINIPAY_SANDBOX_URL: stack.sandboxUrl }, cwd: REPO });
+  const args = [
+    join(REPO, 'mini-app', 'scripts', 'build.mjs'),
+    '--out-dir',
+    outDir,
+    ...(build === 'production' ? ['--production'] : []),
+  ];
+  await run(process.execPath, args, {
+    env: { ...process.env, MINIPAY_MERCHANT_URL: stack.merchantUrl, MINIPAY_SANDBOX_URL: stack.sandboxUrl },
+    cwd: REPO,
+  });
 }
 
 beforeAll(async () => {
@@ -62,7 +70,8 @@ const products = () => page.frameLocator('iframe[data-route="pages/products/inde
 const confirm = () => page.frameLocator('iframe[data-route="pages/confirm/index"]');
 const result = () => page.frameLocator('iframe[data-route="pages/result/index"]');
 const routes = (): Promise<string[]> => page.evaluate(() => window.__minipayPreview.state().routes);
-const stepperValue = (frame: FrameLocator, row: number) => frame.locator('.quantity-stepper').nth(row).locator('.ant-stepper-input').textContent();
+const stepperValue = (frame: FrameLocator, row: number) =>
+  frame.locator('.quantity-stepper').nth(row).locator('.ant-stepper-input').textContent();
 
 async function open(build: Build): Promise<void> {
   await page.goto((previews[build] as RunningPreview).url);
@@ -75,8 +84,16 @@ async function checkout(): Promise<string> {
   await up(0).click();
   await up(0).click();
   await up(1).click();
-  await eventually(() => stepperValue(products(), 0), (value) => /^\s*2\s*$/.test(value ?? ''), 'stepper 0 value');
-  await eventually(() => stepperValue(products(), 1), (value) => /^\s*1\s*$/.test(value ?? ''), 'stepper 1 value');
+  await eventually(
+    () => stepperValue(products(), 0),
+    (value) => /^\s*2\s*$/.test(value ?? ''),
+    'stepper 0 value',
+  );
+  await eventually(
+    () => stepperValue(products(), 1),
+    (value) => /^\s*1\s*$/.test(value ?? ''),
+    'stepper 1 value',
+  );
   const total = (await products().locator('.cart-total').textContent()) as string;
   expect(total).toMatch(/\d/);
   await products().locator('.checkout').click();
@@ -94,7 +111,10 @@ async function pay(build: Build, outcome: Outcome): Promise<void> {
     await cashier.locator(`button[data-outcome="${outcome}"]`).click();
   } else {
     await page.locator('.preview-action-sheet').waitFor();
-    await page.locator('.preview-sheet-item').filter({ hasText: new RegExp(`^${label.replace(/[()]/g, '\\$&')}$`) }).click();
+    await page
+      .locator('.preview-sheet-item')
+      .filter({ hasText: new RegExp(`^${label.replace(/[()]/g, '\\$&')}$`) })
+      .click();
   }
 }
 
@@ -108,20 +128,27 @@ const EXPECTED: Array<[Outcome, string, string]> = [
 ];
 
 describe.each(['production', 'development'] as const)('the %s build', (build) => {
-  test.each(EXPECTED)('products → confirm → pay with %s → the result page shows "%s"', async (outcome, title, message) => {
-    await open(build);
-    const total = await checkout();
-    await pay(build, outcome);
-    await result().locator('.ant-result-title').filter({ hasText: title }).waitFor({ timeout: 20_000 });
-    const shown = (await result().locator('.ant-result-message').textContent()) as string;
-    expect(shown).toContain(message);
-    if (outcome === 'pay') expect(shown).toContain(total);
-    expect(await routes()).toEqual(['pages/products/index', 'pages/result/index']);
-    expect(await page.locator('.preview-title').textContent()).toBe('Payment result');
-    expect(await page.locator('.preview-cashier, .preview-action-sheet').count()).toBe(0);
-    await page.screenshot({ path: join(TEST_OUTPUT, `${build}-${outcome}.png`) });
-    expect((await page.evaluate(() => window.__minipayPreview.state().problems)).filter((problem: { level?: string }) => problem.level !== 'warning')).toEqual([]);
-  });
+  test.each(EXPECTED)(
+    'products → confirm → pay with %s → the result page shows "%s"',
+    async (outcome, title, message) => {
+      await open(build);
+      const total = await checkout();
+      await pay(build, outcome);
+      await result().locator('.ant-result-title').filter({ hasText: title }).waitFor({ timeout: 20_000 });
+      const shown = (await result().locator('.ant-result-message').textContent()) as string;
+      expect(shown).toContain(message);
+      if (outcome === 'pay') expect(shown).toContain(total);
+      expect(await routes()).toEqual(['pages/products/index', 'pages/result/index']);
+      expect(await page.locator('.preview-title').textContent()).toBe('Payment result');
+      expect(await page.locator('.preview-cashier, .preview-action-sheet').count()).toBe(0);
+      await page.screenshot({ path: join(TEST_OUTPUT, `${build}-${outcome}.png`) });
+      expect(
+        (await page.evaluate(() => window.__minipayPreview.state().problems)).filter(
+          (problem: { level?: string }) => problem.level !== 'warning',
+        ),
+      ).toEqual([]);
+    },
+  );
 });
 
 describe('the real antd-mini components', () => {
@@ -146,7 +173,7 @@ describe('the real antd-mini components', () => {
     expect(covered.hits).toEqual([]);
   });
 
-  test('the Stepper\'s buttons change the value, and its minus is disabled at the minimum', async () => {
+  test("the Stepper's buttons change the value, and its minus is disabled at the minimum", async () => {
     await open('development');
     const row = products().locator('.quantity-stepper').first();
     expect(await row.locator('.ant-stepper-button-down').getAttribute('class')).toContain('ant-button-disabled');
@@ -155,7 +182,11 @@ describe('the real antd-mini components', () => {
     await row.locator('.ant-stepper-button-up').click();
     await row.locator('.ant-stepper-button-up').click();
     await row.locator('.ant-stepper-button-down').click();
-    await eventually(() => stepperValue(products(), 0), (value) => /^\s*1\s*$/.test(value ?? ''), 'stepper 0 value');
+    await eventually(
+      () => stepperValue(products(), 0),
+      (value) => /^\s*1\s*$/.test(value ?? ''),
+      'stepper 0 value',
+    );
     expect(await row.locator('.ant-stepper-button-down').getAttribute('class')).not.toContain('ant-button-disabled');
   });
 
@@ -194,7 +225,10 @@ describe('the real antd-mini components', () => {
     await confirm().locator('.pay').click();
     await page.locator('.preview-cashier-close').click();
     expect(await page.locator('.preview-cashier').count()).toBe(0);
-    await result().locator('.ant-result-title').filter({ hasText: en.result.pendingTitle }).waitFor({ timeout: 20_000 });
+    await result()
+      .locator('.ant-result-title')
+      .filter({ hasText: en.result.pendingTitle })
+      .waitFor({ timeout: 20_000 });
     expect(await result().locator('.check-again').count()).toBe(1);
   });
 });

@@ -81,69 +81,94 @@ const CASES: ErrorCase[] = [
   },
   {
     name: 'a require that does not resolve',
-    files: { 'pages/index/index.axml': '<view/>', 'pages/index/index.js': "const helper = require('../../utils/helper');\nPage({});" },
+    files: {
+      'pages/index/index.axml': '<view/>',
+      'pages/index/index.js': "const helper = require('../../utils/helper');\nPage({});",
+    },
     code: 'REQUIRE',
     where: 'pages/index/index.js:1',
     message: /require\("..\/..\/utils\/helper"\) in pages\/index\/index.js does not resolve: no utils\/helper.js/,
   },
   {
     name: 'an exception in a lifecycle',
-    files: { 'pages/index/index.axml': '<view/>', 'pages/index/index.js': "Page({\n  onLoad() {\n    throw new Error('the page broke');\n  },\n});" },
+    files: {
+      'pages/index/index.axml': '<view/>',
+      'pages/index/index.js': "Page({\n  onLoad() {\n    throw new Error('the page broke');\n  },\n});",
+    },
     code: 'LIFECYCLE',
     where: 'pages/index/index.js:3',
     message: /onLoad of page pages\/index\/index threw: the page broke/,
   },
   {
     name: 'a JSAPI the preview does not implement',
-    files: { 'pages/index/index.axml': '<view/>', 'pages/index/index.js': 'Page({\n  onLoad() {\n    my.scan({});\n  },\n});' },
+    files: {
+      'pages/index/index.axml': '<view/>',
+      'pages/index/index.js': 'Page({\n  onLoad() {\n    my.scan({});\n  },\n});',
+    },
     code: 'NOT_IMPLEMENTED',
     where: 'NOT_IMPLEMENTED',
     message: /my.scan is a JSAPI the preview does not implement/,
   },
 ];
 
-test.each(CASES.map((errorCase) => [errorCase.name, errorCase] as const))('%s: an overlay naming the file and line, and the console', async (_name, errorCase) => {
-  const opened = await openPreview(browser, writeMiniProgram(errorCase.files));
-  const logged: string[] = [];
-  const record = (message: ConsoleMessage) => {
-    if (message.type() === 'error') logged.push(message.text());
-  };
-  opened.page.on('console', record);
-  opened.worker.on('console', record);
-  try {
-    const item = opened.page.locator(`.preview-overlay .preview-problem[data-code="${errorCase.code}"]`).first();
-    await item.waitFor();
-    expect(await item.locator('.preview-problem-where').textContent()).toContain(errorCase.where);
-    expect(await item.locator('.preview-problem-message').textContent()).toMatch(errorCase.message);
-    const problems = await opened.problems();
-    expect(problems.find((problem) => problem.code === errorCase.code)?.message).toMatch(errorCase.message);
-    // Problems found at load are logged before the test listens; the reload shows them again.
-    if (!logged.some((line) => errorCase.message.test(line))) {
-      await opened.page.reload();
-      await eventually(async () => logged, (lines) => lines.some((line) => errorCase.message.test(line)), 'the console line');
+test.each(CASES.map((errorCase) => [errorCase.name, errorCase] as const))(
+  '%s: an overlay naming the file and line, and the console',
+  async (_name, errorCase) => {
+    const opened = await openPreview(browser, writeMiniProgram(errorCase.files));
+    const logged: string[] = [];
+    const record = (message: ConsoleMessage) => {
+      if (message.type() === 'error') logged.push(message.text());
+    };
+    opened.page.on('console', record);
+    opened.worker.on('console', record);
+    try {
+      const item = opened.page.locator(`.preview-overlay .preview-problem[data-code="${errorCase.code}"]`).first();
+      await item.waitFor();
+      expect(await item.locator('.preview-problem-where').textContent()).toContain(errorCase.where);
+      expect(await item.locator('.preview-problem-message').textContent()).toMatch(errorCase.message);
+      const problems = await opened.problems();
+      expect(problems.find((problem) => problem.code === errorCase.code)?.message).toMatch(errorCase.message);
+      // Problems found at load are logged before the test listens; the reload shows them again.
+      if (!logged.some((line) => errorCase.message.test(line))) {
+        await opened.page.reload();
+        await eventually(
+          async () => logged,
+          (lines) => lines.some((line) => errorCase.message.test(line)),
+          'the console line',
+        );
+      }
+    } finally {
+      await opened.close();
     }
-  } finally {
-    await opened.close();
-  }
-});
+  },
+);
 
 test('the overlay can be dismissed and the page under it still works', async () => {
   const opened = await openPreview(
     browser,
-    writeMiniProgram({ 'pages/index/index.axml': '<view class="n" onTap="add">{{n}}</view><view onTap="gone">x</view>', 'pages/index/index.js': 'Page({ data: { n: 0 }, add() { this.setData({ n: this.data.n + 1 }); } });' }),
+    writeMiniProgram({
+      'pages/index/index.axml': '<view class="n" onTap="add">{{n}}</view><view onTap="gone">x</view>',
+      'pages/index/index.js': 'Page({ data: { n: 0 }, add() { this.setData({ n: this.data.n + 1 }); } });',
+    }),
   );
   try {
     await opened.page.locator('.preview-overlay-close').click();
     expect(await opened.page.locator('.preview-overlay').count()).toBe(0);
     await opened.frame('pages/index/index').locator('.n').click();
-    await eventually(() => opened.frame('pages/index/index').locator('.n').textContent(), (text) => text === '1', 'the tap to count');
+    await eventually(
+      () => opened.frame('pages/index/index').locator('.n').textContent(),
+      (text) => text === '1',
+      'the tap to count',
+    );
   } finally {
     await opened.close();
   }
 });
 
 test('a launch page that is not in app.json (?page=) is an overlay naming it', async () => {
-  const opened = await openPreview(browser, writeMiniProgram({ 'pages/index/index.axml': '<view/>' }), { page: 'pages/nowhere/index' });
+  const opened = await openPreview(browser, writeMiniProgram({ 'pages/index/index.axml': '<view/>' }), {
+    page: 'pages/nowhere/index',
+  });
   try {
     const item = opened.page.locator('.preview-problem[data-code="LAUNCH"]');
     await item.waitFor();

@@ -8,13 +8,51 @@ describe('allowed', () => {
   test.each([
     ['a', { k: 'id', name: 'a' }],
     ["'x'", { k: 'lit', v: 'x' }],
-    ['a.b[0]', { k: 'mem', obj: { k: 'mem', obj: { k: 'id', name: 'a' }, prop: { k: 'lit', v: 'b' } }, prop: { k: 'lit', v: 0 } }],
+    [
+      'a.b[0]',
+      {
+        k: 'mem',
+        obj: { k: 'mem', obj: { k: 'id', name: 'a' }, prop: { k: 'lit', v: 'b' } },
+        prop: { k: 'lit', v: 0 },
+      },
+    ],
     ['a ? 1 : 2', { k: 'cond', test: { k: 'id', name: 'a' }, then: { k: 'lit', v: 1 }, else: { k: 'lit', v: 2 } }],
-    ['!a && b', { k: 'log', op: '&&', l: { k: 'un', op: '!', arg: { k: 'id', name: 'a' } }, r: { k: 'id', name: 'b' } }],
-    ['[a, ...b]', { k: 'arr', items: [{ k: 'id', name: 'a' }, { k: 'spread', arg: { k: 'id', name: 'b' } }] }],
-    ['{ x: 1, y }', { k: 'obj', props: [{ key: 'x', value: { k: 'lit', v: 1 } }, { key: 'y', value: { k: 'id', name: 'y' } }] }],
-    ['utils.f(a)', { k: 'call', callee: { k: 'mem', obj: { k: 'id', name: 'utils' }, prop: { k: 'lit', v: 'f' } }, args: [{ k: 'id', name: 'a' }] }],
-    ['typeof a === "number"', { k: 'bin', op: '===', l: { k: 'un', op: 'typeof', arg: { k: 'id', name: 'a' } }, r: { k: 'lit', v: 'number' } }],
+    [
+      '!a && b',
+      { k: 'log', op: '&&', l: { k: 'un', op: '!', arg: { k: 'id', name: 'a' } }, r: { k: 'id', name: 'b' } },
+    ],
+    [
+      '[a, ...b]',
+      {
+        k: 'arr',
+        items: [
+          { k: 'id', name: 'a' },
+          { k: 'spread', arg: { k: 'id', name: 'b' } },
+        ],
+      },
+    ],
+    [
+      '{ x: 1, y }',
+      {
+        k: 'obj',
+        props: [
+          { key: 'x', value: { k: 'lit', v: 1 } },
+          { key: 'y', value: { k: 'id', name: 'y' } },
+        ],
+      },
+    ],
+    [
+      'utils.f(a)',
+      {
+        k: 'call',
+        callee: { k: 'mem', obj: { k: 'id', name: 'utils' }, prop: { k: 'lit', v: 'f' } },
+        args: [{ k: 'id', name: 'a' }],
+      },
+    ],
+    [
+      'typeof a === "number"',
+      { k: 'bin', op: '===', l: { k: 'un', op: 'typeof', arg: { k: 'id', name: 'a' } }, r: { k: 'lit', v: 'number' } },
+    ],
   ])('%s', (source, tree) => {
     expect(parseExpression(source, context)).toEqual(tree);
   });
@@ -22,7 +60,10 @@ describe('allowed', () => {
   test('template data reads `a, b: 1` and `...x` as an object', () => {
     expect(parseExpression('...item, n: 1', context, { asObject: true })).toEqual({
       k: 'obj',
-      props: [{ k: 'spread', arg: { k: 'id', name: 'item' } }, { key: 'n', value: { k: 'lit', v: 1 } }],
+      props: [
+        { k: 'spread', arg: { k: 'id', name: 'item' } },
+        { key: 'n', value: { k: 'lit', v: 1 } },
+      ],
     });
   });
 });

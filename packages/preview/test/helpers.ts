@@ -59,7 +59,12 @@ export interface Opened {
 export async function openPreview(
   browser: Browser,
   dir: string,
-  options: { page?: string; query?: string; preview?: Partial<PreviewOptions>; viewport?: { width: number; height: number } } = {},
+  options: {
+    page?: string;
+    query?: string;
+    preview?: Partial<PreviewOptions>;
+    viewport?: { width: number; height: number };
+  } = {},
 ): Promise<Opened> {
   const preview = await startPreview({ dir, port: 0, watch: false, ...options.preview });
   const page = await browser.newPage({ viewport: options.viewport ?? { width: 460, height: 900 } });
@@ -85,7 +90,12 @@ export async function openPreview(
 }
 
 /** Waits until `check` holds, polling; fails naming `what`. */
-export async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean, what: string, timeoutMs = 10_000): Promise<T> {
+export async function eventually<T>(
+  read: () => Promise<T>,
+  check: (value: T) => boolean,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let value = await read();
   while (!check(value)) {

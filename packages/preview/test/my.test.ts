@@ -61,7 +61,11 @@ function call(api: string, options: Record<string, unknown> = {}): Promise<{ suc
   return opened.worker.evaluate(
     ([name, args]) =>
       new Promise((resolve) => {
-        my[name]({ ...args, success: (result: unknown) => resolve({ success: result }), fail: (error: unknown) => resolve({ fail: error }) });
+        my[name]({
+          ...args,
+          success: (result: unknown) => resolve({ success: result }),
+          fail: (error: unknown) => resolve({ fail: error }),
+        });
       }),
     [api, options] as const,
   );
@@ -69,8 +73,17 @@ function call(api: string, options: Record<string, unknown> = {}): Promise<{ suc
 
 describe('my.request goes through the preview server', () => {
   test('success: { data (parsed JSON), status, headers }; headers and the method reach the server', async () => {
-    const answer = await call('request', { url: `${base}/json`, method: 'POST', headers: { 'content-type': 'application/json', 'x-token': 't1' }, data: { a: 1 } });
-    expect(answer.success).toMatchObject({ data: { ok: true }, status: 200, headers: expect.objectContaining({ 'x-answer': 'yes' }) });
+    const answer = await call('request', {
+      url: `${base}/json`,
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-token': 't1' },
+      data: { a: 1 },
+    });
+    expect(answer.success).toMatchObject({
+      data: { ok: true },
+      status: 200,
+      headers: expect.objectContaining({ 'x-answer': 'yes' }),
+    });
     const seen = received[received.length - 1]!;
     expect(seen).toMatchObject({ method: 'POST', url: '/json', body: '{"a":1}' });
     expect(seen.headers['x-token']).toBe('t1');
@@ -87,9 +100,21 @@ describe('my.request goes through the preview server', () => {
   });
 
   test.each([
-    ['an HTTP error status: 19 with status, data and headers', () => ({ url: `${base}/missing` }), { error: 19, status: 404, data: { error: { code: 'NOT_FOUND' } } }],
-    ['a body that is not JSON with dataType json: 14', () => ({ url: `${base}/not-json`, dataType: 'json' }), { error: 14 }],
-    ['a refused connection: 12', () => ({ url: `http://127.0.0.1:${closedPort}/` }), { error: 12, errorMessage: expect.stringContaining('ECONNREFUSED') }],
+    [
+      'an HTTP error status: 19 with status, data and headers',
+      () => ({ url: `${base}/missing` }),
+      { error: 19, status: 404, data: { error: { code: 'NOT_FOUND' } } },
+    ],
+    [
+      'a body that is not JSON with dataType json: 14',
+      () => ({ url: `${base}/not-json`, dataType: 'json' }),
+      { error: 14 },
+    ],
+    [
+      'a refused connection: 12',
+      () => ({ url: `http://127.0.0.1:${closedPort}/` }),
+      { error: 12, errorMessage: expect.stringContaining('ECONNREFUSED') },
+    ],
     ['a timeout: 13', () => ({ url: `${base}/slow`, timeout: 200 }), { error: 13 }],
     ['an invalid url: 2', () => ({ url: 'ftp://x' }), { error: 2 }],
   ])('%s', async (_name, options, failure) => {
@@ -102,7 +127,14 @@ describe('my.request goes through the preview server', () => {
     expect((await call('request', { url: `${base}/not-json`, dataType: 'text' })).success.data).toBe('plain words');
     const result = await opened.worker.evaluate((url) => my.request({ url }), `${base}/json`);
     expect(result).toMatchObject({ status: 200, data: { ok: true } });
-    const rejected = await opened.worker.evaluate((url) => my.request({ url }).then(() => 'resolved', (error: any) => error.error), `${base}/missing`);
+    const rejected = await opened.worker.evaluate(
+      (url) =>
+        my.request({ url }).then(
+          () => 'resolved',
+          (error: any) => error.error,
+        ),
+      `${base}/missing`,
+    );
     expect(rejected).toBe(19);
   });
 });
@@ -129,15 +161,24 @@ describe('storage, system info, canIUse', () => {
   test('getSystemInfoSync describes the frame; canIUse knows component2 and what is implemented', async () => {
     const info = await opened.worker.evaluate(() => my.getSystemInfoSync());
     expect(info).toMatchObject({ windowWidth: 375, screenWidth: 375, platform: 'iOS', language: expect.any(String) });
-    expect(await opened.worker.evaluate(() => [my.canIUse('component2'), my.canIUse('request'), my.canIUse('scan'), typeof my.notAJsapi])).toEqual([true, true, false, 'undefined']);
-    expect(await opened.worker.evaluate(() => {
-      try {
-        my.openLocation({});
-        return 'no error';
-      } catch (error: any) {
-        return error.message;
-      }
-    })).toMatch(/^my.openLocation is a JSAPI the preview does not implement/);
+    expect(
+      await opened.worker.evaluate(() => [
+        my.canIUse('component2'),
+        my.canIUse('request'),
+        my.canIUse('scan'),
+        typeof my.notAJsapi,
+      ]),
+    ).toEqual([true, true, false, 'undefined']);
+    expect(
+      await opened.worker.evaluate(() => {
+        try {
+          my.openLocation({});
+          return 'no error';
+        } catch (error: any) {
+          return error.message;
+        }
+      }),
+    ).toMatch(/^my.openLocation is a JSAPI the preview does not implement/);
   });
 });
 
@@ -172,11 +213,18 @@ describe('JSAPIs drawn in the frame', () => {
     expect((await dismissed).success).toEqual({ index: -1 });
   });
 
-  test('createSelectorQuery measures the current page\'s elements', async () => {
+  test("createSelectorQuery measures the current page's elements", async () => {
     const results = await opened.worker.evaluate(
       () =>
         new Promise((resolve) => {
-          my.createSelectorQuery().select('.v').boundingClientRect().select('.nothing').boundingClientRect().selectViewport().scrollOffset().exec(resolve);
+          my.createSelectorQuery()
+            .select('.v')
+            .boundingClientRect()
+            .select('.nothing')
+            .boundingClientRect()
+            .selectViewport()
+            .scrollOffset()
+            .exec(resolve);
         }),
     );
     const [rect, missing, viewport] = results as [any, any, any];
@@ -187,7 +235,13 @@ describe('JSAPIs drawn in the frame', () => {
   });
 
   test('tradePay without a paymentUrl fails naming what it needs; getAuthCode without --sandbox-url fails', async () => {
-    expect((await call('tradePay', { tradeNO: '123' })).fail).toMatchObject({ error: 2, errorMessage: expect.stringContaining('paymentUrl only') });
-    expect((await call('getAuthCode', { scopes: 'auth_base' })).fail).toMatchObject({ error: 11, errorMessage: expect.stringContaining('--sandbox-url') });
+    expect((await call('tradePay', { tradeNO: '123' })).fail).toMatchObject({
+      error: 2,
+      errorMessage: expect.stringContaining('paymentUrl only'),
+    });
+    expect((await call('getAuthCode', { scopes: 'auth_base' })).fail).toMatchObject({
+      error: 11,
+      errorMessage: expect.stringContaining('--sandbox-url'),
+    });
   });
 });

@@ -25,11 +25,14 @@ function typeCheck(code: string): string[] {
   };
   const host = ts.createCompilerHost(options);
   const { getSourceFile, fileExists, readFile } = host;
-  host.getSourceFile = (name, version, ...rest) => (name === file ? ts.createSourceFile(name, code, version) : getSourceFile.call(host, name, version, ...rest));
+  host.getSourceFile = (name, version, ...rest) =>
+    name === file ? ts.createSourceFile(name, code, version) : getSourceFile.call(host, name, version, ...rest);
   host.fileExists = (name) => name === file || fileExists.call(host, name);
   host.readFile = (name) => (name === file ? code : readFile.call(host, name));
   const program = ts.createProgram([file], options, host);
-  return ts.getPreEmitDiagnostics(program).map((diagnostic) => ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'));
+  return ts
+    .getPreEmitDiagnostics(program)
+    .map((diagnostic) => ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'));
 }
 
 test('the README has one code example, and it type-checks against the sources', () => {
@@ -39,10 +42,17 @@ test('the README has one code example, and it type-checks against the sources', 
 
 test('it runs: started on the folder it names (here a fixture), it prints a URL that serves the preview, and closes', async () => {
   const dir = writeMiniProgram({ 'pages/index/index.axml': '<view/>' });
-  const code = ts.transpileModule((examples[0] as string).replace("'mini-app/dist'", JSON.stringify(dir)), { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText;
+  const code = ts.transpileModule((examples[0] as string).replace("'mini-app/dist'", JSON.stringify(dir)), {
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
+  }).outputText;
   const printed: string[] = [];
   const fakeConsole = { log: (line: string) => printed.push(line) };
-  const run = new Function('require', 'console', 'exports', `return (async () => {${code.replace('await preview.close();', 'globalThis.__readmePreview = preview;')}})();`);
+  const run = new Function(
+    'require',
+    'console',
+    'exports',
+    `return (async () => {${code.replace('await preview.close();', 'globalThis.__readmePreview = preview;')}})();`,
+  );
   await run((name: string) => (name === '@minipay/preview' ? require('../src') : require(name)), fakeConsole, {});
   const preview = (globalThis as { __readmePreview?: { close(): Promise<void> } }).__readmePreview;
   try {

@@ -28,9 +28,14 @@ afterAll(async () => {
 });
 
 const log = (o: Opened) => o.worker.evaluate(() => getApp().log as string[]);
-const logUntil = (o: Opened, entry: string) => eventually(() => log(o), (entries) => entries.includes(entry), `log entry "${entry}"`);
+const logUntil = (o: Opened, entry: string) =>
+  eventually(
+    () => log(o),
+    (entries) => entries.includes(entry),
+    `log entry "${entry}"`,
+  );
 
-describe('component2 lifecycles, in the platform\'s order', () => {
+describe("component2 lifecycles, in the platform's order", () => {
   test('launch: app, page, then each component onInit → deriveDataFromProps → didMount (inside out), ref, onReady', async () => {
     opened = await openPreview(browser, LIFECYCLE, { query: 'from=test' });
     expect(await logUntil(opened, 'page onReady')).toEqual([
@@ -61,7 +66,9 @@ describe('component2 lifecycles, in the platform\'s order', () => {
     await logUntil(opened, 'parent didUpdate a→b own 1→1');
     await logUntil(opened, 'child didUpdate a!→b!');
     const entries = await log(opened);
-    expect(entries.indexOf('parent deriveDataFromProps b (was a)')).toBeLessThan(entries.indexOf('parent didUpdate a→b own 1→1'));
+    expect(entries.indexOf('parent deriveDataFromProps b (was a)')).toBeLessThan(
+      entries.indexOf('parent didUpdate a→b own 1→1'),
+    );
     expect(entries.indexOf('child deriveDataFromProps b!')).toBeLessThan(entries.indexOf('child didUpdate a!→b!'));
     expect(await opened.frame('pages/index/index').locator('.child').textContent()).toBe('b!');
 
@@ -74,7 +81,7 @@ describe('component2 lifecycles, in the platform\'s order', () => {
     expect(await opened.frame('pages/index/index').locator('.parent').count()).toBe(0);
   });
 
-  test('a function prop calls the owner\'s method: child tap → parent onChildTap → page onPing; the tap bubbles to the page', async () => {
+  test("a function prop calls the owner's method: child tap → parent onChildTap → page onPing; the tap bubbles to the page", async () => {
     opened = await openPreview(browser, LIFECYCLE);
     await logUntil(opened, 'page onReady');
     await opened.frame('pages/index/index').locator('.child').click();
@@ -121,7 +128,11 @@ describe('setData', () => {
     opened = await openPreview(browser, dir());
     await opened.page.evaluate(() => window.__minipayPreview.firstPaint);
     await opened.worker.evaluate(() => getCurrentPages()[0].run());
-    const done = await eventually(() => opened!.worker.evaluate(() => getApp().done), (value) => !!value, 'the setData callback');
+    const done = await eventually(
+      () => opened!.worker.evaluate(() => getApp().done),
+      (value) => !!value,
+      'the setData callback',
+    );
     // The logic side keeps what it was given; the view gets the JSON-faithful copy.
     expect(done).toEqual({ deep: 'y', list: ['first', 'second'], fnKept: 'function' });
     const page = opened.frame('pages/index/index');
@@ -146,15 +157,33 @@ describe('setData', () => {
   });
 
   test('a bad path key is an error naming it; the other keys still apply', async () => {
-    opened = await openPreview(browser, writeMiniProgram({ 'pages/index/index.axml': '<view class="v">{{v}}</view>', 'pages/index/index.js': "Page({ data: { v: 1 }, onLoad() { setTimeout(() => this.setData({ 'a..b': 1, v: 2 }), 0); } });" }));
-    await eventually(() => opened!.frame('pages/index/index').locator('.v').textContent(), (text) => text === '2', 'v = 2');
-    const problems = await eventually(() => opened!.problems(), (list) => list.length > 0, 'a problem');
-    expect(problems[0]).toMatchObject({ code: 'SET_DATA', message: expect.stringContaining('"a..b" is not a valid path') });
+    opened = await openPreview(
+      browser,
+      writeMiniProgram({
+        'pages/index/index.axml': '<view class="v">{{v}}</view>',
+        'pages/index/index.js':
+          "Page({ data: { v: 1 }, onLoad() { setTimeout(() => this.setData({ 'a..b': 1, v: 2 }), 0); } });",
+      }),
+    );
+    await eventually(
+      () => opened!.frame('pages/index/index').locator('.v').textContent(),
+      (text) => text === '2',
+      'v = 2',
+    );
+    const problems = await eventually(
+      () => opened!.problems(),
+      (list) => list.length > 0,
+      'a problem',
+    );
+    expect(problems[0]).toMatchObject({
+      code: 'SET_DATA',
+      message: expect.stringContaining('"a..b" is not a valid path'),
+    });
   });
 });
 
 describe('styles', () => {
-  test('app.acss applies to every page, a page\'s own styles only to that page (each has its own document), rpx at the width', async () => {
+  test("app.acss applies to every page, a page's own styles only to that page (each has its own document), rpx at the width", async () => {
     opened = await openPreview(
       browser,
       writeMiniProgram({
@@ -168,10 +197,13 @@ describe('styles', () => {
     );
     await opened.page.evaluate(() => window.__minipayPreview.firstPaint);
     const style = (route: string) =>
-      opened!.frame(route).locator('.box').evaluate((element: any) => {
-        const computed = element.ownerDocument.defaultView.getComputedStyle(element);
-        return { width: computed.width, color: computed.color };
-      });
+      opened!
+        .frame(route)
+        .locator('.box')
+        .evaluate((element: any) => {
+          const computed = element.ownerDocument.defaultView.getComputedStyle(element);
+          return { width: computed.width, color: computed.color };
+        });
     expect(await style('pages/a/index')).toEqual({ width: '207px', color: 'rgb(255, 0, 0)' });
     await opened.worker.evaluate(() => my.navigateTo({ url: '/pages/b/index' }));
     await opened.frame('pages/b/index').locator('.box').waitFor();
@@ -205,11 +237,20 @@ describe('the page stack', () => {
 
     await opened.worker.evaluate(() => my.redirectTo({ url: '/pages/second/index' }));
     await logUntil(opened, 'page onUnload');
-    await eventually(() => opened!.routes(), (routes) => routes.join() === 'pages/second/index', 'only the second page');
+    await eventually(
+      () => opened!.routes(),
+      (routes) => routes.join() === 'pages/second/index',
+      'only the second page',
+    );
     await opened.worker.evaluate(() => my.reLaunch({ url: '/pages/index/index?again=1' }));
     await logUntil(opened, 'page onLoad {"again":"1"}');
     expect(await opened.routes()).toEqual(['pages/index/index']);
-    const failure = await opened.worker.evaluate(() => my.navigateTo({ url: '/pages/nowhere/index' }).catch((error: unknown) => error));
-    expect(failure).toMatchObject({ error: expect.any(Number), errorMessage: expect.stringContaining('no page pages/nowhere/index') });
+    const failure = await opened.worker.evaluate(() =>
+      my.navigateTo({ url: '/pages/nowhere/index' }).catch((error: unknown) => error),
+    );
+    expect(failure).toMatchObject({
+      error: expect.any(Number),
+      errorMessage: expect.stringContaining('no page pages/nowhere/index'),
+    });
   });
 });

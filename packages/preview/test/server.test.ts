@@ -9,7 +9,8 @@ import { removeFolders, writeMiniProgram } from './helpers';
 
 afterAll(() => removeFolders());
 
-const fixture = () => writeMiniProgram({ 'pages/index/index.axml': '<view>hi</view>', 'img/dot.png': 'not really a png' });
+const fixture = () =>
+  writeMiniProgram({ 'pages/index/index.axml': '<view>hi</view>', 'img/dot.png': 'not really a png' });
 
 describe('options', () => {
   test.each([
@@ -19,13 +20,20 @@ describe('options', () => {
     [{ dir: '.', width: 10 }, /width must be a whole number of pixels from 240 to 1280/],
     [{ dir: '.', sandboxUrl: 'localhost:8210' }, /sandboxUrl must be an http\(s\) URL/],
   ])('%j is refused', async (options, message) => {
-    await expect(startPreview(options)).rejects.toMatchObject({ name: 'PreviewError', code: 'INVALID_OPTION', message: expect.stringMatching(message) });
+    await expect(startPreview(options)).rejects.toMatchObject({
+      name: 'PreviewError',
+      code: 'INVALID_OPTION',
+      message: expect.stringMatching(message),
+    });
   });
 
   test('a folder that is not a mini program is refused at start, naming what to pass', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'minipay-preview-empty-'));
     try {
-      await expect(startPreview({ dir: empty, port: 0 })).rejects.toMatchObject({ code: 'NOT_A_MINI_PROGRAM', message: expect.stringContaining('has no app.json') });
+      await expect(startPreview({ dir: empty, port: 0 })).rejects.toMatchObject({
+        code: 'NOT_A_MINI_PROGRAM',
+        message: expect.stringContaining('has no app.json'),
+      });
     } finally {
       rmSync(empty, { recursive: true, force: true });
     }
@@ -36,7 +44,10 @@ describe('options', () => {
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const { port } = blocker.address() as { port: number };
     try {
-      await expect(startPreview({ dir: fixture(), port, watch: false })).rejects.toMatchObject({ code: 'PORT_IN_USE', message: expect.stringContaining(`port ${port} on 127.0.0.1 is in use`) });
+      await expect(startPreview({ dir: fixture(), port, watch: false })).rejects.toMatchObject({
+        code: 'PORT_IN_USE',
+        message: expect.stringContaining(`port ${port} on 127.0.0.1 is in use`),
+      });
     } finally {
       await new Promise((resolve) => blocker.close(resolve));
     }
@@ -61,11 +72,15 @@ describe('what it serves', () => {
       const response = await fetch(`${preview.url}__preview/${script}`);
       expect(response.headers.get('content-type')).toContain('javascript');
     }
-    const bundle = (await (await fetch(`${preview.url}__preview/app`)).json()) as { appJson: { pages: string[] }; width: number; problems: unknown[] };
+    const bundle = (await (await fetch(`${preview.url}__preview/app`)).json()) as {
+      appJson: { pages: string[] };
+      width: number;
+      problems: unknown[];
+    };
     expect(bundle).toMatchObject({ appJson: { pages: ['pages/index/index'] }, width: 375, problems: [] });
   });
 
-  test('the folder\'s own files (images) and nothing outside it', async () => {
+  test("the folder's own files (images) and nothing outside it", async () => {
     const image = await fetch(`${preview.url}__app/img/dot.png`);
     expect(image.status).toBe(200);
     expect(image.headers.get('content-type')).toBe('image/png');
@@ -92,13 +107,18 @@ describe('what it serves', () => {
     expect(text).toContain('event: reload');
   });
 
-  test('my.getAuthCode without a sandbox is the platform\'s failure shape, with the reason', async () => {
+  test("my.getAuthCode without a sandbox is the platform's failure shape, with the reason", async () => {
     const answer = await (await fetch(`${preview.url}__preview/auth-code`, { method: 'POST', body: '{}' })).json();
     expect(answer).toEqual({ ok: false, error: 11, errorMessage: expect.stringContaining('without --sandbox-url') });
   });
 
   test('the request proxy refuses what is not an HTTP request', async () => {
-    const answer = await (await fetch(`${preview.url}__preview/request`, { method: 'POST', body: JSON.stringify({ url: 'file:///etc/passwd' }) })).json();
+    const answer = await (
+      await fetch(`${preview.url}__preview/request`, {
+        method: 'POST',
+        body: JSON.stringify({ url: 'file:///etc/passwd' }),
+      })
+    ).json();
     expect(answer).toEqual({ ok: false, error: 2, errorMessage: 'my.request: url must be an http(s) URL' });
   });
 });
@@ -108,7 +128,9 @@ test('auth codes come from the wallet sandbox named by sandboxUrl', async () => 
   const sandbox = await startSandbox({ home, port: 0, log: () => {} });
   const preview = await startPreview({ dir: fixture(), port: 0, sandboxUrl: sandbox.url, watch: false });
   try {
-    const answer = (await (await fetch(`${preview.url}__preview/auth-code`, { method: 'POST', body: '{}' })).json()) as { ok: boolean; authCode: string };
+    const answer = (await (
+      await fetch(`${preview.url}__preview/auth-code`, { method: 'POST', body: '{}' })
+    ).json()) as { ok: boolean; authCode: string };
     expect(answer).toEqual({ ok: true, authCode: expect.any(String) });
   } finally {
     await preview.close();

@@ -27,9 +27,20 @@ describe('setData path keys', () => {
 describe('what setData may carry (JSON, as the platform sends it)', () => {
   test('functions, undefined in arrays, Dates, NaN, Maps: dropped or changed, each named by its path', () => {
     const dropped: Dropped[] = [];
-    const value = sanitize({ f: () => 1, list: [1, undefined, () => 2], at: new Date(0), n: NaN, m: new Map(), gone: undefined, ok: 'yes' }, 'order', dropped);
+    const value = sanitize(
+      { f: () => 1, list: [1, undefined, () => 2], at: new Date(0), n: NaN, m: new Map(), gone: undefined, ok: 'yes' },
+      'order',
+      dropped,
+    );
     expect(value).toEqual({ list: [1, null, null], at: '1970-01-01T00:00:00.000Z', n: null, m: {}, ok: 'yes' });
-    expect(dropped.map((item) => item.path)).toEqual(['order.f', 'order.list[1]', 'order.list[2]', 'order.at', 'order.n', 'order.m']);
+    expect(dropped.map((item) => item.path)).toEqual([
+      'order.f',
+      'order.list[1]',
+      'order.list[2]',
+      'order.at',
+      'order.n',
+      'order.m',
+    ]);
   });
 
   test('a cycle cannot be sent: a CycleError naming where', () => {

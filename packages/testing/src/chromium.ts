@@ -88,7 +88,9 @@ export function findChromium(options: FindChromiumOptions = {}): string {
     const named = env[variable];
     if (named === undefined || named === '') continue;
     if (!exists(named)) {
-      throw new BrowserNotFoundError(`${variable} names ${named}, which does not exist: point it at a Chromium or Chrome binary`);
+      throw new BrowserNotFoundError(
+        `${variable} names ${named}, which does not exist: point it at a Chromium or Chrome binary`,
+      );
     }
     return named;
   }

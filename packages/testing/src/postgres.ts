@@ -49,7 +49,9 @@ export function findPostgresBin(
     const versions = readdirSync(debian).sort((a, b) => Number(b) - Number(a));
     candidates.push(...versions.map((version) => join(debian, version, 'bin')));
   }
-  const found = candidates.find((dir) => existsSync(join(dir, executable('initdb'))) && existsSync(join(dir, executable('pg_ctl'))));
+  const found = candidates.find(
+    (dir) => existsSync(join(dir, executable('initdb'))) && existsSync(join(dir, executable('pg_ctl'))),
+  );
   if (found) return found;
   throw new PostgresNotFoundError(
     'no PostgreSQL server programs (initdb, pg_ctl) found: install PostgreSQL (Debian/Ubuntu: `apt-get install postgresql`) or set MINIPAY_PG_BIN to the folder that holds them',
@@ -101,7 +103,9 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
   const root = mkdtempSync(join(tmpdir(), 'minipay-pg-'));
   const dataDir = join(root, 'data');
   if (user) chownSync(root, user.uid, user.gid);
-  const asUser: SpawnOptions = user ? { uid: user.uid, gid: user.gid, cwd: root, env: { ...process.env, HOME: root } } : { cwd: root };
+  const asUser: SpawnOptions = user
+    ? { uid: user.uid, gid: user.gid, cwd: root, env: { ...process.env, HOME: root } }
+    : { cwd: root };
   const program = (name: string) => join(bin, executable(name));
 
   let started = false;
@@ -113,7 +117,11 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
   process.once('exit', stopSync);
 
   try {
-    await runTo(program('initdb'), ['-D', dataDir, '-U', SUPERUSER, '--auth=trust', '--encoding=UTF8', '--no-sync'], asUser);
+    await runTo(
+      program('initdb'),
+      ['-D', dataDir, '-U', SUPERUSER, '--auth=trust', '--encoding=UTF8', '--no-sync'],
+      asUser,
+    );
     const port = await freePort();
     const settings: Record<string, string> = {
       listen_addresses: '127.0.0.1',
@@ -128,7 +136,11 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
       .map(([name, value]) => `${name} = '${value.replace(/'/g, "''")}'`)
       .join('\n');
     appendFileSync(join(dataDir, 'postgresql.conf'), `\n# minipay test cluster\n${conf}\n`);
-    await runTo(program('pg_ctl'), ['start', '-D', dataDir, '-w', '-t', '60', '-s', '-l', join(root, 'server.log')], asUser);
+    await runTo(
+      program('pg_ctl'),
+      ['start', '-D', dataDir, '-w', '-t', '60', '-s', '-l', join(root, 'server.log')],
+      asUser,
+    );
     started = true;
     const base = `postgres://${SUPERUSER}@127.0.0.1:${port}`;
     const psql = existsSync(program('psql')) ? program('psql') : executable('psql');
@@ -137,13 +149,20 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
       port,
       dataDir,
       async createDatabase(name) {
-        if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`createDatabase: "${name}" is not a plain lowercase identifier`);
-        await runTo(psql, ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', `${base}/postgres`, '-c', `CREATE DATABASE ${name}`], {});
+        if (!/^[a-z_][a-z0-9_]*$/.test(name))
+          throw new Error(`createDatabase: "${name}" is not a plain lowercase identifier`);
+        await runTo(
+          psql,
+          ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', `${base}/postgres`, '-c', `CREATE DATABASE ${name}`],
+          {},
+        );
         return `${base}/${name}`;
       },
       async stop() {
         if (started) {
-          await runTo(program('pg_ctl'), ['stop', '-D', dataDir, '-m', 'fast', '-w', '-s'], asUser).catch(() => undefined);
+          await runTo(program('pg_ctl'), ['stop', '-D', dataDir, '-m', 'fast', '-w', '-s'], asUser).catch(
+            () => undefined,
+          );
           started = false;
         }
         process.removeListener('exit', stopSync);

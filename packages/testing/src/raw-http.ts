@@ -39,7 +39,10 @@ export function sendRaw(origin: string, request: Buffer | string, timeoutMs = 10
       if (error) reject(error);
       else resolve(response as RawResponse);
     };
-    const timer = setTimeout(() => finish(new Error(`no complete answer from ${origin} within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => finish(new Error(`no complete answer from ${origin} within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     socket.on('connect', () => socket.write(request));
     socket.on('data', (chunk: Buffer) => {
       chunks.push(chunk);

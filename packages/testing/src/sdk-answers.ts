@@ -27,7 +27,12 @@ export interface AnsweredRequest {
 }
 
 /** Reads `response` as `sdk` would, verifying with the responder's public key file. */
-export function readAnswerAs(sdk: SdkName, response: RawResponse, request: AnsweredRequest, publicKeyFile: string): AnswerReading {
+export function readAnswerAs(
+  sdk: SdkName,
+  response: RawResponse,
+  request: AnsweredRequest,
+  publicKeyFile: string,
+): AnswerReading {
   return READERS[sdk](response, request, publicKeyFile);
 }
 
@@ -35,7 +40,15 @@ type Reader = (response: RawResponse, request: AnsweredRequest, publicKeyFile: s
 
 const refused = (why: string): AnswerReading => ({ outcome: 'refused', why });
 
-function check(response: RawResponse, request: AnsweredRequest, path: string, clientId: string, time: string, signature: Buffer | undefined, key: string): AnswerReading {
+function check(
+  response: RawResponse,
+  request: AnsweredRequest,
+  path: string,
+  clientId: string,
+  time: string,
+  signature: Buffer | undefined,
+  key: string,
+): AnswerReading {
   if (!signature) return refused('the signature is not Base64');
   const content = `${request.method} ${path}\n${clientId}.${time}.${response.body}`;
   if (!opensslVerify(content, signature, key)) return refused('the signature does not verify');
@@ -66,7 +79,9 @@ function formDecode(text: string): string | undefined {
 
 /** Strict Base64 (Java's Base64 decoder, Go's StdEncoding): anything outside the alphabet fails. */
 function strictBase64(text: string | undefined): Buffer | undefined {
-  return text !== undefined && /^[A-Za-z0-9+/]*={0,2}$/.test(text) && text.length % 4 === 0 ? Buffer.from(text, 'base64') : undefined;
+  return text !== undefined && /^[A-Za-z0-9+/]*={0,2}$/.test(text) && text.length % 4 === 0
+    ? Buffer.from(text, 'base64')
+    : undefined;
 }
 
 /** Lenient Base64 (Python's b64decode, PHP's base64_decode): characters outside the alphabet are dropped. */
@@ -97,13 +112,25 @@ const READERS: Record<SdkName, Reader> = {
     const header = exactHeader(response, 'signature');
     const time = exactHeader(response, 'response-time');
     const clientId = exactHeader(response, 'client-id');
-    for (const [name, value] of [['signature', header], ['response-time', time], ['client-id', clientId]] as const) {
+    for (const [name, value] of [
+      ['signature', header],
+      ['response-time', time],
+      ['client-id', clientId],
+    ] as const) {
       if (value === undefined) return refused(`"response header exception, ${name} not exist."`);
     }
     const value = (header as string).split('signature=')[1];
     if (value === undefined) return refused('IndexError: no "signature=" in the signature header');
     const decoded = formDecode(value) ?? value;
-    return check(response, request, request.signedPath, clientId as string, time as string, lenientBase64(decoded), key);
+    return check(
+      response,
+      request,
+      request.signedPath,
+      clientId as string,
+      time as string,
+      lenientBase64(decoded),
+      key,
+    );
   },
   // DefaultAlipayClient::sendRequest (curl): HTTP 200 or no result at all; each header line that contains
   // "response-time" (case-sensitive, anywhere in the line) gives the time after its first ":", each other line that
@@ -121,7 +148,15 @@ const READERS: Record<SdkName, Reader> = {
     if (!hasResult(body)) return refused('"Response data error,result field is null"');
     if (!value || !time) return { outcome: 'unverified', body, why: 'no signature or response-time line it can read' };
     const plain = /[=+/]/.test(value) || lenientBase64(value).toString('base64') === value;
-    return check(response, request, request.signedPath, request.clientId, time, lenientBase64(plain ? value : (formDecode(value) ?? value)), key);
+    return check(
+      response,
+      request,
+      request.signedPath,
+      request.clientId,
+      time,
+      lenientBase64(plain ? value : (formDecode(value) ?? value)),
+      key,
+    );
   },
   // AMSResponse.ParseResponse: HTTP 200 or an exception; HttpHeaders (any case) must contain response-time and
   // signature; the signature is what follows "signature=", HttpUtility.UrlDecode, Convert.FromBase64String; verified

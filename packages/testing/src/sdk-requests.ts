@@ -45,7 +45,11 @@ const u = (character: string, upper = false) => {
  * characters it escapes inside strings (beyond JSON.stringify's quote, backslash and control characters), and
  * whether it sorts object keys.
  */
-function json(value: unknown, style: { indent: string; comma: string; colon: string; escape?: RegExp; upper?: boolean; sort?: boolean }, depth = 0): string {
+function json(
+  value: unknown,
+  style: { indent: string; comma: string; colon: string; escape?: RegExp; upper?: boolean; sort?: boolean },
+  depth = 0,
+): string {
   if (typeof value === 'string') {
     const quoted = JSON.stringify(value);
     return style.escape ? quoted.replace(style.escape, (c) => u(c, style.upper)) : quoted;
@@ -66,7 +70,8 @@ function json(value: unknown, style: { indent: string; comma: string; colon: str
 
 const SHAPES: Record<SdkName, SdkShape> = {
   java: {
-    description: 'Java (BaseAlipayClient + DefaultHttpRPC): epoch milliseconds, compact fastjson with sorted fields, lowercase client-id',
+    description:
+      'Java (BaseAlipayClient + DefaultHttpRPC): epoch milliseconds, compact fastjson with sorted fields, lowercase client-id',
     time: epochMillis,
     // fastjson: one line, bean fields in alphabetical order, non-ASCII and "/" as they are.
     serialize: (body) => json(body, { indent: '', comma: ',', colon: ':', sort: true }),
@@ -86,7 +91,8 @@ const SHAPES: Record<SdkName, SdkShape> = {
     ],
   },
   python: {
-    description: 'Python (DefaultAlipayClient + http.client): ISO 8601 to the second with +00:00, json.dumps(indent=3), absolute-form request line',
+    description:
+      'Python (DefaultAlipayClient + http.client): ISO 8601 to the second with +00:00, json.dumps(indent=3), absolute-form request line',
     time: (now) => new Date(Math.floor(now.getTime() / 1000) * 1000).toISOString().replace('.000Z', '+00:00'),
     // json.dumps(indent=3): "," between items, ": " after keys, ensure_ascii (lowercase \u escapes).
     serialize: (body) => json(body, { indent: '   ', comma: ',', colon: ': ', escape: /[\u0080-\uffff]/g }),
@@ -109,10 +115,12 @@ const SHAPES: Record<SdkName, SdkShape> = {
     ],
   },
   php: {
-    description: 'PHP (BaseAlipayClient + curl): date(DATE_ISO8601) with +0000, json_encode (escaped slashes, \\u escapes), "Name:value" header lines',
+    description:
+      'PHP (BaseAlipayClient + curl): date(DATE_ISO8601) with +0000, json_encode (escaped slashes, \\u escapes), "Name:value" header lines',
     time: (now) => new Date(Math.floor(now.getTime() / 1000) * 1000).toISOString().replace('.000Z', '+0000'),
     // json_encode: one line, "/" as "\/", non-ASCII as lowercase \u escapes.
-    serialize: (body) => json(body, { indent: '', comma: ',', colon: ':', escape: /[\u0080-\uffff]/g }).replace(/\//g, '\\/'),
+    serialize: (body) =>
+      json(body, { indent: '', comma: ',', colon: ':', escape: /[\u0080-\uffff]/g }).replace(/\//g, '\\/'),
     // urlencode: %2B %2F %3D.
     encode: (base64) => encodeURIComponent(base64),
     target: originForm,
@@ -129,11 +137,16 @@ const SHAPES: Record<SdkName, SdkShape> = {
     ],
   },
   dotnet: {
-    description: '.NET (AMSRequest + HttpClient): DateTime.UtcNow.ToString("o") with 7 fraction digits, HttpUtility.UrlEncode (lowercase %2b), System.Text.Json with nulls, lowercase header names',
+    description:
+      '.NET (AMSRequest + HttpClient): DateTime.UtcNow.ToString("o") with 7 fraction digits, HttpUtility.UrlEncode (lowercase %2b), System.Text.Json with nulls, lowercase header names',
     time: (now) => now.toISOString().replace('Z', '0000Z'),
     // System.Text.Json: one line, unset properties written as null (IgnoreNullValues = false), and its default
     // encoder escapes non-ASCII and the HTML-sensitive characters as uppercase \u escapes.
-    serialize: (body) => json({ ...body, extendInfo: body.extendInfo ?? null }, { indent: '', comma: ',', colon: ':', escape: /[\u0080-\uffff<>&'+`]/g, upper: true }),
+    serialize: (body) =>
+      json(
+        { ...body, extendInfo: body.extendInfo ?? null },
+        { indent: '', comma: ',', colon: ':', escape: /[\u0080-\uffff<>&'+`]/g, upper: true },
+      ),
     encode: (base64) => encodeURIComponent(base64).replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase()),
     target: originForm,
     headers: (f) => [
@@ -148,7 +161,8 @@ const SHAPES: Record<SdkName, SdkShape> = {
     ],
   },
   go: {
-    description: 'Go (DefaultAlipayClient + net/http): epoch milliseconds, json.Marshal, canonical header names, two Content-Type lines, an empty Agent-Token',
+    description:
+      'Go (DefaultAlipayClient + net/http): epoch milliseconds, json.Marshal, canonical header names, two Content-Type lines, an empty Agent-Token',
     time: epochMillis,
     // json.Marshal: one line, struct field order, <, > and & as lowercase \u escapes, non-ASCII as it is.
     serialize: (body) => json(body, { indent: '', comma: ',', colon: ':', escape: /[<>&\u2028\u2029]/g }),
@@ -216,12 +230,28 @@ export function sdkRequest(sdk: SdkName, options: SdkRequestOptions): SdkRequest
   const time = shape.time(options.now ?? new Date());
   const body = shape.serialize(options.body);
   const signedContent = `POST ${options.signedPath ?? options.path}\n${options.clientId}.${time}.${body}`;
-  const signature = signatureHeader(shape.encode(opensslSign(signedContent, options.privateKeyFile).toString('base64')));
+  const signature = signatureHeader(
+    shape.encode(opensslSign(signedContent, options.privateKeyFile).toString('base64')),
+  );
   const requestLine = `POST ${shape.target(options.origin, options.path)} HTTP/1.1`;
   const host = new URL(options.origin).host;
   const message = (text: string) =>
-    [requestLine, ...shape.headers({ host, clientId: options.clientId, time, signature, contentLength: Buffer.byteLength(text) }), '', text].join('\r\n');
-  return { sdk, message: message(body), requestLine, time, body, signature, signedContent, tampered: message(tamper(body)) };
+    [
+      requestLine,
+      ...shape.headers({ host, clientId: options.clientId, time, signature, contentLength: Buffer.byteLength(text) }),
+      '',
+      text,
+    ].join('\r\n');
+  return {
+    sdk,
+    message: message(body),
+    requestLine,
+    time,
+    body,
+    signature,
+    signedContent,
+    tampered: message(tamper(body)),
+  };
 }
 
 /** The body with its last digit changed (or, without digits, its last letter's case): the same length, still JSON. */

@@ -24,7 +24,10 @@ export function typeCheckExample(code: string, options: TypeCheckOptions): strin
   const ts = require('typescript') as typeof import('typescript');
   const file = join(options.packageDir, 'test', '__readme_example__.ts');
   const ambient = join(options.packageDir, 'test', '__readme_ambient__.d.ts');
-  const sources = new Map([[file, code], ...(options.ambient === undefined ? [] : ([[ambient, options.ambient]] as const))]);
+  const sources = new Map([
+    [file, code],
+    ...(options.ambient === undefined ? [] : ([[ambient, options.ambient]] as const)),
+  ]);
   const target = options.target ?? 'ES2022';
   const compilerOptions: import('typescript').CompilerOptions = {
     strict: true,
@@ -43,7 +46,9 @@ export function typeCheckExample(code: string, options: TypeCheckOptions): strin
   const { getSourceFile, fileExists, readFile } = host;
   host.getSourceFile = (name, version, ...rest) => {
     const text = sources.get(name);
-    return text === undefined ? getSourceFile.call(host, name, version, ...rest) : ts.createSourceFile(name, text, version);
+    return text === undefined
+      ? getSourceFile.call(host, name, version, ...rest)
+      : ts.createSourceFile(name, text, version);
   };
   host.fileExists = (name) => sources.has(name) || fileExists.call(host, name);
   host.readFile = (name) => sources.get(name) ?? readFile.call(host, name);

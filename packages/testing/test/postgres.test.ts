@@ -5,7 +5,9 @@ import { findPostgresBin, startPostgres, type PostgresCluster } from '../src';
 
 const psql = (url: string, sql: string) => {
   const beside = join(findPostgresBin(), 'psql');
-  const result = spawnSync(existsSync(beside) ? beside : 'psql', ['-X', '-A', '-t', '-d', url, '-c', sql], { encoding: 'utf8' });
+  const result = spawnSync(existsSync(beside) ? beside : 'psql', ['-X', '-A', '-t', '-d', url, '-c', sql], {
+    encoding: 'utf8',
+  });
   if (result.status !== 0) throw new Error(result.stderr);
   return result.stdout.trim();
 };

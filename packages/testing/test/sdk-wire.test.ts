@@ -1,7 +1,17 @@
 // The conformance fixtures themselves: each SDK's request has the shape its source gives it, and each SDK's way of
 // reading an answer accepts a good one and refuses (or, where the SDK does, leaves unverified) a bad one. The
 // servers' conformance suites build on these, so these must be able to fail.
-import { opensslSign, opensslVerify, parseResponse, readAnswerAs, sdkRequest, sdkTestKeys, SDK_NAMES, type RawResponse, type SdkName } from '../src';
+import {
+  opensslSign,
+  opensslVerify,
+  parseResponse,
+  readAnswerAs,
+  sdkRequest,
+  sdkTestKeys,
+  SDK_NAMES,
+  type RawResponse,
+  type SdkName,
+} from '../src';
 
 const keys = sdkTestKeys();
 const origin = 'http://127.0.0.1:8210';
@@ -13,7 +23,10 @@ const body = {
   order: { orderDescription: 'Café & crème <b>', merchant: { website: 'https://shop.example/a' } },
 };
 const requests = Object.fromEntries(
-  SDK_NAMES.map((sdk) => [sdk, sdkRequest(sdk, { origin, path, clientId: 'TEST_CLIENT', body, privateKeyFile: keys.merchantPrivate, now })]),
+  SDK_NAMES.map((sdk) => [
+    sdk,
+    sdkRequest(sdk, { origin, path, clientId: 'TEST_CLIENT', body, privateKeyFile: keys.merchantPrivate, now }),
+  ]),
 ) as Record<SdkName, ReturnType<typeof sdkRequest>>;
 
 /** The header lines of a message, as [name, value] with names in their case. */
@@ -24,7 +37,7 @@ const headerLines = (message: string) =>
     .slice(1)
     .map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1)]);
 
-describe('requests in each SDK\'s shape', () => {
+describe("requests in each SDK's shape", () => {
   test.each([
     ['java', `POST ${path} HTTP/1.1`, '1796113592253'],
     ['python', `POST ${origin}${path} HTTP/1.1`, '2026-12-01T08:26:32+00:00'],
@@ -55,8 +68,14 @@ describe('requests in each SDK\'s shape', () => {
   });
 
   test.each([
-    ['java', /^\{"order":\{"merchant":\{"website":"https:\/\/shop\.example\/a"\},"orderDescription":"Café & crème <b>"\},"paymentAmount"/],
-    ['python', /^\{\n {3}"paymentRequestId": "r-1",\n {3}"paymentAmount": \{\n {6}"currency": "USD",[\s\S]*"Caf\\u00e9 & cr\\u00e8me <b>"/],
+    [
+      'java',
+      /^\{"order":\{"merchant":\{"website":"https:\/\/shop\.example\/a"\},"orderDescription":"Café & crème <b>"\},"paymentAmount"/,
+    ],
+    [
+      'python',
+      /^\{\n {3}"paymentRequestId": "r-1",\n {3}"paymentAmount": \{\n {6}"currency": "USD",[\s\S]*"Caf\\u00e9 & cr\\u00e8me <b>"/,
+    ],
     ['php', /"Caf\\u00e9 & cr\\u00e8me <b>".*"https:\\\/\\\/shop\.example\\\/a"/],
     ['dotnet', /"Caf\\u00E9 \\u0026 cr\\u00E8me \\u003Cb\\u003E".*,"extendInfo":null\}$/],
     ['go', /"Café \\u0026 crème \\u003cb\\u003e"/],
@@ -65,7 +84,7 @@ describe('requests in each SDK\'s shape', () => {
     expect(JSON.parse(requests[sdk].body)).toMatchObject(body);
   });
 
-  test.each(SDK_NAMES)('%s: the signature is openssl\'s over the signed content, URL-encoded the SDK\'s way', (sdk) => {
+  test.each(SDK_NAMES)("%s: the signature is openssl's over the signed content, URL-encoded the SDK's way", (sdk) => {
     const request = requests[sdk];
     expect(request.signedContent).toBe(`POST ${path}\nTEST_CLIENT.${request.time}.${request.body}`);
     const value = request.signature.split('signature=')[1]!;
@@ -73,7 +92,9 @@ describe('requests in each SDK\'s shape', () => {
     expect(value).toMatch(sdk === 'dotnet' ? /^[A-Za-z0-9%a-f]+$/ : /^[A-Za-z0-9%]+$/);
     if (sdk === 'dotnet') expect(value).not.toMatch(/%[0-9A-F][A-F]|%[A-F][0-9]/);
     expect(value).toMatch(/%3[dD]%3[dD]$/);
-    expect(opensslVerify(request.signedContent, Buffer.from(decodeURIComponent(value), 'base64'), keys.merchantPublic)).toBe(true);
+    expect(
+      opensslVerify(request.signedContent, Buffer.from(decodeURIComponent(value), 'base64'), keys.merchantPublic),
+    ).toBe(true);
   });
 
   test.each(SDK_NAMES)('%s: the tampered message differs in one body byte and keeps its Content-Length', (sdk) => {
@@ -85,12 +106,15 @@ describe('requests in each SDK\'s shape', () => {
 });
 
 describe('answers read as each SDK reads them', () => {
-  const answerBody = '{"result":{"resultStatus":"A","resultCode":"ACCEPT","resultMessage":"accepted"},"paymentId":"p-1"}';
+  const answerBody =
+    '{"result":{"resultStatus":"A","resultCode":"ACCEPT","resultMessage":"accepted"},"paymentId":"p-1"}';
   const time = '2026-12-01T08:26:33.000+00:00';
   const signedOver = (signedPath: string, text = answerBody) =>
     opensslSign(`POST ${signedPath}\nTEST_CLIENT.${time}.${text}`, keys.walletPrivate).toString('base64');
 
-  function answer(options: { names?: [string, string, string]; value?: string; status?: number; text?: string } = {}): RawResponse {
+  function answer(
+    options: { names?: [string, string, string]; value?: string; status?: number; text?: string } = {},
+  ): RawResponse {
     const [clientIdName, timeName, signatureName] = options.names ?? ['client-id', 'response-time', 'signature'];
     const value = options.value ?? encodeURIComponent(signedOver(path));
     const text = options.text ?? answerBody;
@@ -105,7 +129,8 @@ describe('answers read as each SDK reads them', () => {
     return parseResponse(Buffer.from(`${head}\r\n\r\n${text}`)) as RawResponse;
   }
   const request = { method: 'POST', signedPath: path, clientId: 'TEST_CLIENT' };
-  const read = (sdk: SdkName, response: RawResponse, extra = {}) => readAnswerAs(sdk, response, { ...request, ...extra }, keys.walletPublic).outcome;
+  const read = (sdk: SdkName, response: RawResponse, extra = {}) =>
+    readAnswerAs(sdk, response, { ...request, ...extra }, keys.walletPublic).outcome;
 
   test.each(SDK_NAMES)('%s verifies a signed answer with lowercase header names', (sdk) => {
     expect(read(sdk, answer())).toBe('verified');
@@ -147,7 +172,7 @@ describe('answers read as each SDK reads them', () => {
     expect(read(sdk, answer({ status: 401 }))).toBe(outcome);
   });
 
-  test('Go verifies over the URL\'s full path; the others over the path they signed', () => {
+  test("Go verifies over the URL's full path; the others over the path they signed", () => {
     const full = answer({ value: encodeURIComponent(signedOver('/api/open/v2/payments/pay')) });
     const gateway = { signedPath: '/v2/payments/pay', urlPath: '/api/open/v2/payments/pay' };
     expect(read('go', full, gateway)).toBe('verified');

@@ -74,10 +74,22 @@ export function confirmPayment<O extends OrderLike>(
   return new Promise<PaymentResult<O>>((resolve, reject) => {
     const { check, signal, schedule = DEFAULT_SCHEDULE } = options || ({} as ConfirmPaymentOptions<O>);
     if (typeof check !== 'function') {
-      return reject(new TradePayError('confirmPayment: options.check must be a function resolving the order', { code: 'INVALID_REQUEST' }));
+      return reject(
+        new TradePayError('confirmPayment: options.check must be a function resolving the order', {
+          code: 'INVALID_REQUEST',
+        }),
+      );
     }
-    if (!Array.isArray(schedule) || !schedule.length || schedule.some((ms) => !(typeof ms === 'number' && ms >= 0 && ms < Infinity))) {
-      return reject(new TradePayError('confirmPayment: options.schedule must be a non-empty array of delays in ms', { code: 'INVALID_REQUEST' }));
+    if (
+      !Array.isArray(schedule) ||
+      !schedule.length ||
+      schedule.some((ms) => !(typeof ms === 'number' && ms >= 0 && ms < Infinity))
+    ) {
+      return reject(
+        new TradePayError('confirmPayment: options.schedule must be a non-empty array of delays in ms', {
+          code: 'INVALID_REQUEST',
+        }),
+      );
     }
 
     let checks = 0;
@@ -109,7 +121,10 @@ export function confirmPayment<O extends OrderLike>(
         (answer) => {
           if (stopped) return;
           if (!answer || typeof answer.status !== 'string') {
-            error = new TradePayError('confirmPayment: check() must resolve the order JSON with a string status, got ' + show(answer), { code: 'INVALID_ORDER' });
+            error = new TradePayError(
+              'confirmPayment: check() must resolve the order JSON with a string status, got ' + show(answer),
+              { code: 'INVALID_ORDER' },
+            );
             return next();
           }
           order = answer;

@@ -1,13 +1,6 @@
 /** Every status `tradePay` can resolve with; see SPEC §3 and the README's outcome table. */
 export type TradePayStatus =
-  | 'paid'
-  | 'processing'
-  | 'failed'
-  | 'cancelled'
-  | 'network-error'
-  | 'unknown'
-  | 'not-permitted'
-  | 'error';
+  'paid' | 'processing' | 'failed' | 'cancelled' | 'network-error' | 'unknown' | 'not-permitted' | 'error';
 
 interface OutcomeOf<S extends TradePayStatus> {
   readonly status: S;

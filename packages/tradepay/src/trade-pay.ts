@@ -45,10 +45,13 @@ const invalid = (message: string) => new TradePayError(message, { code: 'INVALID
 function readRequest(request: unknown): [TradePayInput, string] {
   const fields = request as Record<string, unknown>;
   // Fields set to undefined count as absent, so `{ paymentUrl: url, tradeNO: undefined }` is fine.
-  const given = fields && typeof fields === 'object' ? Object.keys(fields).filter((key) => fields[key] !== undefined) : [];
+  const given =
+    fields && typeof fields === 'object' ? Object.keys(fields).filter((key) => fields[key] !== undefined) : [];
   const name = given[0] as TradePayInput;
   if (given.length !== 1 || INPUTS.indexOf(name) < 0) {
-    throw invalid(`tradePay: pass exactly one of paymentUrl, tradeNO, orderStr (no callbacks: await the promise); got ${given.join(' and ') || show(request)}`);
+    throw invalid(
+      `tradePay: pass exactly one of paymentUrl, tradeNO, orderStr (no callbacks: await the promise); got ${given.join(' and ') || show(request)}`,
+    );
   }
   const value = fields[name];
   if (typeof value !== 'string' || !value.trim()) {
@@ -60,7 +63,10 @@ function readRequest(request: unknown): [TradePayInput, string] {
 function readRuntime(options: TradePayOptions): MyLike {
   const runtime = (options.my || globalMy()) as MyLike | undefined;
   if (!runtime || typeof runtime.tradePay !== 'function') {
-    throw new TradePayError('tradePay: no my.tradePay; this code is not running in a mini program (in tests, pass options.my)', { code: 'NO_RUNTIME' });
+    throw new TradePayError(
+      'tradePay: no my.tradePay; this code is not running in a mini program (in tests, pass options.my)',
+      { code: 'NO_RUNTIME' },
+    );
   }
   return runtime;
 }
@@ -128,10 +134,12 @@ export function tradePay(request: TradePayRequest, options: TradePayOptions = {}
     inFlight.delete(runtime);
     resolve(outcome);
   };
-  const success = (result: unknown) => settle(outcomeForResultCode(result && (result as { resultCode?: unknown }).resultCode));
+  const success = (result: unknown) =>
+    settle(outcomeForResultCode(result && (result as { resultCode?: unknown }).resultCode));
   const fail = (failure: unknown) => settle(errorOutcome(failure));
 
-  if (timeoutMs !== undefined) timer = setTimeout(() => settle({ status: 'unknown', resultCode: 'TIMEOUT' }), timeoutMs);
+  if (timeoutMs !== undefined)
+    timer = setTimeout(() => settle({ status: 'unknown', resultCode: 'TIMEOUT' }), timeoutMs);
   try {
     const returned = runtime.tradePay({ [input[0]]: input[1], success, fail });
     // Promise-style hosts may answer only through the returned promise.

@@ -41,7 +41,13 @@ describe('confirmPayment', () => {
     const check = scripted(status);
     const result = confirmPayment(PAID_HINT, { check });
     await jest.advanceTimersByTimeAsync(0);
-    await expect(result).resolves.toEqual({ status: expected, order: order(status), outcome: PAID_HINT, checks: 1, error: undefined });
+    await expect(result).resolves.toEqual({
+      status: expected,
+      order: order(status),
+      outcome: PAID_HINT,
+      checks: 1,
+      error: undefined,
+    });
     expect(check).toHaveBeenCalledTimes(1);
     expect(jest.getTimerCount()).toBe(0);
   });
@@ -71,7 +77,13 @@ describe('confirmPayment', () => {
     expect(await settled(result)).toBe(false);
     expect(check).toHaveBeenCalledTimes(14);
     await jest.advanceTimersByTimeAsync(1);
-    await expect(result).resolves.toEqual({ status: 'pending', order: order('PAYING'), outcome: PAID_HINT, checks: 15, error: undefined });
+    await expect(result).resolves.toEqual({
+      status: 'pending',
+      order: order('PAYING'),
+      outcome: PAID_HINT,
+      checks: 15,
+      error: undefined,
+    });
     await jest.advanceTimersByTimeAsync(600_000);
     expect(check).toHaveBeenCalledTimes(15);
     expect(jest.getTimerCount()).toBe(0);
@@ -107,7 +119,13 @@ describe('confirmPayment', () => {
     });
     const result = confirmPayment(PAID_HINT, { check, schedule: [0, 10, 10, 10] });
     await jest.advanceTimersByTimeAsync(20);
-    await expect(result).resolves.toEqual({ status: 'paid', order: order('PAID'), outcome: PAID_HINT, checks: 3, error: undefined });
+    await expect(result).resolves.toEqual({
+      status: 'paid',
+      order: order('PAID'),
+      outcome: PAID_HINT,
+      checks: 3,
+      error: undefined,
+    });
   });
 
   it('resolves pending with no order and the last error when every check fails', async () => {
@@ -115,7 +133,13 @@ describe('confirmPayment', () => {
     const check = scripted(new Error('offline 1'), new Error('offline 2'), last);
     const result = confirmPayment(PAID_HINT, { check, schedule: [0, 10, 10] });
     await jest.advanceTimersByTimeAsync(20);
-    await expect(result).resolves.toEqual({ status: 'pending', order: undefined, outcome: PAID_HINT, checks: 3, error: last });
+    await expect(result).resolves.toEqual({
+      status: 'pending',
+      order: undefined,
+      outcome: PAID_HINT,
+      checks: 3,
+      error: last,
+    });
   });
 
   it('keeps the last order seen when a later check fails', async () => {
@@ -134,7 +158,10 @@ describe('confirmPayment', () => {
     const pending = await result;
     expect(pending).toMatchObject({ status: 'pending', order: undefined, checks: 2 });
     expect(pending.error).toBeInstanceOf(TradePayError);
-    expect(pending.error).toMatchObject({ code: 'INVALID_ORDER', message: expect.stringMatching(/string status, got null/) });
+    expect(pending.error).toMatchObject({
+      code: 'INVALID_ORDER',
+      message: expect.stringMatching(/string status, got null/),
+    });
   });
 
   it('reports failed when the client said 9000 but the server says FAILED: the server is the truth', async () => {
@@ -155,12 +182,15 @@ describe('confirmPayment', () => {
     await expect(result).resolves.toMatchObject({ status: 'pending' });
   });
 
-  it.each(['constructor', 'toString', '__proto__', 'paid', 'PAID '])('keeps polling the order status %j, which is not final', async (status) => {
-    const check = jest.fn(async () => ({ status }));
-    const result = confirmPayment(PAID_HINT, { check, schedule: [0, 10] });
-    await jest.advanceTimersByTimeAsync(10);
-    await expect(result).resolves.toMatchObject({ status: 'pending', order: { status }, checks: 2 });
-  });
+  it.each(['constructor', 'toString', '__proto__', 'paid', 'PAID '])(
+    'keeps polling the order status %j, which is not final',
+    async (status) => {
+      const check = jest.fn(async () => ({ status }));
+      const result = confirmPayment(PAID_HINT, { check, schedule: [0, 10] });
+      await jest.advanceTimersByTimeAsync(10);
+      await expect(result).resolves.toMatchObject({ status: 'pending', order: { status }, checks: 2 });
+    },
+  );
 
   it('describes an unprintable answer (a cycle) in its INVALID_ORDER error instead of failing', async () => {
     const answer: Record<string, unknown> = { status: 200 };
@@ -247,8 +277,16 @@ describe('confirmPayment options', () => {
     ['no options', undefined, /check must be a function/],
     ['a check that is not a function', { check: 'GET /api/orders/1' }, /check must be a function/],
     ['an empty schedule', { check: () => order('PAID'), schedule: [] }, /schedule must be a non-empty array/],
-    ['a negative delay', { check: () => order('PAID'), schedule: [0, -5] }, /schedule must be a non-empty array of delays/],
-    ['a schedule that is not an array', { check: () => order('PAID'), schedule: 5000 }, /schedule must be a non-empty array/],
+    [
+      'a negative delay',
+      { check: () => order('PAID'), schedule: [0, -5] },
+      /schedule must be a non-empty array of delays/,
+    ],
+    [
+      'a schedule that is not an array',
+      { check: () => order('PAID'), schedule: 5000 },
+      /schedule must be a non-empty array/,
+    ],
   ])('rejects %s with INVALID_REQUEST', async (_name, options, message) => {
     await expect(confirmPayment(PAID_HINT, options as never)).rejects.toMatchObject({
       code: 'INVALID_REQUEST',

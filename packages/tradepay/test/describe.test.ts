@@ -5,7 +5,16 @@ const outcome = (status: TradePayStatus): TradePayOutcome =>
     ? { status, resultCode: 'ERROR', error: 3, errorMessage: 'failed', cause: undefined }
     : { status, resultCode: '0' };
 
-const ALL: TradePayStatus[] = ['paid', 'processing', 'failed', 'cancelled', 'network-error', 'unknown', 'not-permitted', 'error'];
+const ALL: TradePayStatus[] = [
+  'paid',
+  'processing',
+  'failed',
+  'cancelled',
+  'network-error',
+  'unknown',
+  'not-permitted',
+  'error',
+];
 
 describe('isFinal', () => {
   it.each<[TradePayStatus, boolean]>([
@@ -28,7 +37,11 @@ describe('describeOutcome', () => {
     ['processing', 'Your payment is being processed.', 'Tu pago se está procesando.'],
     ['failed', 'The payment failed.', 'El pago falló.'],
     ['cancelled', 'The payment was cancelled.', 'El pago fue cancelado.'],
-    ['network-error', 'Network error: the payment may have gone through.', 'Error de red: es posible que el pago se haya realizado.'],
+    [
+      'network-error',
+      'Network error: the payment may have gone through.',
+      'Error de red: es posible que el pago se haya realizado.',
+    ],
     ['unknown', 'The payment result is unknown yet.', 'Aún no se conoce el resultado del pago.'],
     ['not-permitted', 'Payments are not permitted here.', 'Aquí no se permite pagar.'],
     ['error', 'The payment could not be started.', 'No se pudo iniciar el pago.'],
@@ -48,7 +61,10 @@ describe('describeOutcome', () => {
     expect(describeOutcome(outcome('cancelled'), locale)).toBe('El pago fue cancelado.');
   });
 
-  it.each([undefined, '', 'en', 'en-US', 'fr', 'pt-BR', 'est', 'e', 'zh-Hans', 'en-ES'])('speaks English for the locale %p', (locale) => {
-    expect(describeOutcome(outcome('cancelled'), locale)).toBe('The payment was cancelled.');
-  });
+  it.each([undefined, '', 'en', 'en-US', 'fr', 'pt-BR', 'est', 'e', 'zh-Hans', 'en-ES'])(
+    'speaks English for the locale %p',
+    (locale) => {
+      expect(describeOutcome(outcome('cancelled'), locale)).toBe('The payment was cancelled.');
+    },
+  );
 });

@@ -15,7 +15,15 @@ const { LIMIT, measure } = require('../scripts/measure.cjs') as {
 };
 
 const packageDir = join(__dirname, '..');
-const EXPORTS = ['DEFAULT_SCHEDULE', 'TradePayError', 'confirmPayment', 'describeOutcome', 'isFinal', 'statusForResultCode', 'tradePay'];
+const EXPORTS = [
+  'DEFAULT_SCHEDULE',
+  'TradePayError',
+  'confirmPayment',
+  'describeOutcome',
+  'isFinal',
+  'statusForResultCode',
+  'tradePay',
+];
 let built: { code: string; minified: string; minGzipBytes: number };
 beforeAll(async () => {
   built = await measure();
@@ -55,7 +63,11 @@ describe('the built ESM entry', () => {
     walk(parse(built.code, { ecmaVersion: 2017, sourceType: 'module' }), (node) => {
       if (node.type === 'ImportDeclaration' || node.type === 'ExportAllDeclaration') found.push(node.type);
       if (node.type === 'ExportNamedDeclaration' && node.source) found.push('re-export');
-      if (node.type === 'CallExpression' && (node.callee as Node).type === 'Identifier' && (node.callee as { name?: string }).name === 'require') {
+      if (
+        node.type === 'CallExpression' &&
+        (node.callee as Node).type === 'Identifier' &&
+        (node.callee as { name?: string }).name === 'require'
+      ) {
         found.push('require');
       }
     });
@@ -79,7 +91,9 @@ describe('the built ESM entry', () => {
       lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'],
       types: [],
     });
-    const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+    const diagnostics = ts
+      .getPreEmitDiagnostics(program)
+      .map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
     expect(diagnostics).toEqual([]);
   });
 });
@@ -107,7 +121,10 @@ describe('the built entries, as published', () => {
     const cjs = require(join(packageDir, 'dist', 'index.cjs')) as typeof import('../src');
     expect(Object.keys(cjs).sort()).toEqual(EXPORTS);
     const my = { tradePay: (p: { success?(r: { resultCode: string }): void }) => p.success!({ resultCode: '9000' }) };
-    await expect(cjs.tradePay({ paymentUrl: 'https://w.example/c/1' }, { my })).resolves.toEqual({ status: 'paid', resultCode: '9000' });
+    await expect(cjs.tradePay({ paymentUrl: 'https://w.example/c/1' }, { my })).resolves.toEqual({
+      status: 'paid',
+      resultCode: '9000',
+    });
     await expect(cjs.tradePay({ paymentUrl: '' }, { my })).rejects.toBeInstanceOf(cjs.TradePayError);
   });
 

@@ -8,7 +8,9 @@ import ts from 'typescript';
 const packageDir = join(__dirname, '..');
 const readme = readFileSync(join(packageDir, 'README.md'), 'utf8');
 // The examples are the ```ts blocks that are modules; the API section's blocks are signatures, not code.
-const examples = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!).filter((code) => code.startsWith('import '));
+const examples = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)]
+  .map((m) => m[1]!)
+  .filter((code) => code.startsWith('import '));
 
 function typeCheck(code: string): string[] {
   const file = join(packageDir, 'test', '__readme_example__.ts');
@@ -41,9 +43,13 @@ describe('README examples', () => {
     expect(examples[0]).toMatch(/tradePay\(\{ paymentUrl \}\)[\s\S]*confirmPayment\([\s\S]*my\.redirectTo/);
   });
 
-  it.each(examples.map((code, i) => [i + 1, code] as const))('type-checks example %i against the sources', (_i, code) => {
-    expect(typeCheck(code)).toEqual([]);
-  }, 60_000);
+  it.each(examples.map((code, i) => [i + 1, code] as const))(
+    'type-checks example %i against the sources',
+    (_i, code) => {
+      expect(typeCheck(code)).toEqual([]);
+    },
+    60_000,
+  );
 
   it('would catch a mistake: the result-page switch without a case does not type-check', () => {
     const broken = examples[1]!.replace(/ {4}case 'pending':\n.*\n/, '');

@@ -29,13 +29,19 @@ describe('tradePay result codes (SPEC §3)', () => {
   });
 
   it.each(MAPPING)('maps numeric resultCode %s like the string, keeping it as a string', async (code, status) => {
-    await expect(tradePay({ paymentUrl: URL }, { my: answering(Number(code)) })).resolves.toEqual({ status, resultCode: code });
+    await expect(tradePay({ paymentUrl: URL }, { my: answering(Number(code)) })).resolves.toEqual({
+      status,
+      resultCode: code,
+    });
   });
 
   it.each(['', 'constructor', '__proto__', 'toString', ' 9000', '9000.0'])(
     'maps the unknown code %j to unknown rather than to a table entry',
     async (code) => {
-      await expect(tradePay({ paymentUrl: URL }, { my: answering(code) })).resolves.toEqual({ status: 'unknown', resultCode: code });
+      await expect(tradePay({ paymentUrl: URL }, { my: answering(code) })).resolves.toEqual({
+        status: 'unknown',
+        resultCode: code,
+      });
     },
   );
 
@@ -77,16 +83,28 @@ describe('tradePay inputs', () => {
     ['a blank tradeNO', { tradeNO: '   ' }, /tradeNO must be a non-empty string/],
     ['a numeric orderStr', { orderStr: 42 }, /orderStr must be a non-empty string, got 42/],
     ['a null paymentUrl', { paymentUrl: null }, /paymentUrl must be a non-empty string, got null/],
-    ['two inputs', { paymentUrl: URL, tradeNO: 'T1' }, /exactly one of paymentUrl, tradeNO, orderStr.*got paymentUrl and tradeNO/],
+    [
+      'two inputs',
+      { paymentUrl: URL, tradeNO: 'T1' },
+      /exactly one of paymentUrl, tradeNO, orderStr.*got paymentUrl and tradeNO/,
+    ],
     ['all three inputs', { paymentUrl: URL, tradeNO: 'T1', orderStr: 'o' }, /got paymentUrl and tradeNO and orderStr/],
     ['no input', {}, /exactly one of/],
     ['a misspelt tradeNo', { tradeNo: 'T1' }, /got tradeNo$/],
-    ['callbacks', { paymentUrl: URL, success: () => undefined }, /no callbacks: await the promise.*got paymentUrl and success/],
+    [
+      'callbacks',
+      { paymentUrl: URL, success: () => undefined },
+      /no callbacks: await the promise.*got paymentUrl and success/,
+    ],
     ['null', null, /got null/],
     ['undefined', undefined, /got undefined/],
     ['a bare string', URL, /exactly one of/],
     ['a number', 9000, /got 9000/],
-    ['a paymentUrl that cannot be printed as JSON', { paymentUrl: BigInt(1) }, /paymentUrl must be a non-empty string, got 1$/],
+    [
+      'a paymentUrl that cannot be printed as JSON',
+      { paymentUrl: BigInt(1) },
+      /paymentUrl must be a non-empty string, got 1$/,
+    ],
     ['an empty object without a prototype', Object.create(null), /got \{\}$/],
   ])('rejects %s with INVALID_REQUEST before calling the JSAPI', async (_name, request, message) => {
     const my = answering('9000');
@@ -139,7 +157,10 @@ describe('tradePay runtime', () => {
     setGlobalMy(global);
     const error = await tradePay({ paymentUrl: URL }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TradePayError);
-    expect(error).toMatchObject({ code: 'NO_RUNTIME', message: expect.stringMatching(/not running in a mini program/) });
+    expect(error).toMatchObject({
+      code: 'NO_RUNTIME',
+      message: expect.stringMatching(/not running in a mini program/),
+    });
   });
 
   it('rejects with NO_RUNTIME when options.my has no tradePay', async () => {
@@ -200,7 +221,11 @@ describe('tradePay when the JSAPI fails', () => {
 
   it('resolves the rejection of a promise-style host as an error outcome', async () => {
     const my = fakeMy(() => Promise.reject({ error: 2, errorMessage: 'bad params' }));
-    await expect(tradePay({ paymentUrl: URL }, { my })).resolves.toMatchObject({ status: 'error', error: 2, errorMessage: 'bad params' });
+    await expect(tradePay({ paymentUrl: URL }, { my })).resolves.toMatchObject({
+      status: 'error',
+      error: 2,
+      errorMessage: 'bad params',
+    });
   });
 });
 
@@ -209,7 +234,11 @@ describe('tradePay settles once', () => {
     ['success twice', (p) => (p.success!({ resultCode: '9000' }), p.success!({ resultCode: '4000' })), 'paid'],
     ['success then fail', (p) => (p.success!({ resultCode: '6001' }), p.fail!({ error: 1 })), 'cancelled'],
     ['fail then success', (p) => (p.fail!({ error: 1 }), p.success!({ resultCode: '9000' })), 'error'],
-    ['success, then the returned promise', (p) => (p.success!({ resultCode: '4000' }), Promise.resolve({ resultCode: '9000' })), 'failed'],
+    [
+      'success, then the returned promise',
+      (p) => (p.success!({ resultCode: '4000' }), Promise.resolve({ resultCode: '9000' })),
+      'failed',
+    ],
   ])('keeps the first answer when the JSAPI calls %s', async (_name, behaviour, status) => {
     const my = fakeMy(behaviour);
     const outcome = await tradePay({ paymentUrl: URL }, { my });
@@ -272,7 +301,9 @@ describe('tradePay while a payment is in flight', () => {
   it('keeps runtimes apart: a payment in flight on one my does not make another BUSY', async () => {
     const busy = fakeMy();
     void tradePay({ paymentUrl: URL }, { my: busy });
-    await expect(tradePay({ paymentUrl: URL + '2' }, { my: answering('9000') })).resolves.toMatchObject({ status: 'paid' });
+    await expect(tradePay({ paymentUrl: URL + '2' }, { my: answering('9000') })).resolves.toMatchObject({
+      status: 'paid',
+    });
   });
 });
 

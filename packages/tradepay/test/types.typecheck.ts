@@ -75,7 +75,12 @@ export function errorFieldsOnlyOnErrors(outcome: TradePayOutcome): void {
 
 declare const url: string;
 
-export const oneInput: TradePayRequest[] = [{ paymentUrl: url }, { tradeNO: 'T' }, { orderStr: 'o' }, { paymentUrl: url, tradeNO: undefined }];
+export const oneInput: TradePayRequest[] = [
+  { paymentUrl: url },
+  { tradeNO: 'T' },
+  { orderStr: 'o' },
+  { paymentUrl: url, tradeNO: undefined },
+];
 
 export function requestShapes(): void {
   // @ts-expect-error two inputs at once

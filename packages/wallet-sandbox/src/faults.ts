@@ -16,7 +16,14 @@ export interface Faults {
   sendBeforeCashier?: boolean;
 }
 
-export const FAULT_NAMES = ['delaySeconds', 'duplicate', 'dropFirst', 'neverSend', 'badSignature', 'sendBeforeCashier'] as const;
+export const FAULT_NAMES = [
+  'delaySeconds',
+  'duplicate',
+  'dropFirst',
+  'neverSend',
+  'badSignature',
+  'sendBeforeCashier',
+] as const;
 
 /**
  * Reads a fault set from untrusted JSON (the scripting API, the dashboard's form). Throws an Error whose

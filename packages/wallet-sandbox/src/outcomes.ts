@@ -24,23 +24,49 @@ const PAID = { resultStatus: 'S', resultCode: 'SUCCESS', resultMessage: 'success
 /** The outcome table of the README, in the SPEC's order (the cashier's buttons, the action sheet's items). */
 export const OUTCOMES: readonly OutcomeDefinition[] = [
   { outcome: 'pay', label: 'Pay', resultCode: '9000', paymentStatus: 'SUCCESS', notification: PAID },
-  { outcome: 'processing', label: 'Pay, report 8000 (processing)', resultCode: '8000', paymentStatus: 'SUCCESS', notification: PAID },
+  {
+    outcome: 'processing',
+    label: 'Pay, report 8000 (processing)',
+    resultCode: '8000',
+    paymentStatus: 'SUCCESS',
+    notification: PAID,
+  },
   {
     outcome: 'fail',
     label: 'Fail (USER_BALANCE_NOT_ENOUGH)',
     resultCode: '4000',
     paymentStatus: 'FAIL',
-    notification: { resultStatus: 'F', resultCode: 'USER_BALANCE_NOT_ENOUGH', resultMessage: 'The user balance is not enough.' },
+    notification: {
+      resultStatus: 'F',
+      resultCode: 'USER_BALANCE_NOT_ENOUGH',
+      resultMessage: 'The user balance is not enough.',
+    },
   },
   {
     outcome: 'cancel',
     label: 'Cancel (6001)',
     resultCode: '6001',
     paymentStatus: 'CANCELLED',
-    notification: { resultStatus: 'F', resultCode: 'ORDER_IS_CLOSED', resultMessage: 'The user cancelled the payment.' },
+    notification: {
+      resultStatus: 'F',
+      resultCode: 'ORDER_IS_CLOSED',
+      resultMessage: 'The user cancelled the payment.',
+    },
   },
-  { outcome: 'network-error', label: 'Pay, then network error (6002)', resultCode: '6002', paymentStatus: 'SUCCESS', notification: PAID },
-  { outcome: 'unknown', label: 'Pay, then result unknown (6004)', resultCode: '6004', paymentStatus: 'SUCCESS', notification: PAID },
+  {
+    outcome: 'network-error',
+    label: 'Pay, then network error (6002)',
+    resultCode: '6002',
+    paymentStatus: 'SUCCESS',
+    notification: PAID,
+  },
+  {
+    outcome: 'unknown',
+    label: 'Pay, then result unknown (6004)',
+    resultCode: '6004',
+    paymentStatus: 'SUCCESS',
+    notification: PAID,
+  },
 ];
 
 /** The outcome names in order: `pay`, `processing`, `fail`, `cancel`, `network-error`, `unknown`. */

@@ -59,7 +59,9 @@ export interface RunningSandbox {
 /** Starts a sandbox wallet on `host:port` with the merchant and wallet keys of `home`. */
 export async function startSandbox(options: SandboxOptions): Promise<RunningSandbox> {
   if (!options || typeof options.home !== 'string' || options.home === '') {
-    throw new SandboxError('startSandbox needs options.home: the dev home folder (e.g. .minipay/ at the repo root)', { code: 'INVALID_OPTION' });
+    throw new SandboxError('startSandbox needs options.home: the dev home folder (e.g. .minipay/ at the repo root)', {
+      code: 'INVALID_OPTION',
+    });
   }
   const devHome = await ensureDevHome(options.home);
   const host = options.host ?? DEFAULT_HOST;
@@ -67,7 +69,9 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const pathPrefix = normalizePrefix(options.pathPrefix ?? '/api/open');
   const retrySchedule = [...(options.retrySchedule ?? DEFAULT_RETRY_SCHEDULE)];
   if (retrySchedule.some((delay) => !Number.isFinite(delay) || delay < 0)) {
-    throw new SandboxError('retrySchedule must be a list of non-negative millisecond delays', { code: 'INVALID_OPTION' });
+    throw new SandboxError('retrySchedule must be a list of non-negative millisecond delays', {
+      code: 'INVALID_OPTION',
+    });
   }
   const now = options.now ?? (() => new Date());
   const log = options.log ?? ((line: string) => console.log(line));
@@ -118,7 +122,8 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     // A request in absolute form (POST http://host:8210/api/open/... HTTP/1.1: the official Python SDK, a forward
     // proxy) is routed, signed and answered by its path; the request log keeps the target as sent.
     rewriteUrl: (request) => requestPath(request.url ?? '/'),
-    frameworkErrors: (error, request, reply) => answerFrameworkError(context, error, request as FastifyRequest, reply as FastifyReply),
+    frameworkErrors: (error, request, reply) =>
+      answerFrameworkError(context, error, request as FastifyRequest, reply as FastifyReply),
   });
   // Keep every body as the bytes that travelled: signatures are over them, whatever their layout or encoding. The
   // routes parse JSON (or the cashier's form encoding) themselves.
@@ -163,7 +168,8 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
 
 function normalizePrefix(prefix: string): string {
   const trimmed = prefix.replace(/\/+$/, '');
-  if (trimmed !== '' && !trimmed.startsWith('/')) throw new SandboxError(`pathPrefix must start with "/", got ${JSON.stringify(prefix)}`, { code: 'INVALID_OPTION' });
+  if (trimmed !== '' && !trimmed.startsWith('/'))
+    throw new SandboxError(`pathPrefix must start with "/", got ${JSON.stringify(prefix)}`, { code: 'INVALID_OPTION' });
   return trimmed;
 }
 

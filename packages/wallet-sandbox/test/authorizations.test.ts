@@ -7,7 +7,8 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const exchange = (authCode: string) => call(t, '/v2/authorizations/applyToken', { grantType: 'AUTHORIZATION_CODE', authCode, appId: 'app' });
+const exchange = (authCode: string) =>
+  call(t, '/v2/authorizations/applyToken', { grantType: 'AUTHORIZATION_CODE', authCode, appId: 'app' });
 
 test('an auth code is exchanged once for tokens and the customer id it was issued for', async () => {
   const issued = await json(t, 'POST', '/sandbox/auth-codes', {});
@@ -51,10 +52,16 @@ test('a bad customerId for an auth code is refused with 400', async () => {
 test('REFRESH_TOKEN gives a new access token for the same customer; a refresh token works once', async () => {
   const issued = await json(t, 'POST', '/sandbox/auth-codes', { customerId: 'bob' });
   const tokens = (await exchange(issued.body.authCode)).body;
-  const refreshed = await call(t, '/v2/authorizations/applyToken', { grantType: 'REFRESH_TOKEN', refreshToken: tokens.refreshToken });
+  const refreshed = await call(t, '/v2/authorizations/applyToken', {
+    grantType: 'REFRESH_TOKEN',
+    refreshToken: tokens.refreshToken,
+  });
   expect(refreshed.body).toMatchObject({ result: { resultStatus: 'S' }, customerId: 'bob' });
   expect(refreshed.body.accessToken).not.toBe(tokens.accessToken);
-  const reused = await call(t, '/v2/authorizations/applyToken', { grantType: 'REFRESH_TOKEN', refreshToken: tokens.refreshToken });
+  const reused = await call(t, '/v2/authorizations/applyToken', {
+    grantType: 'REFRESH_TOKEN',
+    refreshToken: tokens.refreshToken,
+  });
   expect(reused.body.result).toMatchObject({ resultStatus: 'F', resultCode: 'INVALID_REFRESH_TOKEN' });
 });
 
@@ -64,7 +71,12 @@ test('an auth code older than 5 minutes gets F EXPIRED_CODE (injected clock)', a
   try {
     const issued = await json(timed, 'POST', '/sandbox/auth-codes', {});
     clock = new Date(clock.getTime() + 5 * 60_000 + 1);
-    const answer = await call(timed, '/v2/authorizations/applyToken', { grantType: 'AUTHORIZATION_CODE', authCode: issued.body.authCode }, { now: clock });
+    const answer = await call(
+      timed,
+      '/v2/authorizations/applyToken',
+      { grantType: 'AUTHORIZATION_CODE', authCode: issued.body.authCode },
+      { now: clock },
+    );
     expect(answer.body.result).toMatchObject({ resultStatus: 'F', resultCode: 'EXPIRED_CODE' });
   } finally {
     await timed.close();

@@ -77,7 +77,11 @@ test.each([
   [[], { MINIPAY_SANDBOX_PORT: '70000' }, 'MINIPAY_SANDBOX_PORT must be a port number'],
   [['--colour'], {}, "Unknown option '--colour'"],
   [['--retry-schedule', '5s,30s'], {}, '--retry-schedule must be milliseconds separated by commas'],
-  [[], { MINIPAY_SANDBOX_RETRY_SCHEDULE: '-1' }, 'MINIPAY_SANDBOX_RETRY_SCHEDULE must be milliseconds separated by commas'],
+  [
+    [],
+    { MINIPAY_SANDBOX_RETRY_SCHEDULE: '-1' },
+    'MINIPAY_SANDBOX_RETRY_SCHEDULE must be milliseconds separated by commas',
+  ],
 ])('bad arguments %j %j are refused with a message, not a stack trace', async (argv, env, message) => {
   const { io, err } = capture();
   expect(await runCli(argv, { MINIPAY_HOME: home, ...env }, io)).toBeUndefined();
@@ -92,7 +96,11 @@ test('--help prints the usage', async () => {
 
 test('--public-url (or MINIPAY_SANDBOX_PUBLIC_URL) is the base of cashier links and of the printed URLs', async () => {
   const { io, out } = capture();
-  const sandbox = await runCli(['--port', '0', '--home', home], { MINIPAY_SANDBOX_PUBLIC_URL: 'http://192.168.1.20:8210/' }, io);
+  const sandbox = await runCli(
+    ['--port', '0', '--home', home],
+    { MINIPAY_SANDBOX_PUBLIC_URL: 'http://192.168.1.20:8210/' },
+    io,
+  );
   try {
     expect(out.join('\n')).toContain("installSandbox(my, { baseUrl: 'http://192.168.1.20:8210' })");
     const state = await (await fetch(`${sandbox!.url}/`)).text();
@@ -119,19 +127,22 @@ test.each(['SIGINT', 'SIGTERM'] as const)('%s closes the sandbox, then exits 0',
 test.each([
   ['--retry-schedule', ['--retry-schedule', '20, 40'], {}],
   ['MINIPAY_SANDBOX_RETRY_SCHEDULE', [], { MINIPAY_SANDBOX_RETRY_SCHEDULE: '20,40' }],
-])('%s compresses the notification retries: 1 + 2 attempts to an unreachable merchant, then exhausted', async (_name, argv, env) => {
-  const { io } = capture();
-  const sandbox = await runCli(['--port', '0', '--home', home, ...argv], env, io);
-  const t = { sandbox: sandbox!, home: (await ensureDevHome(home)), lines: [], close: async () => undefined };
-  try {
-    expect(await (await fetch(`${sandbox!.url}/`)).text()).toContain('<code>20 ms, 40 ms</code>');
-    const created = await call(t, '/v2/payments/pay', payRequest({ notifyUrl: 'http://127.0.0.1:9/notify' }));
-    await json(t, 'POST', `/sandbox/payments/${created.body.paymentId}/complete`, { outcome: 'pay' });
-    await sandbox!.whenIdle();
-    const payment = await json(t, 'GET', `/sandbox/payments/${created.body.paymentId}`);
-    expect(payment.body.notification.attempts.map((a: { attempt: number }) => a.attempt)).toEqual([1, 2, 3]);
-    expect(payment.body.notification.state).toBe('exhausted');
-  } finally {
-    await sandbox?.close();
-  }
-});
+])(
+  '%s compresses the notification retries: 1 + 2 attempts to an unreachable merchant, then exhausted',
+  async (_name, argv, env) => {
+    const { io } = capture();
+    const sandbox = await runCli(['--port', '0', '--home', home, ...argv], env, io);
+    const t = { sandbox: sandbox!, home: await ensureDevHome(home), lines: [], close: async () => undefined };
+    try {
+      expect(await (await fetch(`${sandbox!.url}/`)).text()).toContain('<code>20 ms, 40 ms</code>');
+      const created = await call(t, '/v2/payments/pay', payRequest({ notifyUrl: 'http://127.0.0.1:9/notify' }));
+      await json(t, 'POST', `/sandbox/payments/${created.body.paymentId}/complete`, { outcome: 'pay' });
+      await sandbox!.whenIdle();
+      const payment = await json(t, 'GET', `/sandbox/payments/${created.body.paymentId}`);
+      expect(payment.body.notification.attempts.map((a: { attempt: number }) => a.attempt)).toEqual([1, 2, 3]);
+      expect(payment.body.notification.state).toBe('exhausted');
+    } finally {
+      await sandbox?.close();
+    }
+  },
+);

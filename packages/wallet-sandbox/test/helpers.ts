@@ -55,15 +55,30 @@ export interface WalletAnswer {
 }
 
 /** POSTs `raw` with the given headers and checks that the answer is signed by the wallet. */
-export async function postRaw(t: TestSandbox, path: string, raw: string, headers: Record<string, string>): Promise<WalletAnswer> {
+export async function postRaw(
+  t: TestSandbox,
+  path: string,
+  raw: string,
+  headers: Record<string, string>,
+): Promise<WalletAnswer> {
   const response = await fetch(t.sandbox.url + path, { method: 'POST', headers, body: raw });
   const text = await response.text();
-  const body = verifyResponse({ headers: response.headers, rawBody: text, path, publicKey: t.home.walletPublicKey }) as WalletAnswer['body'];
+  const body = verifyResponse({
+    headers: response.headers,
+    rawBody: text,
+    path,
+    publicKey: t.home.walletPublicKey,
+  }) as WalletAnswer['body'];
   return { status: response.status, headers: response.headers, raw: text, body };
 }
 
 /** A signed OpenAPI call as a merchant makes it (`path` without the prefix, e.g. `/v2/payments/pay`). */
-export async function call(t: TestSandbox, api: string, body: unknown, options: { now?: Date } = {}): Promise<WalletAnswer> {
+export async function call(
+  t: TestSandbox,
+  api: string,
+  body: unknown,
+  options: { now?: Date } = {},
+): Promise<WalletAnswer> {
   const path = `/api/open${api}`;
   const raw = JSON.stringify(body);
   const headers = signRequest({
@@ -133,12 +148,19 @@ export async function startReceiver(
       const path = request.url ?? '/';
       const notification: ReceivedNotification = { headers: request.headers, raw, path };
       try {
-        notification.body = verifyNotification({ headers: request.headers, rawBody: raw, publicKey: home.walletPublicKey, path });
+        notification.body = verifyNotification({
+          headers: request.headers,
+          rawBody: raw,
+          publicKey: home.walletPublicKey,
+          path,
+        });
       } catch (error) {
         notification.error = (error as Error).message;
       }
       received.push(notification);
-      void Promise.resolve(notification.body ? reply(notification, received.length - 1) : 'fail').then((mode) => answer(mode));
+      void Promise.resolve(notification.body ? reply(notification, received.length - 1) : 'fail').then((mode) =>
+        answer(mode),
+      );
       function answer(mode: ReceiverReply): void {
         if (mode === 'http500') {
           response.writeHead(500, { 'content-type': 'text/plain' }).end('boom');
@@ -176,7 +198,10 @@ export async function startReceiver(
 }
 
 /** Polls `check` until it returns a value that is not undefined/false (every 10 ms, at most `timeoutMs`). */
-export async function waitFor<T>(check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
+export async function waitFor<T>(
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -186,7 +211,12 @@ export async function waitFor<T>(check: () => T | undefined | false | Promise<T 
   }
 }
 
-export async function json(t: TestSandbox, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+export async function json(
+  t: TestSandbox,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: any }> {
   const response = await fetch(t.sandbox.url + path, {
     method,
     ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),

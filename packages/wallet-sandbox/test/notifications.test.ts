@@ -29,7 +29,8 @@ async function payTo(url: string, overrides = {}) {
   return { request, paymentId: answer.body.paymentId as string };
 }
 
-const complete = (paymentId: string, outcome: string) => json(t, 'POST', `/sandbox/payments/${paymentId}/complete`, { outcome });
+const complete = (paymentId: string, outcome: string) =>
+  json(t, 'POST', `/sandbox/payments/${paymentId}/complete`, { outcome });
 const view = async (paymentId: string) => (await json(t, 'GET', `/sandbox/payments/${paymentId}`)).body;
 
 describe('every outcome, end to end', () => {
@@ -39,7 +40,11 @@ describe('every outcome, end to end', () => {
       await withReceiver(undefined, async (receiver) => {
         const { request, paymentId } = await payTo(receiver.url);
         const answer = await complete(paymentId, outcome);
-        expect(answer.body).toEqual({ paymentId, resultCode: definition.resultCode, paymentStatus: definition.paymentStatus });
+        expect(answer.body).toEqual({
+          paymentId,
+          resultCode: definition.resultCode,
+          paymentStatus: definition.paymentStatus,
+        });
         await t.sandbox.whenIdle();
 
         expect(receiver.received).toHaveLength(1);
@@ -62,7 +67,12 @@ describe('every outcome, end to end', () => {
         expect(state.status).toBe(definition.paymentStatus);
         expect(state.notification.state).toBe('delivered');
         expect(state.notification.attempts).toEqual([
-          expect.objectContaining({ attempt: 1, outcome: 'acknowledged', httpStatus: 200, ack: { resultStatus: 'S', resultCode: 'SUCCESS', resultMessage: 'success' } }),
+          expect.objectContaining({
+            attempt: 1,
+            outcome: 'acknowledged',
+            httpStatus: 200,
+            ack: { resultStatus: 'S', resultCode: 'SUCCESS', resultMessage: 'success' },
+          }),
         ]);
         const inquiry = await call(t, '/v2/payments/inquiryPayment', { paymentId });
         expect(inquiry.body.paymentStatus).toBe(definition.paymentStatus);
@@ -75,7 +85,10 @@ describe('every outcome, end to end', () => {
       const { paymentId } = await payTo(receiver.url);
       await call(t, '/v2/payments/cancel', { paymentId });
       await t.sandbox.whenIdle();
-      expect(receiver.received[0]?.body?.paymentResult).toMatchObject({ resultStatus: 'F', resultCode: 'ORDER_IS_CLOSED' });
+      expect(receiver.received[0]?.body?.paymentResult).toMatchObject({
+        resultStatus: 'F',
+        resultCode: 'ORDER_IS_CLOSED',
+      });
     });
   });
 
@@ -92,37 +105,47 @@ describe('retries', () => {
     ['HTTP 500', 'http500'],
     ['an unsigned S answer', 'unsigned'],
   ] as const)('%s is not an acknowledgement: retried until a signed S', async (_name, mode) => {
-    await withReceiver((_n, index) => (index < 2 ? mode : 'ack'), async (receiver) => {
-      const { paymentId } = await payTo(receiver.url);
-      await complete(paymentId, 'pay');
-      await t.sandbox.whenIdle();
-      expect(receiver.received).toHaveLength(3);
-      expect(new Set(receiver.received.map((n) => n.raw)).size).toBe(1);
-      const state = await view(paymentId);
-      expect(state.notification.state).toBe('delivered');
-      expect(state.notification.attempts.map((a: any) => a.outcome)).toEqual(['rejected', 'rejected', 'acknowledged']);
-      if (mode === 'unsigned') expect(state.notification.attempts[0].detail).toContain('not believed');
-      if (mode === 'http500') expect(state.notification.attempts[0].httpStatus).toBe(500);
-    });
+    await withReceiver(
+      (_n, index) => (index < 2 ? mode : 'ack'),
+      async (receiver) => {
+        const { paymentId } = await payTo(receiver.url);
+        await complete(paymentId, 'pay');
+        await t.sandbox.whenIdle();
+        expect(receiver.received).toHaveLength(3);
+        expect(new Set(receiver.received.map((n) => n.raw)).size).toBe(1);
+        const state = await view(paymentId);
+        expect(state.notification.state).toBe('delivered');
+        expect(state.notification.attempts.map((a: any) => a.outcome)).toEqual([
+          'rejected',
+          'rejected',
+          'acknowledged',
+        ]);
+        if (mode === 'unsigned') expect(state.notification.attempts[0].detail).toContain('not believed');
+        if (mode === 'http500') expect(state.notification.attempts[0].httpStatus).toBe(500);
+      },
+    );
   });
 
   test('the schedule ends (1 + retrySchedule.length attempts), then a resend starts a new round', async () => {
     let accept = false;
-    await withReceiver(() => (accept ? 'ack' : 'fail'), async (receiver) => {
-      const { paymentId } = await payTo(receiver.url);
-      await complete(paymentId, 'fail');
-      await t.sandbox.whenIdle();
-      expect(receiver.received).toHaveLength(4);
-      expect((await view(paymentId)).notification.state).toBe('exhausted');
+    await withReceiver(
+      () => (accept ? 'ack' : 'fail'),
+      async (receiver) => {
+        const { paymentId } = await payTo(receiver.url);
+        await complete(paymentId, 'fail');
+        await t.sandbox.whenIdle();
+        expect(receiver.received).toHaveLength(4);
+        expect((await view(paymentId)).notification.state).toBe('exhausted');
 
-      accept = true;
-      const resent = await json(t, 'POST', `/sandbox/payments/${paymentId}/notify`);
-      expect(resent.status).toBe(200);
-      await t.sandbox.whenIdle();
-      const state = await view(paymentId);
-      expect(state.notification.state).toBe('delivered');
-      expect(state.notification.attempts.at(-1)).toMatchObject({ attempt: 5, round: 2, outcome: 'acknowledged' });
-    });
+        accept = true;
+        const resent = await json(t, 'POST', `/sandbox/payments/${paymentId}/notify`);
+        expect(resent.status).toBe(200);
+        await t.sandbox.whenIdle();
+        const state = await view(paymentId);
+        expect(state.notification.state).toBe('delivered');
+        expect(state.notification.attempts.at(-1)).toMatchObject({ attempt: 5, round: 2, outcome: 'acknowledged' });
+      },
+    );
   });
 
   test('an unreachable notify URL is logged as an error and retried', async () => {
@@ -158,7 +181,10 @@ describe('faults', () => {
   test('delay: the first attempt waits delaySeconds (by the wallet clock), then is delivered', async () => {
     await withReceiver(undefined, async (receiver) => {
       const { paymentId } = await payTo(receiver.url);
-      expect((await json(t, 'POST', '/sandbox/faults', { paymentId, delaySeconds: 0.3 })).body).toEqual({ paymentId, faults: { delaySeconds: 0.3 } });
+      expect((await json(t, 'POST', '/sandbox/faults', { paymentId, delaySeconds: 0.3 })).body).toEqual({
+        paymentId,
+        faults: { delaySeconds: 0.3 },
+      });
       await complete(paymentId, 'pay');
       await t.sandbox.whenIdle();
       expect(receiver.received).toHaveLength(1);
@@ -229,7 +255,9 @@ describe('faults', () => {
       expect(receiver.received.every((n) => n.body === undefined && /signature/.test(n.error ?? ''))).toBe(true);
       const state = await view(paymentId);
       expect(state.notification.state).toBe('exhausted');
-      expect(state.notification.attempts.every((a: any) => a.badSignature === true && a.outcome === 'rejected')).toBe(true);
+      expect(state.notification.attempts.every((a: any) => a.badSignature === true && a.outcome === 'rejected')).toBe(
+        true,
+      );
       expect(state.notification.attempts[0].ack).toMatchObject({ resultStatus: 'F' });
 
       await json(t, 'DELETE', '/sandbox/faults');
@@ -295,7 +323,7 @@ describe('faults', () => {
     );
   });
 
-  test('global faults apply to every payment, including later ones; a payment\'s own faults win field by field', async () => {
+  test("global faults apply to every payment, including later ones; a payment's own faults win field by field", async () => {
     await withReceiver(undefined, async (receiver) => {
       expect((await json(t, 'POST', '/sandbox/faults', { duplicate: 2 })).body).toEqual({ faults: { duplicate: 2 } });
       const a = await payTo(receiver.url);
@@ -305,9 +333,15 @@ describe('faults', () => {
       await complete(b.paymentId, 'pay');
       await t.sandbox.whenIdle();
       expect(receiver.received.filter((n) => n.body?.paymentId === a.paymentId)).toHaveLength(2);
-      expect((await view(b.paymentId)).notification.attempts.map((x: any) => x.outcome)).toEqual(['dropped', 'acknowledged']);
+      expect((await view(b.paymentId)).notification.attempts.map((x: any) => x.outcome)).toEqual([
+        'dropped',
+        'acknowledged',
+      ]);
       const faults = await json(t, 'GET', '/sandbox/faults');
-      expect(faults.body).toEqual({ global: { duplicate: 2 }, payments: { [b.paymentId]: { duplicate: 1, dropFirst: 1 } } });
+      expect(faults.body).toEqual({
+        global: { duplicate: 2 },
+        payments: { [b.paymentId]: { duplicate: 1, dropFirst: 1 } },
+      });
     });
   });
 

@@ -10,7 +10,11 @@ afterAll(() => t.close());
 
 const PAY = '/api/open/v2/payments/pay';
 
-function opensslHeaders(path: string, raw: string, options: { time?: string; clientId?: string; signedPath?: string; signedBody?: string } = {}) {
+function opensslHeaders(
+  path: string,
+  raw: string,
+  options: { time?: string; clientId?: string; signedPath?: string; signedBody?: string } = {},
+) {
   const clientId = options.clientId ?? t.home.clientId;
   const time = options.time ?? formatRequestTime();
   const content = `POST ${options.signedPath ?? path}\n${clientId}.${time}.${options.signedBody ?? raw}`;
@@ -42,14 +46,27 @@ describe('signatures made by the openssl CLI', () => {
   });
 
   const tampered: Array<[string, (raw: string) => { path: string; raw: string; headers: Record<string, string> }]> = [
-    ['its body changed after signing', (raw) => ({ path: PAY, raw: raw.replace('1250', '1'), headers: opensslHeaders(PAY, raw) })],
-    ['a signature for another path', (raw) => ({ path: PAY, raw, headers: opensslHeaders(PAY, raw, { signedPath: '/api/open/v2/payments/refund' }) })],
-    ['a signature over the path without its prefix', (raw) => ({ path: PAY, raw, headers: opensslHeaders(PAY, raw, { signedPath: '/v2/payments/pay' }) })],
+    [
+      'its body changed after signing',
+      (raw) => ({ path: PAY, raw: raw.replace('1250', '1'), headers: opensslHeaders(PAY, raw) }),
+    ],
+    [
+      'a signature for another path',
+      (raw) => ({ path: PAY, raw, headers: opensslHeaders(PAY, raw, { signedPath: '/api/open/v2/payments/refund' }) }),
+    ],
+    [
+      'a signature over the path without its prefix',
+      (raw) => ({ path: PAY, raw, headers: opensslHeaders(PAY, raw, { signedPath: '/v2/payments/pay' }) }),
+    ],
     [
       'its Request-Time changed after signing',
       (raw) => {
         const headers = opensslHeaders(PAY, raw);
-        return { path: PAY, raw, headers: { ...headers, 'Request-Time': formatRequestTime(new Date(Date.now() - 1000)) } };
+        return {
+          path: PAY,
+          raw,
+          headers: { ...headers, 'Request-Time': formatRequestTime(new Date(Date.now() - 1000)) },
+        };
       },
     ],
     [
@@ -60,13 +77,21 @@ describe('signatures made by the openssl CLI', () => {
         return {
           path: PAY,
           raw,
-          headers: { 'Client-Id': t.home.clientId, 'Request-Time': time, Signature: opensslSignature(content, t.home.paths.walletPrivateKey) },
+          headers: {
+            'Client-Id': t.home.clientId,
+            'Request-Time': time,
+            Signature: opensslSignature(content, t.home.paths.walletPrivateKey),
+          },
         };
       },
     ],
     [
       'a signature that is not Base64',
-      (raw) => ({ path: PAY, raw, headers: { ...opensslHeaders(PAY, raw), Signature: 'algorithm=RSA256, keyVersion=1, signature=%%%' } }),
+      (raw) => ({
+        path: PAY,
+        raw,
+        headers: { ...opensslHeaders(PAY, raw), Signature: 'algorithm=RSA256, keyVersion=1, signature=%%%' },
+      }),
     ],
   ];
   test.each(tampered)('F INVALID_SIGNATURE (a signed answer) for a request with %s', async (_name, make) => {
@@ -90,7 +115,10 @@ describe('who may call', () => {
   test('a keyVersion the sandbox does not hold gets F KEY_NOT_FOUND', async () => {
     const raw = JSON.stringify(payRequest());
     const headers = opensslHeaders(PAY, raw);
-    const answer = await postRaw(t, PAY, raw, { ...headers, Signature: headers.Signature.replace('keyVersion=1', 'keyVersion=2') });
+    const answer = await postRaw(t, PAY, raw, {
+      ...headers,
+      Signature: headers.Signature.replace('keyVersion=1', 'keyVersion=2'),
+    });
     expect(answer.body.result).toMatchObject({ resultStatus: 'F', resultCode: 'KEY_NOT_FOUND' });
   });
 
@@ -111,11 +139,14 @@ describe('who may call', () => {
   test.each([
     ['6 minutes old', -6 * 60_000],
     ['6 minutes ahead', 6 * 60_000],
-  ])('a correctly signed request whose Request-Time is %s is rejected (F PARAM_ILLEGAL naming Request-Time)', async (_name, offset) => {
-    const answer = await call(t, '/v2/payments/pay', payRequest(), { now: new Date(Date.now() + offset) });
-    expect(answer.body.result).toMatchObject({ resultStatus: 'F', resultCode: 'PARAM_ILLEGAL' });
-    expect(answer.body.result.resultMessage).toMatch(/Request-Time/);
-  });
+  ])(
+    'a correctly signed request whose Request-Time is %s is rejected (F PARAM_ILLEGAL naming Request-Time)',
+    async (_name, offset) => {
+      const answer = await call(t, '/v2/payments/pay', payRequest(), { now: new Date(Date.now() + offset) });
+      expect(answer.body.result).toMatchObject({ resultStatus: 'F', resultCode: 'PARAM_ILLEGAL' });
+      expect(answer.body.result.resultMessage).toMatch(/Request-Time/);
+    },
+  );
 
   test('a Request-Time that is not ISO 8601 with an offset gets F PARAM_ILLEGAL naming Request-Time', async () => {
     const raw = JSON.stringify(payRequest());
@@ -172,10 +203,18 @@ describe('body validation: F PARAM_ILLEGAL naming the field', () => {
     ['order.orderAmount.value', 'in exponent notation', (b) => (b.order.orderAmount.value = '1e3')],
     ['order.orderCreateTime', 'without an offset', (b) => (b.order.orderCreateTime = '2026-01-01T00:00:00')],
     ['paymentNotifyUrl', 'not http(s)', (b) => (b.paymentNotifyUrl = 'ftp://merchant.example/notify')],
-    ['paymentNotifyUrl', 'over 1024 characters', (b) => (b.paymentNotifyUrl = `https://merchant.example/${long(1010)}`)],
+    [
+      'paymentNotifyUrl',
+      'over 1024 characters',
+      (b) => (b.paymentNotifyUrl = `https://merchant.example/${long(1010)}`),
+    ],
     ['extendInfo', 'over 4096 characters', (b) => (b.extendInfo = long(4097))],
     ['paymentExpiryTime', 'not a time', (b) => (b.paymentExpiryTime = 'tomorrow')],
-    ['paymentExpiryTime', 'in the past', (b) => (b.paymentExpiryTime = formatRequestTime(new Date(Date.now() - 60_000)))],
+    [
+      'paymentExpiryTime',
+      'in the past',
+      (b) => (b.paymentExpiryTime = formatRequestTime(new Date(Date.now() - 60_000))),
+    ],
   ];
   test.each(pay)('pay with %s %s', async (field, _problem, mutate) => {
     const body = payRequest();
@@ -189,12 +228,37 @@ describe('body validation: F PARAM_ILLEGAL naming the field', () => {
     // [what is wrong, the field the message must name, API, body]
     ['inquiryPayment without any id', 'paymentId', '/v2/payments/inquiryPayment', {}],
     ['cancel with a numeric paymentId', 'paymentId', '/v2/payments/cancel', { paymentId: 42 }],
-    ['refund without refundRequestId', 'refundRequestId', '/v2/payments/refund', { paymentId: 'p', refundAmount: { currency: 'USD', value: '1' } }],
-    ['refund with a numeric amount', 'refundAmount.value', '/v2/payments/refund', { refundRequestId: 'r', paymentId: 'p', refundAmount: { currency: 'USD', value: 1 } }],
-    ['refund of "0100"', 'refundAmount.value', '/v2/payments/refund', { refundRequestId: 'r', paymentId: 'p', refundAmount: { currency: 'USD', value: '0100' } }],
+    [
+      'refund without refundRequestId',
+      'refundRequestId',
+      '/v2/payments/refund',
+      { paymentId: 'p', refundAmount: { currency: 'USD', value: '1' } },
+    ],
+    [
+      'refund with a numeric amount',
+      'refundAmount.value',
+      '/v2/payments/refund',
+      { refundRequestId: 'r', paymentId: 'p', refundAmount: { currency: 'USD', value: 1 } },
+    ],
+    [
+      'refund of "0100"',
+      'refundAmount.value',
+      '/v2/payments/refund',
+      { refundRequestId: 'r', paymentId: 'p', refundAmount: { currency: 'USD', value: '0100' } },
+    ],
     ['applyToken with an unknown grantType', 'grantType', '/v2/authorizations/applyToken', { grantType: 'PASSWORD' }],
-    ['applyToken AUTHORIZATION_CODE without authCode', 'authCode', '/v2/authorizations/applyToken', { grantType: 'AUTHORIZATION_CODE' }],
-    ['applyToken REFRESH_TOKEN without refreshToken', 'refreshToken', '/v2/authorizations/applyToken', { grantType: 'REFRESH_TOKEN' }],
+    [
+      'applyToken AUTHORIZATION_CODE without authCode',
+      'authCode',
+      '/v2/authorizations/applyToken',
+      { grantType: 'AUTHORIZATION_CODE' },
+    ],
+    [
+      'applyToken REFRESH_TOKEN without refreshToken',
+      'refreshToken',
+      '/v2/authorizations/applyToken',
+      { grantType: 'REFRESH_TOKEN' },
+    ],
   ];
   test.each(others)('%s: F PARAM_ILLEGAL naming %s', async (_problem, field, api, body) => {
     const answer = await call(t, api, body);
@@ -207,7 +271,12 @@ describe('body validation: F PARAM_ILLEGAL naming the field', () => {
     ['a JSON array', '[1,2]'],
     ['empty', ''],
   ])('a correctly signed body that is %s gets F PARAM_ILLEGAL', async (_name, raw) => {
-    const headers = signRequest({ path: PAY, clientId: t.home.clientId, body: raw, privateKey: t.home.merchantPrivateKey });
+    const headers = signRequest({
+      path: PAY,
+      clientId: t.home.clientId,
+      body: raw,
+      privateKey: t.home.merchantPrivateKey,
+    });
     const answer = await postRaw(t, PAY, raw, headers);
     expect(answer.body.result).toMatchObject({ resultStatus: 'F', resultCode: 'PARAM_ILLEGAL' });
   });
@@ -215,10 +284,20 @@ describe('body validation: F PARAM_ILLEGAL naming the field', () => {
 
 test('Content-Type is optional (SPEC §4): a signed body without it is read as JSON', async () => {
   const raw = JSON.stringify(payRequest());
-  const { 'Content-Type': _type, ...headers } = signRequest({ path: PAY, clientId: t.home.clientId, body: raw, privateKey: t.home.merchantPrivateKey });
+  const { 'Content-Type': _type, ...headers } = signRequest({
+    path: PAY,
+    clientId: t.home.clientId,
+    body: raw,
+    privateKey: t.home.merchantPrivateKey,
+  });
   const response = await fetch(t.sandbox.url + PAY, { method: 'POST', headers, body: new TextEncoder().encode(raw) });
   const text = await response.text();
-  const body = verifyResponse({ headers: response.headers, rawBody: text, path: PAY, publicKey: t.home.walletPublicKey }) as any;
+  const body = verifyResponse({
+    headers: response.headers,
+    rawBody: text,
+    path: PAY,
+    publicKey: t.home.walletPublicKey,
+  }) as any;
   expect(body.result.resultCode).toBe('ACCEPT');
 });
 
@@ -228,20 +307,38 @@ test('every answer is signed over the request path, including the query string a
   const headers = signRequest({ path, clientId: t.home.clientId, body: raw, privateKey: t.home.merchantPrivateKey });
   const response = await fetch(t.sandbox.url + path, { method: 'POST', headers, body: raw });
   const text = await response.text();
-  const body = verifyResponse({ headers: response.headers, rawBody: text, path, publicKey: t.home.walletPublicKey }) as any;
+  const body = verifyResponse({
+    headers: response.headers,
+    rawBody: text,
+    path,
+    publicKey: t.home.walletPublicKey,
+  }) as any;
   expect(body.result.resultCode).toBe('ACCEPT');
-  expect(() => verifyResponse({ headers: response.headers, rawBody: text, path: PAY, publicKey: t.home.walletPublicKey })).toThrow();
+  expect(() =>
+    verifyResponse({ headers: response.headers, rawBody: text, path: PAY, publicKey: t.home.walletPublicKey }),
+  ).toThrow();
 });
 
 describe('requests that never reach an OpenAPI handler still get a signed answer', () => {
   test('a body over 1 MiB: signed F PARAM_ILLEGAL saying so, logged as one line', async () => {
     t.lines.length = 0;
     const raw = JSON.stringify({ ...payRequest(), extendInfo: 'x'.repeat(1024 * 1024) });
-    const headers = signRequest({ path: PAY, clientId: t.home.clientId, body: raw, privateKey: t.home.merchantPrivateKey });
+    const headers = signRequest({
+      path: PAY,
+      clientId: t.home.clientId,
+      body: raw,
+      privateKey: t.home.merchantPrivateKey,
+    });
     const answer = await postRaw(t, PAY, raw, headers);
     expect(answer.status).toBe(200);
-    expect(answer.body.result).toMatchObject({ resultStatus: 'F', resultCode: 'PARAM_ILLEGAL', resultMessage: expect.stringContaining('1 MiB') });
-    expect(t.lines).toEqual([expect.stringMatching(/^POST \/api\/open\/v2\/payments\/pay client=\S+ F PARAM_ILLEGAL \d+ms$/)]);
+    expect(answer.body.result).toMatchObject({
+      resultStatus: 'F',
+      resultCode: 'PARAM_ILLEGAL',
+      resultMessage: expect.stringContaining('1 MiB'),
+    });
+    expect(t.lines).toEqual([
+      expect.stringMatching(/^POST \/api\/open\/v2\/payments\/pay client=\S+ F PARAM_ILLEGAL \d+ms$/),
+    ]);
   });
 
   test('a malformed %-escape in the path: signed F INVALID_API', async () => {
@@ -254,7 +351,7 @@ describe('requests that never reach an OpenAPI handler still get a signed answer
   test.each([
     ['a malformed %-escape', '/sandbox/payments/%E0', 400, 'INVALID_URL'],
     ['a payment id of 200 characters', `/sandbox/payments/${'x'.repeat(200)}`, 414, 'URI_TOO_LONG'],
-  ])('outside the OpenAPI, %s is a JSON error in the scripting API\'s shape', async (_name, path, status, code) => {
+  ])("outside the OpenAPI, %s is a JSON error in the scripting API's shape", async (_name, path, status, code) => {
     const response = await fetch(t.sandbox.url + path);
     expect(response.status).toBe(status);
     expect(await response.json()).toEqual({ error: { code, message: expect.any(String) } });
@@ -265,5 +362,7 @@ test('each OpenAPI call is logged as one line: path, client id, result code, ms'
   t.lines.length = 0;
   await call(t, '/v2/payments/inquiryPayment', { paymentId: 'nope' });
   expect(t.lines).toHaveLength(1);
-  expect(t.lines[0]).toMatch(new RegExp(`^POST /api/open/v2/payments/inquiryPayment client=${t.home.clientId} F ORDER_NOT_EXIST \\d+ms$`));
+  expect(t.lines[0]).toMatch(
+    new RegExp(`^POST /api/open/v2/payments/inquiryPayment client=${t.home.clientId} F ORDER_NOT_EXIST \\d+ms$`),
+  );
 });

@@ -30,14 +30,22 @@ afterEach(async () => {
 
 async function newPayment(overrides = {}) {
   const answer = await call(t, '/v2/payments/pay', payRequest(overrides));
-  return { paymentId: answer.body.paymentId as string, cashierUrl: answer.body.redirectActionForm.redirectionUrl as string };
+  return {
+    paymentId: answer.body.paymentId as string,
+    cashierUrl: answer.body.redirectActionForm.redirectionUrl as string,
+  };
 }
 
 describe('the cashier', () => {
   test('shows merchant, order and amount, one button per outcome in order; a click shows resultCode and status', async () => {
     const { paymentId, cashierUrl } = await newPayment({
       paymentAmount: { currency: 'USD', value: '123456' },
-      order: { referenceOrderId: 'order-42', orderDescription: 'A big order', orderAmount: { currency: 'USD', value: '123456' }, merchant: { merchantName: 'Test Coffee' } },
+      order: {
+        referenceOrderId: 'order-42',
+        orderDescription: 'A big order',
+        orderAmount: { currency: 'USD', value: '123456' },
+        merchant: { merchantName: 'Test Coffee' },
+      },
     });
     await page.goto(cashierUrl);
     expect(await page.textContent('#merchant')).toBe('Test Coffee');
@@ -72,7 +80,12 @@ describe('the cashier', () => {
   test('everything from the merchant is escaped: markup in the order shows as text and no script runs', async () => {
     const evil = `<img src=x onerror="window.pwned=1"><script>window.pwned=2</script>"'&`;
     const { cashierUrl } = await newPayment({
-      order: { referenceOrderId: `r"><b>x`, orderDescription: evil, orderAmount: { currency: 'USD', value: '1' }, merchant: { merchantName: '<i>Evil</i>' } },
+      order: {
+        referenceOrderId: `r"><b>x`,
+        orderDescription: evil,
+        orderAmount: { currency: 'USD', value: '1' },
+        merchant: { merchantName: '<i>Evil</i>' },
+      },
     });
     const html = await (await fetch(cashierUrl)).text();
     expect(html).not.toContain('<script>window');
@@ -101,7 +114,9 @@ describe('the cashier', () => {
     // The embedding page comes from another origin, as the preview's does.
     const parent = createServer((_request, response) => {
       response.writeHead(200, { 'content-type': 'text/html' });
-      response.end(`<!doctype html><script>window.heard = []; addEventListener('message', (e) => heard.push({ origin: e.origin, data: e.data }));</script><iframe id="cashier" src="${cashierUrl}"></iframe><iframe id="dashboard" src="${t.sandbox.url}/"></iframe>`);
+      response.end(
+        `<!doctype html><script>window.heard = []; addEventListener('message', (e) => heard.push({ origin: e.origin, data: e.data }));</script><iframe id="cashier" src="${cashierUrl}"></iframe><iframe id="dashboard" src="${t.sandbox.url}/"></iframe>`,
+      );
     });
     await new Promise<void>((resolve) => parent.listen(0, '127.0.0.1', resolve));
     try {
@@ -111,7 +126,10 @@ describe('the cashier', () => {
       await cashier.locator('button[data-outcome="processing"]').click();
       await page.waitForFunction(() => window.heard.length > 0);
       expect(await page.evaluate(() => window.heard)).toEqual([
-        { origin: new URL(cashierUrl).origin, data: { type: 'minipay:cashier-result', paymentId, resultCode: '8000', paymentStatus: 'SUCCESS' } },
+        {
+          origin: new URL(cashierUrl).origin,
+          data: { type: 'minipay:cashier-result', paymentId, resultCode: '8000', paymentStatus: 'SUCCESS' },
+        },
       ]);
       const dashboard = await fetch(`${t.sandbox.url}/`);
       expect(dashboard.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
@@ -155,7 +173,9 @@ describe('the dashboard', () => {
       // Newest first.
       const second = await newPayment();
       await page.locator(`tr[data-payment-id="${second.paymentId}"]`).waitFor();
-      const order = await page.locator('#payments tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-payment-id')));
+      const order = await page
+        .locator('#payments tbody tr')
+        .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-payment-id')));
       expect(order.indexOf(second.paymentId)).toBeLessThan(order.indexOf(paymentId));
     } finally {
       await receiver.close();
@@ -172,7 +192,10 @@ describe('the dashboard', () => {
 
       await row.locator('select[data-role="outcome"]').selectOption('network-error');
       await row.locator('button[data-action="force"]').click();
-      await page.waitForFunction((id) => document.querySelector(`tr[data-payment-id="${id}"] .status`)?.textContent === 'SUCCESS', paymentId);
+      await page.waitForFunction(
+        (id) => document.querySelector(`tr[data-payment-id="${id}"] .status`)?.textContent === 'SUCCESS',
+        paymentId,
+      );
       await t.sandbox.whenIdle();
       expect((await json(t, 'GET', `/sandbox/payments/${paymentId}`)).body.resultCode).toBe('6002');
       expect(receiver.received).toHaveLength(1);
@@ -195,7 +218,9 @@ describe('the dashboard', () => {
 
       await page.fill('#global-faults input[name=delaySeconds]', '3');
       await page.click('#global-faults button[type=submit]');
-      await page.waitForFunction(() => document.getElementById('active-faults')?.textContent?.includes('global: delaySeconds=3'));
+      await page.waitForFunction(() =>
+        document.getElementById('active-faults')?.textContent?.includes('global: delaySeconds=3'),
+      );
       await page.click('#clear-faults');
       await page.waitForFunction(() => document.getElementById('active-faults')?.textContent === 'none');
       expect((await json(t, 'GET', '/sandbox/faults')).body).toEqual({ global: {}, payments: {} });

@@ -21,7 +21,9 @@ describe('idempotency of pay', () => {
     const again = await call(t, '/v2/payments/pay', first.request);
     expect(again.body).toEqual(first.answer.body);
     const listed = await json(t, 'GET', '/sandbox/payments');
-    expect(listed.body.payments.filter((p: any) => p.paymentRequestId === first.request.paymentRequestId)).toHaveLength(1);
+    expect(listed.body.payments.filter((p: any) => p.paymentRequestId === first.request.paymentRequestId)).toHaveLength(
+      1,
+    );
   });
 
   test('key order does not matter, nor the volatile paymentExpiryTime and order.orderCreateTime', async () => {
@@ -60,7 +62,10 @@ describe('inquiryPayment', () => {
       paymentStatus: 'PROCESSING',
       paymentAmount: a.request.paymentAmount,
     });
-    const both = await call(t, '/v2/payments/inquiryPayment', { paymentId: b.paymentId, paymentRequestId: a.request.paymentRequestId });
+    const both = await call(t, '/v2/payments/inquiryPayment', {
+      paymentId: b.paymentId,
+      paymentRequestId: a.request.paymentRequestId,
+    });
     expect(both.body.paymentId).toBe(b.paymentId);
   });
 
@@ -74,7 +79,10 @@ describe('inquiryPayment', () => {
     await json(t, 'POST', `/sandbox/payments/${failed.paymentId}/complete`, { outcome: 'fail' });
     const answer = await call(t, '/v2/payments/inquiryPayment', { paymentId: failed.paymentId });
     expect(answer.body.paymentStatus).toBe('FAIL');
-    expect(answer.body.paymentFailReason).toEqual({ resultCode: 'USER_BALANCE_NOT_ENOUGH', resultMessage: 'The user balance is not enough.' });
+    expect(answer.body.paymentFailReason).toEqual({
+      resultCode: 'USER_BALANCE_NOT_ENOUGH',
+      resultMessage: 'The user balance is not enough.',
+    });
     expect(answer.body.paymentTime).toBeUndefined();
 
     const paid = await pay();
@@ -116,7 +124,10 @@ describe('the scripting API complete', () => {
     });
     expect(await response.json()).toMatchObject({ resultCode: '9000' });
     expect(response.headers.get('access-control-allow-origin')).toBe('*');
-    const preflight = await fetch(`${t.sandbox.url}/sandbox/auth-codes`, { method: 'OPTIONS', headers: { origin: 'http://simulator.local', 'access-control-request-method': 'POST' } });
+    const preflight = await fetch(`${t.sandbox.url}/sandbox/auth-codes`, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://simulator.local', 'access-control-request-method': 'POST' },
+    });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-headers')).toContain('content-type');
   });
@@ -143,7 +154,9 @@ describe('cancel', () => {
     expect(again.body.result.resultStatus).toBe('S');
     const inquiry = await call(t, '/v2/payments/inquiryPayment', { paymentId: open.paymentId });
     expect(inquiry.body.paymentStatus).toBe('CANCELLED');
-    expect((await json(t, 'POST', `/sandbox/payments/${open.paymentId}/complete`, { outcome: 'pay' })).status).toBe(409);
+    expect((await json(t, 'POST', `/sandbox/payments/${open.paymentId}/complete`, { outcome: 'pay' })).status).toBe(
+      409,
+    );
 
     const paid = await pay();
     await json(t, 'POST', `/sandbox/payments/${paid.paymentId}/complete`, { outcome: 'pay' });
@@ -166,7 +179,11 @@ describe('refunds', () => {
     await json(t, 'POST', `/sandbox/payments/${paymentId}/complete`, { outcome: 'pay' });
 
     const first = await refund(paymentId, 'rf-1', '300', { refundReason: 'one cup was cold' });
-    expect(first.body).toMatchObject({ result: { resultStatus: 'S', resultCode: 'SUCCESS' }, paymentId, refundAmount: { currency: 'USD', value: '300' } });
+    expect(first.body).toMatchObject({
+      result: { resultStatus: 'S', resultCode: 'SUCCESS' },
+      paymentId,
+      refundAmount: { currency: 'USD', value: '300' },
+    });
     const retry = await refund(paymentId, 'rf-1', '300', { refundReason: 'one cup was cold' });
     expect(retry.body.refundId).toBe(first.body.refundId);
 
@@ -210,7 +227,11 @@ describe('refunds', () => {
   test('a refund in another currency gets F CURRENCY_NOT_SUPPORT; of an unknown payment F ORDER_NOT_EXIST', async () => {
     const { paymentId } = await pay();
     await json(t, 'POST', `/sandbox/payments/${paymentId}/complete`, { outcome: 'pay' });
-    const answer = await call(t, '/v2/payments/refund', { refundRequestId: 'rf-eur', paymentId, refundAmount: { currency: 'EUR', value: '1' } });
+    const answer = await call(t, '/v2/payments/refund', {
+      refundRequestId: 'rf-eur',
+      paymentId,
+      refundAmount: { currency: 'EUR', value: '1' },
+    });
     expect(answer.body.result.resultCode).toBe('CURRENCY_NOT_SUPPORT');
     expect((await refund('missing', 'rf-missing', '1')).body.result.resultCode).toBe('ORDER_NOT_EXIST');
   });
@@ -222,7 +243,10 @@ describe('expiry', () => {
     const timed = await startTestSandbox({ now: () => clock });
     const receiver = await startReceiver(timed.home);
     try {
-      const request = payRequest({ notifyUrl: receiver.url, paymentExpiryTime: formatRequestTime(new Date(clock.getTime() + 60_000)) });
+      const request = payRequest({
+        notifyUrl: receiver.url,
+        paymentExpiryTime: formatRequestTime(new Date(clock.getTime() + 60_000)),
+      });
       const created = await call(timed, '/v2/payments/pay', request, { now: clock });
       const paymentId = created.body.paymentId;
       clock = new Date(clock.getTime() + 59_000);
@@ -230,7 +254,11 @@ describe('expiry', () => {
       clock = new Date(clock.getTime() + 2_000);
       const view = await json(timed, 'GET', `/sandbox/payments/${paymentId}`);
       expect(view.body.status).toBe('CANCELLED');
-      expect(view.body.finalResult).toEqual({ resultStatus: 'F', resultCode: 'ORDER_IS_CLOSED', resultMessage: 'The payment expired.' });
+      expect(view.body.finalResult).toEqual({
+        resultStatus: 'F',
+        resultCode: 'ORDER_IS_CLOSED',
+        resultMessage: 'The payment expired.',
+      });
       await timed.sandbox.whenIdle();
       expect(receiver.received).toHaveLength(1);
       expect(receiver.received[0]?.body?.paymentResult).toEqual(view.body.finalResult);

@@ -38,14 +38,21 @@ const PAY = '/api/open/v2/payments/pay';
 async function twoCalls(): Promise<{ refusedBody: string; refusedTime: string }> {
   await call(t, '/v2/payments/pay', payRequest());
   const raw = JSON.stringify(payRequest());
-  const headers = signRequest({ path: '/v2/payments/pay', clientId: t.home.clientId, body: raw, privateKey: t.home.merchantPrivateKey });
+  const headers = signRequest({
+    path: '/v2/payments/pay',
+    clientId: t.home.clientId,
+    body: raw,
+    privateKey: t.home.merchantPrivateKey,
+  });
   const refused = await postRaw(t, PAY, raw, headers);
   expect(refused.body.result.resultCode).toBe('INVALID_SIGNATURE');
   return { refusedBody: raw, refusedTime: headers['Request-Time']! };
 }
 
 const rowTexts = (selector: string) =>
-  page.$$eval(`#requests tbody tr[data-request-id] ${selector}`, (cells: any[]) => cells.map((cell) => cell.textContent));
+  page.$$eval(`#requests tbody tr[data-request-id] ${selector}`, (cells: any[]) =>
+    cells.map((cell) => cell.textContent),
+  );
 
 test('lists the calls newest first, with verdict, result and the diagnosis of the refused one', async () => {
   await twoCalls();
@@ -54,7 +61,9 @@ test('lists the calls newest first, with verdict, result and the diagnosis of th
   expect(await rowTexts('.verdict')).toEqual(['refused', 'verified']);
   expect(await rowTexts('.result')).toEqual(['F INVALID_SIGNATURE', 'A ACCEPT']);
   const refused = page.locator('#requests tbody tr.verdict-refused');
-  expect(await refused.locator('summary').textContent()).toMatch(/signed over \/v2\/payments\/pay, without the prefix \/api\/open/);
+  expect(await refused.locator('summary').textContent()).toMatch(
+    /signed over \/v2\/payments\/pay, without the prefix \/api\/open/,
+  );
   await refused.locator('summary').click();
   expect(await refused.locator('pre.diagnosis').textContent()).toContain('cause:        PATH_PREFIX_MISSING');
   expect(await page.isHidden('#requests tr.empty')).toBe(true);
@@ -84,13 +93,19 @@ test('the filters narrow the list: verdict, then path', async () => {
   await page.fill('#request-filters input[name=path]', 'inquiryPayment');
   await page.click('#request-filters button[type=submit]');
   await page.waitForFunction(() => document.querySelectorAll('#requests tbody tr[data-request-id]').length === 1);
-  expect(await page.textContent('#requests tbody tr[data-request-id] td:nth-child(2)')).toBe('POST /api/open/v2/payments/inquiryPayment');
+  expect(await page.textContent('#requests tbody tr[data-request-id] td:nth-child(2)')).toBe(
+    'POST /api/open/v2/payments/inquiryPayment',
+  );
 });
 
 test('new calls appear on top without a reload', async () => {
   await page.goto(`${t.sandbox.url}/`);
   await page.waitForFunction(() => document.getElementById('requests-status').textContent.startsWith('0 shown'));
   await call(t, '/v2/payments/inquiryPayment', { paymentId: 'later' });
-  await page.waitForFunction(() => document.querySelectorAll('#requests tbody tr[data-request-id]').length === 1, undefined, { timeout: 10_000 });
+  await page.waitForFunction(
+    () => document.querySelectorAll('#requests tbody tr[data-request-id]').length === 1,
+    undefined,
+    { timeout: 10_000 },
+  );
   expect(await rowTexts('.result')).toEqual(['F ORDER_NOT_EXIST']);
 });

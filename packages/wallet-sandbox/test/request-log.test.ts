@@ -17,7 +17,12 @@ const PAY = '/api/open/v2/payments/pay';
 /** A pay request signed as a merchant with `change` applied to what is signed. */
 function signedPay(change: { signedPath?: string; privateKey?: string; body?: string } = {}) {
   const raw = change.body ?? JSON.stringify(payRequest());
-  const headers = signRequest({ path: change.signedPath ?? PAY, clientId: t.home.clientId, body: raw, privateKey: change.privateKey ?? t.home.merchantPrivateKey });
+  const headers = signRequest({
+    path: change.signedPath ?? PAY,
+    clientId: t.home.clientId,
+    body: raw,
+    privateKey: change.privateKey ?? t.home.merchantPrivateKey,
+  });
   return { raw, headers };
 }
 
@@ -29,27 +34,64 @@ async function requests(query = ''): Promise<any[]> {
 
 describe('a refused request: the short diagnosis in resultMessage, the whole one in the log', () => {
   test.each<[string, { signedPath?: string; walletKey?: boolean }, string, RegExp]>([
-    ['signed over the path without the prefix', { signedPath: '/v2/payments/pay' }, 'PATH_PREFIX_MISSING', /signed over \/v2\/payments\/pay, without the prefix \/api\/open/],
-    ['signed with the wallet key', { walletKey: true }, 'WRONG_KEY', /signed with the key of wallet-public\.pem, not merchant-public\.pem/],
+    [
+      'signed over the path without the prefix',
+      { signedPath: '/v2/payments/pay' },
+      'PATH_PREFIX_MISSING',
+      /signed over \/v2\/payments\/pay, without the prefix \/api\/open/,
+    ],
+    [
+      'signed with the wallet key',
+      { walletKey: true },
+      'WRONG_KEY',
+      /signed with the key of wallet-public\.pem, not merchant-public\.pem/,
+    ],
   ])('%s: F INVALID_SIGNATURE saying so, and the log names the cause', async (_name, change, cause, said) => {
-    const { raw, headers } = signedPay({ ...(change.signedPath ? { signedPath: change.signedPath } : {}), ...(change.walletKey ? { privateKey: t.home.walletPrivateKey } : {}) });
+    const { raw, headers } = signedPay({
+      ...(change.signedPath ? { signedPath: change.signedPath } : {}),
+      ...(change.walletKey ? { privateKey: t.home.walletPrivateKey } : {}),
+    });
     const answer = await postRaw(t, PAY, raw, headers);
-    expect(answer.body.result).toMatchObject({ resultStatus: 'F', resultCode: 'INVALID_SIGNATURE', resultMessage: expect.stringMatching(said) });
+    expect(answer.body.result).toMatchObject({
+      resultStatus: 'F',
+      resultCode: 'INVALID_SIGNATURE',
+      resultMessage: expect.stringMatching(said),
+    });
     expect(answer.body.result.resultMessage).toMatch(/\(details: GET \/sandbox\/requests\)$/);
     expect(answer.body.result.resultMessage?.length).toBeLessThanOrEqual(256);
     const [entry] = await requests();
-    expect(entry).toMatchObject({ verdict: 'refused', path: PAY, clientId: t.home.clientId, diagnosis: { cause, verified: false } });
+    expect(entry).toMatchObject({
+      verdict: 'refused',
+      path: PAY,
+      clientId: t.home.clientId,
+      diagnosis: { cause, verified: false },
+    });
     expect(entry.diagnosisText).toContain(`cause:        ${cause}`);
     expect(entry.diagnosis.keyTried.fingerprint).toBe(keyFingerprint(t.home.merchantPublicKey));
-    if (cause === 'WRONG_KEY') expect(entry.diagnosis.keyThatVerifies.fingerprint).toBe(keyFingerprint(t.home.walletPublicKey));
+    if (cause === 'WRONG_KEY')
+      expect(entry.diagnosis.keyThatVerifies.fingerprint).toBe(keyFingerprint(t.home.walletPublicKey));
   });
 
   test('a Request-Time the sandbox does not accept: F PARAM_ILLEGAL listing the accepted forms', async () => {
     const raw = JSON.stringify(payRequest());
     const time = String(Math.floor(Date.now() / 1000));
-    const signature = sign({ method: 'POST', path: PAY, clientId: t.home.clientId, time, body: raw, privateKey: t.home.merchantPrivateKey });
-    const answer = await postRaw(t, PAY, raw, { 'Client-Id': t.home.clientId, 'Request-Time': time, Signature: signature });
-    expect(answer.body.result).toMatchObject({ resultCode: 'PARAM_ILLEGAL', resultMessage: expect.stringContaining('epoch seconds? send milliseconds') });
+    const signature = sign({
+      method: 'POST',
+      path: PAY,
+      clientId: t.home.clientId,
+      time,
+      body: raw,
+      privateKey: t.home.merchantPrivateKey,
+    });
+    const answer = await postRaw(t, PAY, raw, {
+      'Client-Id': t.home.clientId,
+      'Request-Time': time,
+      Signature: signature,
+    });
+    expect(answer.body.result).toMatchObject({
+      resultCode: 'PARAM_ILLEGAL',
+      resultMessage: expect.stringContaining('epoch seconds? send milliseconds'),
+    });
     expect(answer.body.result.resultMessage).toContain('or epoch milliseconds, e.g. 1796114156235');
     expect((await requests())[0].diagnosis.cause).toBe('TIME_FORMAT_NOT_ACCEPTED');
   });
@@ -58,8 +100,17 @@ describe('a refused request: the short diagnosis in resultMessage, the whole one
 describe('GET /sandbox/requests', () => {
   test('an entry holds the headers as sent, the raw body, the verdict, the content and the signed answer', async () => {
     const raw = JSON.stringify(payRequest(), null, 3);
-    const headers = signRequest({ path: PAY, clientId: t.home.clientId, body: raw, privateKey: t.home.merchantPrivateKey });
-    const sent = await postRaw(t, PAY, raw, { 'client-id': headers['Client-Id']!, 'Request-Time': headers['Request-Time']!, Signature: headers.Signature! });
+    const headers = signRequest({
+      path: PAY,
+      clientId: t.home.clientId,
+      body: raw,
+      privateKey: t.home.merchantPrivateKey,
+    });
+    const sent = await postRaw(t, PAY, raw, {
+      'client-id': headers['Client-Id']!,
+      'Request-Time': headers['Request-Time']!,
+      Signature: headers.Signature!,
+    });
     const [entry] = await requests();
     expect(entry).toMatchObject({
       id: expect.any(Number),
@@ -69,14 +120,29 @@ describe('GET /sandbox/requests', () => {
       clientId: t.home.clientId,
       verdict: 'verified',
       diagnosis: null,
-      content: { contentHead: `POST ${PAY}\n${t.home.clientId}.${headers['Request-Time']}.`, body: { length: Buffer.byteLength(raw) } },
+      content: {
+        contentHead: `POST ${PAY}\n${t.home.clientId}.${headers['Request-Time']}.`,
+        body: { length: Buffer.byteLength(raw) },
+      },
       request: { body: raw, masked: [] },
       answer: { status: 200, body: sent.raw, result: { resultStatus: 'A', resultCode: 'ACCEPT' } },
     });
     // Header names in the case they were sent.
-    expect(entry.request.headers).toEqual(expect.arrayContaining([['client-id', t.home.clientId], ['Request-Time', headers['Request-Time']]]));
+    expect(entry.request.headers).toEqual(
+      expect.arrayContaining([
+        ['client-id', t.home.clientId],
+        ['Request-Time', headers['Request-Time']],
+      ]),
+    );
     // The logged answer is the one that was sent, and verifies.
-    expect(verifyResponse({ headers: entry.answer.headers, rawBody: entry.answer.body, path: PAY, publicKey: t.home.walletPublicKey })).toMatchObject({
+    expect(
+      verifyResponse({
+        headers: entry.answer.headers,
+        rawBody: entry.answer.body,
+        path: PAY,
+        publicKey: t.home.walletPublicKey,
+      }),
+    ).toMatchObject({
       paymentId: sent.body.paymentId,
     });
   });
@@ -91,7 +157,9 @@ describe('GET /sandbox/requests', () => {
       ['/api/open/v2/payments/inquiryPayment', 'verified'],
       [PAY, 'verified'],
     ]);
-    expect((await requests('?path=inquiryPayment')).map((entry) => entry.path)).toEqual(['/api/open/v2/payments/inquiryPayment']);
+    expect((await requests('?path=inquiryPayment')).map((entry) => entry.path)).toEqual([
+      '/api/open/v2/payments/inquiryPayment',
+    ]);
     expect((await requests('?verdict=refused')).map((entry) => entry.verdict)).toEqual(['refused']);
     expect(await requests('?client=SOMEONE_ELSE')).toEqual([]);
     expect(await requests(`?client=${t.home.clientId}&verdict=verified&path=/v2/payments/pay`)).toHaveLength(1);
@@ -110,15 +178,27 @@ describe('GET /sandbox/requests', () => {
 
   test('a request that was never read (a body over 1 MiB) is logged as unread, with its signed answer', async () => {
     const raw = JSON.stringify({ ...payRequest(), extendInfo: 'x'.repeat(1024 * 1024) });
-    const headers = signRequest({ path: PAY, clientId: t.home.clientId, body: raw, privateKey: t.home.merchantPrivateKey });
+    const headers = signRequest({
+      path: PAY,
+      clientId: t.home.clientId,
+      body: raw,
+      privateKey: t.home.merchantPrivateKey,
+    });
     await postRaw(t, PAY, raw, headers);
     const [entry] = await requests();
-    expect(entry).toMatchObject({ verdict: 'unread', content: null, answer: { result: { resultCode: 'PARAM_ILLEGAL' } } });
+    expect(entry).toMatchObject({
+      verdict: 'unread',
+      content: null,
+      answer: { result: { resultCode: 'PARAM_ILLEGAL' } },
+    });
   });
 
   test('tokens and auth codes are masked in logged bodies, and no key is ever there', async () => {
     const { body: code } = await json(t, 'POST', '/sandbox/auth-codes', {});
-    const granted = await call(t, '/v2/authorizations/applyToken', { grantType: 'AUTHORIZATION_CODE', authCode: code.authCode });
+    const granted = await call(t, '/v2/authorizations/applyToken', {
+      grantType: 'AUTHORIZATION_CODE',
+      authCode: code.authCode,
+    });
     const { accessToken, refreshToken } = granted.body;
     await call(t, '/v2/authorizations/applyToken', { grantType: 'REFRESH_TOKEN', refreshToken });
     const log = JSON.stringify((await json(t, 'GET', '/sandbox/requests')).body);
@@ -128,7 +208,12 @@ describe('GET /sandbox/requests', () => {
     }
     expect(log).not.toContain('PRIVATE KEY');
     for (const pem of [t.home.merchantPrivateKey, t.home.walletPrivateKey]) {
-      expect(log).not.toContain(pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, '').slice(30, 70));
+      expect(log).not.toContain(
+        pem
+          .replace(/-----[^-]+-----/g, '')
+          .replace(/\s+/g, '')
+          .slice(30, 70),
+      );
     }
     const [refresh] = await requests();
     expect(refresh.request.masked).toEqual(['refreshToken']);
@@ -153,7 +238,11 @@ test('the log keeps the last requestLogSize calls and drops the oldest', async (
     for (let i = 1; i <= 5; i++) await call(small, '/v2/payments/inquiryPayment', { paymentId: `p-${i}` });
     const answer = await json(small, 'GET', '/sandbox/requests');
     expect(answer.body).toMatchObject({ count: 3, size: 3 });
-    expect(answer.body.requests.map((entry: any) => JSON.parse(entry.request.body).paymentId)).toEqual(['p-5', 'p-4', 'p-3']);
+    expect(answer.body.requests.map((entry: any) => JSON.parse(entry.request.body).paymentId)).toEqual([
+      'p-5',
+      'p-4',
+      'p-3',
+    ]);
   } finally {
     await small.close();
   }

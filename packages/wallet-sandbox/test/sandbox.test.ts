@@ -20,7 +20,10 @@ test('the OpenApiClient of @minipay/openapi pays, inquires and sees the cashier 
   expect(paid.status).toBe('A');
   expect(paid.code).toBe('ACCEPT');
   const paymentId = paid.data.paymentId as string;
-  expect(paid.data.redirectActionForm).toEqual({ method: 'GET', redirectionUrl: `${t.sandbox.url}/cashier/${paymentId}` });
+  expect(paid.data.redirectActionForm).toEqual({
+    method: 'GET',
+    redirectionUrl: `${t.sandbox.url}/cashier/${paymentId}`,
+  });
 
   const before = await client.inquiryPayment({ paymentId });
   expect(before.data.paymentStatus).toBe('PROCESSING');
@@ -34,7 +37,9 @@ test('the OpenApiClient of @minipay/openapi pays, inquires and sees the cashier 
   const after = await client.inquiryPayment({ paymentId });
   expect(after.status).toBe('S');
   expect(after.data.paymentStatus).toBe('SUCCESS');
-  expect(t.lines.some((line) => line.includes('/api/open/v2/payments/pay') && line.includes(t.home.clientId))).toBe(true);
+  expect(t.lines.some((line) => line.includes('/api/open/v2/payments/pay') && line.includes(t.home.clientId))).toBe(
+    true,
+  );
 });
 
 test('publicUrl is the base of the cashier links that pay returns', async () => {
@@ -48,7 +53,9 @@ test('publicUrl is the base of the cashier links that pay returns', async () => 
       maxRetries: 0,
     });
     const paid = await client.pay(payRequest());
-    expect(paid.data.redirectActionForm?.redirectionUrl).toBe(`https://sandbox.example.test/cashier/${paid.data.paymentId}`);
+    expect(paid.data.redirectActionForm?.redirectionUrl).toBe(
+      `https://sandbox.example.test/cashier/${paid.data.paymentId}`,
+    );
   } finally {
     await behindProxy.close();
   }

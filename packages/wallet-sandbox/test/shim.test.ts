@@ -10,7 +10,9 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 /** `my` as the IDE has it, but `request` goes over real HTTP, the way Alipay's my.request reports (status, data). */
-function fakeMy(sheet?: (options: { items: string[]; success: (r: { index?: number }) => void; fail: () => void }) => void) {
+function fakeMy(
+  sheet?: (options: { items: string[]; success: (r: { index?: number }) => void; fail: () => void }) => void,
+) {
   const originalTradePay = jest.fn((options: any) => options.success?.({ resultCode: 'REAL_JSAPI' }));
   const originalGetAuthCode = jest.fn();
   const requests: ShimRequestOptions[] = [];
@@ -62,7 +64,10 @@ function tradePay(my: SandboxMy, request: Record<string, unknown>) {
 
 async function newPayment() {
   const answer = await call(t, '/v2/payments/pay', payRequest());
-  return { paymentId: answer.body.paymentId as string, paymentUrl: answer.body.redirectActionForm.redirectionUrl as string };
+  return {
+    paymentId: answer.body.paymentId as string,
+    paymentUrl: answer.body.redirectActionForm.redirectionUrl as string,
+  };
 }
 
 test.each(OUTCOMES.map((o) => [o.outcome, o.resultCode, o.paymentStatus] as const))(
@@ -70,7 +75,10 @@ test.each(OUTCOMES.map((o) => [o.outcome, o.resultCode, o.paymentStatus] as cons
   async (outcome, resultCode, status) => {
     const { my, requests } = fakeMy();
     const chosenFor: string[] = [];
-    const uninstall = installSandbox(my, { baseUrl: t.sandbox.url, choose: (paymentId) => (chosenFor.push(paymentId), outcome) });
+    const uninstall = installSandbox(my, {
+      baseUrl: t.sandbox.url,
+      choose: (paymentId) => (chosenFor.push(paymentId), outcome),
+    });
     try {
       const { paymentId, paymentUrl } = await newPayment();
       const result = await tradePay(my, { paymentUrl });
@@ -127,7 +135,7 @@ describe('the action sheet', () => {
 });
 
 test.each([
-  ['another wallet\'s paymentUrl', { paymentUrl: 'https://cashier.wallet.example/pay?id=1' }],
+  ["another wallet's paymentUrl", { paymentUrl: 'https://cashier.wallet.example/pay?id=1' }],
   ['a sandbox URL that is not a cashier', { paymentUrl: 'http://127.0.0.1:1/cashier-ish' }],
   ['tradeNO', { tradeNO: '2019072222001' }],
   ['orderStr', { orderStr: 'app_id=1&biz_content=x' }],
@@ -155,7 +163,7 @@ test('a request failure calls fail({ error, errorMessage }) and complete', async
   uninstall();
 });
 
-test('a payment that already has an outcome fails with the sandbox\'s message', async () => {
+test("a payment that already has an outcome fails with the sandbox's message", async () => {
   const { my } = fakeMy();
   const uninstall = installSandbox(my, { baseUrl: t.sandbox.url, choose: () => 'pay' });
   const { paymentUrl } = await newPayment();
@@ -171,7 +179,10 @@ test('choose() giving something that is not an outcome fails clearly', async () 
   const uninstall = installSandbox(my, { baseUrl: t.sandbox.url, choose: () => 'refund' as any });
   const { paymentUrl } = await newPayment();
   const result = await tradePay(my, { paymentUrl });
-  expect(result.fail).toEqual({ error: 'SANDBOX_INVALID_OUTCOME', errorMessage: expect.stringContaining('pay, processing, fail') });
+  expect(result.fail).toEqual({
+    error: 'SANDBOX_INVALID_OUTCOME',
+    errorMessage: expect.stringContaining('pay, processing, fail'),
+  });
   uninstall();
 });
 
@@ -184,8 +195,14 @@ test('getAuthCode returns a sandbox auth code that applyToken accepts, for the s
   expect(first).toEqual({ authCode: expect.any(String), authSuccessScopes: ['auth_user'], authErrorScopes: {} });
   const second = await getCode();
   expect(second.authCode).not.toBe(first.authCode);
-  const a = await call(t, '/v2/authorizations/applyToken', { grantType: 'AUTHORIZATION_CODE', authCode: first.authCode });
-  const b = await call(t, '/v2/authorizations/applyToken', { grantType: 'AUTHORIZATION_CODE', authCode: second.authCode });
+  const a = await call(t, '/v2/authorizations/applyToken', {
+    grantType: 'AUTHORIZATION_CODE',
+    authCode: first.authCode,
+  });
+  const b = await call(t, '/v2/authorizations/applyToken', {
+    grantType: 'AUTHORIZATION_CODE',
+    authCode: second.authCode,
+  });
   expect(a.body.customerId).toEqual(expect.any(String));
   expect(b.body.customerId).toBe(a.body.customerId);
   expect(originalGetAuthCode).not.toHaveBeenCalled();
@@ -216,8 +233,13 @@ test('the shim imports nothing but its own files, the shared outcome table and t
   const { join } = jest.requireActual<typeof import('node:path')>('node:path');
   const dir = join(__dirname, '../src/mini');
   const sources = readdirSync(dir).map((name) => readFileSync(join(dir, name), 'utf8'));
-  sources.push(readFileSync(join(__dirname, '../src/outcomes.ts'), 'utf8'), readFileSync(join(__dirname, '../src/errors.ts'), 'utf8'));
+  sources.push(
+    readFileSync(join(__dirname, '../src/outcomes.ts'), 'utf8'),
+    readFileSync(join(__dirname, '../src/errors.ts'), 'utf8'),
+  );
   const imports = sources.flatMap((source) => [...source.matchAll(/from '([^']+)'/g)].map((match) => match[1]));
   expect(imports.length).toBeGreaterThan(0);
-  expect(imports.filter((path) => !/^\.\/[a-z-]+$/.test(path ?? '') && path !== '../outcomes' && path !== '../errors')).toEqual([]);
+  expect(
+    imports.filter((path) => !/^\.\/[a-z-]+$/.test(path ?? '') && path !== '../outcomes' && path !== '../errors'),
+  ).toEqual([]);
 });

@@ -19,8 +19,14 @@ test('the outcomes are the six of SPEC §6.4 in order, with their result codes',
 
 describe('faults', () => {
   test.each([
-    [{ delaySeconds: 2.5, duplicate: 3, dropFirst: 2, neverSend: true, badSignature: false }, { delaySeconds: 2.5, duplicate: 3, dropFirst: 2, neverSend: true, badSignature: false }],
-    [{ delaySeconds: '1', duplicate: '2', neverSend: 'on', sendBeforeCashier: 'false' }, { delaySeconds: 1, duplicate: 2, neverSend: true, sendBeforeCashier: false }],
+    [
+      { delaySeconds: 2.5, duplicate: 3, dropFirst: 2, neverSend: true, badSignature: false },
+      { delaySeconds: 2.5, duplicate: 3, dropFirst: 2, neverSend: true, badSignature: false },
+    ],
+    [
+      { delaySeconds: '1', duplicate: '2', neverSend: 'on', sendBeforeCashier: 'false' },
+      { delaySeconds: 1, duplicate: 2, neverSend: true, sendBeforeCashier: false },
+    ],
     [{ delaySeconds: '', paymentId: 'p' }, {}],
   ])('parseFaults(%j) → %j', (input, expected) => {
     expect(parseFaults(input)).toEqual(expected);
@@ -36,7 +42,7 @@ describe('faults', () => {
     expect(() => parseFaults(input)).toThrow(message);
   });
 
-  test('a payment\'s own faults win over the global ones; activeFaults drops the no-op fields', () => {
+  test("a payment's own faults win over the global ones; activeFaults drops the no-op fields", () => {
     const merged = effectiveFaults({ duplicate: 3, neverSend: true }, { neverSend: false, dropFirst: 1 });
     expect(merged).toEqual({ duplicate: 3, neverSend: false, dropFirst: 1 });
     expect(activeFaults({ ...merged, duplicate: 1, delaySeconds: 0 })).toEqual({ dropFirst: 1 });
@@ -51,12 +57,22 @@ test('the default retry schedule: immediately, then 5 s, 30 s, 2 min, 10 min, 30
 
 test('the idempotency hash ignores key order, paymentExpiryTime and order.orderCreateTime, and nothing else', () => {
   const request = payRequest({ paymentExpiryTime: '2030-01-01T00:00:00+00:00' });
-  const same = JSON.parse(JSON.stringify({ ...request, paymentExpiryTime: '2031-01-01T00:00:00+08:00', order: { ...request.order, orderCreateTime: '2020-01-01T00:00:00Z' } }));
+  const same = JSON.parse(
+    JSON.stringify({
+      ...request,
+      paymentExpiryTime: '2031-01-01T00:00:00+08:00',
+      order: { ...request.order, orderCreateTime: '2020-01-01T00:00:00Z' },
+    }),
+  );
   expect(idempotencyHash(same)).toBe(idempotencyHash(request));
   expect(idempotencyHash({ ...request, extendInfo: 'x' })).not.toBe(idempotencyHash(request));
-  expect(idempotencyHash({ ...request, order: { ...request.order, orderDescription: 'Tea' } })).not.toBe(idempotencyHash(request));
+  expect(idempotencyHash({ ...request, order: { ...request.order, orderDescription: 'Tea' } })).not.toBe(
+    idempotencyHash(request),
+  );
 });
 
 test('escapeHtml escapes the five HTML-significant characters', () => {
-  expect(escapeHtml(`<a href="x" onclick='y'>&</a>`)).toBe('&lt;a href=&quot;x&quot; onclick=&#39;y&#39;&gt;&amp;&lt;/a&gt;');
+  expect(escapeHtml(`<a href="x" onclick='y'>&</a>`)).toBe(
+    '&lt;a href=&quot;x&quot; onclick=&#39;y&#39;&gt;&amp;&lt;/a&gt;',
+  );
 });

@@ -2,7 +2,15 @@ import type { Product } from '@minipay/contract';
 import { appContext } from '../../app-context';
 import type { Locale } from '../../i18n/locale';
 import type { Strings } from '../../i18n/strings';
-import { cartLines, cartTotal, clampQuantity, encodeCart, productRows, type ProductRow, type Quantities } from '../../logic/cart';
+import {
+  cartLines,
+  cartTotal,
+  clampQuantity,
+  encodeCart,
+  productRows,
+  type ProductRow,
+  type Quantities,
+} from '../../logic/cart';
 import { errorView, type ErrorView } from '../../logic/error-view';
 import { formatMoney } from '../../logic/money';
 

@@ -59,7 +59,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     server = await startMerchantServer(loadConfig(env, { cwd: io.cwd }));
   } catch (error) {
     if (error instanceof MerchantServerError) {
-      const message = values.port !== undefined ? error.message.replace('MINIPAY_MERCHANT_PORT', 'MINIPAY_MERCHANT_PORT (set here by --port)') : error.message;
+      const message =
+        values.port !== undefined
+          ? error.message.replace('MINIPAY_MERCHANT_PORT', 'MINIPAY_MERCHANT_PORT (set here by --port)')
+          : error.message;
       io.stderr(`minipay-merchant: ${message}\n`);
       return 1;
     }

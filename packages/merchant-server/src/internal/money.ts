@@ -9,7 +9,11 @@ export function toAmount(currency: string, minorUnits: number): Amount {
  * Whether a wire amount is exactly the order's: same currency, and the value is the canonical decimal string of
  * the same integer ("100", not "100.00", "0100" or 100). Anything else is a mismatch, never "close enough".
  */
-export function amountMismatch(amount: Amount | undefined, currency: string, minorUnits: number): 'currency' | 'amount' | undefined {
+export function amountMismatch(
+  amount: Amount | undefined,
+  currency: string,
+  minorUnits: number,
+): 'currency' | 'amount' | undefined {
   if (amount === undefined || typeof amount !== 'object') return 'amount';
   if (amount.currency !== currency) return 'currency';
   if (amount.value !== String(minorUnits)) return 'amount';

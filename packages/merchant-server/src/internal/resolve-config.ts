@@ -58,10 +58,18 @@ export async function resolveConfig(options: MerchantServerOptions): Promise<Res
     devHome: () => (dev ??= ensureDevHome(resolved.home as string)),
   };
   for (const name of names) await resolveOne(name, options, context);
-  return { ...(resolved as Omit<ResolvedConfig, 'now' | 'publicUrl'>), publicUrl: resolved.publicUrl, now: options.now ?? (() => new Date()) };
+  return {
+    ...(resolved as Omit<ResolvedConfig, 'now' | 'publicUrl'>),
+    publicUrl: resolved.publicUrl,
+    now: options.now ?? (() => new Date()),
+  };
 }
 
-async function resolveOne<K extends SettingName>(name: K, options: MerchantServerOptions, context: ResolveContext): Promise<void> {
+async function resolveOne<K extends SettingName>(
+  name: K,
+  options: MerchantServerOptions,
+  context: ResolveContext,
+): Promise<void> {
   const setting = SETTINGS[name];
   const given = options[name] ?? (await setting.default(context));
   if (given === undefined) return;

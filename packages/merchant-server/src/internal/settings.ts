@@ -3,13 +3,7 @@
 // rows; the resolver applies defaults, checks and production's rules through them. The rows are in resolution
 // order: a default may use the settings above it (`databasePath` is `<home>/merchant.db`).
 import { isAbsolute, resolve } from 'node:path';
-import {
-  ContractError,
-  DEFAULT_HOST,
-  DEFAULT_MERCHANT_PORT,
-  DEFAULT_SANDBOX_URL,
-  parsePort,
-} from '@minipay/contract';
+import { ContractError, DEFAULT_HOST, DEFAULT_MERCHANT_PORT, DEFAULT_SANDBOX_URL, parsePort } from '@minipay/contract';
 import { devHomePaths, resolveDevHome, type DevHome } from '@minipay/dev-home';
 import type { LogOption, MerchantServerOptions } from '../config';
 import { MerchantServerError } from '../errors';
@@ -79,7 +73,10 @@ function setting<K extends SettingName>(
 }
 
 /** A key: inline (a one-line PEM's `\n` escapes become newlines) or from the file `<variable>_FILE` names. */
-function key<K extends 'merchantPrivateKey' | 'walletPublicKey'>(variable: string, fromDevHome: (dev: DevHome) => string): Setting<K> {
+function key<K extends 'merchantPrivateKey' | 'walletPublicKey'>(
+  variable: string,
+  fromDevHome: (dev: DevHome) => string,
+): Setting<K> {
   return {
     variable,
     file: true,
@@ -87,7 +84,8 @@ function key<K extends 'merchantPrivateKey' | 'walletPublicKey'>(variable: strin
     read(context) {
       const inline = text(context, variable);
       const file = text(context, `${variable}_FILE`);
-      if (inline !== undefined && file !== undefined) throw invalid(`set either ${variable} or ${variable}_FILE, not both`);
+      if (inline !== undefined && file !== undefined)
+        throw invalid(`set either ${variable} or ${variable}_FILE, not both`);
       if (inline !== undefined) return inline.replace(/\\n/g, '\n') as Value<K>;
       if (file === undefined) return undefined;
       const path = resolve(context.cwd, file);
@@ -95,7 +93,10 @@ function key<K extends 'merchantPrivateKey' | 'walletPublicKey'>(variable: strin
         return context.readFile(path) as Value<K>;
       } catch (error) {
         // The path is not secret; the file's content never reaches this message.
-        throw invalid(`${variable}_FILE names ${path}, which cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`, error);
+        throw invalid(
+          `${variable}_FILE names ${path}, which cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+          error,
+        );
       }
     },
     default: async ({ devHome }) => fromDevHome(await devHome()) as Value<K>,
@@ -119,9 +120,12 @@ function httpUrl(variable: string) {
     try {
       url = new URL(raw);
     } catch {
-      throw invalid(`${variable} must be an absolute http(s) URL such as ${DEFAULT_SANDBOX_URL}; got ${JSON.stringify(raw)}`);
+      throw invalid(
+        `${variable} must be an absolute http(s) URL such as ${DEFAULT_SANDBOX_URL}; got ${JSON.stringify(raw)}`,
+      );
     }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw invalid(`${variable} must be an http:// or https:// URL; got ${JSON.stringify(raw)}`);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw invalid(`${variable} must be an http:// or https:// URL; got ${JSON.stringify(raw)}`);
     return raw;
   };
 }
@@ -136,7 +140,8 @@ export const SETTINGS: { readonly [K in SettingName]: Setting<K> } = {
     // The folder the process runs in, not the variable again: loadConfig has read MINIPAY_HOME already.
     default: () => resolveDevHome(process.cwd(), {}),
     check: (home) => {
-      if (typeof home !== 'string' || home === '') throw invalid('home must be a folder: the one with the keys and merchant.db (MINIPAY_HOME)');
+      if (typeof home !== 'string' || home === '')
+        throw invalid('home must be a folder: the one with the keys and merchant.db (MINIPAY_HOME)');
       return resolve(home);
     },
   }),
@@ -172,7 +177,9 @@ export const SETTINGS: { readonly [K in SettingName]: Setting<K> } = {
     default: () => undefined,
     check: (url, { production }) => {
       if (production && !url.startsWith('https://')) {
-        throw invalid('MINIPAY_PUBLIC_URL must be an https:// URL in production (the wallet posts notifications to it)');
+        throw invalid(
+          'MINIPAY_PUBLIC_URL must be an https:// URL in production (the wallet posts notifications to it)',
+        );
       }
       return withoutTrailingSlash(url);
     },
@@ -192,14 +199,22 @@ export const SETTINGS: { readonly [K in SettingName]: Setting<K> } = {
     check: (secret) => {
       // Never quoted: the message names the setting only.
       if (secret.length < MIN_SESSION_SECRET_LENGTH) {
-        throw invalid(`MINIPAY_SESSION_SECRET (option sessionSecret) must be at least ${MIN_SESSION_SECRET_LENGTH} characters (e.g. 32 random bytes in Base64)`);
+        throw invalid(
+          `MINIPAY_SESSION_SECRET (option sessionSecret) must be at least ${MIN_SESSION_SECRET_LENGTH} characters (e.g. 32 random bytes in Base64)`,
+        );
       }
       return secret;
     },
   }),
-  sessionTtlMs: setting('MINIPAY_SESSION_TTL_SECONDS', seconds('MINIPAY_SESSION_TTL_SECONDS'), { default: () => 24 * 60 * 60 * 1000 }),
-  orderTtlMs: setting('MINIPAY_ORDER_TTL_SECONDS', seconds('MINIPAY_ORDER_TTL_SECONDS'), { default: () => 15 * 60 * 1000 }),
-  reconcileAfterMs: setting('MINIPAY_RECONCILE_AFTER_MS', millis('MINIPAY_RECONCILE_AFTER_MS'), { default: () => 60_000 }),
+  sessionTtlMs: setting('MINIPAY_SESSION_TTL_SECONDS', seconds('MINIPAY_SESSION_TTL_SECONDS'), {
+    default: () => 24 * 60 * 60 * 1000,
+  }),
+  orderTtlMs: setting('MINIPAY_ORDER_TTL_SECONDS', seconds('MINIPAY_ORDER_TTL_SECONDS'), {
+    default: () => 15 * 60 * 1000,
+  }),
+  reconcileAfterMs: setting('MINIPAY_RECONCILE_AFTER_MS', millis('MINIPAY_RECONCILE_AFTER_MS'), {
+    default: () => 60_000,
+  }),
   // A short reconcileAfterMs (tests, demos) would wait for a 30 s timer: run at least that often, not more than every 50 ms.
   reconcileIntervalMs: setting('MINIPAY_RECONCILE_INTERVAL_MS', millis('MINIPAY_RECONCILE_INTERVAL_MS'), {
     default: ({ resolved }) => Math.min(30_000, Math.max(resolved.reconcileAfterMs as number, 50)),

@@ -8,11 +8,21 @@
 import { createPublicKey } from 'node:crypto';
 import { keepRawBodies } from '@minipay/fastify-kit';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { diagnoseRequest, ProtocolError, SignatureError, signedResponse, verifyNotification, type SignedResponseOptions } from '@minipay/openapi';
+import {
+  diagnoseRequest,
+  ProtocolError,
+  SignatureError,
+  signedResponse,
+  verifyNotification,
+  type SignedResponseOptions,
+} from '@minipay/openapi';
 import type { AppContext } from '../internal/context';
 
 /** The app's status and `{ error }` body for an error thrown in (or before) a handler (app.ts `errorAnswer`). */
-export type ErrorAnswer = (error: FastifyError, request: FastifyRequest) => [number, { error: { code: string; message: string } }];
+export type ErrorAnswer = (
+  error: FastifyError,
+  request: FastifyRequest,
+) => [number, { error: { code: string; message: string } }];
 
 /** docs/PROTOCOL.md §4.4: `resultMessage` is at most 256 characters. */
 const MAX_RESULT_MESSAGE = 256;
@@ -22,10 +32,16 @@ export function registerNotifyRoute(app: FastifyInstance, context: AppContext, e
   const { config, notifications } = context;
   // The merchant's own public key: a notification signed with the merchant key (a swapped key file on the wallet's
   // side) is the mistake the doctor can then name.
-  const merchantPublicKey = createPublicKey(config.merchantPrivateKey).export({ type: 'spki', format: 'pem' }).toString();
+  const merchantPublicKey = createPublicKey(config.merchantPrivateKey)
+    .export({ type: 'spki', format: 'pem' })
+    .toString();
 
   /** A signed answer (a `result` or a whole `body`), over the path the wallet signed, with our Client-Id. */
-  const sendSigned = (reply: FastifyReply, status: number, content: Pick<SignedResponseOptions, 'result'> | Pick<SignedResponseOptions, 'body'>) => {
+  const sendSigned = (
+    reply: FastifyReply,
+    status: number,
+    content: Pick<SignedResponseOptions, 'result'> | Pick<SignedResponseOptions, 'body'>,
+  ) => {
     const signed = signedResponse({
       ...content,
       clientId: config.clientId,
@@ -38,7 +54,8 @@ export function registerNotifyRoute(app: FastifyInstance, context: AppContext, e
   };
   /** A refusal or an error: the `{ error }` shape of this API, with a `result` the wallet reads as not done. */
   const sendError = (reply: FastifyReply, status: number, code: string, message: string) => {
-    const resultMessage = message.length > MAX_RESULT_MESSAGE ? `${message.slice(0, MAX_RESULT_MESSAGE - 3)}...` : message;
+    const resultMessage =
+      message.length > MAX_RESULT_MESSAGE ? `${message.slice(0, MAX_RESULT_MESSAGE - 3)}...` : message;
     const result = { resultCode: code, resultStatus: status >= 500 ? 'U' : 'F', resultMessage };
     return sendSigned(reply, status, { body: { result, error: { code, message } } });
   };
@@ -79,7 +96,10 @@ export function registerNotifyRoute(app: FastifyInstance, context: AppContext, e
             now,
             toleranceSeconds: config.notifyToleranceSeconds,
           });
-          request.log.warn({ code: error.code, reason: error.message, diagnosis }, `notification rejected: cannot be believed: ${diagnosis.summary}`);
+          request.log.warn(
+            { code: error.code, reason: error.message, diagnosis },
+            `notification rejected: cannot be believed: ${diagnosis.summary}`,
+          );
           return sendError(reply, 401, error.code, error.message);
         }
         if (error instanceof ProtocolError) {
@@ -92,7 +112,12 @@ export function registerNotifyRoute(app: FastifyInstance, context: AppContext, e
       const clientId = request.headers['client-id'];
       if (clientId !== config.clientId) {
         request.log.warn({ clientId }, 'notification for another Client-Id rejected');
-        return sendError(reply, 401, 'UNKNOWN_CLIENT', "the notification is not addressed to this merchant's Client-Id");
+        return sendError(
+          reply,
+          401,
+          'UNKNOWN_CLIENT',
+          "the notification is not addressed to this merchant's Client-Id",
+        );
       }
       const handled = await notifications.handle(notification, rawBody.toString('utf8'));
       return sendSigned(reply, 200, { result: handled.ack });

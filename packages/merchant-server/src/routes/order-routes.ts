@@ -24,11 +24,17 @@ export function paymentStartAnswer(result: PaymentStartResult): PaymentStart {
     case 'refused':
       throw result.orderFailed
         ? new HttpError(result.message || 'the wallet refused the payment', { statusCode: 402, code: result.code })
-        : new HttpError(result.message || 'the wallet refused to pay again for this order', { statusCode: 409, code: result.code });
+        : new HttpError(result.message || 'the wallet refused to pay again for this order', {
+            statusCode: 409,
+            code: result.code,
+          });
     case 'pending':
       return pendingAnswer(result.reason);
     case 'not-payable':
-      throw new HttpError(`the order is ${result.orderStatus} and can no longer be paid`, { statusCode: 409, code: 'ORDER_NOT_PAYABLE' });
+      throw new HttpError(`the order is ${result.orderStatus} and can no longer be paid`, {
+        statusCode: 409,
+        code: 'ORDER_NOT_PAYABLE',
+      });
     case 'expired':
       throw new HttpError('the order expired before it was paid', { statusCode: 409, code: 'ORDER_EXPIRED' });
   }
@@ -37,29 +43,53 @@ export function paymentStartAnswer(result: PaymentStartResult): PaymentStart {
 function pendingAnswer(reason: Extract<PaymentStartResult, { status: 'pending' }>['reason']): never {
   switch (reason) {
     case 'inconsistent':
-      throw new HttpError('the wallet answered a different payment for this order', { statusCode: 502, code: 'WALLET_INCONSISTENT' });
+      throw new HttpError('the wallet answered a different payment for this order', {
+        statusCode: 502,
+        code: 'WALLET_INCONSISTENT',
+      });
     case 'no-cashier-url':
-      throw new HttpError('the wallet accepted the payment without a cashier URL; try again in a moment', { statusCode: 503, code: 'PAYMENT_PENDING' });
+      throw new HttpError('the wallet accepted the payment without a cashier URL; try again in a moment', {
+        statusCode: 503,
+        code: 'PAYMENT_PENDING',
+      });
     case 'no-answer':
-      throw new HttpError('the wallet did not answer; try again in a moment (the same payment is reused)', { statusCode: 503, code: 'PAYMENT_PENDING' });
+      throw new HttpError('the wallet did not answer; try again in a moment (the same payment is reused)', {
+        statusCode: 503,
+        code: 'PAYMENT_PENDING',
+      });
     case 'unknown':
-      throw new HttpError('the payment is being processed; try again in a moment (the same payment is reused)', { statusCode: 503, code: 'PAYMENT_PENDING' });
+      throw new HttpError('the payment is being processed; try again in a moment (the same payment is reused)', {
+        statusCode: 503,
+        code: 'PAYMENT_PENDING',
+      });
   }
 }
 
 export function registerOrderRoutes(app: FastifyInstance, context: AppContext): void {
   const { storage, payments, inquirer, config } = context;
 
-  app.post<{ Body: CreateOrderBody }>('/api/orders', { schema: { body: createOrderBodySchema } }, async (request, reply) => {
-    const customerId = authenticate(request, context);
-    const priced = priceOrder(request.body.items);
-    const now = context.clock();
-    const id = `ord_${randomBytes(12).toString('base64url')}`;
-    await storage.createOrder({ id, customerId, currency: priced.currency, amount: priced.amount, lines: priced.lines, createdAt: now, expiresAt: now + config.orderTtlMs });
-    const order = await storage.getOrder(id);
-    reply.status(201);
-    return toOrderJson(order as OrderRecord, config.merchantName);
-  });
+  app.post<{ Body: CreateOrderBody }>(
+    '/api/orders',
+    { schema: { body: createOrderBodySchema } },
+    async (request, reply) => {
+      const customerId = authenticate(request, context);
+      const priced = priceOrder(request.body.items);
+      const now = context.clock();
+      const id = `ord_${randomBytes(12).toString('base64url')}`;
+      await storage.createOrder({
+        id,
+        customerId,
+        currency: priced.currency,
+        amount: priced.amount,
+        lines: priced.lines,
+        createdAt: now,
+        expiresAt: now + config.orderTtlMs,
+      });
+      const order = await storage.getOrder(id);
+      reply.status(201);
+      return toOrderJson(order as OrderRecord, config.merchantName);
+    },
+  );
 
   app.get<{ Params: OrderParams }>('/api/orders/:id', { schema: { params: orderParamsSchema } }, async (request) => {
     const customerId = authenticate(request, context);
@@ -74,16 +104,21 @@ export function registerOrderRoutes(app: FastifyInstance, context: AppContext): 
     return toOrderJson(current, config.merchantName);
   });
 
-  app.post<{ Params: OrderParams }>('/api/orders/:id/payment', { schema: { params: orderParamsSchema } }, async (request) => {
-    const customerId = authenticate(request, context);
-    const order = await ownOrder(request.params.id, customerId);
-    return paymentStartAnswer(await payments.start(order));
-  });
+  app.post<{ Params: OrderParams }>(
+    '/api/orders/:id/payment',
+    { schema: { params: orderParamsSchema } },
+    async (request) => {
+      const customerId = authenticate(request, context);
+      const order = await ownOrder(request.params.id, customerId);
+      return paymentStartAnswer(await payments.start(order));
+    },
+  );
 
   async function ownOrder(id: string, customerId: string): Promise<OrderRecord> {
     const order = await storage.getOrder(id);
     // Someone else's order is "not found", not "forbidden": the answer must not reveal that the id exists.
-    if (order === undefined || order.customerId !== customerId) throw new HttpError(`no order ${id}`, { statusCode: 404, code: 'ORDER_NOT_FOUND' });
+    if (order === undefined || order.customerId !== customerId)
+      throw new HttpError(`no order ${id}`, { statusCode: 404, code: 'ORDER_NOT_FOUND' });
     return order;
   }
 }

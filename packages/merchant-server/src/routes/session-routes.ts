@@ -15,15 +15,27 @@ export function registerSessionRoutes(app: FastifyInstance, context: AppContext)
       result = await context.wallet.applyToken({ grantType: 'AUTHORIZATION_CODE', authCode: request.body.authCode });
     } catch (error) {
       request.log.warn({ err: errorSummary(error) }, 'applyToken: no usable answer from the wallet');
-      throw new HttpError('the wallet did not answer; try again in a moment', { statusCode: 503, code: 'WALLET_UNAVAILABLE' });
+      throw new HttpError('the wallet did not answer; try again in a moment', {
+        statusCode: 503,
+        code: 'WALLET_UNAVAILABLE',
+      });
     }
     if (result.status === 'F') {
-      throw new HttpError(result.message || 'the wallet refused the auth code; get a new one with my.getAuthCode', { statusCode: 401, code: result.code });
+      throw new HttpError(result.message || 'the wallet refused the auth code; get a new one with my.getAuthCode', {
+        statusCode: 401,
+        code: result.code,
+      });
     }
     const { customerId, accessToken } = result.data;
     if (result.status !== 'S' || !customerId || !accessToken) {
-      request.log.warn({ resultStatus: result.status, resultCode: result.code }, 'applyToken: no customer in the answer');
-      throw new HttpError('the wallet did not confirm the sign-in; try again in a moment', { statusCode: 503, code: 'WALLET_UNAVAILABLE' });
+      request.log.warn(
+        { resultStatus: result.status, resultCode: result.code },
+        'applyToken: no customer in the answer',
+      );
+      throw new HttpError('the wallet did not confirm the sign-in; try again in a moment', {
+        statusCode: 503,
+        code: 'WALLET_UNAVAILABLE',
+      });
     }
     const now = context.clock();
     await context.storage.saveCustomerToken({

@@ -83,9 +83,13 @@ function parseCurlTranscript(input: Buffer): Capture {
     }
   }
   const request = REQUEST_LINE.exec((sent[0] ?? '').trim());
-  if (!request) throw new CaptureError('the curl -v transcript has no "> POST /path HTTP/1.1" request line: run curl with -v and paste all of its output');
+  if (!request)
+    throw new CaptureError(
+      'the curl -v transcript has no "> POST /path HTTP/1.1" request line: run curl with -v and paste all of its output',
+    );
   const status = received.findIndex((line) => STATUS_LINE.test(line.trim()));
-  if (status < 0) throw new CaptureError('the curl -v transcript has no "< HTTP/1.1 ..." response: it shows no answer to verify');
+  if (status < 0)
+    throw new CaptureError('the curl -v transcript has no "< HTTP/1.1 ..." response: it shows no answer to verify');
   const notes = ['a curl -v transcript: the response is verified (curl -v does not show the request body)'];
   const headers = readHeaderLines(received.slice(status + 1));
   // curl prints the body as it came, then a newline of its own unless the body ended with one.
@@ -112,13 +116,16 @@ function exactBody(bytes: Buffer, headers: Record<string, string>, notes: string
     const length = Number(lengthHeader);
     if (bytes.length > length) {
       const extra = bytes.subarray(length);
-      if (!/^\s*$/.test(extra.toString('utf8'))) notes.push(`${bytes.length - length} bytes after Content-Length ${length} were ignored`);
+      if (!/^\s*$/.test(extra.toString('utf8')))
+        notes.push(`${bytes.length - length} bytes after Content-Length ${length} were ignored`);
       return bytes.subarray(0, length);
     }
-    if (bytes.length < length) notes.push(`the body has ${bytes.length} bytes, fewer than its Content-Length ${length}: it was cut off`);
+    if (bytes.length < length)
+      notes.push(`the body has ${bytes.length} bytes, fewer than its Content-Length ${length}: it was cut off`);
     return bytes;
   }
   const trimmed = bytes.toString('latin1').replace(/\r?\n$/, '');
-  if (trimmed.length !== bytes.length) notes.push('no Content-Length: the final line break was taken as the end of the capture, not part of the body');
+  if (trimmed.length !== bytes.length)
+    notes.push('no Content-Length: the final line break was taken as the end of the capture, not part of the body');
   return bytes.subarray(0, trimmed.length);
 }

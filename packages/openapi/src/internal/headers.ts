@@ -1,7 +1,6 @@
 /** Headers as node:http gives them, as a plain record, or a fetch `Headers`. Names are case-insensitive. */
 export type HeadersInput =
-  | Record<string, string | string[] | number | undefined>
-  | { get(name: string): string | null };
+  Record<string, string | string[] | number | undefined> | { get(name: string): string | null };
 
 /** The first value of header `name`, case-insensitively, or undefined when absent or empty. */
 export function readHeader(headers: HeadersInput, name: string): string | undefined {

@@ -47,14 +47,22 @@ const layout = (name: string, style: Style): JsonLayout => ({ name, render: (val
 
 /** The layouts tried, most common first. */
 export const JSON_LAYOUTS: readonly JsonLayout[] = [
-  layout('compact JSON (JSON.stringify, Java fastjson, .NET, Go)', { indent: '', itemSeparator: ',', keySeparator: ':' }),
+  layout('compact JSON (JSON.stringify, Java fastjson, .NET, Go)', {
+    indent: '',
+    itemSeparator: ',',
+    keySeparator: ':',
+  }),
   layout('JSON indented by 3 spaces with non-ASCII as \\u escapes (the Python SDK: json.dumps(indent=3))', {
     indent: '   ',
     itemSeparator: ',',
     keySeparator: ': ',
     escape: nonAscii,
   }),
-  layout('JSON indented by 2 spaces (JSON.stringify(body, null, 2))', { indent: '  ', itemSeparator: ',', keySeparator: ': ' }),
+  layout('JSON indented by 2 spaces (JSON.stringify(body, null, 2))', {
+    indent: '  ',
+    itemSeparator: ',',
+    keySeparator: ': ',
+  }),
   layout('JSON indented by 4 spaces', { indent: '    ', itemSeparator: ',', keySeparator: ': ' }),
   layout('JSON with ", " and ": " separators and \\u escapes (Python json.dumps defaults)', {
     indent: '',

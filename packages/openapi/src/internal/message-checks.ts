@@ -9,9 +9,12 @@ import type { RawBody } from './raw-body';
 /** @throws SignatureError `MISSING_HEADER` naming the header; OpenApiError `INVALID_ARGUMENT` when `headers` is not headers. */
 export function requireHeader(headers: HeadersInput, name: string): string {
   if (typeof headers !== 'object' || headers === null) {
-    throw new OpenApiError("headers must be the message's headers (node:http req.headers, a plain object or a fetch Headers)", {
-      code: 'INVALID_ARGUMENT',
-    });
+    throw new OpenApiError(
+      "headers must be the message's headers (node:http req.headers, a plain object or a fetch Headers)",
+      {
+        code: 'INVALID_ARGUMENT',
+      },
+    );
   }
   const value = readHeader(headers, name);
   if (value === undefined) throw new SignatureError(`the ${name} header is missing`, { code: 'MISSING_HEADER' });
@@ -37,14 +40,25 @@ export function timeRefusal(name: 'Request-Time' | 'Response-Time', time: string
 
 /** @throws SignatureError `MALFORMED_HEADER` or `INVALID_SIGNATURE`, with the usual causes in the message. */
 export function checkSignature(
-  message: { method: string; path: string; clientId: string; time: string; body: RawBody; signature: string; publicKey: KeyInput },
+  message: {
+    method: string;
+    path: string;
+    clientId: string;
+    time: string;
+    body: RawBody;
+    signature: string;
+    publicKey: KeyInput;
+  },
   kind: 'request' | 'response',
 ): void {
   assertPath(message.path);
   if (parseSignatureHeader(message.signature) === undefined) {
-    throw new SignatureError('the Signature header is not "algorithm=RSA256|ECC224, keyVersion=1, signature=<url-encoded base64>"', {
-      code: 'MALFORMED_HEADER',
-    });
+    throw new SignatureError(
+      'the Signature header is not "algorithm=RSA256|ECC224, keyVersion=1, signature=<url-encoded base64>"',
+      {
+        code: 'MALFORMED_HEADER',
+      },
+    );
   }
   if (!verify(message)) {
     throw new SignatureError(

@@ -4,7 +4,7 @@ import { OpenApiError } from '../errors';
 export type RawBody = string | Uint8Array;
 
 const HINT =
-  "pass the raw body string that travelled, not the parsed JSON (re-serialising changes the bytes the signature covers; " +
+  'pass the raw body string that travelled, not the parsed JSON (re-serialising changes the bytes the signature covers; ' +
   "in Fastify use addContentTypeParser('application/json', { parseAs: 'string' }, ...), in Express express.text({ type: 'application/json' }))";
 
 /** @throws OpenApiError `BODY_NOT_RAW` for the classic mistake of handing over a parsed object. */

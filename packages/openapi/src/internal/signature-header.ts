@@ -43,7 +43,10 @@ export function scanSignatureHeader(value: string): ScannedHeader | undefined {
     } else if (name === 'algorithm') {
       if (algorithmSeen) return undefined;
       algorithmSeen = true;
-      const upper = part.slice(equals + 1).trim().toUpperCase();
+      const upper = part
+        .slice(equals + 1)
+        .trim()
+        .toUpperCase();
       if (upper !== 'RSA256' && upper !== 'ECC224') return undefined;
       algorithm = upper;
     } else if (name === 'keyversion') {
@@ -56,7 +59,8 @@ export function scanSignatureHeader(value: string): ScannedHeader | undefined {
   return bytes.length === 0 ? undefined : { algorithm, keyVersion, text, bytes };
 }
 
-export const KEY_VERSION_RULE = 'keyVersion must be a non-negative integer or a token of letters, digits, ".", "_" and "-" (e.g. 1)';
+export const KEY_VERSION_RULE =
+  'keyVersion must be a non-negative integer or a token of letters, digits, ".", "_" and "-" (e.g. 1)';
 
 /**
  * The `keyVersion` to write: a non-negative integer or a short token of letters, digits, `.`, `_` and `-`.
@@ -64,6 +68,7 @@ export const KEY_VERSION_RULE = 'keyVersion must be a non-negative integer or a 
  * @returns the text to write, or `undefined` when it is not one.
  */
 export function formatKeyVersion(keyVersion: unknown): string | undefined {
-  if (typeof keyVersion === 'number') return Number.isSafeInteger(keyVersion) && keyVersion >= 0 ? String(keyVersion) : undefined;
+  if (typeof keyVersion === 'number')
+    return Number.isSafeInteger(keyVersion) && keyVersion >= 0 ? String(keyVersion) : undefined;
   return typeof keyVersion === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(keyVersion) ? keyVersion : undefined;
 }

@@ -56,7 +56,8 @@ export async function runVerify(argv: string[], io: CommandIo): Promise<number> 
     io.out(VERIFY_USAGE);
     return 0;
   }
-  if (!values.key) return usageError('--key <public-key.pem> is required: the public key of whoever signed the message');
+  if (!values.key)
+    return usageError('--key <public-key.pem> is required: the public key of whoever signed the message');
   if (positionals.length > 1) return usageError(`one capture at a time, got ${positionals.length}`);
 
   try {
@@ -69,16 +70,24 @@ export async function runVerify(argv: string[], io: CommandIo): Promise<number> 
       key: parsePublicKey(readFile(file, 'the key').toString('utf8'), file),
     }));
     const target = values.path ?? (capture.target === undefined ? undefined : requestPath(capture.target));
-    if (target === undefined) return usageError('a bare response needs --path: the path of the request it answers (e.g. /api/open/v2/payments/pay)');
-    if (!target.startsWith('/')) return usageError(`--path must be the path as sent, starting with "/", got ${JSON.stringify(target)}`);
+    if (target === undefined)
+      return usageError(
+        'a bare response needs --path: the path of the request it answers (e.g. /api/open/v2/payments/pay)',
+      );
+    if (!target.startsWith('/'))
+      return usageError(`--path must be the path as sent, starting with "/", got ${JSON.stringify(target)}`);
     const tolerance = values.tolerance === undefined ? 300 : Number(values.tolerance);
-    if (!(tolerance >= 0)) return usageError(`--tolerance must be a number of seconds >= 0, got ${JSON.stringify(values.tolerance)}`);
+    if (!(tolerance >= 0))
+      return usageError(`--tolerance must be a number of seconds >= 0, got ${JSON.stringify(values.tolerance)}`);
     let now: Date | undefined;
     if (capture.kind === 'request' && !values['no-window']) {
       if (values.now === undefined) now = io.now();
       else {
         const instant = readTime(values.now);
-        if (!instant) return usageError(`--now must be ISO 8601 with an offset or epoch milliseconds, got ${JSON.stringify(values.now)}`);
+        if (!instant)
+          return usageError(
+            `--now must be ISO 8601 with an offset or epoch milliseconds, got ${JSON.stringify(values.now)}`,
+          );
         now = new Date(instant.ms);
       }
     }
@@ -114,7 +123,9 @@ function readFile(path: string, what: string): Buffer {
     return readFileSync(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new FileError(`cannot read ${what} ${JSON.stringify(path)}: ${code === 'ENOENT' ? 'no such file' : (code ?? 'unreadable')}`);
+    throw new FileError(
+      `cannot read ${what} ${JSON.stringify(path)}: ${code === 'ENOENT' ? 'no such file' : (code ?? 'unreadable')}`,
+    );
   }
 }
 

@@ -29,7 +29,15 @@ function withHostValue(argv: string[]): string[] {
 }
 
 export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIo): Promise<RunningPreview | undefined> {
-  let values: { dir?: string; port?: string; host?: string; 'sandbox-url'?: string; width?: string; 'no-watch'?: boolean; help?: boolean };
+  let values: {
+    dir?: string;
+    port?: string;
+    host?: string;
+    'sandbox-url'?: string;
+    width?: string;
+    'no-watch'?: boolean;
+    help?: boolean;
+  };
   try {
     ({ values } = parseArgs({
       args: withHostValue(argv),

@@ -6,7 +6,9 @@ import { posix } from 'node:path';
  * undefined when it would leave the folder.
  */
 export function joinInside(from: string, target: string): string | undefined {
-  const joined = target.startsWith('/') ? posix.normalize(target.slice(1)) : posix.normalize(posix.join(posix.dirname(from), target));
+  const joined = target.startsWith('/')
+    ? posix.normalize(target.slice(1))
+    : posix.normalize(posix.join(posix.dirname(from), target));
   if (joined === '..' || joined.startsWith('../') || posix.isAbsolute(joined)) return undefined;
   return joined;
 }

@@ -42,8 +42,14 @@ export class AuthorizationBook {
   /** `AUTHORIZATION_CODE`: INVALID_CODE, USED_CODE or EXPIRED_CODE when the code cannot be exchanged. */
   exchangeCode(authCode: string): GrantResult {
     const code = this.codes.get(authCode);
-    if (!code) return { ok: false, resultCode: 'INVALID_CODE', message: 'The auth code is not one the sandbox issued.' };
-    if (code.used) return { ok: false, resultCode: 'USED_CODE', message: 'The auth code was already used; an auth code works once.' };
+    if (!code)
+      return { ok: false, resultCode: 'INVALID_CODE', message: 'The auth code is not one the sandbox issued.' };
+    if (code.used)
+      return {
+        ok: false,
+        resultCode: 'USED_CODE',
+        message: 'The auth code was already used; an auth code works once.',
+      };
     code.used = true;
     if (code.expiresAt <= this.now().getTime()) {
       return { ok: false, resultCode: 'EXPIRED_CODE', message: 'The auth code expired (auth codes live 5 minutes).' };
@@ -55,7 +61,11 @@ export class AuthorizationBook {
   refresh(refreshToken: string): GrantResult {
     const token = this.refreshTokens.get(refreshToken);
     if (!token || token.used) {
-      return { ok: false, resultCode: 'INVALID_REFRESH_TOKEN', message: 'The refresh token is unknown or was already used.' };
+      return {
+        ok: false,
+        resultCode: 'INVALID_REFRESH_TOKEN',
+        message: 'The refresh token is unknown or was already used.',
+      };
     }
     token.used = true;
     if (token.expiresAt <= this.now().getTime()) {
@@ -73,7 +83,11 @@ export class AuthorizationBook {
       refreshTokenExpiryTime: new Date(now + REFRESH_TOKEN_TTL_MS),
       customerId,
     };
-    this.refreshTokens.set(grant.refreshToken, { customerId, expiresAt: grant.refreshTokenExpiryTime.getTime(), used: false });
+    this.refreshTokens.set(grant.refreshToken, {
+      customerId,
+      expiresAt: grant.refreshTokenExpiryTime.getTime(),
+      used: false,
+    });
     return grant;
   }
 }

@@ -38,7 +38,14 @@ export async function runCli(
   io: CliIo,
   cwd: string = process.cwd(),
 ): Promise<RunningSandbox | undefined> {
-  let values: { port?: string; host?: string; home?: string; 'public-url'?: string; 'retry-schedule'?: string; help?: boolean };
+  let values: {
+    port?: string;
+    host?: string;
+    home?: string;
+    'public-url'?: string;
+    'retry-schedule'?: string;
+    help?: boolean;
+  };
   try {
     ({ values } = parseArgs({
       args: argv,
@@ -63,7 +70,8 @@ export async function runCli(
   const portText = values.port ?? env.MINIPAY_SANDBOX_PORT;
   let port = DEFAULT_SANDBOX_PORT;
   try {
-    if (portText !== undefined) port = parsePort(portText, values.port !== undefined ? '--port' : 'MINIPAY_SANDBOX_PORT');
+    if (portText !== undefined)
+      port = parsePort(portText, values.port !== undefined ? '--port' : 'MINIPAY_SANDBOX_PORT');
   } catch (error) {
     if (!(error instanceof ContractError)) throw error;
     io.err(error.message);
@@ -73,23 +81,36 @@ export async function runCli(
   const home = values.home ?? resolveDevHome(cwd, env);
   const publicUrl = values['public-url'] ?? env.MINIPAY_SANDBOX_PUBLIC_URL;
   if (publicUrl !== undefined && !/^https?:\/\/[^/]+/.test(publicUrl)) {
-    io.err(`${values['public-url'] !== undefined ? '--public-url' : 'MINIPAY_SANDBOX_PUBLIC_URL'} must be an http(s) URL, got ${JSON.stringify(publicUrl)}`);
+    io.err(
+      `${values['public-url'] !== undefined ? '--public-url' : 'MINIPAY_SANDBOX_PUBLIC_URL'} must be an http(s) URL, got ${JSON.stringify(publicUrl)}`,
+    );
     return undefined;
   }
   const scheduleText = values['retry-schedule'] ?? env.MINIPAY_SANDBOX_RETRY_SCHEDULE;
   const retrySchedule = scheduleText === undefined ? undefined : parseRetrySchedule(scheduleText);
   if (scheduleText !== undefined && retrySchedule === undefined) {
     const source = values['retry-schedule'] !== undefined ? '--retry-schedule' : 'MINIPAY_SANDBOX_RETRY_SCHEDULE';
-    io.err(`${source} must be milliseconds separated by commas (e.g. 500,1000,2000) or "none", got ${JSON.stringify(scheduleText)}`);
+    io.err(
+      `${source} must be milliseconds separated by commas (e.g. 500,1000,2000) or "none", got ${JSON.stringify(scheduleText)}`,
+    );
     return undefined;
   }
   let sandbox: RunningSandbox;
   try {
-    sandbox = await startSandbox({ home, host, port, log: io.out, ...(publicUrl ? { publicUrl } : {}), ...(retrySchedule ? { retrySchedule } : {}) });
+    sandbox = await startSandbox({
+      home,
+      host,
+      port,
+      log: io.out,
+      ...(publicUrl ? { publicUrl } : {}),
+      ...(retrySchedule ? { retrySchedule } : {}),
+    });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') {
-      io.err(`Port ${port} on ${host} is in use (another sandbox?). Pick another with --port <port> or MINIPAY_SANDBOX_PORT=<port>.`);
+      io.err(
+        `Port ${port} on ${host} is in use (another sandbox?). Pick another with --port <port> or MINIPAY_SANDBOX_PORT=<port>.`,
+      );
     } else if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') {
       io.err(`Cannot listen on host ${host}: ${(error as Error).message}. Pick another with --host.`);
     } else {
@@ -122,7 +143,12 @@ export interface SignalSource {
 }
 
 /** SIGINT and SIGTERM close the sandbox (scheduled notifications, open connections) and then exit. */
-export function closeOnSignals(sandbox: RunningSandbox, signals: SignalSource, exit: (code: number) => void, io: CliIo): void {
+export function closeOnSignals(
+  sandbox: RunningSandbox,
+  signals: SignalSource,
+  exit: (code: number) => void,
+  io: CliIo,
+): void {
   let closing = false;
   const stop = (signal: string) => {
     if (closing) return;

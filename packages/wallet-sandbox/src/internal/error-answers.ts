@@ -17,12 +17,20 @@ export function registerErrorAnswers(app: FastifyInstance, context: SandboxConte
     if (isOpenApiRequest(context, request.url)) {
       // The request never reached an OpenAPI handler (a body over the limit): still a signed wallet answer.
       const tooLarge = (error as { code?: unknown }).code === 'FST_ERR_CTP_BODY_TOO_LARGE';
-      const answer = failed('PARAM_ILLEGAL', tooLarge ? 'the body is larger than the 1 MiB the sandbox accepts' : 'the request could not be read');
+      const answer = failed(
+        'PARAM_ILLEGAL',
+        tooLarge ? 'the body is larger than the 1 MiB the sandbox accepts' : 'the request could not be read',
+      );
       return sendWalletAnswer(context, request, reply, answer, performance.now());
     }
-    if (error instanceof SandboxError && error.code === 'BAD_REQUEST') return reply.code(400).send(errorBody('BAD_REQUEST', error.message));
-    const status = typeof (error as { statusCode?: unknown }).statusCode === 'number' ? (error as { statusCode: number }).statusCode : 500;
-    if (status < 500) return reply.code(status).send(errorBody('BAD_REQUEST', error instanceof Error ? error.message : 'bad request'));
+    if (error instanceof SandboxError && error.code === 'BAD_REQUEST')
+      return reply.code(400).send(errorBody('BAD_REQUEST', error.message));
+    const status =
+      typeof (error as { statusCode?: unknown }).statusCode === 'number'
+        ? (error as { statusCode: number }).statusCode
+        : 500;
+    if (status < 500)
+      return reply.code(status).send(errorBody('BAD_REQUEST', error instanceof Error ? error.message : 'bad request'));
     context.log(`internal error: ${error instanceof Error ? error.message : String(error)}`);
     return reply.code(500).send(errorBody('INTERNAL', 'the sandbox failed; see its log'));
   });
@@ -32,7 +40,12 @@ export function registerErrorAnswers(app: FastifyInstance, context: SandboxConte
  * Errors Fastify raises before routing (a malformed %-escape, a path segment over 100 characters), for its
  * `frameworkErrors` option: a signed F INVALID_API under the OpenAPI prefix, 400/414 JSON elsewhere.
  */
-export function answerFrameworkError(context: SandboxContext, error: { code?: string }, request: FastifyRequest, reply: FastifyReply): void {
+export function answerFrameworkError(
+  context: SandboxContext,
+  error: { code?: string },
+  request: FastifyRequest,
+  reply: FastifyReply,
+): void {
   const answer = frameworkErrorAnswer(error);
   if (isOpenApiRequest(context, request.url)) {
     sendWalletAnswer(context, request, reply, failed('INVALID_API', answer.message), performance.now());

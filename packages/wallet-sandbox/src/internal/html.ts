@@ -34,7 +34,10 @@ export const CONTENT_SECURITY_POLICY =
  * program; the preview (@minipay/preview) does the same with an iframe, on whatever address it runs. The
  * sandbox moves no money, so being framed puts nothing at stake; the dashboard stays unframeable.
  */
-export const CASHIER_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace("frame-ancestors 'none'", 'frame-ancestors *');
+export const CASHIER_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
+  "frame-ancestors 'none'",
+  'frame-ancestors *',
+);
 
 export function layout(title: string, body: Raw, script: string): string {
   return html`<!doctype html>

@@ -226,7 +226,13 @@ export class Notifier {
     }
     const httpStatus = response.status;
     if (httpStatus < 200 || httpStatus > 299) {
-      return { ...base, outcome: 'rejected', httpStatus, detail: `HTTP ${httpStatus}: ${snippet(text)}`, durationMs: elapsed() };
+      return {
+        ...base,
+        outcome: 'rejected',
+        httpStatus,
+        detail: `HTTP ${httpStatus}: ${snippet(text)}`,
+        durationMs: elapsed(),
+      };
     }
     let ackBody: unknown;
     try {
@@ -260,7 +266,14 @@ export class Notifier {
       unreadable = error instanceof Error ? error.message : String(error);
     }
     if (ack?.resultStatus === 'S') {
-      return { ...base, outcome: 'acknowledged', httpStatus, ack, detail: `signature verified: S ${ack.resultCode}`, durationMs: elapsed() };
+      return {
+        ...base,
+        outcome: 'acknowledged',
+        httpStatus,
+        ack,
+        detail: `signature verified: S ${ack.resultCode}`,
+        durationMs: elapsed(),
+      };
     }
     return {
       ...base,

@@ -84,7 +84,9 @@ export function sendWalletAnswer(
     now: context.now(),
   });
   const durationMs = Math.round(performance.now() - startedMs);
-  context.log(`${request.method} ${path.split('?')[0]} client=${clientIdHeader ?? '-'} ${body.result.resultStatus} ${body.result.resultCode} ${durationMs}ms`);
+  context.log(
+    `${request.method} ${path.split('?')[0]} client=${clientIdHeader ?? '-'} ${body.result.resultStatus} ${body.result.resultCode} ${durationMs}ms`,
+  );
   const requestBody = loggedBody(rawBodyOf(request).toString('utf8'));
   const answerBody = loggedBody(signed.body);
   context.requestLog.add({
@@ -138,7 +140,12 @@ export function registerOpenApiRoutes(app: FastifyInstance, context: SandboxCont
         paymentAmount: payment.request.paymentAmount,
         ...(payment.paymentTime ? { paymentTime: context.formatTime(payment.paymentTime) } : {}),
         ...(payment.status === 'FAIL' && payment.finalResult
-          ? { paymentFailReason: { resultCode: payment.finalResult.resultCode, resultMessage: payment.finalResult.resultMessage } }
+          ? {
+              paymentFailReason: {
+                resultCode: payment.finalResult.resultCode,
+                resultMessage: payment.finalResult.resultMessage,
+              },
+            }
           : {}),
         ...(payment.request.extendInfo === undefined ? {} : { extendInfo: payment.request.extendInfo }),
       });
@@ -195,10 +202,15 @@ export function registerOpenApiRoutes(app: FastifyInstance, context: SandboxCont
   app.setNotFoundHandler((request, reply) => {
     if (isOpenApiRequest(context, request.url)) {
       return answer(request, reply, () =>
-        failed('INVALID_API', `${request.method} ${request.url.split('?')[0]} is not an API of this wallet; see the sandbox README`),
+        failed(
+          'INVALID_API',
+          `${request.method} ${request.url.split('?')[0]} is not an API of this wallet; see the sandbox README`,
+        ),
       );
     }
-    return reply.code(404).send({ error: { code: 'NOT_FOUND', message: `${request.method} ${request.url} is not a sandbox page or API` } });
+    return reply
+      .code(404)
+      .send({ error: { code: 'NOT_FOUND', message: `${request.method} ${request.url} is not a sandbox page or API` } });
   });
 
   function answer(request: FastifyRequest, reply: FastifyReply, handler: Handler): FastifyReply {
@@ -209,17 +221,34 @@ export function registerOpenApiRoutes(app: FastifyInstance, context: SandboxCont
   }
 
   /** The verified body, or the F answer when the request cannot be believed; with what the request log records. */
-  function authenticate(request: FastifyRequest): { body: unknown; clientId: string; check: CallCheck } | { answer: Answer; check: CallCheck } {
+  function authenticate(
+    request: FastifyRequest,
+  ): { body: unknown; clientId: string; check: CallCheck } | { answer: Answer; check: CallCheck } {
     const path = request.url;
     const rawBody = rawBodyOf(request);
     const clientId = header(request, 'client-id');
     const signature = header(request, 'signature');
-    const content = describeSignedContent({ method: request.method, path, clientId, time: header(request, 'request-time'), signature, body: rawBody });
-    const check = (verdict: Verdict, diagnosis: SignatureDiagnosis | null): CallCheck => ({ verdict, clientId: clientId ?? null, content, diagnosis });
+    const content = describeSignedContent({
+      method: request.method,
+      path,
+      clientId,
+      time: header(request, 'request-time'),
+      signature,
+      body: rawBody,
+    });
+    const check = (verdict: Verdict, diagnosis: SignatureDiagnosis | null): CallCheck => ({
+      verdict,
+      clientId: clientId ?? null,
+      content,
+      diagnosis,
+    });
     /** F `resultCode`; the message is `message`, or the doctor's summary when `message` is undefined. */
     const refuse = (resultCode: string, message?: string) => {
       const diagnosis = diagnose(request, rawBody);
-      return { answer: failed(resultCode, message ?? withLogHint(diagnosis.summary)), check: check('refused', diagnosis) };
+      return {
+        answer: failed(resultCode, message ?? withLogHint(diagnosis.summary)),
+        check: check('refused', diagnosis),
+      };
     };
     if (!clientId) return refuse('PARAM_ILLEGAL', 'the Client-Id header is required');
     if (clientId !== context.clientId) {
@@ -288,7 +317,13 @@ export function registerOpenApiRoutes(app: FastifyInstance, context: SandboxCont
     } catch (error) {
       if (error instanceof InvalidField) return failed('PARAM_ILLEGAL', error.message);
       context.log(`internal error in ${request.url}: ${error instanceof Error ? error.message : String(error)}`);
-      return { result: { resultStatus: 'U', resultCode: 'UNKNOWN_EXCEPTION', resultMessage: 'The sandbox failed unexpectedly; inquire or retry.' } };
+      return {
+        result: {
+          resultStatus: 'U',
+          resultCode: 'UNKNOWN_EXCEPTION',
+          resultMessage: 'The sandbox failed unexpectedly; inquire or retry.',
+        },
+      };
     }
   }
 }

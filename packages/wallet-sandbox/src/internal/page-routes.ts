@@ -19,7 +19,8 @@ export function registerPageRoutes(app: FastifyInstance, context: SandboxContext
 
   app.get<{ Params: { paymentId: string } }>('/cashier/:paymentId', async (request, reply) => {
     const payment = payments.get(request.params.paymentId);
-    if (!payment) return sendHtml(reply, 404, cashierNotFound(request.params.paymentId), CASHIER_CONTENT_SECURITY_POLICY);
+    if (!payment)
+      return sendHtml(reply, 404, cashierNotFound(request.params.paymentId), CASHIER_CONTENT_SECURITY_POLICY);
     return sendHtml(reply, 200, cashierPage(payment, context.formatTime), CASHIER_CONTENT_SECURITY_POLICY);
   });
 
@@ -27,13 +28,30 @@ export function registerPageRoutes(app: FastifyInstance, context: SandboxContext
   app.post<{ Params: { paymentId: string } }>('/cashier/:paymentId', async (request, reply) => {
     const { outcome } = readBody(request);
     const payment = payments.get(request.params.paymentId);
-    if (!payment) return sendHtml(reply, 404, cashierNotFound(request.params.paymentId), CASHIER_CONTENT_SECURITY_POLICY);
+    if (!payment)
+      return sendHtml(reply, 404, cashierNotFound(request.params.paymentId), CASHIER_CONTENT_SECURITY_POLICY);
     if (!isOutcome(outcome)) {
-      return sendHtml(reply, 400, cashierPage(payment, context.formatTime, { error: `outcome must be one of ${OUTCOME_NAMES.join(', ')}` }), CASHIER_CONTENT_SECURITY_POLICY);
+      return sendHtml(
+        reply,
+        400,
+        cashierPage(payment, context.formatTime, { error: `outcome must be one of ${OUTCOME_NAMES.join(', ')}` }),
+        CASHIER_CONTENT_SECURITY_POLICY,
+      );
     }
     const result = await applyOutcome(context, payment.paymentId, outcome);
-    if ('error' in result) return sendHtml(reply, 409, cashierPage(payment, context.formatTime, { error: result.message }), CASHIER_CONTENT_SECURITY_POLICY);
-    return sendHtml(reply, 200, cashierPage(result, context.formatTime, { ...(result.resultCode ? { resultCode: result.resultCode } : {}) }), CASHIER_CONTENT_SECURITY_POLICY);
+    if ('error' in result)
+      return sendHtml(
+        reply,
+        409,
+        cashierPage(payment, context.formatTime, { error: result.message }),
+        CASHIER_CONTENT_SECURITY_POLICY,
+      );
+    return sendHtml(
+      reply,
+      200,
+      cashierPage(result, context.formatTime, { ...(result.resultCode ? { resultCode: result.resultCode } : {}) }),
+      CASHIER_CONTENT_SECURITY_POLICY,
+    );
   });
 
   app.get('/', async (_request, reply) =>

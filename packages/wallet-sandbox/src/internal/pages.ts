@@ -60,7 +60,13 @@ export function cashierNotFound(paymentId: string): string {
 }
 
 /** `GET /`: the shell; the script fills the table from `GET /sandbox/payments` every 2 s. */
-export function dashboardPage(info: { clientId: string; openApiBase: string; home: string; schedule: readonly number[]; requestLogSize: number }): string {
+export function dashboardPage(info: {
+  clientId: string;
+  openApiBase: string;
+  home: string;
+  schedule: readonly number[];
+  requestLogSize: number;
+}): string {
   const faultFields = html`<label>delay (s) <input name="delaySeconds" type="number" min="0" step="any"></label>
 <label>duplicate x <input name="duplicate" type="number" min="1" step="1"></label>
 <label>drop first <input name="dropFirst" type="number" min="0" step="1"></label>

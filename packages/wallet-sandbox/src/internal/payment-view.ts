@@ -3,7 +3,12 @@ import { formatAmount } from '@minipay/contract';
 import { activeFaults, effectiveFaults, type Faults } from '../faults';
 import type { Payment } from './payments';
 
-export function paymentView(payment: Payment, globalFaults: Faults, formatTime: (date: Date) => string, cashierUrl: string) {
+export function paymentView(
+  payment: Payment,
+  globalFaults: Faults,
+  formatTime: (date: Date) => string,
+  cashierUrl: string,
+) {
   const order = payment.request.order;
   return {
     paymentId: payment.paymentId,

@@ -99,8 +99,7 @@ export type CreateResult =
   | { kind: 'inconsistent'; payment: Payment };
 
 export type TransitionError =
-  | { error: 'NOT_FOUND'; message: string }
-  | { error: 'ORDER_STATUS_INVALID'; message: string; payment: Payment };
+  { error: 'NOT_FOUND'; message: string } | { error: 'ORDER_STATUS_INVALID'; message: string; payment: Payment };
 
 export type RefundResult =
   | { kind: 'refunded' | 'replayed'; refund: RefundRecord; payment: Payment }
@@ -192,7 +191,11 @@ export class PaymentBook {
     const payment = this.get(paymentId);
     if (!payment) return { error: 'NOT_FOUND', message: `no payment ${paymentId}` };
     if (payment.status !== 'PROCESSING') {
-      return { error: 'ORDER_STATUS_INVALID', message: `payment ${paymentId} is already ${describeFinal(payment)}`, payment };
+      return {
+        error: 'ORDER_STATUS_INVALID',
+        message: `payment ${paymentId} is already ${describeFinal(payment)}`,
+        payment,
+      };
     }
     const definition = outcomeDefinition(outcome);
     payment.outcome = outcome;
@@ -206,7 +209,11 @@ export class PaymentBook {
     this.expireDue();
     if (payment.status === 'CANCELLED') return payment;
     if (payment.status !== 'PROCESSING') {
-      return { error: 'ORDER_STATUS_INVALID', message: `payment ${payment.paymentId} is already ${describeFinal(payment)}`, payment };
+      return {
+        error: 'ORDER_STATUS_INVALID',
+        message: `payment ${payment.paymentId} is already ${describeFinal(payment)}`,
+        payment,
+      };
     }
     this.finish(payment, 'CANCELLED', {
       resultStatus: 'F',
@@ -274,7 +281,11 @@ export class PaymentBook {
     const now = this.options.now().getTime();
     for (const payment of this.byId.values()) {
       if (payment.status === 'PROCESSING' && payment.expiresAt.getTime() <= now) {
-        this.finish(payment, 'CANCELLED', { resultStatus: 'F', resultCode: 'ORDER_IS_CLOSED', resultMessage: 'The payment expired.' });
+        this.finish(payment, 'CANCELLED', {
+          resultStatus: 'F',
+          resultCode: 'ORDER_IS_CLOSED',
+          resultMessage: 'The payment expired.',
+        });
       }
     }
   }
@@ -290,6 +301,7 @@ export class PaymentBook {
 }
 
 function describeFinal(payment: Payment): string {
-  if (payment.status === 'CANCELLED' && payment.finalResult?.resultMessage === 'The payment expired.') return 'CANCELLED (expired)';
+  if (payment.status === 'CANCELLED' && payment.finalResult?.resultMessage === 'The payment expired.')
+    return 'CANCELLED (expired)';
   return payment.status;
 }

@@ -34,12 +34,14 @@ function readFilter(query: Query, size: number): RequestLogFilter | string {
   if (query.path) filter.path = query.path;
   if (query.client) filter.client = query.client;
   if (query.verdict) {
-    if (!VERDICTS.includes(query.verdict as Verdict)) return `verdict must be one of ${VERDICTS.join(', ')}; got ${JSON.stringify(query.verdict)}`;
+    if (!VERDICTS.includes(query.verdict as Verdict))
+      return `verdict must be one of ${VERDICTS.join(', ')}; got ${JSON.stringify(query.verdict)}`;
     filter.verdict = query.verdict as Verdict;
   }
   if (query.limit) {
     const limit = Number(query.limit);
-    if (!/^\d+$/.test(query.limit) || limit < 1 || limit > size) return `limit must be a whole number from 1 to ${size}; got ${JSON.stringify(query.limit)}`;
+    if (!/^\d+$/.test(query.limit) || limit < 1 || limit > size)
+      return `limit must be a whole number from 1 to ${size}; got ${JSON.stringify(query.limit)}`;
     filter.limit = limit;
   }
   return filter;

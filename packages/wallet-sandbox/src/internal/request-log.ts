@@ -45,7 +45,14 @@ export interface RequestLogEntry {
     /** Whether `body` is only the first `LOGGED_BODY_LIMIT` characters of it. */
     truncated: boolean;
   };
-  answer: { status: number; headers: Record<string, string>; body: string; masked: string[]; truncated: boolean; result: Result };
+  answer: {
+    status: number;
+    headers: Record<string, string>;
+    body: string;
+    masked: string[];
+    truncated: boolean;
+    result: Result;
+  };
   durationMs: number;
 }
 
@@ -65,7 +72,8 @@ export class RequestLog {
   #nextId = 1;
 
   constructor(readonly size: number = REQUEST_LOG_SIZE) {
-    if (!Number.isSafeInteger(size) || size < 1) throw new TypeError('the request log size must be a whole number >= 1');
+    if (!Number.isSafeInteger(size) || size < 1)
+      throw new TypeError('the request log size must be a whole number >= 1');
   }
 
   add(entry: Omit<RequestLogEntry, 'id'>): RequestLogEntry {

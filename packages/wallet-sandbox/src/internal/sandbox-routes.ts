@@ -10,7 +10,11 @@ import type { Payment } from './payments';
 
 /** JSON or form-encoded bodies of the scripting API and the cashier's no-script form. */
 export function readBody(request: FastifyRequest): Record<string, unknown> {
-  const raw = Buffer.isBuffer(request.body) ? request.body.toString('utf8') : typeof request.body === 'string' ? request.body : '';
+  const raw = Buffer.isBuffer(request.body)
+    ? request.body.toString('utf8')
+    : typeof request.body === 'string'
+      ? request.body
+      : '';
   if (raw.trim() === '') return {};
   const type = String(request.headers['content-type'] ?? '');
   // A mini program runtime that drops the JSON content type still sends the JSON text: read it as JSON.
@@ -23,7 +27,8 @@ export function readBody(request: FastifyRequest): Record<string, unknown> {
   } catch {
     throw new SandboxError('the body must be JSON, e.g. {"outcome":"pay"}', { code: 'BAD_REQUEST' });
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new SandboxError('the body must be a JSON object', { code: 'BAD_REQUEST' });
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new SandboxError('the body must be a JSON object', { code: 'BAD_REQUEST' });
   return parsed as Record<string, unknown>;
 }
 
@@ -59,7 +64,14 @@ export function registerSandboxRoutes(app: FastifyInstance, context: SandboxCont
   app.post<{ Params: { paymentId: string } }>('/sandbox/payments/:paymentId/complete', async (request, reply) => {
     const { outcome } = readBody(request);
     if (!isOutcome(outcome)) {
-      return reply.code(400).send(errorBody('INVALID_OUTCOME', `outcome must be one of ${OUTCOME_NAMES.join(', ')}; got ${JSON.stringify(outcome) ?? 'nothing'}`));
+      return reply
+        .code(400)
+        .send(
+          errorBody(
+            'INVALID_OUTCOME',
+            `outcome must be one of ${OUTCOME_NAMES.join(', ')}; got ${JSON.stringify(outcome) ?? 'nothing'}`,
+          ),
+        );
     }
     const result = await complete(request.params.paymentId, outcome);
     if ('error' in result) {
@@ -87,7 +99,11 @@ export function registerSandboxRoutes(app: FastifyInstance, context: SandboxCont
     const payment = payments.get(request.params.paymentId);
     if (!payment) return reply.code(404).send(errorBody('NOT_FOUND', `no payment ${request.params.paymentId}`));
     if (payment.status === 'PROCESSING') {
-      return reply.code(409).send(errorBody('ORDER_STATUS_INVALID', `payment ${payment.paymentId} has no final status yet; nothing to notify`));
+      return reply
+        .code(409)
+        .send(
+          errorBody('ORDER_STATUS_INVALID', `payment ${payment.paymentId} has no final status yet; nothing to notify`),
+        );
     }
     void notifier.start(payment);
     return view(payment);
@@ -96,7 +112,9 @@ export function registerSandboxRoutes(app: FastifyInstance, context: SandboxCont
   app.post('/sandbox/auth-codes', async (request, reply) => {
     const { customerId } = readBody(request);
     if (customerId !== undefined && (typeof customerId !== 'string' || customerId === '' || customerId.length > 64)) {
-      return reply.code(400).send(errorBody('BAD_REQUEST', 'customerId must be a non-empty string of at most 64 characters'));
+      return reply
+        .code(400)
+        .send(errorBody('BAD_REQUEST', 'customerId must be a non-empty string of at most 64 characters'));
     }
     return context.authorizations.issueCode(customerId);
   });

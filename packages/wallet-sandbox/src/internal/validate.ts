@@ -47,7 +47,8 @@ function amount(value: unknown, field: string, required: boolean): void {
   const money = object(value, field, required);
   if (!money) return;
   const currency = money.currency;
-  if (currency === undefined || currency === null) throw new InvalidField(`${field}.currency`, `${field}.currency is required`);
+  if (currency === undefined || currency === null)
+    throw new InvalidField(`${field}.currency`, `${field}.currency is required`);
   if (typeof currency !== 'string' || !/^[A-Z]{3}$/.test(currency)) {
     throw new InvalidField(
       `${field}.currency`,
@@ -55,10 +56,14 @@ function amount(value: unknown, field: string, required: boolean): void {
     );
   }
   if (!isIsoCurrency(currency)) {
-    throw new InvalidField(`${field}.currency`, `${field}.currency must be an ISO 4217 currency, and ${shown(currency)} is none`);
+    throw new InvalidField(
+      `${field}.currency`,
+      `${field}.currency must be an ISO 4217 currency, and ${shown(currency)} is none`,
+    );
   }
   const amountValue = money.value;
-  if (amountValue === undefined || amountValue === null) throw new InvalidField(`${field}.value`, `${field}.value is required`);
+  if (amountValue === undefined || amountValue === null)
+    throw new InvalidField(`${field}.value`, `${field}.value is required`);
   if (typeof amountValue !== 'string' || !/^\d{1,18}$/.test(amountValue)) {
     throw new InvalidField(
       `${field}.value`,
@@ -69,7 +74,10 @@ function amount(value: unknown, field: string, required: boolean): void {
   // "007" is 7, but the notification echoes the value as given, and a merchant comparing it with its own "7"
   // (as it must, string to string) would see a mismatch: only the canonical form is accepted.
   if (amountValue.startsWith('0')) {
-    throw new InvalidField(`${field}.value`, `${field}.value must not have leading zeros (write "7", not "007"), got ${shown(amountValue)}`);
+    throw new InvalidField(
+      `${field}.value`,
+      `${field}.value must not have leading zeros (write "7", not "007"), got ${shown(amountValue)}`,
+    );
   }
 }
 
@@ -78,7 +86,10 @@ function time(value: unknown, field: string): number | undefined {
   if (text === undefined) return undefined;
   const ms = Date.parse(text);
   if (!ISO_WITH_OFFSET.test(text) || !Number.isFinite(ms)) {
-    throw new InvalidField(field, `${field} must be ISO 8601 with an offset (e.g. 2019-04-04T12:08:56.253+05:30), got ${shown(text)}`);
+    throw new InvalidField(
+      field,
+      `${field} must be ISO 8601 with an offset (e.g. 2019-04-04T12:08:56.253+05:30), got ${shown(text)}`,
+    );
   }
   return ms;
 }
@@ -165,7 +176,10 @@ export function validateApplyToken(body: unknown): ApplyTokenRequest {
   const grantType = request.grantType;
   if (grantType === undefined || grantType === null) throw new InvalidField('grantType', 'grantType is required');
   if (grantType !== 'AUTHORIZATION_CODE' && grantType !== 'REFRESH_TOKEN') {
-    throw new InvalidField('grantType', `grantType must be AUTHORIZATION_CODE or REFRESH_TOKEN, got ${shown(grantType)}`);
+    throw new InvalidField(
+      'grantType',
+      `grantType must be AUTHORIZATION_CODE or REFRESH_TOKEN, got ${shown(grantType)}`,
+    );
   }
   string(request.authCode, 'authCode', { required: grantType === 'AUTHORIZATION_CODE', max: 256 });
   string(request.refreshToken, 'refreshToken', { required: grantType === 'REFRESH_TOKEN', max: 256 });

@@ -85,10 +85,16 @@ const HTTP_ERROR = 19;
  */
 export function installSandbox(my: SandboxMy, options: InstallSandboxOptions): () => void {
   if (!my || typeof my.tradePay !== 'function' || typeof my.request !== 'function') {
-    throw new SandboxError('installSandbox(my, options) needs the mini program runtime `my`, with tradePay and request', { code: 'INVALID_OPTION' });
+    throw new SandboxError(
+      'installSandbox(my, options) needs the mini program runtime `my`, with tradePay and request',
+      { code: 'INVALID_OPTION' },
+    );
   }
   if (!options || typeof options.baseUrl !== 'string' || !/^https?:\/\/[^/]/.test(options.baseUrl)) {
-    throw new SandboxError('installSandbox needs options.baseUrl, the sandbox URL, e.g. { baseUrl: "http://127.0.0.1:8210" }', { code: 'INVALID_OPTION' });
+    throw new SandboxError(
+      'installSandbox needs options.baseUrl, the sandbox URL, e.g. { baseUrl: "http://127.0.0.1:8210" }',
+      { code: 'INVALID_OPTION' },
+    );
   }
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   const cashierPrefix = `${baseUrl}/cashier/`;
@@ -116,13 +122,18 @@ export function installSandbox(my: SandboxMy, options: InstallSandboxOptions): (
                 data = undefined;
               }
             }
-            const status = response ? (response.status !== undefined ? response.status : response.statusCode) : undefined;
+            const status = response
+              ? response.status !== undefined
+                ? response.status
+                : response.statusCode
+              : undefined;
             const record = data !== null && typeof data === 'object' ? (data as Record<string, unknown>) : undefined;
             if ((status !== undefined && status >= 400) || !record) {
               const problem = record && record.error ? (record.error as { message?: unknown }).message : undefined;
               failWith({
                 error: HTTP_ERROR,
-                errorMessage: typeof problem === 'string' ? problem : `the sandbox answered HTTP ${String(status)} at ${path}`,
+                errorMessage:
+                  typeof problem === 'string' ? problem : `the sandbox answered HTTP ${String(status)} at ${path}`,
               });
               return;
             }
@@ -131,7 +142,8 @@ export function installSandbox(my: SandboxMy, options: InstallSandboxOptions): (
           fail(error) {
             failWith({
               error: error && error.error !== undefined ? error.error : 'REQUEST_FAILED',
-              errorMessage: (error && error.errorMessage) || `my.request to ${baseUrl + path} failed; is the sandbox running?`,
+              errorMessage:
+                (error && error.errorMessage) || `my.request to ${baseUrl + path} failed; is the sandbox running?`,
             });
           },
         });
@@ -148,14 +160,20 @@ export function installSandbox(my: SandboxMy, options: InstallSandboxOptions): (
         .then(() => choose(paymentId))
         .then((outcome) => {
           if (!isOutcome(outcome)) {
-            throw { error: 'SANDBOX_INVALID_OUTCOME', errorMessage: `choose() must give one of ${OUTCOMES.map((o) => o.outcome).join(', ')}` };
+            throw {
+              error: 'SANDBOX_INVALID_OUTCOME',
+              errorMessage: `choose() must give one of ${OUTCOMES.map((o) => o.outcome).join(', ')}`,
+            };
           }
           return outcome;
         });
     }
     const showActionSheet = my.showActionSheet;
     if (typeof showActionSheet !== 'function') {
-      return Promise.reject({ error: 'SANDBOX_NO_CHOICE', errorMessage: 'my.showActionSheet is missing; pass choose() to installSandbox' });
+      return Promise.reject({
+        error: 'SANDBOX_NO_CHOICE',
+        errorMessage: 'my.showActionSheet is missing; pass choose() to installSandbox',
+      });
     }
     return new Promise((resolve) => {
       showActionSheet.call(my, {
@@ -219,7 +237,8 @@ export function installSandbox(my: SandboxMy, options: InstallSandboxOptions): (
         const handlers = request || {};
         try {
           if (outcome.ok) {
-            if (handlers.success) handlers.success({ authCode: outcome.authCode, authSuccessScopes: scopes, authErrorScopes: {} });
+            if (handlers.success)
+              handlers.success({ authCode: outcome.authCode, authSuccessScopes: scopes, authErrorScopes: {} });
           } else if (handlers.fail) {
             handlers.fail(outcome.failure);
           }

@@ -21,9 +21,7 @@ export type Expr =
  * string).
  */
 export type Value =
-  | { k: 'static'; v: string | true }
-  | { k: 'expr'; e: Expr }
-  | { k: 'concat'; parts: Array<string | Expr> };
+  { k: 'static'; v: string | true } | { k: 'expr'; e: Expr } | { k: 'concat'; parts: Array<string | Expr> };
 
 export interface Attr {
   name: string;

@@ -18,14 +18,16 @@ export function parsePath(key: string): PathPart[] {
   while (index < key.length) {
     const char = key[index] as string;
     if (char === '.') {
-      if (name === '' && (parts.length === 0 || key[index - 1] === '.')) throw new PathError(`setData: "${key}" is not a valid path (empty name before ".")`);
+      if (name === '' && (parts.length === 0 || key[index - 1] === '.'))
+        throw new PathError(`setData: "${key}" is not a valid path (empty name before ".")`);
       flush();
       index++;
     } else if (char === '[') {
       flush();
       const close = key.indexOf(']', index);
       const inside = close === -1 ? '' : key.slice(index + 1, close);
-      if (!/^\d+$/.test(inside)) throw new PathError(`setData: "${key}" is not a valid path ([${inside}] must be an array index)`);
+      if (!/^\d+$/.test(inside))
+        throw new PathError(`setData: "${key}" is not a valid path ([${inside}] must be an array index)`);
       parts.push(Number(inside));
       index = close + 1;
     } else if (char === ']') {

@@ -40,9 +40,25 @@ export interface ViewEvent {
 }
 
 export type ToWorker =
-  | { t: 'boot'; bundle: AppBundle; storage: Record<string, string>; system: SystemInfo; launch: { path?: string; query: Record<string, string> } }
+  | {
+      t: 'boot';
+      bundle: AppBundle;
+      storage: Record<string, string>;
+      system: SystemInfo;
+      launch: { path?: string; query: Record<string, string> };
+    }
   /** Custom components the view found while rendering, with the props their owner gave them. */
-  | { t: 'create'; items: Array<{ id: number; path: string; props: Record<string, unknown>; owner: number; page: number; ref?: string }> }
+  | {
+      t: 'create';
+      items: Array<{
+        id: number;
+        path: string;
+        props: Record<string, unknown>;
+        owner: number;
+        page: number;
+        ref?: string;
+      }>;
+    }
   | { t: 'props'; items: Array<{ id: number; props: Record<string, unknown> }> }
   | { t: 'unmount'; ids: number[] }
   /** The view has drawn these instances up to update `seq` (0: their first render). */

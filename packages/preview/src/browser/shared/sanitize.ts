@@ -54,7 +54,10 @@ function copy(value: unknown, path: string, dropped: Dropped[], ancestors: objec
     return value.map((item, index) => {
       const itemPath = `${path}[${index}]`;
       if (item === undefined || typeof item === 'function' || typeof item === 'symbol') {
-        dropped.push({ path: itemPath, what: `${item === undefined ? 'undefined' : `a ${typeof item}`} in an array (sent as null)` });
+        dropped.push({
+          path: itemPath,
+          what: `${item === undefined ? 'undefined' : `a ${typeof item}`} in an array (sent as null)`,
+        });
         return null;
       }
       return copy(item, itemPath, dropped, next);

@@ -90,7 +90,9 @@ function patchElement(element: Element, old: VElement | undefined, vnode: VEleme
   setAttribute(element, 'id', attrs.id === undefined || attrs.id === '' ? undefined : text(attrs.id));
   setAttribute(element, 'hidden', attrs.hidden ? '' : undefined);
   for (const [key, value] of Object.entries(vnode.dataset)) setAttribute(element, `data-${kebab(key)}`, text(value));
-  if (old) for (const key of Object.keys(old.dataset)) if (!(key in vnode.dataset)) element.removeAttribute(`data-${kebab(key)}`);
+  if (old)
+    for (const key of Object.keys(old.dataset))
+      if (!(key in vnode.dataset)) element.removeAttribute(`data-${kebab(key)}`);
   switch (vnode.tag) {
     case 'image':
       patchImage(element, vnode);
@@ -109,21 +111,40 @@ function patchElement(element: Element, old: VElement | undefined, vnode: VEleme
       const style = (element as HTMLElement).style;
       style.overflowX = truthy(attrs.scrollX) ? 'auto' : 'hidden';
       style.overflowY = truthy(attrs.scrollY) ? 'auto' : 'hidden';
-      if (attrs.scrollTop !== undefined && (!old || old.attrs.scrollTop !== attrs.scrollTop)) (element as HTMLElement).scrollTop = Number(attrs.scrollTop);
-      if (attrs.scrollLeft !== undefined && (!old || old.attrs.scrollLeft !== attrs.scrollLeft)) (element as HTMLElement).scrollLeft = Number(attrs.scrollLeft);
+      if (attrs.scrollTop !== undefined && (!old || old.attrs.scrollTop !== attrs.scrollTop))
+        (element as HTMLElement).scrollTop = Number(attrs.scrollTop);
+      if (attrs.scrollLeft !== undefined && (!old || old.attrs.scrollLeft !== attrs.scrollLeft))
+        (element as HTMLElement).scrollLeft = Number(attrs.scrollLeft);
       break;
     }
   }
-  if (vnode.tag !== 'input' && vnode.tag !== 'textarea' && vnode.tag !== 'image') patchChildren(element, old ? old.children : [], vnode.children);
+  if (vnode.tag !== 'input' && vnode.tag !== 'textarea' && vnode.tag !== 'image')
+    patchChildren(element, old ? old.children : [], vnode.children);
 }
 
 function patchImage(element: Element, vnode: VElement): void {
   const img = element.firstElementChild as HTMLImageElement;
   const mode = text(vnode.attrs.mode) || 'scaleToFill';
   setAttribute(element, 'data-mode', mode);
-  const fit: Record<string, string> = { scaleToFill: 'fill', aspectFit: 'contain', aspectFill: 'cover', widthFix: 'fill', heightFix: 'fill', center: 'none' };
+  const fit: Record<string, string> = {
+    scaleToFill: 'fill',
+    aspectFit: 'contain',
+    aspectFill: 'cover',
+    widthFix: 'fill',
+    heightFix: 'fill',
+    center: 'none',
+  };
   img.style.objectFit = fit[mode] ?? 'none';
-  const position: Record<string, string> = { top: 'top', bottom: 'bottom', left: 'left', right: 'right', 'top left': 'left top', 'top right': 'right top', 'bottom left': 'left bottom', 'bottom right': 'right bottom' };
+  const position: Record<string, string> = {
+    top: 'top',
+    bottom: 'bottom',
+    left: 'left',
+    right: 'right',
+    'top left': 'left top',
+    'top right': 'right top',
+    'bottom left': 'left bottom',
+    'bottom right': 'right bottom',
+  };
   img.style.objectPosition = position[mode] ?? 'center';
   const src = text(vnode.attrs.src);
   const resolved = src === '' ? '' : /^(https?:|data:|blob:)/.test(src) ? src : `/__app/${src.replace(/^\/+/, '')}`;
@@ -138,10 +159,15 @@ function patchInput(element: HTMLInputElement, old: VElement | undefined, vnode:
   if (element.tagName === 'INPUT') {
     const type = text(attrs.type);
     element.type = truthy(attrs.password) ? 'password' : type === 'number' || type === 'digit' ? 'text' : 'text';
-    if (type === 'number' || type === 'digit' || type === 'idcard') element.inputMode = type === 'digit' ? 'decimal' : type === 'number' ? 'numeric' : 'text';
+    if (type === 'number' || type === 'digit' || type === 'idcard')
+      element.inputMode = type === 'digit' ? 'decimal' : type === 'number' ? 'numeric' : 'text';
   }
   setAttribute(element, 'placeholder', attrs.placeholder ? text(attrs.placeholder) : undefined);
-  setAttribute(element, 'maxlength', attrs.maxlength !== undefined && Number(attrs.maxlength) >= 0 ? String(attrs.maxlength) : undefined);
+  setAttribute(
+    element,
+    'maxlength',
+    attrs.maxlength !== undefined && Number(attrs.maxlength) >= 0 ? String(attrs.maxlength) : undefined,
+  );
   element.disabled = truthy(attrs.disabled);
   const value = text(attrs.value);
   // A controlled value: written when the data changed, never over what the person is typing otherwise.
@@ -175,7 +201,10 @@ function width(element: Element): number {
 }
 
 export function rpxInStyle(style: string, deviceWidth: number): string {
-  return style.replace(/(-?(?:\d+\.?\d*|\.\d+))rpx\b/g, (_all, number: string) => `${Math.round(((Number(number) * deviceWidth) / 750) * 10000) / 10000}px`);
+  return style.replace(
+    /(-?(?:\d+\.?\d*|\.\d+))rpx\b/g,
+    (_all, number: string) => `${Math.round(((Number(number) * deviceWidth) / 750) * 10000) / 10000}px`,
+  );
 }
 
 /** The element's vnode, for events. */
@@ -189,13 +218,27 @@ export interface EventSink {
 
 function targetInfo(element: Element) {
   const vnode = drawnOf(element);
-  return { id: element.id, tagName: vnode?.tag ?? element.tagName.toLowerCase(), dataset: { ...(vnode?.dataset ?? {}) } };
+  return {
+    id: element.id,
+    tagName: vnode?.tag ?? element.tagName.toLowerCase(),
+    dataset: { ...(vnode?.dataset ?? {}) },
+  };
 }
 
 /** Calls the bindings of `type` from `target` up to the page root: on* bubbles, catch* stops. */
-export function dispatch(root: Element, target: Element, type: string, detail: Record<string, unknown>, sink: EventSink): void {
+export function dispatch(
+  root: Element,
+  target: Element,
+  type: string,
+  detail: Record<string, unknown>,
+  sink: EventSink,
+): void {
   const targetData = targetInfo(target);
-  for (let element: Element | null = target; element && element !== root.parentElement; element = element.parentElement) {
+  for (
+    let element: Element | null = target;
+    element && element !== root.parentElement;
+    element = element.parentElement
+  ) {
     const vnode = drawnOf(element);
     const binding = vnode?.events[type];
     if (!binding) continue;
@@ -215,7 +258,12 @@ export function dispatch(root: Element, target: Element, type: string, detail: R
 export function drawnElement(node: EventTarget | null, root: Element): Element | undefined {
   // The page's document is an iframe's: its nodes are not `instanceof Node` of this window.
   const domNode = node as Node | null;
-  let current = domNode && typeof domNode.nodeType === 'number' ? (domNode.nodeType === 1 ? (domNode as Element) : domNode.parentElement) : null;
+  let current =
+    domNode && typeof domNode.nodeType === 'number'
+      ? domNode.nodeType === 1
+        ? (domNode as Element)
+        : domNode.parentElement
+      : null;
   while (current && !DRAWN.has(current) && current !== root) current = current.parentElement;
   return current && DRAWN.has(current) ? current : undefined;
 }
@@ -230,7 +278,20 @@ export function listen(root: Element, sink: EventSink): void {
     const button = target.closest('button');
     if (button && button.hasAttribute('disabled')) return;
     const mouse = event as MouseEvent;
-    dispatch(root, target, 'tap', { pageX: mouse.pageX, pageY: mouse.pageY, clientX: mouse.clientX, clientY: mouse.clientY, x: mouse.pageX, y: mouse.pageY }, sink);
+    dispatch(
+      root,
+      target,
+      'tap',
+      {
+        pageX: mouse.pageX,
+        pageY: mouse.pageY,
+        clientX: mouse.clientX,
+        clientY: mouse.clientY,
+        x: mouse.pageX,
+        y: mouse.pageY,
+      },
+      sink,
+    );
   });
   doc.addEventListener('input', (event) => {
     const target = drawnElement(event.target, root);
@@ -263,7 +324,19 @@ export function listen(root: Element, sink: EventSink): void {
       if (!target || target.tagName.toLowerCase() !== 'scroll-view') return;
       const element = target as HTMLElement;
       const binding = drawnOf(target)?.events.scroll;
-      if (binding) dispatch(root, target, 'scroll', { scrollTop: element.scrollTop, scrollLeft: element.scrollLeft, scrollHeight: element.scrollHeight, scrollWidth: element.scrollWidth }, sink);
+      if (binding)
+        dispatch(
+          root,
+          target,
+          'scroll',
+          {
+            scrollTop: element.scrollTop,
+            scrollLeft: element.scrollLeft,
+            scrollHeight: element.scrollHeight,
+            scrollWidth: element.scrollWidth,
+          },
+          sink,
+        );
     },
     true,
   );
@@ -274,7 +347,9 @@ export function listen(root: Element, sink: EventSink): void {
     pressed = undefined;
     if (!current) return;
     if (current.timer) clearTimeout(current.timer);
-    const stay = Number(drawnOf(current.element)?.attrs.hoverStayTime ?? (current.element.tagName === 'BUTTON' ? 70 : 400));
+    const stay = Number(
+      drawnOf(current.element)?.attrs.hoverStayTime ?? (current.element.tagName === 'BUTTON' ? 70 : 400),
+    );
     setTimeout(() => current.element.classList.remove(...current.classes), stay);
   };
   doc.addEventListener('pointerdown', (event) => {

@@ -66,7 +66,8 @@ export function evaluate(expr: Expr, scope: Scope): unknown {
     case 'arr': {
       const out: unknown[] = [];
       for (const item of expr.items) {
-        if ('k' in item && item.k === 'spread') out.push(...((evaluate(item.arg, scope) as unknown[] | undefined) ?? []));
+        if ('k' in item && item.k === 'spread')
+          out.push(...((evaluate(item.arg, scope) as unknown[] | undefined) ?? []));
         else out.push(evaluate(item as Expr, scope));
       }
       return out;
@@ -85,7 +86,10 @@ export function evaluate(expr: Expr, scope: Scope): unknown {
       const object = evaluate(callee.obj, scope);
       const fn = member(object, evaluate(callee.prop, scope));
       if (typeof fn !== 'function') throw new EvaluationError(`${describe(callee)} is not a function`);
-      return (fn as (...args: unknown[]) => unknown).apply(object, expr.args.map((arg) => evaluate(arg, scope)));
+      return (fn as (...args: unknown[]) => unknown).apply(
+        object,
+        expr.args.map((arg) => evaluate(arg, scope)),
+      );
     }
   }
 }

@@ -52,7 +52,11 @@ body { background: #e8ebf0; font: 14px/1.4 -apple-system, BlinkMacSystemFont, "S
 .preview-overlay-close { float: right; border: 1px solid #fff6; background: transparent; color: #fff; border-radius: 6px; padding: 3px 10px; cursor: pointer; }
 `;
 
-function element<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text?: string): HTMLElementTagNameMap[K] {
+function element<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  className: string,
+  text?: string,
+): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   node.className = className;
   if (text !== undefined) node.textContent = text;
@@ -63,7 +67,8 @@ function element<K extends keyof HTMLElementTagNameMap>(tag: K, className: strin
 function textColourOn(background: string): string {
   const match = /^#?([0-9a-f]{6}|[0-9a-f]{3})$/i.exec(background.trim());
   if (!match) return '#000';
-  const hex = (match[1] as string).length === 3 ? (match[1] as string).replace(/./g, (c) => c + c) : (match[1] as string);
+  const hex =
+    (match[1] as string).length === 3 ? (match[1] as string).replace(/./g, (c) => c + c) : (match[1] as string);
   const [r, g, b] = [0, 2, 4].map((i) => parseInt(hex.slice(i, i + 2), 16)) as [number, number, number];
   return 0.299 * r + 0.587 * g + 0.114 * b > 160 ? '#000' : '#fff';
 }
@@ -106,7 +111,10 @@ export class PhoneFrame {
     this.pages = element('div', 'preview-pages');
     this.layer = element('div', 'preview-layer');
     this.device.append(this.statusBar, this.titleBar, this.pages, this.layer);
-    stage.append(this.device, element('div', 'preview-caption', `minipay preview · ${width}px wide (750rpx = ${width}px)`));
+    stage.append(
+      this.device,
+      element('div', 'preview-caption', `minipay preview · ${width}px wide (750rpx = ${width}px)`),
+    );
     document.body.appendChild(stage);
   }
 
@@ -189,7 +197,11 @@ export class PhoneFrame {
     this.loading = undefined;
   }
 
-  private modal(title: string, content: string, buttons: Array<{ text: string; value: unknown; cancel?: boolean }>): Promise<unknown> {
+  private modal(
+    title: string,
+    content: string,
+    buttons: Array<{ text: string; value: unknown; cancel?: boolean }>,
+  ): Promise<unknown> {
     return new Promise((resolve) => {
       const mask = element('div', 'preview-mask');
       const modal = element('div', 'preview-modal');

@@ -19,7 +19,12 @@ async function main(): Promise<void> {
   const launchQuery = params.get('query');
   if (launchQuery) for (const [key, value] of new URLSearchParams(launchQuery)) query[key] = value;
   const worker = new Worker('/__preview/worker.js');
-  const preview = new Preview({ bundle, worker, storagePrefix: `minipay-preview:${bundle.storageKey}:`, launch: { ...(launchPath ? { path: launchPath } : {}), query } });
+  const preview = new Preview({
+    bundle,
+    worker,
+    storagePrefix: `minipay-preview:${bundle.storageKey}:`,
+    launch: { ...(launchPath ? { path: launchPath } : {}), query },
+  });
   window.__minipayPreview = { firstPaint: preview.firstPaint, state: () => preview.state() };
   preview.start();
 

@@ -57,14 +57,17 @@ export class Preview {
     this.firstPaint = new Promise((resolve) => (this.painted = resolve));
     for (const problem of this.bundle.problems) this.overlay.add(problem);
     this.worker.addEventListener('message', (event: MessageEvent<ToView>) => this.receive(event.data));
-    this.worker.addEventListener('error', (event) => this.problem({ code: 'PREVIEW', message: `the preview's worker failed: ${event.message}` }));
+    this.worker.addEventListener('error', (event) =>
+      this.problem({ code: 'PREVIEW', message: `the preview's worker failed: ${event.message}` }),
+    );
   }
 
   start(): void {
     const storage: Record<string, string> = {};
     for (let i = 0; i < localStorage.length; i++) {
       const key = localStorage.key(i) as string;
-      if (key.startsWith(this.options.storagePrefix)) storage[key.slice(this.options.storagePrefix.length)] = localStorage.getItem(key) as string;
+      if (key.startsWith(this.options.storagePrefix))
+        storage[key.slice(this.options.storagePrefix.length)] = localStorage.getItem(key) as string;
     }
     this.post({ t: 'boot', bundle: this.bundle, storage, system: this.systemInfo(), launch: this.options.launch });
   }
@@ -172,19 +175,39 @@ export class Preview {
   private selectorQuery(options: Record<string, unknown>): unknown[] {
     const page = this.pages.find((p) => p.id === options.page) ?? this.pages[this.pages.length - 1];
     const doc = page?.frame.contentDocument;
-    const operations = (options.operations ?? []) as Array<{ selector: string; all: boolean; fields: 'rect' | 'scroll' }>;
+    const operations = (options.operations ?? []) as Array<{
+      selector: string;
+      all: boolean;
+      fields: 'rect' | 'scroll';
+    }>;
     return operations.map((operation) => {
       if (!doc) return null;
       if (operation.selector === 'viewport') {
         const view = doc.documentElement;
         return operation.fields === 'rect'
-          ? { width: view.clientWidth, height: view.clientHeight, top: 0, left: 0, right: view.clientWidth, bottom: view.clientHeight }
+          ? {
+              width: view.clientWidth,
+              height: view.clientHeight,
+              top: 0,
+              left: 0,
+              right: view.clientWidth,
+              bottom: view.clientHeight,
+            }
           : { scrollTop: view.scrollTop || doc.body.scrollTop, scrollLeft: view.scrollLeft || doc.body.scrollLeft };
       }
       const describe = (element: Element) => {
         if (operation.fields === 'scroll') return { scrollTop: element.scrollTop, scrollLeft: element.scrollLeft };
         const rect = element.getBoundingClientRect();
-        return { id: element.id, dataset: { ...(element as HTMLElement).dataset }, left: rect.left, top: rect.top, right: rect.right, bottom: rect.bottom, width: rect.width, height: rect.height };
+        return {
+          id: element.id,
+          dataset: { ...(element as HTMLElement).dataset },
+          left: rect.left,
+          top: rect.top,
+          right: rect.right,
+          bottom: rect.bottom,
+          width: rect.width,
+          height: rect.height,
+        };
       };
       try {
         if (operation.all) return Array.from(doc.querySelectorAll(operation.selector)).map(describe);
@@ -222,7 +245,9 @@ export class Preview {
     // boxes, as it would on a device without the network: say which, on the console only.
     doc.fonts.addEventListener('loadingerror', (event) => {
       for (const face of (event as FontFaceSetLoadEvent).fontfaces) {
-        console.warn(`[minipay-preview] ${route}: the font "${face.family}" could not be loaded from its @font-face url; text in it shows as boxes`);
+        console.warn(
+          `[minipay-preview] ${route}: the font "${face.family}" could not be loaded from its @font-face url; text in it shows as boxes`,
+        );
       }
     });
     const instance: ViewInstance = {
@@ -240,7 +265,16 @@ export class Preview {
       acknowledged: -1,
     };
     const page: PageView = { id, route, frame, root, instance, components: new Map(), vnodes: [] };
-    listen(root, (binding, event) => this.post({ t: 'event', owner: binding.owner, handler: binding.handler, event, file: binding.file, line: binding.line }));
+    listen(root, (binding, event) =>
+      this.post({
+        t: 'event',
+        owner: binding.owner,
+        handler: binding.handler,
+        event,
+        file: binding.file,
+        line: binding.line,
+      }),
+    );
     this.pages.push(page);
     this.index.set(id, { page, instance });
     this.showTop();
@@ -273,8 +307,13 @@ export class Preview {
     if (!top) return;
     const window = (this.bundle.appJson.window ?? {}) as Record<string, unknown>;
     const json = this.bundle.pages[top.route]?.json ?? {};
-    const title = top.title ?? (json.defaultTitle as string | undefined) ?? (window.defaultTitle as string | undefined) ?? '';
-    const colour = top.titleColour ?? (json.titleBarColor as string | undefined) ?? (window.titleBarColor as string | undefined) ?? '#ffffff';
+    const title =
+      top.title ?? (json.defaultTitle as string | undefined) ?? (window.defaultTitle as string | undefined) ?? '';
+    const colour =
+      top.titleColour ??
+      (json.titleBarColor as string | undefined) ??
+      (window.titleBarColor as string | undefined) ??
+      '#ffffff';
     this.frame.setTitle(title, colour);
   }
 
@@ -301,7 +340,9 @@ export class Preview {
     const code = this.bundle.sjs[path];
     if (code === undefined) return module.exports;
     try {
-      const factory = (0, eval)(`(function (module, exports, require) {${code}\n})\n//# sourceURL=app:///${path}`) as (...args: unknown[]) => void;
+      const factory = (0, eval)(`(function (module, exports, require) {${code}\n})\n//# sourceURL=app:///${path}`) as (
+        ...args: unknown[]
+      ) => void;
       factory(module, module.exports, (target: string) => this.sjs(target));
     } catch (error) {
       this.problem({ code: 'SJS', file: path, message: `running ${path} threw: ${(error as Error).message}` });
@@ -337,12 +378,25 @@ export class Preview {
         t: 'create',
         items: pass.created.map((component) => {
           const ref = (component as ViewInstance & { ref?: string }).ref;
-          return { id: component.id, path: component.path, props: JSON.parse(component.wire) as Record<string, unknown>, owner: component.owner, page: page.id, ...(ref ? { ref } : {}) };
+          return {
+            id: component.id,
+            path: component.path,
+            props: JSON.parse(component.wire) as Record<string, unknown>,
+            owner: component.owner,
+            page: page.id,
+            ...(ref ? { ref } : {}),
+          };
         }),
       });
     }
     if (pass.propsChanged.length) {
-      this.post({ t: 'props', items: pass.propsChanged.map((component) => ({ id: component.id, props: JSON.parse(component.wire) as Record<string, unknown> })) });
+      this.post({
+        t: 'props',
+        items: pass.propsChanged.map((component) => ({
+          id: component.id,
+          props: JSON.parse(component.wire) as Record<string, unknown>,
+        })),
+      });
     }
     // Acknowledge what is drawn. A first render counts only once every component inside it has drawn its
     // own (so didMount runs inside out, and a page's onReady after its components'); later ones at once.

@@ -120,7 +120,9 @@ export class Renderer {
     const scope =
       instance.kind === 'page'
         ? rootScope(this.sjsOf(file), instance.data, { $id: instance.id })
-        : rootScope(this.sjsOf(file), withDefaults(instance.defaults, instance.props), instance.data, { $id: instance.id });
+        : rootScope(this.sjsOf(file), withDefaults(instance.defaults, instance.props), instance.data, {
+            $id: instance.id,
+          });
     this.drawing.push(instance);
     try {
       return this.nodes(file.nodes, { owner: instance, file, scope, keyPath: '' }, pass);
@@ -139,7 +141,12 @@ export class Renderer {
     try {
       return evaluateValue(value, context.scope);
     } catch (error) {
-      this.host.problem({ code: 'RENDER', file: context.file.path, line, message: `evaluating an expression failed: ${(error as Error).message}` });
+      this.host.problem({
+        code: 'RENDER',
+        file: context.file.path,
+        line,
+        message: `evaluating an expression failed: ${(error as Error).message}`,
+      });
       return undefined;
     }
   }
@@ -167,7 +174,11 @@ export class Renderer {
             try {
               pass_ = !!evaluate(branch.test, context.scope);
             } catch (error) {
-              this.host.problem({ code: 'RENDER', file: context.file.path, message: `a:if failed: ${(error as Error).message}` });
+              this.host.problem({
+                code: 'RENDER',
+                file: context.file.path,
+                message: `a:if failed: ${(error as Error).message}`,
+              });
               pass_ = false;
             }
           }
@@ -189,10 +200,19 @@ export class Renderer {
                 ? Array.from(list).map((item, index) => [index, item] as [number, unknown])
                 : [];
         entries.forEach(([index, item]) => {
-          const key = node.key === '*this' ? toText(item) : node.key && item && typeof item === 'object' ? toText((item as Record<string, unknown>)[node.key]) : String(index);
+          const key =
+            node.key === '*this'
+              ? toText(item)
+              : node.key && item && typeof item === 'object'
+                ? toText((item as Record<string, unknown>)[node.key])
+                : String(index);
           this.node(
             node.body,
-            { ...context, scope: childScope(context.scope, { [node.item]: item, [node.index]: index }), keyPath: `${context.keyPath}/${node.line}[${key}]` },
+            {
+              ...context,
+              scope: childScope(context.scope, { [node.item]: item, [node.index]: index }),
+              keyPath: `${context.keyPath}/${node.line}[${key}]`,
+            },
             pass,
             out,
           );
@@ -203,7 +223,12 @@ export class Renderer {
         const name = toText(this.value(node.is, context, node.line));
         const found = this.findTemplate(context.file, name);
         if (!found) {
-          this.host.problem({ code: 'RENDER', file: context.file.path, line: node.line, message: `<template is="${name}">: no template of that name in ${context.file.path} or the files it imports` });
+          this.host.problem({
+            code: 'RENDER',
+            file: context.file.path,
+            line: node.line,
+            message: `<template is="${name}">: no template of that name in ${context.file.path} or the files it imports`,
+          });
           return;
         }
         let data: Record<string, unknown> = {};
@@ -211,11 +236,22 @@ export class Renderer {
           try {
             data = (evaluate(node.data, context.scope) as Record<string, unknown>) ?? {};
           } catch (error) {
-            this.host.problem({ code: 'RENDER', file: context.file.path, line: node.line, message: `<template data>: ${(error as Error).message}` });
+            this.host.problem({
+              code: 'RENDER',
+              file: context.file.path,
+              line: node.line,
+              message: `<template data>: ${(error as Error).message}`,
+            });
           }
         }
         const scope = rootScope(this.sjsOf(found.file), data);
-        out.push(...this.nodes(found.nodes, { owner: context.owner, file: found.file, scope, keyPath: `${context.keyPath}/T${node.line}:${name}` }, pass));
+        out.push(
+          ...this.nodes(
+            found.nodes,
+            { owner: context.owner, file: found.file, scope, keyPath: `${context.keyPath}/T${node.line}:${name}` },
+            pass,
+          ),
+        );
         return;
       }
       case 'slot':
@@ -250,10 +286,29 @@ export class Renderer {
     for (const binding of node.events) {
       const handler = this.value(binding.handler, context, node.line);
       if (typeof handler !== 'string' || handler === '') continue;
-      this.checkHandler(context, handler, node.line, `${binding.catch ? 'catch' : 'on'}${binding.event.charAt(0).toUpperCase()}${binding.event.slice(1)}`);
-      events[binding.event] = { handler, catch: binding.catch, owner: context.owner.id, file: context.file.path, line: node.line };
+      this.checkHandler(
+        context,
+        handler,
+        node.line,
+        `${binding.catch ? 'catch' : 'on'}${binding.event.charAt(0).toUpperCase()}${binding.event.slice(1)}`,
+      );
+      events[binding.event] = {
+        handler,
+        catch: binding.catch,
+        owner: context.owner.id,
+        file: context.file.path,
+        line: node.line,
+      };
     }
-    return { tag: node.tag, attrs, dataset, events, children: this.nodes(node.children, context, pass), file: context.file.path, line: node.line };
+    return {
+      tag: node.tag,
+      attrs,
+      dataset,
+      events,
+      children: this.nodes(node.children, context, pass),
+      file: context.file.path,
+      line: node.line,
+    };
   }
 
   private checkHandler(context: Context, handler: string, line: number, attribute: string): boolean {
@@ -340,7 +395,9 @@ export class Renderer {
     const out: VNode[] = [];
     for (const child of given) {
       const scopeName = child.k === 'el' ? staticAttr(child, 'slot-scope') : undefined;
-      const childContext = scopeName ? { ...content.context, scope: childScope(content.context.scope, { [scopeName]: slotProps }) } : content.context;
+      const childContext = scopeName
+        ? { ...content.context, scope: childScope(content.context.scope, { [scopeName]: slotProps }) }
+        : content.context;
       this.node(child, childContext, pass, out);
     }
     return out;
@@ -361,9 +418,13 @@ export class Renderer {
 }
 
 /** As in the worker: an undefined prop takes the default. */
-function withDefaults(defaults: Record<string, unknown> | undefined, props: Record<string, unknown>): Record<string, unknown> {
+function withDefaults(
+  defaults: Record<string, unknown> | undefined,
+  props: Record<string, unknown>,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(defaults ?? {})) out[key] = isFunctionRef(value) ? functionStandIn(value) : value;
+  for (const [key, value] of Object.entries(defaults ?? {}))
+    out[key] = isFunctionRef(value) ? functionStandIn(value) : value;
   for (const [key, value] of Object.entries(props)) if (value !== undefined) out[key] = value;
   return out;
 }

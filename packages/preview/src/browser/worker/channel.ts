@@ -37,14 +37,17 @@ export function locate(error: unknown): { file?: string; line?: number; column?:
 }
 
 export function report(problem: PreviewProblem): void {
-  console.error(`[minipay-preview] ${problem.file ? `${problem.file}${problem.line ? `:${problem.line}` : ''}: ` : ''}${problem.message}`);
+  console.error(
+    `[minipay-preview] ${problem.file ? `${problem.file}${problem.line ? `:${problem.line}` : ''}: ` : ''}${problem.message}`,
+  );
   post({ t: 'problem', problem });
 }
 
 /** An error thrown by the mini program's code, reported with the file and line its stack names. */
 export function reportError(code: string, what: string, error: unknown, fallbackFile?: string): void {
   const where = locate(error);
-  const message = error instanceof Error ? `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}` : String(error);
+  const message =
+    error instanceof Error ? `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}` : String(error);
   report({
     code,
     message: `${what}: ${message}`,

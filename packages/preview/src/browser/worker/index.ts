@@ -19,7 +19,12 @@ self.addEventListener('message', (event: MessageEvent<ToWorker>) => {
   const message = event.data;
   if (message.t === 'boot') {
     const storage = new Map(Object.entries(message.storage));
-    const my = createMy({ runtime: () => runtime as Runtime, storage, system: message.system, serverOrigin: self.location.origin });
+    const my = createMy({
+      runtime: () => runtime as Runtime,
+      storage,
+      system: message.system,
+      serverOrigin: self.location.origin,
+    });
     runtime = new Runtime(message.bundle, my);
     runtime.boot(message.launch);
     return;
@@ -44,13 +49,19 @@ self.addEventListener('message', (event: MessageEvent<ToWorker>) => {
         for (const item of message.items) runtime.rendered(item.id, item.seq);
         break;
       case 'event':
-        runtime.dispatch(message.owner, message.handler, message.event, { ...(message.file ? { file: message.file } : {}), ...(message.line ? { line: message.line } : {}) });
+        runtime.dispatch(message.owner, message.handler, message.event, {
+          ...(message.file ? { file: message.file } : {}),
+          ...(message.line ? { line: message.line } : {}),
+        });
         break;
       case 'back':
         runtime.navigateBack(1);
         break;
     }
   } catch (error) {
-    report({ code: 'PREVIEW', message: `the preview's worker failed on ${message.t}: ${error instanceof Error ? error.message : String(error)}` });
+    report({
+      code: 'PREVIEW',
+      message: `the preview's worker failed on ${message.t}: ${error instanceof Error ? error.message : String(error)}`,
+    });
   }
 });

@@ -24,7 +24,17 @@ export class RequireError extends Error {
   }
 }
 
-const PARAMETERS = ['require', 'module', 'exports', 'App', 'Page', 'Component', 'getApp', 'getCurrentPages', 'my'] as const;
+const PARAMETERS = [
+  'require',
+  'module',
+  'exports',
+  'App',
+  'Page',
+  'Component',
+  'getApp',
+  'getCurrentPages',
+  'my',
+] as const;
 
 export class ModuleLoader {
   private readonly cache = new Map<string, { exports: unknown }>();
@@ -47,21 +57,41 @@ export class ModuleLoader {
     const module = { exports: {} as unknown };
     this.cache.set(path, module);
     // The wrapper sits on the file's first line, so line numbers in stack traces are the file's own.
-    const factory = (0, eval)(`(function (${PARAMETERS.join(', ')}) {${code}\n})\n//# sourceURL=app:///${path}`) as (...args: unknown[]) => void;
+    const factory = (0, eval)(`(function (${PARAMETERS.join(', ')}) {${code}\n})\n//# sourceURL=app:///${path}`) as (
+      ...args: unknown[]
+    ) => void;
     const require = (specifier: string) => this.load(this.resolve(path, specifier));
     const g = this.globals;
-    factory.call(module.exports, require, module, module.exports, g.App, g.Page, g.Component, g.getApp, g.getCurrentPages, g.my);
+    factory.call(
+      module.exports,
+      require,
+      module,
+      module.exports,
+      g.App,
+      g.Page,
+      g.Component,
+      g.getApp,
+      g.getCurrentPages,
+      g.my,
+    );
     return module.exports;
   }
 
   resolve(from: string, specifier: string): string {
-    if (typeof specifier !== 'string' || specifier === '') throw new RequireError(`require(${JSON.stringify(specifier)}) in ${from}: the specifier must be a path`, from, String(specifier));
+    if (typeof specifier !== 'string' || specifier === '')
+      throw new RequireError(
+        `require(${JSON.stringify(specifier)}) in ${from}: the specifier must be a path`,
+        from,
+        String(specifier),
+      );
     let base: string | undefined;
     if (specifier.startsWith('/')) base = normalise(specifier.slice(1));
-    else if (specifier.startsWith('./') || specifier.startsWith('../')) base = normalise(`${dirname(from)}/${specifier}`);
+    else if (specifier.startsWith('./') || specifier.startsWith('../'))
+      base = normalise(`${dirname(from)}/${specifier}`);
     else base = normalise(`node_modules/${specifier}`);
     if (base !== undefined) {
-      for (const candidate of [base, `${base}.js`, `${base}/index.js`]) if (this.scripts[candidate] !== undefined) return candidate;
+      for (const candidate of [base, `${base}.js`, `${base}/index.js`])
+        if (this.scripts[candidate] !== undefined) return candidate;
     }
     const why =
       base === undefined

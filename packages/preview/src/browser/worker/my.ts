@@ -52,7 +52,11 @@ function asyncApi(name: string, run: (options: Options) => Promise<unknown> | un
       try {
         opts[key]?.(value);
       } catch (error) {
-        report({ code: 'CALLBACK', message: `the ${key} callback of my.${name} threw: ${error instanceof Error ? error.message : String(error)}`, ...(error instanceof Error && error.stack ? { stack: error.stack } : {}) });
+        report({
+          code: 'CALLBACK',
+          message: `the ${key} callback of my.${name} threw: ${error instanceof Error ? error.message : String(error)}`,
+          ...(error instanceof Error && error.stack ? { stack: error.stack } : {}),
+        });
       }
     };
     promise.then(
@@ -90,12 +94,14 @@ function stored(value: unknown): string {
 
 export function createMy(deps: MyDependencies): Record<string, unknown> {
   const { storage } = deps;
-  const persist = (key: string) => post({ t: 'storage', key, value: storage.has(key) ? (storage.get(key) as string) : null });
+  const persist = (key: string) =>
+    post({ t: 'storage', key, value: storage.has(key) ? (storage.get(key) as string) : null });
 
   const navigation = (mode: 'push' | 'redirect' | 'relaunch', api: string) =>
     asyncApi(api, (options) => {
       const url = options.url;
-      if (typeof url !== 'string' || url === '') throw failure(2, `my.${api}: url must be a page path, e.g. /pages/index/index?id=1`);
+      if (typeof url !== 'string' || url === '')
+        throw failure(2, `my.${api}: url must be a page path, e.g. /pages/index/index?id=1`);
       // Navigation completes after the call returns, as on the platform.
       return new Promise((resolve, reject) =>
         setTimeout(() => {
@@ -160,13 +166,23 @@ export function createMy(deps: MyDependencies): Record<string, unknown> {
     httpRequest: asyncApi('httpRequest', (options) => request(deps.serverOrigin, options)),
 
     showToast: asyncApi('showToast', (options) =>
-      callView('showToast', { content: String(options.content ?? ''), type: options.type ?? 'none', duration: Number(options.duration ?? 2000) }),
+      callView('showToast', {
+        content: String(options.content ?? ''),
+        type: options.type ?? 'none',
+        duration: Number(options.duration ?? 2000),
+      }),
     ),
     hideToast: asyncApi('hideToast', () => callView('hideToast', {})),
-    showLoading: asyncApi('showLoading', (options) => callView('showLoading', { content: String(options.content ?? '') })),
+    showLoading: asyncApi('showLoading', (options) =>
+      callView('showLoading', { content: String(options.content ?? '') }),
+    ),
     hideLoading: asyncApi('hideLoading', () => callView('hideLoading', {})),
     alert: asyncApi('alert', (options) =>
-      callView('alert', { title: options.title ?? '', content: options.content ?? '', buttonText: options.buttonText ?? 'OK' }),
+      callView('alert', {
+        title: options.title ?? '',
+        content: options.content ?? '',
+        buttonText: options.buttonText ?? 'OK',
+      }),
     ),
     confirm: asyncApi('confirm', (options) =>
       callView('confirm', {
@@ -177,11 +193,20 @@ export function createMy(deps: MyDependencies): Record<string, unknown> {
       }),
     ),
     showActionSheet: asyncApi('showActionSheet', (options) => {
-      if (!Array.isArray(options.items) || options.items.length === 0) throw failure(2, 'my.showActionSheet: items must be a non-empty array of strings');
-      return callView('showActionSheet', { title: options.title ?? '', items: options.items.map(String), cancelButtonText: options.cancelButtonText ?? 'Cancel' });
+      if (!Array.isArray(options.items) || options.items.length === 0)
+        throw failure(2, 'my.showActionSheet: items must be a non-empty array of strings');
+      return callView('showActionSheet', {
+        title: options.title ?? '',
+        items: options.items.map(String),
+        cancelButtonText: options.cancelButtonText ?? 'Cancel',
+      });
     }),
     setNavigationBar: asyncApi('setNavigationBar', (options) =>
-      callView('setNavigationBar', { page: deps.runtime().currentPageId(), title: options.title, backgroundColor: options.backgroundColor }),
+      callView('setNavigationBar', {
+        page: deps.runtime().currentPageId(),
+        title: options.title,
+        backgroundColor: options.backgroundColor,
+      }),
     ),
 
     navigateTo: navigation('push', 'navigateTo'),
@@ -206,10 +231,17 @@ export function createMy(deps: MyDependencies): Record<string, unknown> {
     }),
     tradePay: asyncApi('tradePay', async (options) => {
       if (typeof options.paymentUrl !== 'string' || options.paymentUrl === '') {
-        const given = options.tradeNO !== undefined ? 'tradeNO' : options.orderStr !== undefined ? 'orderStr' : undefined;
-        throw failure(2, given ? `my.tradePay: the preview pays a paymentUrl only (${given} needs the real wallet)` : 'my.tradePay needs a paymentUrl');
+        const given =
+          options.tradeNO !== undefined ? 'tradeNO' : options.orderStr !== undefined ? 'orderStr' : undefined;
+        throw failure(
+          2,
+          given
+            ? `my.tradePay: the preview pays a paymentUrl only (${given} needs the real wallet)`
+            : 'my.tradePay needs a paymentUrl',
+        );
       }
-      if (!/^https?:\/\//.test(options.paymentUrl)) throw failure(2, `my.tradePay: paymentUrl must be an http(s) URL, got ${options.paymentUrl}`);
+      if (!/^https?:\/\//.test(options.paymentUrl))
+        throw failure(2, `my.tradePay: paymentUrl must be an http(s) URL, got ${options.paymentUrl}`);
       return callView('tradePay', { paymentUrl: options.paymentUrl });
     }),
 
@@ -219,7 +251,8 @@ export function createMy(deps: MyDependencies): Record<string, unknown> {
   const platform = new Set<string>(PLATFORM_JSAPIS);
   return new Proxy(implemented, {
     get(target, property, receiver) {
-      if (typeof property !== 'string' || Object.prototype.hasOwnProperty.call(target, property)) return Reflect.get(target, property, receiver);
+      if (typeof property !== 'string' || Object.prototype.hasOwnProperty.call(target, property))
+        return Reflect.get(target, property, receiver);
       if (!platform.has(property)) return undefined; // not a JSAPI of the platform either
       return () => {
         const message = `my.${property} is a JSAPI the preview does not implement (packages/preview/README.md lists the ones it does)`;
@@ -231,7 +264,11 @@ export function createMy(deps: MyDependencies): Record<string, unknown> {
 }
 
 async function postJson(origin: string, path: string, body: unknown): Promise<Record<string, any>> {
-  const response = await fetch(origin + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(origin + path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return (await response.json()) as Record<string, any>;
 }
 
@@ -242,7 +279,10 @@ function encodeData(data: unknown, contentType: string): string | undefined {
   if (typeof data === 'object') {
     if (/json/i.test(contentType)) return JSON.stringify(data);
     return Object.entries(data as Record<string, unknown>)
-      .map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(typeof value === 'object' ? JSON.stringify(value) : String(value))}`)
+      .map(
+        ([key, value]) =>
+          `${encodeURIComponent(key)}=${encodeURIComponent(typeof value === 'object' ? JSON.stringify(value) : String(value))}`,
+      )
       .join('&');
   }
   return String(data);
@@ -250,10 +290,15 @@ function encodeData(data: unknown, contentType: string): string | undefined {
 
 async function request(origin: string, options: Options): Promise<unknown> {
   const url = options.url;
-  if (typeof url !== 'string' || !/^https?:\/\/[^/]/.test(url)) throw failure(REQUEST_ERRORS.invalidParameter, `my.request: url must be an http(s) URL, got ${JSON.stringify(url)}`);
+  if (typeof url !== 'string' || !/^https?:\/\/[^/]/.test(url))
+    throw failure(
+      REQUEST_ERRORS.invalidParameter,
+      `my.request: url must be an http(s) URL, got ${JSON.stringify(url)}`,
+    );
   const method = String(options.method ?? 'GET').toUpperCase();
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries((options.headers ?? options.header ?? {}) as Record<string, unknown>)) headers[name] = String(value);
+  for (const [name, value] of Object.entries((options.headers ?? options.header ?? {}) as Record<string, unknown>))
+    headers[name] = String(value);
   const contentTypeName = Object.keys(headers).find((name) => name.toLowerCase() === 'content-type');
   if (!contentTypeName && method !== 'GET') headers['content-type'] = 'application/x-www-form-urlencoded';
   const contentType = headers[contentTypeName ?? 'content-type'] ?? '';
@@ -314,7 +359,10 @@ function selectorQuery(page: () => number | undefined) {
       return node;
     },
     exec(callback?: Fn) {
-      callView<unknown[]>('selectorQuery', { page: page(), operations: operations.map(({ callback: _callback, ...rest }) => rest) }).then((results) => {
+      callView<unknown[]>('selectorQuery', {
+        page: page(),
+        operations: operations.map(({ callback: _callback, ...rest }) => rest),
+      }).then((results) => {
         operations.forEach((operation, index) => operation.callback?.(results[index]));
         callback?.(results);
       });

@@ -15,7 +15,14 @@ import { ModuleLoader, RequireError } from './loader';
 type Fn = (...args: any[]) => any;
 type Options = Record<string, any>;
 
-const COMPONENT_LIFECYCLES = ['onInit', 'deriveDataFromProps', 'didMount', 'didUpdate', 'didUnmount', 'onError'] as const;
+const COMPONENT_LIFECYCLES = [
+  'onInit',
+  'deriveDataFromProps',
+  'didMount',
+  'didUpdate',
+  'didUnmount',
+  'onError',
+] as const;
 const PAGE_STACK_LIMIT = 10;
 
 interface Instance {
@@ -103,14 +110,19 @@ export class Runtime {
     } catch (error) {
       if (error instanceof RequireError) {
         const where = locate(error);
-        report({ code: 'REQUIRE', file: error.from, ...(where.file === error.from && where.line ? { line: where.line } : {}), message: error.message });
-      }
-      else reportError('MODULE', `running ${file} threw`, error, file);
+        report({
+          code: 'REQUIRE',
+          file: error.from,
+          ...(where.file === error.from && where.line ? { line: where.line } : {}),
+          message: error.message,
+        });
+      } else reportError('MODULE', `running ${file} threw`, error, file);
       return;
     } finally {
       this.registering = undefined;
     }
-    const registered = kind === 'app' ? this.appOptions : kind === 'page' ? this.pageOptions.get(path) : this.componentOptions.get(path);
+    const registered =
+      kind === 'app' ? this.appOptions : kind === 'page' ? this.pageOptions.get(path) : this.componentOptions.get(path);
     if (!registered) {
       const call = kind === 'app' ? 'App()' : kind === 'page' ? 'Page()' : 'Component()';
       report({ code: 'NOT_REGISTERED', file, message: `${file} did not call ${call}` });
@@ -123,12 +135,16 @@ export class Runtime {
   }
 
   private registerPage(options: Options): void {
-    if (this.registering?.kind !== 'page') throw new Error(`Page() must be called in a page's .js (one of app.json's pages), not in ${this.registering?.path ?? 'this file'}`);
+    if (this.registering?.kind !== 'page')
+      throw new Error(
+        `Page() must be called in a page's .js (one of app.json's pages), not in ${this.registering?.path ?? 'this file'}`,
+      );
     this.pageOptions.set(this.registering.path, options ?? {});
   }
 
   private registerComponent(options: Options): void {
-    if (this.registering?.kind !== 'component') throw new Error('Component() must be called in a component\'s .js (one named in a usingComponents)');
+    if (this.registering?.kind !== 'component')
+      throw new Error("Component() must be called in a component's .js (one named in a usingComponents)");
     this.componentOptions.set(this.registering.path, options ?? {});
   }
 
@@ -136,7 +152,9 @@ export class Runtime {
     const fn = this.appOptions?.[name];
     if (typeof fn !== 'function') return;
     try {
-      guardPromise(fn.apply(this.appOptions, args), (error) => reportError('LIFECYCLE', `App ${name} rejected`, error, 'app.js'));
+      guardPromise(fn.apply(this.appOptions, args), (error) =>
+        reportError('LIFECYCLE', `App ${name} rejected`, error, 'app.js'),
+      );
     } catch (error) {
       reportError('LIFECYCLE', `App ${name} threw`, error, 'app.js');
     }
@@ -148,7 +166,9 @@ export class Runtime {
     if (typeof fn !== 'function') return undefined;
     try {
       const result = fn.apply(instance.self, args);
-      guardPromise(result, (error) => reportError('LIFECYCLE', `${what} of ${instance.name} rejected`, error, instance.file));
+      guardPromise(result, (error) =>
+        reportError('LIFECYCLE', `${what} of ${instance.name} rejected`, error, instance.file),
+      );
       return result;
     } catch (error) {
       reportError('LIFECYCLE', `${what} of ${instance.name} threw`, error, instance.file);
@@ -156,9 +176,14 @@ export class Runtime {
     }
   }
 
-  private lifecycle(instance: Instance, name: (typeof COMPONENT_LIFECYCLES)[number] | string, args: unknown[] = []): void {
+  private lifecycle(
+    instance: Instance,
+    name: (typeof COMPONENT_LIFECYCLES)[number] | string,
+    args: unknown[] = [],
+  ): void {
     if (instance.kind === 'component') {
-      for (const fn of instance.lifecycles[name as (typeof COMPONENT_LIFECYCLES)[number]] ?? []) this.invoke(instance, fn, name, args);
+      for (const fn of instance.lifecycles[name as (typeof COMPONENT_LIFECYCLES)[number]] ?? [])
+        this.invoke(instance, fn, name, args);
     } else {
       this.invoke(instance, instance.self[name], name, args);
     }
@@ -169,7 +194,8 @@ export class Runtime {
       console.warn(`[minipay-preview] setData on ${instance.name} after it was unloaded: ignored`);
       return;
     }
-    if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) throw new TypeError(`${instance.name}: setData expects an object of keys (paths) and values`);
+    if (typeof patch !== 'object' || patch === null || Array.isArray(patch))
+      throw new TypeError(`${instance.name}: setData expects an object of keys (paths) and values`);
     if (instance.kind === 'component' && instance.mounted && !instance.pendingUpdate) {
       instance.pendingUpdate = { prevProps: instance.self.props, prevData: instance.self.data, seq: 0 };
     }
@@ -205,12 +231,21 @@ export class Runtime {
     try {
       const clean = sanitize(value, key, dropped);
       for (const item of dropped) {
-        report({ code: 'SET_DATA', level: 'warning', file: instance.file, message: `setData on ${instance.name}: ${item.path} is ${item.what}; the view never sees it` });
+        report({
+          code: 'SET_DATA',
+          level: 'warning',
+          file: instance.file,
+          message: `setData on ${instance.name}: ${item.path} is ${item.what}; the view never sees it`,
+        });
       }
       return { ok: true, value: clean };
     } catch (error) {
       if (!(error instanceof CycleError)) throw error;
-      report({ code: 'SET_DATA', file: instance.file, message: `setData on ${instance.name}: ${key} has ${error.message}; the platform cannot send it to the view, so ${key} was not set there` });
+      report({
+        code: 'SET_DATA',
+        file: instance.file,
+        message: `setData on ${instance.name}: ${key} has ${error.message}; the platform cannot send it to the view, so ${key} was not set there`,
+      });
       return { ok: false };
     }
   }
@@ -284,8 +319,10 @@ export class Runtime {
   /** Opens a page: `push` (navigateTo), `redirect` (redirectTo) or `relaunch` (reLaunch). */
   openPage(url: string, mode: 'push' | 'redirect' | 'relaunch'): void {
     const { route, query } = this.parseUrl(url);
-    if (!this.pageOptions.has(route)) throw new Error(`no page ${route}: it is not in app.json's pages or its .js did not call Page()`);
-    if (mode === 'push' && this.stack.length >= PAGE_STACK_LIMIT) throw new Error(`the page stack is full (${PAGE_STACK_LIMIT} pages): use redirectTo or navigateBack`);
+    if (!this.pageOptions.has(route))
+      throw new Error(`no page ${route}: it is not in app.json's pages or its .js did not call Page()`);
+    if (mode === 'push' && this.stack.length >= PAGE_STACK_LIMIT)
+      throw new Error(`the page stack is full (${PAGE_STACK_LIMIT} pages): use redirectTo or navigateBack`);
     if (mode === 'redirect') {
       const top = this.stack.pop();
       if (top) this.unloadPage(top);
@@ -363,7 +400,11 @@ export class Runtime {
         if (!owner) return undefined;
         const method = owner.self[ref.__minipayFn];
         if (typeof method !== 'function') {
-          report({ code: 'MISSING_HANDLER', file: owner.file, message: `${owner.name} has no method ${ref.__minipayFn}, which its template passes to a component` });
+          report({
+            code: 'MISSING_HANDLER',
+            file: owner.file,
+            message: `${owner.name} has no method ${ref.__minipayFn}, which its template passes to a component`,
+          });
           return undefined;
         }
         return method.apply(owner.self, args);
@@ -383,7 +424,14 @@ export class Runtime {
     return props;
   }
 
-  createComponent(item: { id: number; path: string; props: Record<string, unknown>; owner: number; page: number; ref?: string }): void {
+  createComponent(item: {
+    id: number;
+    path: string;
+    props: Record<string, unknown>;
+    owner: number;
+    page: number;
+    ref?: string;
+  }): void {
     const options = this.componentOptions.get(item.path);
     const merged = mergeComponent(options ?? {});
     const instance = this.baseInstance('component', item.path, `${item.path}.js`);
@@ -396,7 +444,8 @@ export class Runtime {
     instance.lifecycles = merged.lifecycles;
     if (item.ref) instance.ref = { owner: item.owner, method: item.ref };
     const self = instance.self;
-    for (const [key, value] of Object.entries(merged.rest)) self[key] = typeof value === 'function' ? value : deepCopy(value);
+    for (const [key, value] of Object.entries(merged.rest))
+      self[key] = typeof value === 'function' ? value : deepCopy(value);
     for (const [name, fn] of Object.entries(merged.methods)) self[name] = fn;
     self.is = item.path;
     self.$page = this.instances.get(item.page)?.self;
@@ -410,7 +459,13 @@ export class Runtime {
       // Function defaults (onChange: () => {}) show in the template as truthy, like a function prop.
       defaults[key] = typeof value === 'function' ? { __minipayFn: '', owner: 0 } : sanitize(value, key, []);
     }
-    post({ t: 'ready', id: instance.id, data: this.initialData(instance), methods: this.methodsOf(instance), defaults });
+    post({
+      t: 'ready',
+      id: instance.id,
+      data: this.initialData(instance),
+      methods: this.methodsOf(instance),
+      defaults,
+    });
   }
 
   updateProps(id: number, given: Record<string, unknown>): void {
@@ -465,11 +520,16 @@ export class Runtime {
     const method = owner?.self[instance.ref.method];
     if (!owner) return;
     if (typeof method !== 'function') {
-      report({ code: 'MISSING_HANDLER', file: owner.file, message: `${owner.name} has no method ${instance.ref.method} for ref="${instance.ref.method}"` });
+      report({
+        code: 'MISSING_HANDLER',
+        file: owner.file,
+        message: `${owner.name} has no method ${instance.ref.method} for ref="${instance.ref.method}"`,
+      });
       return;
     }
     // A component may choose what its ref gives (a `ref()` method); by default it is the instance.
-    const value = typeof instance.self.ref === 'function' ? this.invoke(instance, instance.self.ref, 'ref', []) : instance.self;
+    const value =
+      typeof instance.self.ref === 'function' ? this.invoke(instance, instance.self.ref, 'ref', []) : instance.self;
     this.invoke(owner, method, `ref ${instance.ref.method}`, [value]);
   }
 
@@ -497,7 +557,13 @@ function mergeComponent(options: Options): {
   lifecycles: Partial<Record<(typeof COMPONENT_LIFECYCLES)[number], Fn[]>>;
   rest: Record<string, unknown>;
 } {
-  const out = { props: {} as Record<string, unknown>, data: {} as Record<string, unknown>, methods: {} as Record<string, Fn>, lifecycles: {} as Partial<Record<(typeof COMPONENT_LIFECYCLES)[number], Fn[]>>, rest: {} as Record<string, unknown> };
+  const out = {
+    props: {} as Record<string, unknown>,
+    data: {} as Record<string, unknown>,
+    methods: {} as Record<string, Fn>,
+    lifecycles: {} as Partial<Record<(typeof COMPONENT_LIFECYCLES)[number], Fn[]>>,
+    rest: {} as Record<string, unknown>,
+  };
   const apply = (source: Options, seen: Options[]) => {
     if (!source || typeof source !== 'object' || seen.includes(source)) return;
     for (const mixin of (source.mixins as Options[] | undefined) ?? []) apply(mixin, [...seen, source]);
@@ -505,7 +571,8 @@ function mergeComponent(options: Options): {
     const data = typeof source.data === 'function' ? source.data() : source.data;
     Object.assign(out.data, data ?? {});
     Object.assign(out.methods, source.methods ?? {});
-    for (const name of COMPONENT_LIFECYCLES) if (typeof source[name] === 'function') (out.lifecycles[name] ??= []).push(source[name]);
+    for (const name of COMPONENT_LIFECYCLES)
+      if (typeof source[name] === 'function') (out.lifecycles[name] ??= []).push(source[name]);
     for (const [key, value] of Object.entries(source)) {
       if (!['props', 'data', 'methods', 'mixins', ...COMPONENT_LIFECYCLES].includes(key)) out.rest[key] = value;
     }
@@ -551,7 +618,8 @@ function readPath(data: unknown, path: PathPart[]): unknown {
 }
 
 function guardPromise(result: unknown, onRejected: (error: unknown) => void): void {
-  if (result && typeof (result as Promise<unknown>).then === 'function') (result as Promise<unknown>).then(undefined, onRejected);
+  if (result && typeof (result as Promise<unknown>).then === 'function')
+    (result as Promise<unknown>).then(undefined, onRejected);
 }
 
 function safeDecode(text: string): string {
