@@ -91,10 +91,13 @@ const TRANSITION = `${numbered(sql.TRANSITION_SET)} WHERE id = $8 AND status = A
 export class PostgresStorage implements Storage {
   /** The connection pool, for tests and tools that query the tables directly. */
   readonly pool: pg.Pool;
+  /** The migrations this open applied (none when another instance had, or the schema was current). */
+  readonly appliedMigrations: readonly number[];
   private closing: Promise<void> | undefined;
 
-  private constructor(pool: pg.Pool) {
+  private constructor(pool: pg.Pool, appliedMigrations: readonly number[]) {
     this.pool = pool;
+    this.appliedMigrations = appliedMigrations;
   }
 
   /**
@@ -129,8 +132,9 @@ export class PostgresStorage implements Storage {
         cause: error,
       });
     }
+    let applied: number[];
     try {
-      await migrate(migrator, options.migrations ?? MIGRATIONS);
+      applied = await migrate(migrator, options.migrations ?? MIGRATIONS);
     } catch (error) {
       if (error instanceof MerchantServerError) throw error;
       const reason =
@@ -158,7 +162,7 @@ export class PostgresStorage implements Storage {
     });
     // Without a listener, an error of an idle connection would crash the process; the pool replaces the connection.
     pool.on('error', (error) => options.onIdleError?.(error));
-    return new PostgresStorage(pool);
+    return new PostgresStorage(pool, applied);
   }
 
   async createOrder(order: NewOrder): Promise<void> {
@@ -356,7 +360,7 @@ export class PostgresStorage implements Storage {
 }
 
 /** Applies the pending migrations, each in its own transaction, holding the migration lock throughout. */
-async function migrate(client: pg.Client, migrations: readonly Migration[]): Promise<void> {
+async function migrate(client: pg.Client, migrations: readonly Migration[]): Promise<number[]> {
   // No limit on a migration's statements (a role's default might have one); the wait for the lock is limited instead.
   await client.query('SET statement_timeout = 0');
   await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
@@ -366,6 +370,7 @@ async function migrate(client: pg.Client, migrations: readonly Migration[]): Pro
       (await client.query<{ version: number | null }>(sql.SELECT_MIGRATION_VERSION)).rows[0]?.version ?? 0;
     const known = latestVersion(migrations);
     if (current > known) throw new MerchantServerError(newerSchemaMessage(current, known), { code: 'STORAGE_ERROR' });
+    const done: number[] = [];
     for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
       if (migration.version <= current) continue;
       await client.query('BEGIN');
@@ -373,11 +378,13 @@ async function migrate(client: pg.Client, migrations: readonly Migration[]): Pro
         for (const statement of statementsFor(migration, POSTGRES_DIALECT)) await client.query(statement);
         await client.query(numbered(sql.RECORD_MIGRATION), [migration.version, migration.name, Date.now()]);
         await client.query('COMMIT');
+        done.push(migration.version);
       } catch (error) {
         await client.query('ROLLBACK').catch(() => undefined);
         throw error;
       }
     }
+    return done;
   } finally {
     await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
   }

@@ -171,9 +171,20 @@ const INQUIRY_LEASE_MARGIN_MS = 5_000;
 
 /** The storage the configuration names: PostgreSQL with `databaseUrl`, else the SQLite file. */
 async function openStorage(config: ResolvedConfig, log: FastifyBaseLogger): Promise<Storage> {
-  if (config.databaseUrl === undefined) return SqliteStorage.open(config.databasePath as string);
+  const storage =
+    config.databaseUrl === undefined
+      ? SqliteStorage.open(config.databasePath as string)
+      : await openPostgres(config.databaseUrl, config, log);
+  // Of instances started together, one says this; the others find the schema current.
+  if (storage.appliedMigrations.length > 0) {
+    log.info({ versions: storage.appliedMigrations, database: describeDatabase(config) }, 'database schema migrated');
+  }
+  return storage;
+}
+
+async function openPostgres(url: string, config: ResolvedConfig, log: FastifyBaseLogger): Promise<PostgresStorage> {
   try {
-    return await PostgresStorage.open(config.databaseUrl, {
+    return await PostgresStorage.open(url, {
       poolSize: config.databasePoolSize,
       statementTimeoutMs: config.databaseStatementTimeoutMs,
       connectTimeoutMs: config.databaseConnectTimeoutMs,

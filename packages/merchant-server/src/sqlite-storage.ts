@@ -40,11 +40,14 @@ export interface SqliteStorageOptions {
 export class SqliteStorage implements Storage {
   /** The underlying connection, for tests and tools that read the tables directly. */
   readonly db: Database.Database;
+  /** The migrations this open applied (none when another process had, or the schema was current). */
+  readonly appliedMigrations: readonly number[];
   private readonly statements = new Map<string, Database.Statement>();
   private closed = false;
 
-  private constructor(db: Database.Database) {
+  private constructor(db: Database.Database, appliedMigrations: readonly number[]) {
     this.db = db;
+    this.appliedMigrations = appliedMigrations;
   }
 
   /** Opens (creating if needed) the database file and applies pending migrations. */
@@ -59,12 +62,13 @@ export class SqliteStorage implements Storage {
         cause: error,
       });
     }
+    let applied: number[];
     try {
       db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = FULL');
       db.pragma('foreign_keys = ON');
-      migrate(db, options.migrations ?? MIGRATIONS);
+      applied = migrate(db, options.migrations ?? MIGRATIONS);
     } catch (error) {
       db.close();
       if (error instanceof MerchantServerError) throw error;
@@ -73,7 +77,7 @@ export class SqliteStorage implements Storage {
         cause: error,
       });
     }
-    return new SqliteStorage(db);
+    return new SqliteStorage(db, applied);
   }
 
   async createOrder(order: NewOrder): Promise<void> {
@@ -259,18 +263,21 @@ export class SqliteStorage implements Storage {
  * Applies the migrations not yet in `schema_migrations`, each in its own write transaction. The write lock is the
  * migration lock: when two processes start at once, the second waits (busy_timeout) and then sees the first's work.
  */
-function migrate(db: Database.Database, migrations: readonly Migration[]): void {
+function migrate(db: Database.Database, migrations: readonly Migration[]): number[] {
   db.exec(SCHEMA_MIGRATIONS_TABLE);
   const applied = db.prepare('SELECT version FROM schema_migrations WHERE version = ?');
   const record = db.prepare(sql.RECORD_MIGRATION);
   const current = (db.prepare(sql.SELECT_MIGRATION_VERSION).get() as { version: number | null }).version ?? 0;
   const known = latestVersion(migrations);
   if (current > known) throw new MerchantServerError(newerSchemaMessage(current, known), { code: 'STORAGE_ERROR' });
+  const done: number[] = [];
   for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
     db.transaction(() => {
       if (applied.get(migration.version) !== undefined) return;
       for (const statement of statementsFor(migration, SQLITE_DIALECT)) db.exec(statement);
       record.run(migration.version, migration.name, Date.now());
+      done.push(migration.version);
     }).immediate();
   }
+  return done;
 }
