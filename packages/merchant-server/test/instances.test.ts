@@ -334,7 +334,12 @@ describe('two instances behind a round-robin balancer, one PostgreSQL database',
 describe('reconcilers on both instances', () => {
   let deployment: Deployment;
   beforeAll(async () => {
-    deployment = await deploy({ MINIPAY_RECONCILE_AFTER_MS: '300', MINIPAY_RECONCILE_INTERVAL_MS: '100' });
+    // A reconciler asks about an order PAYING for longer than MINIPAY_RECONCILE_AFTER_MS. The test completes each
+    // payment at the wallet right after starting it; if the reconciler asked before that (a loaded machine can take
+    // more than a few hundred ms between the two), it would rightly find the payment still PROCESSING and ask again
+    // later, and "one inquiry" would not hold for a reason the test did not mean. 2 s keeps the asking after the
+    // completion however slow the machine, while still testing both reconcilers racing for the same orders.
+    deployment = await deploy({ MINIPAY_RECONCILE_AFTER_MS: '2000', MINIPAY_RECONCILE_INTERVAL_MS: '100' });
   }, 60_000);
   afterAll(() => deployment?.close());
 
