@@ -1,6 +1,7 @@
 // What `npm run bench` runs, in this order: one list, each entry a module whose default export is a BenchEntry.
-// Another benchmark (e.g. the flow with the merchant on PostgreSQL: productionFlowEntry with another BenchStorage,
-// see lib/production-flow.mjs) is one more module here.
+// Another benchmark is one more module here: a package's own bench script that writes JSON (lib/npm-figures.mjs, as
+// merchant-postgres does) or the production-shaped flow on another storage (productionFlowEntry with a BenchStorage,
+// see lib/production-flow.mjs).
 /**
  * @typedef {object} BenchEntry
  * @property {string} name   a short id (`npm run bench -- --only <name>`, and its key in the JSON)
@@ -27,5 +28,6 @@ export const entries = [
   './entries/sizes.mjs',
   './entries/openapi-sign.mjs',
   './entries/orders-sqlite.mjs',
+  './entries/merchant-postgres.mjs',
   './entries/preview.mjs',
 ];

@@ -225,7 +225,7 @@ function figures(run) {
   const cost = (c) =>
     `per order ${c.signs.toFixed(2)} signs + ${c.verifies.toFixed(2)} verifies; CPU merchant ${c.merchantCpuMs.toFixed(2)} ms, ` +
     `sandbox ${c.sandboxCpuMs.toFixed(2)} ms, load ${c.loadCpuMs.toFixed(2)} ms; ${c.merchantRequests.toFixed(1)} merchant ` +
-    `requests (${best.pollsPerOrder.toFixed(1)} reads), ${c.merchantConnections} merchant / ${c.sandboxConnections} sandbox connections`;
+    `requests (${best.pollsPerOrder.toFixed(1)} reads), new connections in the window: ${c.merchantConnections} to the merchant, ${c.sandboxConnections} to the sandbox (keep-alive)`;
   const label = storage.label;
   const rows = [
     {
