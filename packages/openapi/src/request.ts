@@ -12,6 +12,7 @@ import {
 import { assertRawBody, rawBodyText, type RawBody } from './internal/raw-body';
 import type { Algorithm, KeyInput } from './keys';
 import { formatRequestTime, readClock, type Clock } from './request-time';
+import { signOptionsFor } from './internal/sign-options';
 import { sign, signAsync, type SignOptions } from './sign';
 
 export type { HeadersInput } from './internal/headers';
@@ -49,16 +50,7 @@ function requestToSign(options: SignRequestOptions): { time: string; signOptions
   const time = formatRequestTime(readClock(options.now));
   return {
     time,
-    signOptions: {
-      method: options.method ?? 'POST',
-      path: options.path,
-      clientId: options.clientId,
-      time,
-      body: options.body,
-      privateKey: options.privateKey,
-      ...(options.algorithm === undefined ? {} : { algorithm: options.algorithm }),
-      ...(options.keyVersion === undefined ? {} : { keyVersion: options.keyVersion }),
-    },
+    signOptions: signOptionsFor(options, time, options.body),
   };
 }
 

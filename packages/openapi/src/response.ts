@@ -14,6 +14,7 @@ import {
   type SignedMessage,
 } from './internal/message-checks';
 import { isResultStatus } from './internal/result';
+import { signOptionsFor } from './internal/sign-options';
 import { sign, signAsync, type SignOptions } from './sign';
 import type { Result } from './types';
 
@@ -67,16 +68,7 @@ function responseToSign(options: SignedResponseOptions): { body: string; time: s
   return {
     body,
     time,
-    signOptions: {
-      method: options.method ?? 'POST',
-      path: options.path,
-      clientId: options.clientId,
-      time,
-      body,
-      privateKey: options.privateKey,
-      ...(options.algorithm === undefined ? {} : { algorithm: options.algorithm }),
-      ...(options.keyVersion === undefined ? {} : { keyVersion: options.keyVersion }),
-    },
+    signOptions: signOptionsFor(options, time, body),
   };
 }
 

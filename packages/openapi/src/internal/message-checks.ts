@@ -1,10 +1,8 @@
 // The checks every signed message (request or response) goes through before anything in it is believed.
 import { OpenApiError, SignatureError } from '../errors';
-import type { KeyInput } from '../keys';
 import { ACCEPTED_TIME_FORMS, readTime, timeFormHint } from '../request-time';
-import { assertPath, parseSignatureHeader, verify, verifyAsync } from '../sign';
+import { assertPath, parseSignatureHeader, verify, verifyAsync, type VerifyOptions } from '../sign';
 import { readHeader, type HeadersInput } from './headers';
-import type { RawBody } from './raw-body';
 
 /** @throws SignatureError `MISSING_HEADER` naming the header; OpenApiError `INVALID_ARGUMENT` when `headers` is not headers. */
 export function requireHeader(headers: HeadersInput, name: string): string {
@@ -38,16 +36,8 @@ export function timeRefusal(name: 'Request-Time' | 'Response-Time', time: string
   return `the ${name} header ${JSON.stringify(shown)} is not an accepted time (${timeFormHint(time)}); accepted: ${ACCEPTED_TIME_FORMS}`;
 }
 
-/** A signed message as a verifier checks it. */
-export interface SignedMessage {
-  method: string;
-  path: string;
-  clientId: string;
-  time: string;
-  body: RawBody;
-  signature: string;
-  publicKey: KeyInput;
-}
+/** A signed message as a verifier checks it: what `verify` gets. */
+export type SignedMessage = VerifyOptions;
 
 /** @throws SignatureError `MALFORMED_HEADER` or `INVALID_SIGNATURE`, with the usual causes in the message. */
 export function checkSignature(message: SignedMessage, kind: 'request' | 'response'): void {
