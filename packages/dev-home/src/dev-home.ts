@@ -1,4 +1,4 @@
-// The local development state of SPEC.md §6.1: keys and config in MINIPAY_HOME (default `.minipay/` at the repo
+// The local development state of docs/PROTOCOL.md §8: keys and config in MINIPAY_HOME (default `.minipay/` at the repo
 // root). Whichever part starts first creates what is missing; the others read the same files. Keys are generated
 // off the event loop (`crypto.generateKeyPair`), so a server that creates them does not stall its other requests.
 import { createPrivateKey, createPublicKey, generateKeyPair, randomBytes } from 'node:crypto';

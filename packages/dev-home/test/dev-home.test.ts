@@ -11,7 +11,7 @@ describe('ensureDevHome', () => {
   });
   afterEach(() => rmSync(home, { recursive: true, force: true }));
 
-  it('creates the SPEC §6.1 files with private keys readable by the owner only', async () => {
+  it('creates the files of PROTOCOL §8 with private keys readable by the owner only', async () => {
     const dev = await ensureDevHome(home);
     for (const file of [
       'merchant-private.pem',

@@ -17,7 +17,7 @@ export type LogOption =
 /** Everything `startMerchantServer` takes. Each setting defaults for the local stack; production requires some. */
 export interface MerchantServerOptions {
   /**
-   * Development state folder (SPEC §6.1): keys, `config.json` (clientId, sessionSecret) and `merchant.db`. Default
+   * Development state folder (docs/PROTOCOL.md §8): keys, `config.json` (clientId, sessionSecret) and `merchant.db`. Default
    * `.minipay/` at the repo root (the nearest folder above the working directory with `mini.project.json`).
    * Env `MINIPAY_HOME` (required in production).
    */
