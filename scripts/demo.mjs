@@ -1,10 +1,10 @@
-// `npm run demo [-- --outcome <name>]`: the six payment steps of SPEC.md §2, headless, through the same HTTP
+// `npm run demo [-- --outcome <name>]`: the six payment steps of docs/PROTOCOL.md §2, headless, through the same HTTP
 // calls the mini program makes. Uses the running stack, or starts one for the duration of the demo.
 // Exits 0 when the order's confirmed status is the one the chosen sandbox outcome should produce.
 import { parseArgs } from 'node:util';
 import { StackError, buildStale, importBuilt, stackSettings, startPart, stopPart, waitUntilUp } from './lib/stack.mjs';
 
-/** What the merchant server must end up believing for each sandbox outcome (SPEC.md §6.4). */
+/** What the merchant server must end up believing for each sandbox outcome (docs/PROTOCOL.md §7). */
 const expectedStatus = {
   pay: 'PAID',
   processing: 'PAID',
