@@ -247,7 +247,9 @@ describe('the build, check, size and bench commands', () => {
 
   it('npm run build:mini -- --production builds a dist that npm run check:mini accepts', async () => {
     const out = join(temp, 'production-dist');
-    const build = npm(['run', 'build:mini', '--silent', '--', '--production', '--out-dir', out], {});
+    const build = npm(['run', 'build:mini', '--silent', '--', '--production', '--out-dir', out], {
+      MINIPAY_MERCHANT_URL: 'https://shop.example.com',
+    });
     expect(await build.exited).toBe(0);
     expect(readFileSync(join(out, 'build.json'), 'utf8')).toContain('"production"');
     const check = npm(['run', 'check:mini', '--silent', '--', out], {});
