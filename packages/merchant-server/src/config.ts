@@ -10,9 +10,18 @@ export interface LogDestination {
   write(line: string): void;
 }
 
-/** `false` silences logs; `true` (default) logs JSON lines at `info` to stdout; an object picks level and destination. */
+/**
+ * `false` silences logs; `true` (default) logs JSON lines at `info` to stdout; an object picks level, destination and
+ * format: `json` (default: one JSON object per line, for log collectors) or `lines` (one readable line per entry and
+ * one per request, as `minipay-merchant` prints in development).
+ */
 export type LogOption =
-  boolean | { level?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace'; stream?: LogDestination };
+  | boolean
+  | {
+      level?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+      stream?: LogDestination;
+      format?: 'json' | 'lines';
+    };
 
 /** Everything `startMerchantServer` takes. Each setting defaults for the local stack; production requires some. */
 export interface MerchantServerOptions {
