@@ -50,7 +50,7 @@ test('every "PROTOCOL §n" citation names a section the document has', () => {
   expect(internal.filter((section) => !sections.has(section))).toEqual([]);
 });
 
-test('every link to docs/PROTOCOL.md#anchor lands on a heading', () => {
+test('every link to a section of docs/PROTOCOL.md (PROTOCOL.md#<section>) lands on a heading', () => {
   const links = tracked('PROTOCOL.md#').flatMap(({ file, text }) =>
     [...text.matchAll(/PROTOCOL\.md#([\w-]+)/g)].map((match) => ({ file, anchor: match[1]! })),
   );
