@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { cpus, platform, release, tmpdir, totalmem } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { npmCommand } from './lib/npm-command.mjs';
 import { repoRoot } from './lib/stack.mjs';
 
 const { values } = parseArgs({ options: { 'skip-build': { type: 'boolean' }, out: { type: 'string' } } });
@@ -21,7 +22,10 @@ const started = Date.now();
 function measure(label, args) {
   const file = join(scratch, `${label}.json`);
   console.log(`\n== ${label}: npm ${args.join(' ')}`);
-  const result = spawnSync('npm', args, {
+  // npm-command.mjs: npm's own JavaScript with this node, no shell (npm.cmd cannot be spawned on Windows).
+  const npm = npmCommand(args);
+  const result = spawnSync(npm.command, npm.args, {
+    shell: npm.shell,
     cwd: repoRoot,
     stdio: 'inherit',
     env: { ...process.env, MINIPAY_BENCH_JSON: file },
@@ -33,7 +37,8 @@ function measure(label, args) {
 try {
   if (!values['skip-build']) {
     console.log('== building');
-    const build = spawnSync('npm', ['run', 'build', '--silent'], { cwd: repoRoot, stdio: 'inherit' });
+    const npm = npmCommand(['run', 'build', '--silent']);
+    const build = spawnSync(npm.command, npm.args, { shell: npm.shell, cwd: repoRoot, stdio: 'inherit' });
     if (build.status !== 0) throw new Error('npm run build failed');
   }
 
