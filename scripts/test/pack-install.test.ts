@@ -75,7 +75,7 @@ test.each(published.map((entry) => [entry.manifest.name, entry.manifest] as cons
 describe('npm pack, then npm install of the tarballs into a fresh project', () => {
   let temp: string;
   let project: string;
-  let packed: { name: string; filename: string; files: { path: string }[] }[];
+  let packed: { name: string; filename: string; files: { path: string; size: number }[] }[];
 
   beforeAll(() => {
     temp = mkdtempSync(join(tmpdir(), 'minipay-pack-'));
@@ -131,6 +131,10 @@ describe('npm pack, then npm install of the tarballs into a fresh project', () =
         ]),
       );
       expect(files.filter((file) => /^(src|test|bench)\//.test(file) || file.endsWith('.tsbuildinfo'))).toEqual([]);
+      // A command that exports nothing gets no declaration file (it would be an empty `export {};`).
+      expect(
+        entry.files.filter((file) => file.path.endsWith('.d.ts') && file.size < 32).map((file) => file.path),
+      ).toEqual([]);
     }
   });
 
