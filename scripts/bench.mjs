@@ -59,6 +59,13 @@ try {
   const crypto = measure('openapi-sign', ['run', 'bench', '--silent', '-w', '@minipay/openapi']);
   const flow = measure('merchant-flow', ['run', 'bench', '--silent', '-w', '@minipay/merchant-server']);
   const preview = measure('preview', ['run', 'bench', '--silent', '-w', '@minipay/preview']);
+  const postgres = measure('merchant-postgres', [
+    'run',
+    'bench:postgres',
+    '--silent',
+    '-w',
+    '@minipay/merchant-server',
+  ]);
 
   const rate = (n) => `${Math.round(n).toLocaleString('en-US')}/s`;
   // The wrapper's cost: how much fewer operations per second it does than raw node:crypto (negative = noise in its favour).
@@ -97,6 +104,20 @@ try {
     rate(flow.notificationsPerSec),
     `double transitions: ${flow.doubleTransitions}`,
   ]);
+  // The merchant server on SQLite and PostgreSQL, one and two instances behind a balancer (separate processes).
+  for (const key of ['sqlite1', 'postgres1', 'postgres2']) {
+    const r = postgres[key];
+    rows.push([
+      `orders paid, ${r.label} (separate processes, balancer)`,
+      `${r.ordersPerSec.toFixed(1)}/s, p50 ${r.orderP50Ms.toFixed(1)} ms, p99 ${r.orderP99Ms.toFixed(1)} ms`,
+      `${postgres.load.workers} customers, ${postgres.machine.cpus} CPUs shared by every process`,
+    ]);
+    rows.push([
+      `notifications applied, ${r.label}`,
+      `${r.notificationsPerSec.toFixed(1)}/s, p50 ${r.notifyP50Ms.toFixed(1)} ms, p99 ${r.notifyP99Ms.toFixed(1)} ms`,
+      `10% duplicates; double transitions: ${r.doubleTransitions}`,
+    ]);
+  }
   rows.push([
     "preview's browser bundle (view + worker), minified + gzipped",
     `${(preview.bundleMinGzipBytes / 1024).toFixed(1)} KiB`,

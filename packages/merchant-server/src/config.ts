@@ -44,8 +44,19 @@ export interface MerchantServerOptions {
    * Default: the server's own URL. Env `MINIPAY_PUBLIC_URL` (required in production, and `https://` there).
    */
   publicUrl?: string;
-  /** The SQLite file. Default `<home>/merchant.db`. Env `MINIPAY_DATABASE_PATH`. */
+  /**
+   * A PostgreSQL database (`postgres://user:password@host:5432/database`) instead of the SQLite file: what several
+   * instances of the server share. Default none (SQLite). Env `MINIPAY_DATABASE_URL`.
+   */
+  databaseUrl?: string;
+  /** The SQLite file, when there is no `databaseUrl`. Default `<home>/merchant.db`. Env `MINIPAY_DATABASE_PATH`. */
   databasePath?: string;
+  /** PostgreSQL: connections this instance keeps at most. Default 10. Env `MINIPAY_DATABASE_POOL_SIZE`. */
+  databasePoolSize?: number;
+  /** PostgreSQL: the server cancels a statement running longer than this. Default 5 s. Env `MINIPAY_DATABASE_STATEMENT_TIMEOUT_MS`. */
+  databaseStatementTimeoutMs?: number;
+  /** PostgreSQL: how long to wait for a connection (to the server, or a free one of the pool). Default 5 s. Env `MINIPAY_DATABASE_CONNECT_TIMEOUT_MS`. */
+  databaseConnectTimeoutMs?: number;
   /** The merchant's `Client-Id` at the wallet. Default from `<home>/config.json`. Env `MINIPAY_CLIENT_ID` (required in production). */
   clientId?: string;
   /** The merchant's private key (PEM or bare Base64). Default `<home>/merchant-private.pem`. Env `MINIPAY_MERCHANT_PRIVATE_KEY(_FILE)` (required in production). */

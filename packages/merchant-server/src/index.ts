@@ -4,8 +4,15 @@ export { loadConfig } from './config';
 export type { MerchantServerOptions, ConfigSources, LogOption, LogDestination } from './config';
 export { MerchantServerError } from './errors';
 export type { MerchantServerErrorCode } from './errors';
-// What another storage (PostgreSQL) implements, and the records it stores.
-export type { Storage, NotificationRecord, NotificationOutcome, CustomerTokenRecord, PayingCursor } from './storage';
+// What a storage implements, and the records it stores.
+export type {
+  Storage,
+  NotificationRecord,
+  NotificationOutcome,
+  CustomerTokenRecord,
+  InquiryClaim,
+  InquiryClaimResult,
+} from './storage';
 export type {
   OrderRecord,
   OrderLineRecord,
@@ -16,4 +23,6 @@ export type {
 } from './order-record';
 export { SqliteStorage } from './sqlite-storage';
 export type { SqliteStorageOptions } from './sqlite-storage';
+export { PostgresStorage } from './postgres-storage';
+export type { PostgresStorageOptions } from './postgres-storage';
 export type { WalletApi } from './wallet-api';

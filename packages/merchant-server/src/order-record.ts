@@ -36,6 +36,10 @@ export interface OrderRecord {
   expiresAt: number;
   /** When the order entered PAYING; the reconciler asks about orders PAYING for too long. */
   payingSince: number | null;
+  /** When the wallet was last asked about this order (by any instance): the inquiry rate limit. */
+  lastInquiryAt: number | null;
+  /** While later than now, an instance is asking the wallet about this order (the inquiry lease); others wait. */
+  inquiryLeaseUntil: number | null;
 }
 
 export type NewOrder = Pick<

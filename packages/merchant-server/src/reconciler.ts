@@ -1,20 +1,24 @@
 // No order stays PAYING forever: every `intervalMs` (and once at start-up, which resolves orders left PAYING by a
-// crash or restart) the reconciler has the inquirer refresh the stale orders (PAYING for longer than
-// `reconcileAfterMs`: the inquirer's rule, the same a read of the order applies) and the CREATED orders past expiry. Notifications that were lost, and the 6002/6004/8000 cases where the
-// client could not tell, end in the right state this way.
+// crash or restart) the reconciler expires the CREATED orders past expiry and has the inquirer ask about the stale
+// PAYING ones (PAYING for longer than `reconcileAfterMs`: the inquirer's rule, the same a read of the order applies).
+// Notifications that were lost, and the 6002/6004/8000 cases where the client could not tell, end in the right state
+// this way. Every instance may run one: each stale order is claimed from the database (its inquiry lease), so two
+// reconcilers never ask about the same order, and the least recently asked comes first, so orders the wallet keeps
+// answering "unknown" about cannot starve the others. Expiring is a conditional transition, nothing external: two
+// instances expiring the same order make one transition.
 import type { FastifyBaseLogger } from 'fastify';
 import type { Inquirer } from './inquirer';
 import { errorSummary } from './internal/error-summary';
-import type { PayingCursor, Storage } from './storage';
+import type { Storage } from './storage';
 
 export interface ReconcilerOptions {
   storage: Storage;
-  /** Holds the rule of what is stale, and de-duplicates and rate-limits the inquiries. */
-  inquirer: Pick<Inquirer, 'refresh' | 'staleBefore'>;
+  /** Holds the rule of what is stale, and claims and asks about stale orders. */
+  inquirer: Pick<Inquirer, 'refresh' | 'inquireNextStale'>;
   log: FastifyBaseLogger;
   clock: () => number;
   intervalMs: number;
-  /** Orders looked at per run (oldest first); the rest wait for the next run. Default 100. */
+  /** Orders asked about per run, at most; the rest wait for the next run. Default 100. */
   batchSize?: number;
   /** Inquiries in flight at once. Default 4. */
   concurrency?: number;
@@ -27,8 +31,6 @@ export class Reconciler {
   private stopped = true;
   /** Set by stop(): a run under way finishes the inquiry in hand and asks nothing more. */
   private halting = false;
-  /** Where the previous run's page of stale PAYING orders ended; the next run goes on from there. */
-  private cursor: PayingCursor | undefined;
 
   constructor(options: ReconcilerOptions) {
     this.options = options;
@@ -57,25 +59,21 @@ export class Reconciler {
     const batch = this.options.batchSize ?? 100;
     try {
       for (const order of await storage.listCreatedExpired(clock(), batch)) {
+        if (this.halting) return;
         await inquirer.refresh(order);
       }
-      // One page per run, round-robin over every stale PAYING order: were it always the oldest page, more stale
-      // orders than a page (say, ones the wallet keeps answering U about) would starve every newer one.
-      const before = inquirer.staleBefore();
-      let stale = await storage.listPayingSince(before, batch, this.cursor);
-      if (stale.length === 0 && this.cursor !== undefined) stale = await storage.listPayingSince(before, batch);
-      const last = stale[stale.length - 1];
-      this.cursor =
-        stale.length === batch && last !== undefined && last.payingSince !== null
-          ? { payingSince: last.payingSince, id: last.id }
-          : undefined;
-      const queue = [...stale];
+      // Each worker claims one order at a time, just before asking: a claim taken long before its inquiry could
+      // outlive its lease while it waits its turn.
+      // Each order once per run: only orders last asked about before this run began.
+      const askedBefore = clock();
+      let budget = batch;
       const worker = async (): Promise<void> => {
-        for (let order = queue.shift(); order !== undefined && !this.halting; order = queue.shift()) {
-          await inquirer.refresh(order);
+        while (!this.halting && budget > 0) {
+          budget -= 1;
+          if ((await inquirer.inquireNextStale({ askedBefore })) === undefined) return;
         }
       };
-      await Promise.all(Array.from({ length: Math.min(this.options.concurrency ?? 4, queue.length) }, worker));
+      await Promise.all(Array.from({ length: this.options.concurrency ?? 4 }, worker));
     } catch (error) {
       // A broken database is logged and retried next run; it must not kill the process from a timer.
       log.error({ err: errorSummary(error) }, 'reconciler run failed');

@@ -3,11 +3,15 @@ import { OpenApiClient } from '@minipay/openapi';
 import type { MerchantServerOptions } from './config';
 import { MerchantServerError } from './errors';
 import { createApp, registerRoutes } from './app';
+import type { FastifyBaseLogger } from 'fastify';
 import type { AppContext } from './internal/context';
-import { resolveConfig } from './internal/resolve-config';
+import { redactDatabaseUrl } from './internal/database-url';
+import { errorSummary } from './internal/error-summary';
+import { resolveConfig, type ResolvedConfig } from './internal/resolve-config';
 import { Inquirer } from './inquirer';
 import { NotificationHandler } from './notification-handler';
 import { PaymentStarter } from './payment-start';
+import { PostgresStorage } from './postgres-storage';
 import { Reconciler } from './reconciler';
 import { Settlement } from './settlement';
 import { SqliteStorage } from './sqlite-storage';
@@ -32,8 +36,8 @@ export interface MerchantServerHooks {
   /** Replaces the `OpenApiClient` built from the configuration (e.g. to wrap it). */
   wallet?: WalletApi;
   /**
-   * Another `Storage` implementation (e.g. PostgreSQL) instead of the SQLite file; `databasePath` is then unused.
-   * The server closes it on `close()`.
+   * Another `Storage` implementation instead of the one the configuration names (`databaseUrl`, `databasePath`),
+   * which are then unused. The server closes it on `close()`.
    */
   storage?: Storage;
 }
@@ -49,8 +53,16 @@ export async function startMerchantServer(
   hooks: MerchantServerHooks = {},
 ): Promise<RunningMerchantServer> {
   const config = await resolveConfig(options);
-  const storage = hooks.storage ?? SqliteStorage.open(config.databasePath);
   const clock = (): number => config.now().getTime();
+  const app = createApp(config.log);
+  const log = app.log;
+  let storage: Storage;
+  try {
+    storage = hooks.storage ?? (await openStorage(config, log));
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    throw error;
+  }
 
   let wallet: WalletApi;
   try {
@@ -66,6 +78,7 @@ export async function startMerchantServer(
         now: config.now,
       });
   } catch (error) {
+    await app.close().catch(() => undefined);
     await storage.close();
     // KeyFormatError messages say which format was expected and never quote the key.
     throw new MerchantServerError(`the wallet client cannot be set up: ${(error as Error).message}`, {
@@ -76,11 +89,8 @@ export async function startMerchantServer(
 
   let notifyUrl = config.publicUrl === undefined ? '' : `${config.publicUrl}/notify/payment`;
   const notifyPath = (): string => new URL(notifyUrl).pathname;
-  const app = createApp(config.log);
   // The payment jobs, each in its own module: settling verdicts, asking the wallet, starting, notifications.
-  const log = app.log;
-  // onFinal runs only after start-up, when `inquirer` below exists.
-  const settlement = new Settlement({ storage, log, clock, onFinal: (orderId) => inquirer.forget(orderId) });
+  const settlement = new Settlement({ storage, log, clock });
   const inquirer = new Inquirer({
     storage,
     wallet,
@@ -89,6 +99,7 @@ export async function startMerchantServer(
     clock,
     reconcileAfterMs: config.reconcileAfterMs,
     minIntervalMs: config.inquiryMinIntervalMs,
+    leaseMs: inquiryLeaseMs(config.walletTimeoutMs),
   });
   const payments = new PaymentStarter({
     storage,
@@ -127,7 +138,7 @@ export async function startMerchantServer(
   const reconciler = new Reconciler({ storage, inquirer, log, clock, intervalMs: config.reconcileIntervalMs });
   reconciler.start();
   app.log.info(
-    { url, notifyUrl, walletUrl: config.walletUrl, database: config.databasePath },
+    { url, notifyUrl, walletUrl: config.walletUrl, database: describeDatabase(config) },
     'merchant server listening',
   );
   // Not awaited: a wallet that starts after the server is fine; one that never answers is a wrong URL, said once here.
@@ -153,4 +164,53 @@ export async function startMerchantServer(
       return closing;
     },
   };
+}
+
+/**
+ * An inquiry's lease: one wallet call (at most `walletTimeoutMs`) and applying its answer (a few statements, each
+ * bounded by the statement timeout in PostgreSQL), with room to spare. The holder releases it as soon as it is done;
+ * it only runs out when the holder died, and then another instance may ask.
+ */
+export function inquiryLeaseMs(walletTimeoutMs: number): number {
+  return walletTimeoutMs + INQUIRY_LEASE_MARGIN_MS;
+}
+
+const INQUIRY_LEASE_MARGIN_MS = 5_000;
+
+/** The storage the configuration names: PostgreSQL with `databaseUrl`, else the SQLite file. */
+async function openStorage(config: ResolvedConfig, log: FastifyBaseLogger): Promise<Storage> {
+  const storage =
+    config.databaseUrl === undefined
+      ? SqliteStorage.open(config.databasePath as string)
+      : await openPostgres(config.databaseUrl, config, log);
+  // Of instances started together, one says this; the others find the schema current.
+  if (storage.appliedMigrations.length > 0) {
+    log.info({ versions: storage.appliedMigrations, database: describeDatabase(config) }, 'database schema migrated');
+  }
+  return storage;
+}
+
+async function openPostgres(url: string, config: ResolvedConfig, log: FastifyBaseLogger): Promise<PostgresStorage> {
+  try {
+    return await PostgresStorage.open(url, {
+      poolSize: config.databasePoolSize,
+      statementTimeoutMs: config.databaseStatementTimeoutMs,
+      connectTimeoutMs: config.databaseConnectTimeoutMs,
+      onIdleError: (error) => log.error({ err: errorSummary(error) }, 'database connection lost; the pool reconnects'),
+    });
+  } catch (error) {
+    if (!(error instanceof MerchantServerError)) throw error;
+    // Say which setting to fix; the storage's message already shows the URL without its password.
+    throw new MerchantServerError(`MINIPAY_DATABASE_URL (option databaseUrl): ${error.message}`, {
+      code: error.code,
+      cause: error,
+    });
+  }
+}
+
+/** Where the orders are, for the start-up log line: the file, or the URL without its password. */
+function describeDatabase(config: ResolvedConfig): string {
+  return config.databaseUrl === undefined
+    ? (config.databasePath as string)
+    : redactDatabaseUrl(new URL(config.databaseUrl));
 }

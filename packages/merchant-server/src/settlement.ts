@@ -3,7 +3,7 @@
 // error level for a person to refund or review). Notifications and inquiries both settle through here, and so will
 // any other storage (it only changes `Storage`) and refunds (a verdict of their own, applied the same way).
 import type { FastifyBaseLogger } from 'fastify';
-import { isFinal, transitionOrder, type TransitionOutcome } from './order-state';
+import { transitionOrder, type TransitionOutcome } from './order-state';
 import type { OrderRecord, TransitionCause } from './order-record';
 import type { Storage } from './storage';
 import type { Verdict } from './verdicts';
@@ -13,8 +13,6 @@ export interface SettlementOptions {
   log: FastifyBaseLogger;
   /** Epoch milliseconds. */
   clock: () => number;
-  /** Told when an order reached a final status (the inquirer then forgets its bookkeeping of it). */
-  onFinal?: (orderId: string) => void;
 }
 
 export class Settlement {
@@ -61,7 +59,6 @@ export class Settlement {
     } else {
       this.logTransition(outcome, cause);
     }
-    if (outcome.status !== 'missing' && isFinal(outcome.order.status)) this.options.onFinal?.(order.id);
     return outcome;
   }
 

@@ -1,12 +1,29 @@
-// The storage layer as one interface, so that a PostgreSQL implementation can replace the embedded SQLite one
-// when several instances run. Everything is async for that reason, even though better-sqlite3 is synchronous.
-// Amounts are integers in minor units; times are epoch milliseconds (BIGINT in PostgreSQL).
+// The storage layer as one interface with two implementations: the embedded SQLite file (one instance) and
+// PostgreSQL (several instances on one database). Everything is async for the networked one. Every guarantee the
+// server makes across instances is a statement of this interface that the database enforces: a conditional status
+// update, a unique payment request id, a conditional claim of an order's inquiry lease.
+// Amounts are integers in minor units; times are epoch milliseconds (BIGINT).
 import type { NewOrder, OrderEventRecord, OrderRecord, TransitionRequest } from './order-record';
 
-/** A position in the PAYING list of `listPayingSince`: the last order of the previous page. */
-export interface PayingCursor {
-  payingSince: number;
-  id: string;
+/**
+ * A claim of an order's inquiry lease: granted only to one caller at a time, and (unless `notAskedSince` is left out)
+ * only if nobody asked about the order after `notAskedSince`. It expires at `leaseUntil`, so a holder that dies does
+ * not block the order.
+ */
+export interface InquiryClaim {
+  /** Who claims: a random token per claim, which `releaseInquiry` must present. */
+  holder: string;
+  /** Now (epoch ms): recorded as `lastInquiryAt`; a lease that ended by then is free. */
+  at: number;
+  leaseUntil: number;
+  /** The rate limit: granted only if the order was last asked about at or before this moment (or never). */
+  notAskedSince?: number;
+}
+
+/** What a claim came to: the order as it is now, whether or not this caller got the lease. */
+export interface InquiryClaimResult {
+  claimed: boolean;
+  order: OrderRecord | undefined;
 }
 
 /** What became of a received notification, for the audit log. */
@@ -51,11 +68,19 @@ export interface Storage {
     details: { paymentId: string; paymentUrl: string | null },
     at: number,
   ): Promise<boolean>;
+  /** Claims the inquiry lease of a PAYING order (one conditional update). */
+  claimInquiry(orderId: string, claim: InquiryClaim): Promise<InquiryClaimResult>;
   /**
-   * Orders PAYING since before `before`, oldest first (ties by id). With `after`, only those that come after that
-   * order in this ordering: the reconciler pages through all of them instead of asking about the oldest page forever.
+   * Claims the inquiry lease of one order PAYING since before `staleBefore` whose lease is free and that was not asked
+   * about after `claim.notAskedSince`: the least recently asked first (never asked first), then the oldest. Several
+   * callers at once get different orders (PostgreSQL: `FOR UPDATE SKIP LOCKED`). Undefined when there is none.
    */
-  listPayingSince(before: number, limit: number, after?: PayingCursor): Promise<OrderRecord[]>;
+  claimStaleInquiry(
+    staleBefore: number,
+    claim: InquiryClaim & { notAskedSince: number },
+  ): Promise<OrderRecord | undefined>;
+  /** Ends the lease `holder` has on the order (nothing if it expired and someone else holds it now). */
+  releaseInquiry(orderId: string, holder: string): Promise<void>;
   /** Orders CREATED whose `expiresAt` is before `now`. */
   listCreatedExpired(now: number, limit: number): Promise<OrderRecord[]>;
   /** The transitions applied to an order (or to all orders), in order. */

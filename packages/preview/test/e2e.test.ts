@@ -99,6 +99,9 @@ async function checkout(): Promise<string> {
   expect(total).toMatch(/\d/);
   await products().locator('.checkout').click();
   await confirm().locator('.order-total').waitFor();
+  // The lines sit inside ant-list-item components, which the worker mounts after the page's own nodes: under load
+  // the footer can be painted a moment before them, so wait for the second line rather than count at once.
+  await confirm().locator('.line-name').nth(1).waitFor();
   expect(await confirm().locator('.line-name').count()).toBe(2);
   expect(await confirm().locator('.order-total').textContent()).toBe(total);
   return total;

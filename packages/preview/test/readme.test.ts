@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
+import { typeCheckExample } from '@minipay/testing';
 import { removeFolders, writeMiniProgram } from './helpers';
 
 const packageDir = join(__dirname, '..');
@@ -10,30 +11,8 @@ const examples = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => ma
 
 afterAll(() => removeFolders());
 
-function typeCheck(code: string): string[] {
-  const file = join(packageDir, 'test', '__readme_example__.ts');
-  const options: ts.CompilerOptions = {
-    strict: true,
-    noEmit: true,
-    target: ts.ScriptTarget.ES2022,
-    module: ts.ModuleKind.ESNext,
-    moduleResolution: ts.ModuleResolutionKind.Bundler,
-    types: ['node'],
-    skipLibCheck: true,
-    baseUrl: packageDir,
-    paths: { '@minipay/preview': ['src/index.ts'] },
-  };
-  const host = ts.createCompilerHost(options);
-  const { getSourceFile, fileExists, readFile } = host;
-  host.getSourceFile = (name, version, ...rest) =>
-    name === file ? ts.createSourceFile(name, code, version) : getSourceFile.call(host, name, version, ...rest);
-  host.fileExists = (name) => name === file || fileExists.call(host, name);
-  host.readFile = (name) => (name === file ? code : readFile.call(host, name));
-  const program = ts.createProgram([file], options, host);
-  return ts
-    .getPreEmitDiagnostics(program)
-    .map((diagnostic) => ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'));
-}
+const typeCheck = (code: string): string[] =>
+  typeCheckExample(code, { packageDir, paths: { '@minipay/preview': ['src/index.ts'] } });
 
 test('the README has one code example, and it type-checks against the sources', () => {
   expect(examples).toHaveLength(1);

@@ -14,3 +14,7 @@ export { sdkTestKeys, seedDevHome } from './test-keys';
 export type { TestKeyFiles } from './test-keys';
 export { typeCheckExample } from './type-check';
 export type { TypeCheckOptions } from './type-check';
+export { startBalancer } from './balancer';
+export type { Balancer, BalancerOptions } from './balancer';
+export { startNodeProcess } from './node-process';
+export type { NodeProcess, StartNodeProcessOptions } from './node-process';

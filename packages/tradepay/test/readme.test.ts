@@ -3,7 +3,7 @@
 /// <reference types="node" />
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import ts from 'typescript';
+import { typeCheckExample } from '@minipay/testing';
 
 const packageDir = join(__dirname, '..');
 const readme = readFileSync(join(packageDir, 'README.md'), 'utf8');
@@ -12,30 +12,13 @@ const examples = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)]
   .map((m) => m[1]!)
   .filter((code) => code.startsWith('import '));
 
-function typeCheck(code: string): string[] {
-  const file = join(packageDir, 'test', '__readme_example__.ts');
-  const options: ts.CompilerOptions = {
-    strict: true,
-    noEmit: true,
-    noUncheckedIndexedAccess: true,
-    target: ts.ScriptTarget.ES2017,
-    lib: ['lib.es2017.d.ts'],
-    module: ts.ModuleKind.ESNext,
-    moduleResolution: ts.ModuleResolutionKind.Bundler,
-    types: ['@mini-types/alipay'],
-    skipLibCheck: true,
-    baseUrl: packageDir,
+const typeCheck = (code: string): string[] =>
+  typeCheckExample(code, {
+    packageDir,
     paths: { '@minipay/tradepay': ['src/index.ts'] },
-  };
-  const host = ts.createCompilerHost(options);
-  const { getSourceFile, fileExists, readFile } = host;
-  host.getSourceFile = (name, version, ...rest) =>
-    name === file ? ts.createSourceFile(name, code, version) : getSourceFile.call(host, name, version, ...rest);
-  host.fileExists = (name) => name === file || fileExists.call(host, name);
-  host.readFile = (name) => (name === file ? code : readFile.call(host, name));
-  const program = ts.createProgram([file], options, host);
-  return ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
-}
+    target: 'ES2017',
+    types: ['@mini-types/alipay'],
+  });
 
 describe('README examples', () => {
   it('has the page example and the result-page switch', () => {

@@ -1,13 +1,52 @@
-// Schema migrations, versioned in code and applied in order; `schema_migrations` records what ran. The SQL is
-// kept portable to PostgreSQL: VARCHAR/BIGINT/TEXT types, no SQLite-only syntax except where noted (an
-// `INTEGER PRIMARY KEY` row id becomes `BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY` there).
-// A migration is never edited after release; a change is a new migration.
+// Schema migrations, versioned in code and applied in order; `schema_migrations` records what ran. One list for both
+// storages: the SQL is portable (VARCHAR/BIGINT/TEXT types, CHECK constraints, plain indexes), and the one thing that
+// differs, the type of a generated row id, comes from the dialect. A migration is never edited after release; a change
+// is a new migration. Each storage applies them under its own lock (SQLite's write lock, PostgreSQL's advisory lock),
+// so instances that start at the same moment migrate once.
+
+/** What differs between the two databases in a schema statement. */
+export interface SqlDialect {
+  name: 'sqlite' | 'postgres';
+  /** A generated, increasing row id that is the primary key. */
+  rowId: string;
+}
+
+export const SQLITE_DIALECT: SqlDialect = { name: 'sqlite', rowId: 'INTEGER PRIMARY KEY' };
+export const POSTGRES_DIALECT: SqlDialect = {
+  name: 'postgres',
+  rowId: 'BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY',
+};
+
+/** A statement, or a statement that depends on the dialect. */
+export type MigrationStatement = string | ((dialect: SqlDialect) => string);
 
 export interface Migration {
   version: number;
   name: string;
-  statements: readonly string[];
+  statements: readonly MigrationStatement[];
 }
+
+/** The statements of a migration as `dialect` runs them. */
+export function statementsFor(migration: Migration, dialect: SqlDialect): string[] {
+  return migration.statements.map((statement) => (typeof statement === 'string' ? statement : statement(dialect)));
+}
+
+/** The highest version in `migrations` (0 for none): a database at a higher one was migrated by a newer server. */
+export function latestVersion(migrations: readonly Migration[]): number {
+  return Math.max(0, ...migrations.map((m) => m.version));
+}
+
+/** The refusal to run against a schema newer than this server knows. */
+export function newerSchemaMessage(databaseVersion: number, known: number): string {
+  return `the database is at schema version ${databaseVersion}, newer than this server knows (${known}); run the newer server or restore a backup`;
+}
+
+/** The table of applied migrations, the same in both databases. */
+export const SCHEMA_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY,
+    name VARCHAR(200) NOT NULL,
+    applied_at BIGINT NOT NULL
+  )`;
 
 const STATUSES = "('CREATED', 'PAYING', 'PAID', 'FAILED', 'CANCELLED', 'EXPIRED')";
 
@@ -53,9 +92,8 @@ export const MIGRATIONS: readonly Migration[] = [
         line_total BIGINT NOT NULL CHECK (line_total >= 0),
         PRIMARY KEY (order_id, line_no)
       )`,
-      // PostgreSQL: id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY.
-      `CREATE TABLE order_events (
-        id INTEGER PRIMARY KEY,
+      (d) => `CREATE TABLE order_events (
+        id ${d.rowId},
         order_id VARCHAR(64) NOT NULL REFERENCES orders (id),
         from_status VARCHAR(16) NOT NULL CHECK (from_status IN ${STATUSES}),
         to_status VARCHAR(16) NOT NULL CHECK (to_status IN ${STATUSES}),
@@ -64,9 +102,8 @@ export const MIGRATIONS: readonly Migration[] = [
         created_at BIGINT NOT NULL
       )`,
       'CREATE INDEX order_events_order ON order_events (order_id, id)',
-      // PostgreSQL: id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY.
-      `CREATE TABLE notifications (
-        id INTEGER PRIMARY KEY,
+      (d) => `CREATE TABLE notifications (
+        id ${d.rowId},
         order_id VARCHAR(64),
         payment_id VARCHAR(64),
         payment_request_id VARCHAR(64),
@@ -77,6 +114,18 @@ export const MIGRATIONS: readonly Migration[] = [
         received_at BIGINT NOT NULL
       )`,
       'CREATE INDEX notifications_order ON notifications (order_id)',
+    ],
+  },
+  {
+    version: 2,
+    name: 'the inquiry lease: one inquiry per order at a time, and per interval, across instances',
+    statements: [
+      // When the wallet was last asked about the order (the rate limit), and who asks now and until when (the lease:
+      // set by one conditional update, so of several instances exactly one gets it; it expires, so a crashed holder
+      // does not block the order forever).
+      'ALTER TABLE orders ADD COLUMN last_inquiry_at BIGINT',
+      'ALTER TABLE orders ADD COLUMN inquiry_lease_until BIGINT',
+      'ALTER TABLE orders ADD COLUMN inquiry_holder VARCHAR(64)',
     ],
   },
 ];

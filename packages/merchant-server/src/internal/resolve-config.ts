@@ -6,7 +6,10 @@ import type { LogOption, MerchantServerOptions } from '../config';
 import { MerchantServerError } from '../errors';
 import { describeSetting, SETTINGS, type ResolveContext, type SettingName } from './settings';
 
-/** Every setting with its value; only `publicUrl` may still be unknown (it is then the server's own URL). */
+/**
+ * Every setting with its value; only `publicUrl` may still be unknown (it is then the server's own URL), and of
+ * `databaseUrl` and `databasePath` exactly one is set.
+ */
 export interface ResolvedConfig {
   home: string;
   host: string;
@@ -14,7 +17,13 @@ export interface ResolvedConfig {
   walletUrl: string;
   walletPathPrefix: string;
   publicUrl: string | undefined;
-  databasePath: string;
+  /** PostgreSQL; when undefined, the SQLite file `databasePath`. */
+  databaseUrl: string | undefined;
+  /** The SQLite file; undefined with PostgreSQL. */
+  databasePath: string | undefined;
+  databasePoolSize: number;
+  databaseStatementTimeoutMs: number;
+  databaseConnectTimeoutMs: number;
   clientId: string;
   merchantPrivateKey: string;
   walletPublicKey: string;
@@ -59,8 +68,10 @@ export async function resolveConfig(options: MerchantServerOptions): Promise<Res
   };
   for (const name of names) await resolveOne(name, options, context);
   return {
-    ...(resolved as Omit<ResolvedConfig, 'now' | 'publicUrl'>),
+    ...(resolved as Omit<ResolvedConfig, 'now' | 'publicUrl' | 'databaseUrl' | 'databasePath'>),
     publicUrl: resolved.publicUrl,
+    databaseUrl: resolved.databaseUrl,
+    databasePath: resolved.databasePath,
     now: options.now ?? (() => new Date()),
   };
 }

@@ -7,6 +7,7 @@ import { ContractError, DEFAULT_HOST, DEFAULT_MERCHANT_PORT, DEFAULT_SANDBOX_URL
 import { devHomePaths, resolveDevHome, type DevHome } from '@minipay/dev-home';
 import type { LogOption, MerchantServerOptions } from '../config';
 import { MerchantServerError } from '../errors';
+import { databaseUrlProblem } from './database-url';
 
 /** Every option that is a setting (the clock is not configuration). */
 export type SettingName = Exclude<keyof MerchantServerOptions, 'now'>;
@@ -132,6 +133,13 @@ function httpUrl(variable: string) {
 
 const withoutTrailingSlash = (url: string): string => url.replace(/\/+$/, '');
 
+/** A PostgreSQL URL; the message of a bad one never shows its password. */
+function databaseUrl(raw: string): string {
+  const problem = databaseUrlProblem(raw);
+  if (problem !== undefined) throw invalid(`MINIPAY_DATABASE_URL (option databaseUrl) ${problem}`);
+  return raw;
+}
+
 /** The table. Its keys are every setting of `MerchantServerOptions` (a missing row is a type error). */
 export const SETTINGS: { readonly [K in SettingName]: Setting<K> } = {
   production: setting('MINIPAY_ENV', (raw) => raw === 'production', { default: () => false }),
@@ -184,9 +192,41 @@ export const SETTINGS: { readonly [K in SettingName]: Setting<K> } = {
       return withoutTrailingSlash(url);
     },
   }),
-  databasePath: setting('MINIPAY_DATABASE_PATH', path, {
-    default: ({ resolved }) => devHomePaths(resolved.home as string).database,
+  // PostgreSQL when set (several instances on one database); otherwise the SQLite file below.
+  databaseUrl: setting('MINIPAY_DATABASE_URL', (raw) => databaseUrl(raw), {
+    default: () => undefined,
+    check: (url) => databaseUrl(url),
   }),
+  databasePath: setting('MINIPAY_DATABASE_PATH', path, {
+    // None with PostgreSQL: there is no file.
+    default: ({ resolved }) =>
+      resolved.databaseUrl === undefined ? devHomePaths(resolved.home as string).database : undefined,
+    check: (file, { resolved }) => {
+      if (resolved.databaseUrl !== undefined) {
+        throw invalid(
+          'set either MINIPAY_DATABASE_URL (PostgreSQL) or MINIPAY_DATABASE_PATH (an SQLite file), not both',
+        );
+      }
+      return file;
+    },
+  }),
+  databasePoolSize: setting(
+    'MINIPAY_DATABASE_POOL_SIZE',
+    (raw) => integer('MINIPAY_DATABASE_POOL_SIZE', raw, 1, 1000),
+    { default: () => 10 },
+  ),
+  databaseStatementTimeoutMs: setting(
+    'MINIPAY_DATABASE_STATEMENT_TIMEOUT_MS',
+    millis('MINIPAY_DATABASE_STATEMENT_TIMEOUT_MS'),
+    { default: () => 5_000 },
+  ),
+  databaseConnectTimeoutMs: setting(
+    'MINIPAY_DATABASE_CONNECT_TIMEOUT_MS',
+    millis('MINIPAY_DATABASE_CONNECT_TIMEOUT_MS'),
+    {
+      default: () => 5_000,
+    },
+  ),
   clientId: setting('MINIPAY_CLIENT_ID', (raw) => raw, {
     requiredInProduction: true,
     default: async ({ devHome }) => (await devHome()).clientId,

@@ -1,0 +1,92 @@
+// The statements both storages run as they are: standard SQL that SQLite and PostgreSQL read alike, written once with
+// `?` placeholders (PostgreSQL's storage numbers them, `numbered`). What differs between the two (the status list of a
+// transition, locking, reading an order with its lines) stays in each storage. No query builder: the differences are
+// locking and transactions, which a builder would not hide, and the common part is this one file.
+
+export const INSERT_ORDER = `INSERT INTO orders (id, customer_id, status, currency, amount, created_at, updated_at, expires_at)
+  VALUES (?, ?, 'CREATED', ?, ?, ?, ?, ?)`;
+
+export const INSERT_LINE = `INSERT INTO order_lines (order_id, line_no, product_id, name, quantity, unit_price, line_total)
+  VALUES (?, ?, ?, ?, ?, ?, ?)`;
+
+export const SELECT_LINES =
+  'SELECT product_id, name, quantity, unit_price, line_total FROM order_lines WHERE order_id = ? ORDER BY line_no';
+
+/**
+ * The columns a transition sets: the status, and the payment ids only where still NULL (an id, once stored, is never
+ * replaced), the failure and `paying_since` when given. Parameters: to, at, paymentRequestId, paymentId, failCode,
+ * failMessage, payingSince, then the order id and the statuses the condition allows.
+ */
+export const TRANSITION_SET = `UPDATE orders SET
+    status = ?,
+    updated_at = ?,
+    payment_request_id = COALESCE(payment_request_id, ?),
+    payment_id = COALESCE(payment_id, ?),
+    fail_code = COALESCE(?, fail_code),
+    fail_message = COALESCE(?, fail_message),
+    paying_since = COALESCE(?, paying_since)`;
+
+export const INSERT_EVENT =
+  'INSERT INTO order_events (order_id, from_status, to_status, cause, detail, created_at) VALUES (?, ?, ?, ?, ?, ?)';
+
+/** Stores what `pay` answered, unless another payment id is already there. */
+export const SET_PAYMENT_DETAILS = `UPDATE orders SET payment_id = ?, payment_url = COALESCE(?, payment_url), updated_at = ?
+  WHERE id = ? AND (payment_id IS NULL OR payment_id = ?)`;
+
+/**
+ * The inquiry lease, granted by one conditional update: a PAYING order whose lease is free (never taken, or ended by
+ * now). Parameters: at, leaseUntil, holder, order id, at; with `INQUIRY_RATE_LIMIT`, also notAskedSince.
+ */
+export const CLAIM_INQUIRY = `UPDATE orders SET last_inquiry_at = ?, inquiry_lease_until = ?, inquiry_holder = ?
+  WHERE id = ? AND status = 'PAYING' AND (inquiry_lease_until IS NULL OR inquiry_lease_until <= ?)`;
+
+/** The rate limit of a claim: nobody asked about the order after `notAskedSince`. */
+export const INQUIRY_RATE_LIMIT = ' AND (last_inquiry_at IS NULL OR last_inquiry_at <= ?)';
+
+/**
+ * Which orders a stale claim may take (parameters: staleBefore, at, notAskedSince), and in what order: the least
+ * recently asked first, so that orders the wallet keeps answering "unknown" about cannot starve the others.
+ */
+export const STALE_INQUIRY_CANDIDATES = `SELECT id FROM orders
+  WHERE status = 'PAYING' AND paying_since < ?
+    AND (inquiry_lease_until IS NULL OR inquiry_lease_until <= ?)
+    AND (last_inquiry_at IS NULL OR last_inquiry_at <= ?)
+  ORDER BY COALESCE(last_inquiry_at, 0), paying_since, id
+  LIMIT 1`;
+
+export const STALE_INQUIRY_SET = 'UPDATE orders SET last_inquiry_at = ?, inquiry_lease_until = ?, inquiry_holder = ?';
+
+export const RELEASE_INQUIRY =
+  'UPDATE orders SET inquiry_lease_until = NULL, inquiry_holder = NULL WHERE id = ? AND inquiry_holder = ?';
+
+/** The condition and order of `listCreatedExpired` (parameters: now, limit), read by each storage with the lines. */
+export const CREATED_EXPIRED_WHERE = `status = 'CREATED' AND expires_at < ? ORDER BY expires_at LIMIT ?`;
+
+export const LIST_EVENTS = 'SELECT * FROM order_events ORDER BY id';
+export const LIST_ORDER_EVENTS = 'SELECT * FROM order_events WHERE order_id = ? ORDER BY id';
+
+export const INSERT_NOTIFICATION = `INSERT INTO notifications
+    (order_id, payment_id, payment_request_id, result_status, result_code, outcome, body, received_at)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?)`;
+
+/** SQLite ≥ 3.24 and PostgreSQL share `ON CONFLICT ... DO UPDATE SET col = excluded.col`. */
+export const UPSERT_CUSTOMER = `INSERT INTO customers
+    (customer_id, access_token, access_token_expires_at, refresh_token, refresh_token_expires_at, updated_at)
+  VALUES (?, ?, ?, ?, ?, ?)
+  ON CONFLICT (customer_id) DO UPDATE SET
+    access_token = excluded.access_token,
+    access_token_expires_at = excluded.access_token_expires_at,
+    refresh_token = excluded.refresh_token,
+    refresh_token_expires_at = excluded.refresh_token_expires_at,
+    updated_at = excluded.updated_at`;
+
+export const SELECT_CUSTOMER = 'SELECT * FROM customers WHERE customer_id = ?';
+
+export const SELECT_MIGRATION_VERSION = 'SELECT MAX(version) AS version FROM schema_migrations';
+export const RECORD_MIGRATION = 'INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)';
+
+/** `?` placeholders as PostgreSQL's `$1, $2, ...`, counted from `first`. (No statement here has a `?` in a literal.) */
+export function numbered(sql: string, first = 1): string {
+  let n = first - 1;
+  return sql.replace(/\?/g, () => `$${++n}`);
+}

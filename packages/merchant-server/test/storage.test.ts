@@ -1,0 +1,437 @@
+// The storage contract: every guarantee of `Storage`, run against both implementations (a real SQLite file, a real
+// PostgreSQL server). What only one of them has (SQLite's WAL, PostgreSQL's pool) is in sqlite-storage.test.ts and
+// postgres-storage.test.ts.
+import { MerchantServerError, type NewOrder, type Storage } from '../src';
+import { MIGRATIONS } from '../src/internal/migrations';
+import { transitionOrder } from '../src/order-state';
+import { describeEachStorage, type TestDatabase } from './storages';
+
+function newOrder(id: string, overrides: Partial<NewOrder> = {}): NewOrder {
+  return {
+    id,
+    customerId: 'CUST_1',
+    currency: 'USD',
+    amount: 2900,
+    lines: [{ productId: 'coffee-beans', name: 'Beans', quantity: 2, unitPrice: 1450, lineTotal: 2900 }],
+    createdAt: 1_000,
+    expiresAt: 901_000,
+    ...overrides,
+  };
+}
+
+async function paying(storage: Storage, id: string, since: number): Promise<void> {
+  await storage.createOrder(newOrder(id, { expiresAt: 10_000_000 }));
+  expect(
+    await storage.transition({
+      orderId: id,
+      from: ['CREATED'],
+      to: 'PAYING',
+      at: since,
+      cause: 'payment-started',
+      set: { paymentRequestId: `pr_${id}`, payingSince: since },
+    }),
+  ).toBe(true);
+}
+
+describeEachStorage('Storage', (factory) => {
+  let database: TestDatabase;
+  const opened: Storage[] = [];
+  const open = async (options?: Parameters<TestDatabase['open']>[0]): Promise<Storage> => {
+    const storage = await database.open(options);
+    opened.push(storage);
+    return storage;
+  };
+  beforeEach(async () => {
+    database = await factory.database();
+  });
+  afterEach(async () => {
+    for (const storage of opened.splice(0)) await storage.close();
+  });
+
+  test('creates the schema once and records each migration in schema_migrations', async () => {
+    const first = await open();
+    const versions = MIGRATIONS.map((m) => ({ version: m.version }));
+    expect(await database.query('SELECT version FROM schema_migrations ORDER BY version')).toEqual(versions);
+    await first.createOrder(newOrder('o1'));
+    await first.close();
+    const second = await open();
+    expect(await database.query('SELECT version FROM schema_migrations ORDER BY version')).toEqual(versions);
+    expect((await second.getOrder('o1'))?.amount).toBe(2900);
+  });
+
+  test('instances opening an empty database at the same moment migrate it once, and all of them work', async () => {
+    const storages = await Promise.all(Array.from({ length: 4 }, () => open()));
+    expect(await database.query('SELECT version FROM schema_migrations ORDER BY version')).toEqual(
+      MIGRATIONS.map((m) => ({ version: m.version })),
+    );
+    await Promise.all(storages.map((storage, i) => storage.createOrder(newOrder(`o${i}`))));
+    expect((await storages[0]!.getOrder('o3'))?.id).toBe('o3');
+  });
+
+  test('applies a later migration on top of an existing database, once', async () => {
+    await (await open()).close();
+    const extra = [
+      ...MIGRATIONS,
+      { version: 99, name: 'test column', statements: ['ALTER TABLE orders ADD COLUMN note TEXT'] },
+    ];
+    await (await open({ migrations: extra })).close();
+    await open({ migrations: extra });
+    expect(await database.query('SELECT version FROM schema_migrations WHERE version = 99')).toEqual([{ version: 99 }]);
+  });
+
+  test('refuses a database migrated by a newer server', async () => {
+    await (await open()).close();
+    await database.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES (99, ?, 0)', ['future']);
+    const refused = open();
+    await expect(refused).rejects.toThrow(MerchantServerError);
+    await expect(refused).rejects.toThrow(/schema version 99, newer than this server knows/);
+  });
+
+  test('reads an order back with its amounts as integers and its lines in order', async () => {
+    const storage = await open();
+    await storage.createOrder(
+      newOrder('o1', {
+        amount: 3550,
+        lines: [
+          { productId: 'a', name: 'A', quantity: 1, unitPrice: 650, lineTotal: 650 },
+          { productId: 'b', name: 'B', quantity: 2, unitPrice: 1450, lineTotal: 2900 },
+        ],
+      }),
+    );
+    const order = await storage.getOrder('o1');
+    expect(order).toEqual({
+      id: 'o1',
+      customerId: 'CUST_1',
+      status: 'CREATED',
+      currency: 'USD',
+      amount: 3550,
+      lines: [
+        { productId: 'a', name: 'A', quantity: 1, unitPrice: 650, lineTotal: 650 },
+        { productId: 'b', name: 'B', quantity: 2, unitPrice: 1450, lineTotal: 2900 },
+      ],
+      paymentRequestId: null,
+      paymentId: null,
+      paymentUrl: null,
+      failCode: null,
+      failMessage: null,
+      createdAt: 1_000,
+      updatedAt: 1_000,
+      expiresAt: 901_000,
+      payingSince: null,
+      lastInquiryAt: null,
+      inquiryLeaseUntil: null,
+    });
+    expect(await storage.getOrder('nope')).toBeUndefined();
+  });
+
+  test('an order is written whole or not at all (a bad line leaves no order)', async () => {
+    const storage = await open();
+    const broken = newOrder('o1', {
+      lines: [
+        { productId: 'a', name: 'A', quantity: 1, unitPrice: 650, lineTotal: 650 },
+        { productId: 'b', name: 'B', quantity: 0, unitPrice: 1450, lineTotal: 0 },
+      ],
+    });
+    // (The rejection is matched by its message: better-sqlite3's errors are not `Error`s to jest in every run.)
+    await expect(storage.createOrder(broken)).rejects.toHaveProperty('message', expect.stringMatching(/constraint/i));
+    expect(await storage.getOrder('o1')).toBeUndefined();
+    expect(await database.query('SELECT * FROM order_lines')).toEqual([]);
+  });
+
+  test('a transition applies only from an allowed status and records one event with the status it replaced', async () => {
+    const storage = await open();
+    await storage.createOrder(newOrder('o1'));
+    const started = await transitionOrder(storage, 'o1', 'PAYING', {
+      at: 2_000,
+      cause: 'payment-started',
+      set: { paymentRequestId: 'pr1', payingSince: 2_000 },
+    });
+    expect(started.status).toBe('applied');
+    const paid = await transitionOrder(storage, 'o1', 'PAID', {
+      at: 3_000,
+      cause: 'notification',
+      set: { paymentId: 'p1' },
+    });
+    expect(paid.status).toBe('applied');
+    const again = await transitionOrder(storage, 'o1', 'PAID', { at: 4_000, cause: 'inquiry' });
+    expect(again.status).toBe('unchanged');
+    const contradicting = await transitionOrder(storage, 'o1', 'FAILED', {
+      at: 5_000,
+      cause: 'notification',
+      set: { failCode: 'X' },
+    });
+    expect(contradicting.status).toBe('conflict');
+    expect(await transitionOrder(storage, 'missing', 'PAID', { at: 5_000, cause: 'inquiry' })).toEqual({
+      status: 'missing',
+    });
+    expect(await storage.getOrder('o1')).toMatchObject({
+      status: 'PAID',
+      paymentRequestId: 'pr1',
+      paymentId: 'p1',
+      failCode: null,
+      payingSince: 2_000,
+      updatedAt: 3_000,
+    });
+    const events = await storage.listEvents('o1');
+    expect(events.map((e) => [e.fromStatus, e.toStatus, e.cause, e.at])).toEqual([
+      ['CREATED', 'PAYING', 'payment-started', 2_000],
+      ['PAYING', 'PAID', 'notification', 3_000],
+    ]);
+    expect(events[0]!.id).toBeLessThan(events[1]!.id);
+    expect(await storage.listEvents()).toEqual(events);
+  });
+
+  test('one paymentRequestId per order: of concurrent starts from two instances one wins, and no two orders share one', async () => {
+    const a = await open();
+    const b = await open();
+    await a.createOrder(newOrder('o1'));
+    const starts = await Promise.all(
+      Array.from({ length: 10 }, (_, k) =>
+        (k % 2 === 0 ? a : b).transition({
+          orderId: 'o1',
+          from: ['CREATED'],
+          to: 'PAYING',
+          at: 3_000,
+          cause: 'payment-started',
+          set: { paymentRequestId: `pr_${k}`, payingSince: 3_000 },
+        }),
+      ),
+    );
+    expect(starts.filter(Boolean)).toHaveLength(1);
+    expect((await a.getOrder('o1'))?.paymentRequestId).toBe(`pr_${starts.indexOf(true)}`);
+    expect(await a.listEvents('o1')).toHaveLength(1);
+    await a.createOrder(newOrder('o2'));
+    await expect(
+      a.transition({
+        orderId: 'o2',
+        from: ['CREATED'],
+        to: 'PAYING',
+        at: 3_000,
+        cause: 'payment-started',
+        set: { paymentRequestId: `pr_${starts.indexOf(true)}` },
+      }),
+    ).rejects.toHaveProperty('message', expect.stringMatching(/unique/i));
+    expect((await a.getOrder('o2'))?.status).toBe('CREATED');
+    expect(await a.listEvents('o2')).toEqual([]);
+  });
+
+  test('a payment id, once stored, is never replaced by another', async () => {
+    const storage = await open();
+    await storage.createOrder(newOrder('o1'));
+    expect(await storage.setPaymentDetails('o1', { paymentId: 'p1', paymentUrl: 'http://cashier/1' }, 2_000)).toBe(
+      true,
+    );
+    expect(await storage.setPaymentDetails('o1', { paymentId: 'p1', paymentUrl: null }, 3_000)).toBe(true);
+    expect(await storage.setPaymentDetails('o1', { paymentId: 'p2', paymentUrl: 'http://cashier/2' }, 4_000)).toBe(
+      false,
+    );
+    await transitionOrder(storage, 'o1', 'PAYING', {
+      at: 5_000,
+      cause: 'payment-started',
+      set: { paymentRequestId: 'pr1', payingSince: 5_000 },
+    });
+    await transitionOrder(storage, 'o1', 'PAID', { at: 6_000, cause: 'notification', set: { paymentId: 'p9' } });
+    expect(await storage.getOrder('o1')).toMatchObject({
+      paymentId: 'p1',
+      paymentUrl: 'http://cashier/1',
+      status: 'PAID',
+    });
+    expect((await storage.findOrderByPayment({ paymentId: 'p1' }))?.id).toBe('o1');
+    expect((await storage.findOrderByPayment({ paymentRequestId: 'pr1' }))?.id).toBe('o1');
+    expect((await storage.findOrderByPayment({ paymentId: 'p9', paymentRequestId: 'pr1' }))?.id).toBe('o1');
+    expect(await storage.findOrderByPayment({ paymentId: 'p9' })).toBeUndefined();
+  });
+
+  test('two instances racing to finish the same orders: exactly one transition per order', async () => {
+    const a = await open();
+    const b = await open();
+    for (let i = 0; i < 30; i++) await paying(a, `o${i}`, 2_000);
+    const results = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => [
+        transitionOrder(a, `o${i}`, 'PAID', { at: 3_000, cause: 'notification' }),
+        transitionOrder(b, `o${i}`, 'FAILED', { at: 3_000, cause: 'inquiry', set: { failCode: 'X' } }),
+        transitionOrder(b, `o${i}`, 'PAID', { at: 3_000, cause: 'inquiry' }),
+        transitionOrder(a, `o${i}`, 'PAID', { at: 3_000, cause: 'notification' }),
+      ]).flat(),
+    );
+    expect(results.filter((r) => r.status === 'applied')).toHaveLength(30);
+    const finals = await database.query<{ n: number }>(
+      "SELECT order_id, COUNT(*) AS n FROM order_events WHERE from_status = 'PAYING' GROUP BY order_id",
+    );
+    expect(finals).toHaveLength(30);
+    expect(finals.every((row) => Number(row.n) === 1)).toBe(true);
+  });
+
+  test('lists the CREATED orders past their expiry, soonest first', async () => {
+    const storage = await open();
+    await storage.createOrder(newOrder('fresh', { expiresAt: 10_000 }));
+    await storage.createOrder(newOrder('late', { expiresAt: 5_000 }));
+    await storage.createOrder(newOrder('later', { expiresAt: 4_000 }));
+    await paying(storage, 'paying', 1_000);
+    expect((await storage.listCreatedExpired(6_000, 10)).map((o) => o.id)).toEqual(['later', 'late']);
+    expect((await storage.listCreatedExpired(6_000, 1)).map((o) => o.id)).toEqual(['later']);
+    expect((await storage.listCreatedExpired(6_000, 10))[0]?.lines).toHaveLength(1);
+  });
+
+  describe('the inquiry lease', () => {
+    const claim = (holder: string, at: number, extra: { notAskedSince?: number } = {}) => ({
+      holder,
+      at,
+      leaseUntil: at + 1_000,
+      ...extra,
+    });
+
+    test('one holder at a time; released, it is rate-limited; a forced claim skips the rate limit, not the lease', async () => {
+      const storage = await open();
+      await paying(storage, 'o1', 1_000);
+      const first = await storage.claimInquiry('o1', claim('a', 10_000, { notAskedSince: 5_000 }));
+      expect(first.claimed).toBe(true);
+      expect(first.order).toMatchObject({ id: 'o1', lastInquiryAt: 10_000, inquiryLeaseUntil: 11_000 });
+      // Held: nobody else, rate limit or not.
+      const second = await storage.claimInquiry('o1', claim('b', 10_500));
+      expect(second).toEqual({ claimed: false, order: expect.objectContaining({ inquiryLeaseUntil: 11_000 }) });
+      // Only its holder releases it.
+      await storage.releaseInquiry('o1', 'b');
+      expect((await storage.getOrder('o1'))?.inquiryLeaseUntil).toBe(11_000);
+      await storage.releaseInquiry('o1', 'a');
+      expect((await storage.getOrder('o1'))?.inquiryLeaseUntil).toBeNull();
+      // Released, but asked at 10 000: a claim that wants "not asked since 9 000" is refused, a forced one is granted.
+      expect((await storage.claimInquiry('o1', claim('c', 10_600, { notAskedSince: 9_000 }))).claimed).toBe(false);
+      expect((await storage.claimInquiry('o1', claim('c', 10_600, { notAskedSince: 10_000 }))).claimed).toBe(true);
+      await storage.releaseInquiry('o1', 'c');
+      expect((await storage.claimInquiry('o1', claim('d', 10_700))).claimed).toBe(true);
+    });
+
+    test('a lease whose holder never released it ends at its deadline', async () => {
+      const storage = await open();
+      await paying(storage, 'o1', 1_000);
+      expect((await storage.claimInquiry('o1', claim('dead', 10_000))).claimed).toBe(true);
+      expect((await storage.claimInquiry('o1', claim('b', 10_999))).claimed).toBe(false);
+      expect((await storage.claimInquiry('o1', claim('b', 11_000))).claimed).toBe(true);
+      // The dead holder coming back cannot release the new holder's lease.
+      await storage.releaseInquiry('o1', 'dead');
+      expect((await storage.getOrder('o1'))?.inquiryLeaseUntil).toBe(12_000);
+    });
+
+    test('only a PAYING order can be claimed', async () => {
+      const storage = await open();
+      await storage.createOrder(newOrder('created'));
+      expect(await storage.claimInquiry('created', claim('a', 10_000))).toEqual({
+        claimed: false,
+        order: expect.objectContaining({ status: 'CREATED', inquiryLeaseUntil: null }),
+      });
+      expect(await storage.claimInquiry('missing', claim('a', 10_000))).toEqual({ claimed: false, order: undefined });
+    });
+
+    test('instances claiming one order at the same moment: exactly one gets it', async () => {
+      const storages = [await open(), await open()];
+      for (let i = 0; i < 10; i++) await paying(storages[0]!, `o${i}`, 1_000);
+      const claims = await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          Array.from({ length: 6 }, (_, k) =>
+            storages[k % 2]!.claimInquiry(`o${i}`, claim(`h${k}`, 10_000, { notAskedSince: 9_000 })),
+          ),
+        ).flat(),
+      );
+      expect(claims.filter((c) => c.claimed)).toHaveLength(10);
+      const holders = await database.query<{ id: string; inquiry_holder: string }>(
+        'SELECT id, inquiry_holder FROM orders ORDER BY id',
+      );
+      expect(holders.every((row) => row.inquiry_holder !== null)).toBe(true);
+    });
+
+    test('the stale claim takes the least recently asked stale order nobody holds, then the oldest', async () => {
+      const storage = await open();
+      await paying(storage, 'old', 1_000);
+      await paying(storage, 'older', 500);
+      await paying(storage, 'asked', 100);
+      await paying(storage, 'fresh', 9_000);
+      await storage.claimInquiry('asked', claim('x', 2_000));
+      await storage.releaseInquiry('asked', 'x');
+      const next = (holder: string, at: number) =>
+        storage.claimStaleInquiry(5_000, { ...claim(holder, at), notAskedSince: at - 1_000 });
+      expect((await next('a', 10_000))?.id).toBe('older');
+      expect((await next('b', 10_000))?.id).toBe('old');
+      // Then the one asked at 2 000; "fresh" is not stale; then nothing (all three now held).
+      const third = await next('c', 10_000);
+      expect(third).toMatchObject({ id: 'asked', lastInquiryAt: 10_000, inquiryLeaseUntil: 11_000 });
+      expect(third?.lines).toHaveLength(1);
+      expect(await next('d', 10_000)).toBeUndefined();
+      // Released, but asked at 10 000: not again before 11 000 (the rate limit). Then, all three asked at 10 000 and
+      // their leases over, the oldest first.
+      await storage.releaseInquiry('older', 'a');
+      expect(await next('e', 10_500)).toBeUndefined();
+      expect((await next('e', 11_000))?.id).toBe('asked');
+    });
+
+    test('stale claims made at the same moment by several instances take different orders', async () => {
+      const storages = [await open(), await open(), await open()];
+      for (let i = 0; i < 12; i++) await paying(storages[0]!, `o${String(i).padStart(2, '0')}`, 1_000 + i);
+      const claimed = await Promise.all(
+        Array.from({ length: 18 }, (_, k) =>
+          storages[k % 3]!.claimStaleInquiry(5_000, { ...claim(`h${k}`, 10_000), notAskedSince: 9_000 }),
+        ),
+      );
+      const ids = claimed.flatMap((order) => (order === undefined ? [] : [order.id]));
+      expect(ids).toHaveLength(12);
+      expect(new Set(ids).size).toBe(12);
+    });
+  });
+
+  test('keeps the wallet tokens of a customer, replacing them on a new sign-in', async () => {
+    const storage = await open();
+    await storage.saveCustomerToken({
+      customerId: 'c',
+      accessToken: 't1',
+      accessTokenExpiresAt: 1,
+      refreshToken: 'r1',
+      refreshTokenExpiresAt: 2,
+      at: 3,
+    });
+    await storage.saveCustomerToken({
+      customerId: 'c',
+      accessToken: 't2',
+      accessTokenExpiresAt: null,
+      refreshToken: null,
+      refreshTokenExpiresAt: null,
+      at: 4,
+    });
+    expect(await storage.getCustomerToken('c')).toEqual({
+      customerId: 'c',
+      accessToken: 't2',
+      accessTokenExpiresAt: null,
+      refreshToken: null,
+      refreshTokenExpiresAt: null,
+      at: 4,
+    });
+    expect(await storage.getCustomerToken('nobody')).toBeUndefined();
+  });
+
+  test('records each notification received, as it travelled', async () => {
+    const storage = await open();
+    const body = '{"paymentId":"p1","paymentResult":{"resultStatus":"S"}}';
+    await storage.recordNotification({
+      orderId: null,
+      paymentId: 'p1',
+      paymentRequestId: null,
+      resultStatus: 'S',
+      resultCode: 'SUCCESS',
+      outcome: 'unknown-payment',
+      body,
+      at: 7,
+    });
+    expect(await database.query('SELECT payment_id, outcome, body, received_at FROM notifications')).toEqual([
+      { payment_id: 'p1', outcome: 'unknown-payment', body, received_at: 7 },
+    ]);
+  });
+
+  test('close() is idempotent', async () => {
+    const storage = await open();
+    await storage.close();
+    await storage.close();
+  });
+
+  test(`is ${factory.name}`, async () => {
+    expect((await open()).constructor.name).toBe(factory.name);
+  });
+});
