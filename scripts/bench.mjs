@@ -15,6 +15,7 @@ import { cpus, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { npmCommand } from './lib/npm-command.mjs';
 import { repoRoot } from './lib/stack.mjs';
 
 const { values } = parseArgs({
@@ -44,11 +45,9 @@ async function main() {
   const loadBefore = load();
   if (!values['skip-build']) {
     console.log('== building');
-    const build = spawnSync('npm', ['run', 'build', '--silent'], {
-      cwd: repoRoot,
-      stdio: 'inherit',
-      shell: process.platform === 'win32',
-    });
+    // npm-command.mjs: npm's own JavaScript with this node, no shell (npm.cmd cannot be spawned on Windows).
+    const npm = npmCommand(['run', 'build', '--silent']);
+    const build = spawnSync(npm.command, npm.args, { cwd: repoRoot, stdio: 'inherit', shell: npm.shell });
     if (build.status !== 0) throw new Error('npm run build failed');
   }
 

@@ -1,10 +1,14 @@
-// `npm run demo [-- --outcome <name>]`: the six payment steps of SPEC.md §2, headless, through the same HTTP
+// `npm run demo [-- --outcome <name>]`: the six payment steps of docs/PROTOCOL.md §2, headless, through the same HTTP
 // calls the mini program makes. Uses the running stack, or starts one for the duration of the demo.
 // Exits 0 when the order's confirmed status is the one the chosen sandbox outcome should produce.
 import { parseArgs } from 'node:util';
-import { StackError, buildStale, importBuilt, stackSettings, startPart, stopPart, waitUntilUp } from './lib/stack.mjs';
+import { endWithSession } from './lib/lifetime.mjs';
+import { takeLanFlag } from './lib/lan.mjs';
+import { part } from './lib/parts.mjs';
+import { StackError, buildStale, importBuilt, launchPart, messageOf, stackSettings, stopPart } from './lib/stack.mjs';
+import { readRunningStack } from './lib/stack-file.mjs';
 
-/** What the merchant server must end up believing for each sandbox outcome (SPEC.md §6.4). */
+/** What the merchant server must end up believing for each sandbox outcome (docs/PROTOCOL.md §7). */
 const expectedStatus = {
   pay: 'PAID',
   processing: 'PAID',
@@ -14,24 +18,58 @@ const expectedStatus = {
   unknown: 'PAID',
 };
 
-const { values } = parseArgs({
-  options: { outcome: { type: 'string', default: 'pay' }, 'timeout-seconds': { type: 'string', default: '60' } },
-});
-const outcome = values.outcome;
+const USAGE = `Usage: npm run demo [-- --outcome <name>] [-- --timeout-seconds <s>]
+
+Walks a payment through the six steps headless, through the HTTP calls the mini program makes, against the
+running stack (the one npm start started with this MINIPAY_HOME, or the default ports), or a stack of its own.
+  --outcome <name>         what the person at the cashier does: ${Object.keys(expectedStatus).join(', ')} (default pay)
+  --timeout-seconds <s>    how long to wait for the merchant server to confirm (default 60)
+  --help                   this text
+Exits 0 when the merchant server confirms the status that outcome must produce.`;
+
 const started = [];
+endWithSession(() => void finish(1));
+
+function options() {
+  // --lan is npm start's: the demo finds a stack started with it through its stack.json.
+  const { rest } = takeLanFlag(process.argv.slice(2));
+  try {
+    return parseArgs({
+      args: rest,
+      options: {
+        outcome: { type: 'string', default: 'pay' },
+        'timeout-seconds': { type: 'string', default: '60' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (error) {
+    throw new StackError(`${error.message}\n\n${USAGE}`);
+  }
+}
 
 async function main() {
+  const values = options();
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const outcome = values.outcome;
   if (!(outcome in expectedStatus)) {
     throw new StackError(`unknown outcome "${outcome}": use one of ${Object.keys(expectedStatus).join(', ')}`);
   }
   const settings = await stackSettings();
   const { formatAmount } = await importBuilt('contract');
   const money = (amount) => formatAmount(amount);
-  const sandboxUrl = `http://${settings.host}:${settings.sandboxPort}`;
-  const merchantUrl = `http://${settings.host}:${settings.merchantPort}`;
+  // A running npm start (of this dev home) says where it listens, --lan address included.
+  const urls = { ...settings.urls, ...readRunningStack(settings.home)?.urls };
+  let sandboxUrl = urls.wallet;
+  let merchantUrl = urls.merchant;
   if (!(await answers(`${merchantUrl}/api/products`)) || !(await answers(`${sandboxUrl}/`))) {
     console.log(`no stack on ${merchantUrl} and ${sandboxUrl}: starting one for this demo`);
-    await startStack(settings, sandboxUrl, merchantUrl);
+    await startStack(settings);
+    ({ wallet: sandboxUrl, merchant: merchantUrl } = settings.urls);
   }
 
   // Step 1: the user signs in (my.getAuthCode → POST /api/session) and creates an order.
@@ -115,39 +153,31 @@ async function call(method, url, body, headers = {}) {
   return json;
 }
 
-async function startStack(settings, sandboxUrl, merchantUrl) {
+/** The wallet sandbox and the merchant server, quiet; a part that dies at start-up shows what it printed. */
+async function startStack(settings) {
   buildStale();
-  const args = (port) => ['--port', String(port), '--host', settings.host, '--home', settings.home];
-  const quiet = () => {};
-  const sandbox = startPart({
-    name: 'wallet',
-    script: 'packages/wallet-sandbox/dist/cli.cjs',
-    args: args(settings.sandboxPort),
-    print: quiet,
-  });
-  started.push(sandbox);
-  if (!(await waitUntilUp(`${sandboxUrl}/`, sandbox))) throw new StackError('the wallet sandbox exited at start-up');
-  const merchant = startPart({
-    name: 'merchant',
-    script: 'packages/merchant-server/dist/cli.cjs',
-    args: args(settings.merchantPort),
-    env: { MINIPAY_WALLET_URL: sandboxUrl },
-    print: quiet,
-  });
-  started.push(merchant);
-  if (!(await waitUntilUp(`${merchantUrl}/api/products`, merchant)))
-    throw new StackError('the merchant server exited at start-up');
+  const stack = { ...settings, publicUrls: { wallet: settings.urls.wallet } };
+  for (const name of ['wallet', 'merchant']) {
+    const entry = part(name);
+    const { child, up } = await launchPart(entry, stack, { print: () => {} });
+    started.push(child);
+    if (!up) {
+      const output = child.lastOutput().trim();
+      throw new StackError(`the ${entry.title} exited at start-up${output ? `:\n${output}` : ' without a word'}`);
+    }
+  }
 }
 
-main()
-  .then(
-    (code) => code,
-    (error) => {
-      console.error(error instanceof StackError ? `demo: ${error.message}` : error);
-      return 1;
-    },
-  )
-  .then(async (code) => {
-    await Promise.all(started.map((child) => stopPart(child)));
-    process.exit(code);
-  });
+let finishing;
+function finish(code) {
+  finishing ??= Promise.all(started.map((child) => stopPart(child))).then(() => process.exit(code));
+  return finishing;
+}
+
+main().then(
+  (code) => finish(code),
+  (error) => {
+    console.error(`demo: ${messageOf(error)}`);
+    return finish(1);
+  },
+);

@@ -7,17 +7,23 @@
 // platform it is for, read from its name (the convention of rollup, swc and friends), so that npm ci skips it on
 // every other platform exactly as it would with the registry's own metadata. Nothing is downloaded for these
 // entries unless a machine of that platform installs, and then from its own registry.
+//
+// Each such entry also gets the `integrity` the registry publishes for it (`npm view <name>@<version>
+// dist.integrity`: the registry serves a package's metadata even where it answers 404 for its tarball), so the
+// machine of that platform checks what it downloads, as it does every other package. An entry whose integrity the
+// registry does not give is named in the output and left without it.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { platformOf } from './lib/platform-of.mjs';
-import { repoRoot } from './lib/stack.mjs';
+import { messageOf, repoRoot, runNpm } from './lib/stack.mjs';
 
 const file = join(repoRoot, 'package-lock.json');
 const lock = JSON.parse(readFileSync(file, 'utf8'));
-const added = [];
+const added = new Set();
 for (const [path, entry] of Object.entries(lock.packages)) {
   for (const [name, version] of Object.entries(entry.optionalDependencies ?? {})) {
-    const installedAt = [`${path ? `${path}/` : ''}node_modules/${name}`, `node_modules/${name}`];
+    const at = `node_modules/${name}`;
+    const installedAt = [`${path ? `${path}/` : ''}node_modules/${name}`, at];
     if (installedAt.some((candidate) => lock.packages[candidate])) continue;
     const platform = platformOf(name);
     if (!platform || !/^\d+\.\d+\.\d+/.test(version)) continue;
@@ -29,17 +35,52 @@ for (const [path, entry] of Object.entries(lock.packages)) {
       optional: true,
       os: platform.os,
     };
-    lock.packages[`node_modules/${name}`] = { version, ...JSON.parse(JSON.stringify(fields)) };
-    added.push(`${name}@${version}`);
+    lock.packages[at] = { version, ...JSON.parse(JSON.stringify(fields)) };
+    added.add(at);
   }
 }
-// npm keeps `packages` sorted by path; so do we, so that the next `npm install` changes only what it must.
-lock.packages = Object.fromEntries(
-  Object.entries(lock.packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a < b ? -1 : a > b ? 1 : 0)),
-);
-writeFileSync(file, `${JSON.stringify(lock, null, 2)}\n`);
+
+// The integrity of every platform binary that lacks one (those added above, and any added before this step existed).
+const withIntegrity = [];
+const without = [];
+for (const [path, entry] of Object.entries(lock.packages)) {
+  if (entry.integrity || !entry.optional || !(entry.os || entry.cpu) || !path.startsWith('node_modules/')) continue;
+  const name = path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length);
+  try {
+    const integrity = runNpm(['view', `${name}@${entry.version}`, 'dist.integrity']).trim();
+    if (!/^sha\d+-/.test(integrity)) throw new Error(`the registry gave no integrity (${JSON.stringify(integrity)})`);
+    // npm's order: version, resolved, integrity, then the rest.
+    const { version, resolved, ...rest } = entry;
+    lock.packages[path] = { version, ...(resolved ? { resolved } : {}), integrity, ...rest };
+    withIntegrity.push(`${name}@${entry.version}`);
+  } catch (error) {
+    without.push(`${name}@${entry.version}: ${messageOf(error).split('\n')[0]}`);
+  }
+}
+
+// The new entries go where npm would put them, among the others in npm's own order (a locale compare, which is not
+// JavaScript's `<`: it puts string_decoder before string-width); the existing entries keep their order, so that
+// neither this nor the next `npm install` moves anything else.
+if (added.size > 0) {
+  const ordered = {};
+  for (const [path, entry] of Object.entries(lock.packages)) {
+    if (added.has(path)) continue;
+    for (const name of added) {
+      if (!(name in ordered) && path !== '' && name.localeCompare(path, 'en') < 0) ordered[name] = lock.packages[name];
+    }
+    ordered[path] = entry;
+  }
+  for (const name of added) if (!(name in ordered)) ordered[name] = lock.packages[name];
+  lock.packages = ordered;
+}
+if (added.size > 0 || withIntegrity.length > 0) writeFileSync(file, `${JSON.stringify(lock, null, 2)}\n`);
 console.log(
-  added.length
-    ? `added ${added.length} platform entries: ${added.join(', ')}`
+  added.size > 0
+    ? `added ${added.size} platform entries: ${[...added].map((path) => path.slice('node_modules/'.length)).join(', ')}`
     : 'package-lock.json already lists every platform binary',
 );
+if (withIntegrity.length > 0)
+  console.log(`recorded the integrity of ${withIntegrity.length}: ${withIntegrity.join(', ')}`);
+if (without.length > 0) {
+  console.log(`no integrity from the registry for ${without.length} (left without):\n  ${without.join('\n  ')}`);
+}

@@ -14,8 +14,10 @@ import { dts } from 'rollup-plugin-dts';
  *   entries: output name → source file (relative to the package), e.g. `{ index: 'src/index.ts' }`, or
  *     `{ source, tsconfig }` for an entry that needs another target (e.g. a mini program part of a Node package).
  *   banner: output name → a first line for that entry (e.g. a shebang for a CLI).
+ *   untyped: output names that get no `.d.ts`: a command that exports nothing (its declaration file would be empty,
+ *     and rollup warns "Generated an empty chunk").
  */
-export function libraryConfig({ entries, packageDir, banner = {} }) {
+export function libraryConfig({ entries, packageDir, banner = {}, untyped = [] }) {
   const pkg = JSON.parse(readFileSync(resolve(packageDir, 'package.json'), 'utf8'));
   const dependencies = Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies });
   const external = (id) =>
@@ -50,12 +52,16 @@ export function libraryConfig({ entries, packageDir, banner = {} }) {
           warn(warning);
         },
       },
-      {
-        input,
-        external,
-        plugins: [dts({ tsconfig })],
-        output: { file: resolve(packageDir, `dist/${name}.d.ts`), format: 'es' },
-      },
+      ...(untyped.includes(name)
+        ? []
+        : [
+            {
+              input,
+              external,
+              plugins: [dts({ tsconfig })],
+              output: { file: resolve(packageDir, `dist/${name}.d.ts`), format: 'es' },
+            },
+          ]),
     ];
   });
 }

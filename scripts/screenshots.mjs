@@ -34,7 +34,14 @@ try {
   const dist = join(home, 'dist');
   execFileSync(
     process.execPath,
-    [join(repoRoot, 'mini-app', 'scripts', 'build.mjs'), '--production', '--out-dir', dist],
+    // A production build against this local stack: the flag lets it call a merchant server on 127.0.0.1.
+    [
+      join(repoRoot, 'mini-app', 'scripts', 'build.mjs'),
+      '--production',
+      '--insecure-merchant-url-for-testing',
+      '--out-dir',
+      dist,
+    ],
     {
       env: { ...process.env, MINIPAY_MERCHANT_URL: merchant.url, MINIPAY_SANDBOX_URL: sandbox.url },
       stdio: 'ignore',

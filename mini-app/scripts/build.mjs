@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Builds the mini program from src/ into dist/ (the IDE's miniprogramRoot) with rollup's JS API.
 //
-//   node scripts/build.mjs [--production] [--out-dir <dir>]
+//   node scripts/build.mjs [--production [--insecure-merchant-url-for-testing]] [--out-dir <dir>]
 //
 // Why a script rather than a rollup.config.mjs: besides one rollup run (app + pages + the antd-mini
 // components, as CommonJS ES2017 with shared chunks under common/), a mini program build copies the
@@ -15,7 +15,8 @@
 //   MINIPAY_SANDBOX       0/false turns the sandbox shim off in a development build (default on)
 //   --production          no sandbox code at all: src/dev-wallet/install.ts is swapped for
 //                         install.production.ts before bundling, so neither the shim nor its URL
-//                         reaches dist.
+//                         reaches dist. The merchant URL must be https:// on an address that is not
+//                         loopback (productionUrlProblem), unless --insecure-merchant-url-for-testing.
 import {
   copyFileSync,
   existsSync,
@@ -26,6 +27,7 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
+import { isIP } from 'node:net';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_MERCHANT_URL, DEFAULT_SANDBOX_URL } from '@minipay/contract';
@@ -48,7 +50,47 @@ const ANTD_PREFIX = 'components/antd-mini/';
 
 const DEFAULTS = { merchantUrl: DEFAULT_MERCHANT_URL, sandboxUrl: DEFAULT_SANDBOX_URL };
 
-export async function build({ production = false, outDir = join(appDir, 'dist'), env = process.env } = {}) {
+/** The flag that lets a production build call an http:// or loopback merchant server, for a test of that build. */
+export const INSECURE_FOR_TESTING_FLAG = '--insecure-merchant-url-for-testing';
+
+export const USAGE = `Usage: npm run build:mini [-- --production [${INSECURE_FOR_TESTING_FLAG}]] [-- --out-dir <dir>]
+
+Builds the mini program from mini-app/src into mini-app/dist (or --out-dir), for Mini Program Studio.
+  --production    no sandbox code at all: the real wallet's my.tradePay and my.getAuthCode
+  ${INSECURE_FOR_TESTING_FLAG}
+                  let a production build call an http:// or loopback MINIPAY_MERCHANT_URL (to try a
+                  production build against the local stack; never for a release)
+  --out-dir <dir> where to build (default mini-app/dist, the folder mini.project.json opens)
+  --help          this text
+Settings: MINIPAY_MERCHANT_URL (default ${DEFAULT_MERCHANT_URL}), MINIPAY_SANDBOX_URL (default ${DEFAULT_SANDBOX_URL}),
+MINIPAY_SANDBOX=0 (a development build without the sandbox shim).`;
+
+/**
+ * Why a production mini program must not call `url`, or undefined when it may: a wallet's `my.request` goes only to
+ * HTTPS domains on the mini program's whitelist, and on a phone a loopback address is the phone itself.
+ */
+export function productionUrlProblem(url) {
+  const { protocol, hostname } = new URL(url);
+  const problems = [];
+  if (protocol !== 'https:') problems.push('is not https:// (a wallet only calls HTTPS domains on its whitelist)');
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  const loopback =
+    host === 'localhost' ||
+    host.endsWith('.localhost') ||
+    host === '0.0.0.0' ||
+    host === '::' ||
+    host === '::1' ||
+    (isIP(host) === 4 && host.startsWith('127.'));
+  if (loopback) problems.push('is a loopback address (on a phone, that is the phone itself)');
+  return problems.length > 0 ? problems.join(' and ') : undefined;
+}
+
+export async function build({
+  production = false,
+  outDir = join(appDir, 'dist'),
+  env = process.env,
+  insecureMerchantUrlForTesting = false,
+} = {}) {
   const sandbox = !production && !/^(0|false|no|off)$/i.test(env.MINIPAY_SANDBOX ?? '');
   const settings = {
     merchantUrl: env.MINIPAY_MERCHANT_URL || DEFAULTS.merchantUrl,
@@ -60,6 +102,13 @@ export async function build({ production = false, outDir = join(appDir, 'dist'),
   ]) {
     if (!/^https?:\/\/[^\s"'\\]+$/.test(value))
       throw new Error(`${name} must be an http(s) URL, got ${JSON.stringify(value)}`);
+  }
+  const problem = production && !insecureMerchantUrlForTesting ? productionUrlProblem(settings.merchantUrl) : undefined;
+  if (problem) {
+    throw new Error(
+      `--production refuses MINIPAY_MERCHANT_URL ${settings.merchantUrl}: it ${problem}. Set it to your merchant ` +
+        `server's public https:// address; to try a production build against the local stack, add ${INSECURE_FOR_TESTING_FLAG}`,
+    );
   }
 
   assertReplaceable(outDir);
@@ -262,11 +311,33 @@ function toPosix(path) {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
-  const { values } = parseArgs({
-    options: { production: { type: 'boolean', default: false }, 'out-dir': { type: 'string' } },
-  });
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        production: { type: 'boolean', default: false },
+        [INSECURE_FOR_TESTING_FLAG.slice(2)]: { type: 'boolean', default: false },
+        'out-dir': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    console.error(`mini-app build: ${error.message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
   const outDir = values['out-dir'] ? resolve(values['out-dir']) : undefined;
-  build({ production: values.production, outDir }).then(
+  const insecure = values[INSECURE_FOR_TESTING_FLAG.slice(2)];
+  if (insecure && !values.production) {
+    console.error(`mini-app build: ${INSECURE_FOR_TESTING_FLAG} only means something with --production`);
+    process.exit(2);
+  }
+  build({ production: values.production, outDir, insecureMerchantUrlForTesting: insecure }).then(
     (result) => {
       const mode = result.production
         ? 'production (no sandbox code)'

@@ -37,9 +37,10 @@ beforeAll(() => {
   temp = mkdtempSync(join(tmpdir(), 'minipay-mini-build-'));
   devDist = join(temp, 'dev');
   prodDist = join(temp, 'prod');
-  const dev = run('build.mjs', ['--out-dir', devDist], { MINIPAY_MERCHANT_URL: 'https://shop.example.com' });
+  const dev = run('build.mjs', ['--out-dir', devDist]);
   expect(dev).toMatchObject({ status: 0 });
   const prod = run('build.mjs', ['--production', '--out-dir', prodDist], {
+    MINIPAY_MERCHANT_URL: 'https://shop.example.com',
     MINIPAY_SANDBOX_URL: 'http://10.9.8.7:8210',
   });
   expect(prod).toMatchObject({ status: 0 });
@@ -70,8 +71,8 @@ test('a development build bundles the sandbox shim (so the scan above can fail)'
 });
 
 test('MINIPAY_MERCHANT_URL is built in; the default is http://127.0.0.1:8200', () => {
-  expect(readFileSync(join(devDist, 'app.js'), 'utf8')).toContain('"https://shop.example.com"');
-  expect(readFileSync(join(prodDist, 'app.js'), 'utf8')).toContain('"http://127.0.0.1:8200"');
+  expect(readFileSync(join(prodDist, 'app.js'), 'utf8')).toContain('"https://shop.example.com"');
+  expect(readFileSync(join(devDist, 'app.js'), 'utf8')).toContain('"http://127.0.0.1:8200"');
 });
 
 test('the build is CommonJS with tradepay bundled in and the antd-mini components copied with their templates', () => {
@@ -113,9 +114,52 @@ describe('--out-dir never deletes what is not a build', () => {
 
   test('builds into an empty folder outside mini-app/, and again into that previous build', () => {
     const empty = mkdtempSync(join(temp, 'empty-'));
-    expect(run('build.mjs', ['--production', '--out-dir', empty]).status).toBe(0);
-    expect(run('build.mjs', ['--production', '--out-dir', empty]).status).toBe(0);
+    const shop = { MINIPAY_MERCHANT_URL: 'https://shop.example.com' };
+    expect(run('build.mjs', ['--production', '--out-dir', empty], shop).status).toBe(0);
+    expect(run('build.mjs', ['--production', '--out-dir', empty], shop).status).toBe(0);
     expect(JSON.parse(readFileSync(join(empty, 'build.json'), 'utf8'))).toMatchObject({ mode: 'production' });
+  });
+});
+
+describe('--production and the merchant URL', () => {
+  test.each([
+    ['the default, http://127.0.0.1:8200', '', /is not https:\/\/ .* and is a loopback address/],
+    ['http:// on a public name', 'http://shop.example.com', /is not https:\/\/ \(a wallet only calls HTTPS domains/],
+    ['https://localhost', 'https://localhost:8443', /is a loopback address/],
+    ['https:// on 127.0.0.5', 'https://127.0.0.5', /is a loopback address/],
+    ['https:// on [::1]', 'https://[::1]:8443', /is a loopback address/],
+  ])('refuses %s, saying what to set and which flag forces it', (_name, url, why) => {
+    const out = mkdtempSync(join(temp, 'refused-'));
+    const result = run('build.mjs', ['--production', '--out-dir', out], { MINIPAY_MERCHANT_URL: url });
+    expect(result.status).toBe(1);
+    expect(result.out).toMatch(/--production refuses MINIPAY_MERCHANT_URL /);
+    expect(result.out).toMatch(why);
+    expect(result.out).toContain('add --insecure-merchant-url-for-testing');
+    // Refused before anything is written.
+    expect(readdirSync(out)).toEqual([]);
+  });
+
+  test('builds with --insecure-merchant-url-for-testing, which means nothing without --production', () => {
+    const out = mkdtempSync(join(temp, 'forced-'));
+    const forced = ['--production', '--insecure-merchant-url-for-testing', '--out-dir', out];
+    expect(run('build.mjs', forced).status).toBe(0);
+    expect(JSON.parse(readFileSync(join(out, 'build.json'), 'utf8'))).toMatchObject({
+      mode: 'production',
+      merchantUrl: 'http://127.0.0.1:8200',
+    });
+    const alone = run('build.mjs', ['--insecure-merchant-url-for-testing', '--out-dir', out]);
+    expect(alone.status).toBe(2);
+    expect(alone.out).toContain('only means something with --production');
+  });
+
+  test('--help prints the usage; an unknown option says which, with the usage, and no stack trace', () => {
+    const help = run('build.mjs', ['--help']);
+    expect(help.status).toBe(0);
+    expect(help.out).toMatch(/^Usage: npm run build:mini/);
+    const wrong = run('build.mjs', ['--prod']);
+    expect(wrong.status).toBe(2);
+    expect(wrong.out).toMatch(/^mini-app build: Unknown option '--prod'[\s\S]*Usage: npm run build:mini/);
+    expect(wrong.out).not.toMatch(/\n\s+at /);
   });
 });
 

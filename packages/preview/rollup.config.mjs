@@ -16,6 +16,8 @@ const node = libraryConfig({
   packageDir,
   entries: { index: 'src/index.ts', cli: 'src/cli.ts' },
   banner: { cli: '#!/usr/bin/env node' },
+  // The command exports nothing: no declaration file.
+  untyped: ['cli'],
 }).map((config) => {
   if (!Array.isArray(config.output)) return config;
   return {

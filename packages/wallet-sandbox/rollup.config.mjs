@@ -10,4 +10,6 @@ export default libraryConfig({
     cli: 'src/cli.ts',
   },
   banner: { cli: '#!/usr/bin/env node' },
+  // The command exports nothing: no declaration file.
+  untyped: ['cli'],
 });

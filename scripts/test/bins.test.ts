@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { repoRoot } from './helpers';
+import { npmSync, posix, repoRoot } from './helpers';
 
 const packages = readdirSync(join(repoRoot, 'packages')).map((name) => `packages/${name}`);
 const bins = packages.flatMap((dir) => {
@@ -28,7 +28,8 @@ test('every bin is a committed file outside dist/', () => {
   expect(tracked.sort()).toEqual(bins.map((bin) => bin.file).sort());
   for (const bin of bins) {
     expect(bin.file).not.toMatch(/\/dist\//);
-    expect(statSync(join(repoRoot, bin.file)).mode & 0o111).not.toBe(0);
+    // The executable bit, which npm's links need on Linux and macOS (Windows has none; npm writes .cmd shims there).
+    if (posix) expect(statSync(join(repoRoot, bin.file)).mode & 0o111).not.toBe(0);
   }
 });
 
@@ -47,13 +48,11 @@ test('in a fresh install before any build, npx minipay-sandbox --help answers wi
       copyFileSync(join(repoRoot, file), join(temp, file));
     }
     // CI's `npm ci` has just filled the cache; prefer it, but fall back to the registry rather than fail.
-    const install = spawnSync('npm', ['ci', '--prefer-offline', '--ignore-scripts', '--no-audit', '--no-fund'], {
-      cwd: temp,
-      encoding: 'utf8',
-    });
+    const install = npmSync(['ci', '--prefer-offline', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: temp });
     expect(install.status).toBe(0);
     for (const bin of bins) {
-      const run = spawnSync('npx', ['--no-install', bin.name, '--help'], { cwd: temp, encoding: 'utf8' });
+      // `npx --no-install <bin>`, as `npm exec` (npx is a batch file on Windows too).
+      const run = npmSync(['exec', '--no', '--', bin.name, '--help'], { cwd: temp });
       expect(`${run.stdout}${run.stderr}`).toBe(
         `${bin.name} is not built yet: run \`npm run build\` at the repository root (or \`npm start\`, which builds what it needs)\n`,
       );

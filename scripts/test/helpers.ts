@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
@@ -24,9 +24,41 @@ export interface Run {
   waitFor: (pattern: RegExp, timeoutMs?: number) => Promise<RegExpMatchArray>;
 }
 
-/** Starts `npm <args>` at the repo root in its own process group, as a terminal would, collecting its output. */
+/** Whether this OS has POSIX signals and process groups (Windows has neither). */
+export const posix = process.platform !== 'win32';
+
+/**
+ * `{ command, args, shell }` that runs `npm <args>` on this OS without depending on a shell (scripts/lib/npm-command.mjs,
+ * the same the stack scripts use: on Windows `npm` is `npm.cmd`, which cannot be spawned directly).
+ */
+export function npmCommand(args: string[]): { command: string; args: string[]; shell: boolean } {
+  // An .mjs of the scripts, which jest compiles like the tests.
+  return require(join(repoRoot, 'scripts', 'lib', 'npm-command.mjs')).npmCommand(args);
+}
+
+/** `npm <args>` run to completion at `cwd` (default the repo root). */
+export function npmSync(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
+  const npm = npmCommand(args);
+  return spawnSync(npm.command, npm.args, {
+    cwd: options.cwd ?? repoRoot,
+    env: { ...process.env, ...options.env },
+    shell: npm.shell,
+    encoding: 'utf8',
+  });
+}
+
+/**
+ * Starts `npm <args>` at the repo root, collecting its output; on Linux and macOS in its own process group, as a
+ * terminal would (so `signalGroup` is Ctrl-C).
+ */
 export function npm(args: string[], env: NodeJS.ProcessEnv): Run {
-  const child = spawn('npm', args, { cwd: repoRoot, env: { ...process.env, ...env }, detached: true });
+  const command = npmCommand(args);
+  const child = spawn(command.command, command.args, {
+    cwd: repoRoot,
+    env: { ...process.env, ...env },
+    detached: posix,
+    shell: command.shell,
+  });
   let text = '';
   const listeners = new Set<() => void>();
   const onData = (chunk: Buffer) => {
@@ -65,11 +97,27 @@ export function npm(args: string[], env: NodeJS.ProcessEnv): Run {
   return { child, output: () => text, exited, waitFor };
 }
 
-/** Sends a signal to the whole process group, like Ctrl-C in a terminal. */
+/** Sends a signal to the whole process group, like Ctrl-C in a terminal (Linux and macOS). */
 export function signalGroup(run: Run, signal: NodeJS.Signals): void {
   try {
     process.kill(-run.child.pid!, signal);
   } catch {
     // already gone
   }
+}
+
+/** Whether a process with this pid exists (signal 0 sends nothing; it works on Windows too). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Ends the run and everything it started, on any OS (the clean-up of a test, not a behaviour under test). */
+export function killTree(run: Run): void {
+  if (posix) signalGroup(run, 'SIGKILL');
+  else spawnSync('taskkill', ['/pid', String(run.child.pid), '/t', '/f']);
 }

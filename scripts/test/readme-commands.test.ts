@@ -1,23 +1,23 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, utimesSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parsePrivateKey } from '@minipay/openapi';
-import { freePort, npm, repoRoot, signalGroup, type Run } from './helpers';
+import { freePort, killTree, npm, posix, repoRoot, signalGroup, type Run } from './helpers';
 
-// `npm start` below rebuilds mini-app/dist wired to this test's random ports; put back the default build so the
-// folder the IDE opens after `npm test` points at the default local stack again.
+// Tests build into temporary folders, never mini-app/dist: that is the folder Mini Program Studio opens, built for
+// the stack the developer runs, and a test must not rewrite it behind their back.
+const ideDist = join(repoRoot, 'mini-app', 'dist', 'build.json');
+const ideDistBefore = existsSync(ideDist) ? statSync(ideDist).mtimeMs : undefined;
 afterAll(() => {
-  execFileSync(process.execPath, [join(repoRoot, 'mini-app', 'scripts', 'build.mjs')], {
-    env: { ...process.env, MINIPAY_MERCHANT_URL: '', MINIPAY_SANDBOX_URL: '', MINIPAY_SANDBOX: '' },
-    stdio: 'ignore',
-  });
-}, 120000);
+  expect(existsSync(ideDist) ? statSync(ideDist).mtimeMs : undefined).toBe(ideDistBefore);
+});
 
 // These run the README's commands as a newcomer would: `npm start`, then `npm run demo` against it.
 describe('npm start and npm run demo', () => {
   let home: string;
+  let dist: string;
   let env: NodeJS.ProcessEnv;
   let stack: Run;
   let merchantPort: number;
@@ -26,6 +26,7 @@ describe('npm start and npm run demo', () => {
 
   beforeAll(async () => {
     home = mkdtempSync(join(tmpdir(), 'minipay-start-'));
+    dist = join(home, 'dist');
     merchantPort = await freePort();
     sandboxPort = await freePort();
     previewPort = await freePort();
@@ -35,12 +36,12 @@ describe('npm start and npm run demo', () => {
       MINIPAY_SANDBOX_PORT: String(sandboxPort),
       MINIPAY_PREVIEW_PORT: String(previewPort),
     };
-    stack = npm(['start'], env);
+    stack = npm(['start', '--', '--out-dir', dist], env);
     await stack.waitFor(/Press Ctrl-C to stop/, 240000);
   }, 300000);
 
   afterAll(async () => {
-    signalGroup(stack, 'SIGKILL');
+    killTree(stack);
     rmSync(home, { recursive: true, force: true });
   });
 
@@ -48,7 +49,7 @@ describe('npm start and npm run demo', () => {
     const output = stack.output();
     expect(output).toContain(`http://127.0.0.1:${sandboxPort}/`);
     expect(output).toContain(`http://127.0.0.1:${merchantPort}/api/products`);
-    expect(output).toMatch(/open .* in Mini Program Studio/);
+    expect(output).toContain(`built into ${dist} (--out-dir); Mini Program Studio opens mini-app/dist`);
     expect((await fetch(`http://127.0.0.1:${sandboxPort}/`)).status).toBe(200);
     const products = (await (await fetch(`http://127.0.0.1:${merchantPort}/api/products`)).json()) as {
       products: unknown[];
@@ -56,11 +57,27 @@ describe('npm start and npm run demo', () => {
     expect(products.products.length).toBeGreaterThan(0);
   });
 
-  it('builds the mini program in sandbox mode', () => {
-    expect(stack.output()).toContain('mini program built into mini-app/dist (sandbox mode)');
+  it('builds the mini program in sandbox mode into --out-dir, wired to this stack', () => {
+    expect(stack.output()).toContain(`mini program built into ${dist} (sandbox mode)`);
+    expect(JSON.parse(readFileSync(join(dist, 'build.json'), 'utf8'))).toMatchObject({
+      mode: 'development',
+      merchantUrl: `http://127.0.0.1:${merchantPort}`,
+      shim: true,
+    });
   });
 
-  it('starts the preview of mini-app/dist and prints its URL, which serves the mini program', async () => {
+  it('records its pids and URLs in the dev home (stack.json)', () => {
+    const record = JSON.parse(readFileSync(join(home, 'stack.json'), 'utf8'));
+    expect(record.miniDir).toBe(dist);
+    expect(record.parts.map((entry: { name: string; url: string }) => [entry.name, entry.url])).toEqual([
+      ['wallet', `http://127.0.0.1:${sandboxPort}`],
+      ['merchant', `http://127.0.0.1:${merchantPort}`],
+      ['preview', `http://127.0.0.1:${previewPort}`],
+    ]);
+    expect(stack.output()).toContain(`(pid ${record.parts[0].pid})`);
+  });
+
+  it('starts the preview of the built folder and prints its URL, which serves the mini program', async () => {
     expect(stack.output()).toMatch(new RegExp(`mini program preview +http://127\\.0\\.0\\.1:${previewPort}/ `));
     expect((await fetch(`http://127.0.0.1:${previewPort}/`)).status).toBe(200);
     const bundle = (await (await fetch(`http://127.0.0.1:${previewPort}/__preview/app`)).json()) as {
@@ -71,16 +88,18 @@ describe('npm start and npm run demo', () => {
     expect(bundle.sandboxUrl).toBe(`http://127.0.0.1:${sandboxPort}`);
   });
 
-  it('npm run preview starts the preview alone over the running stack, on the port it is given', async () => {
+  it('npm run preview starts the preview alone over the running stack, of its folder, on the port it is given', async () => {
     const port = await freePort();
     const alone = npm(['run', 'preview', '--silent', '--', '--port', String(port), '--no-watch'], env);
     try {
       await alone.waitFor(/auth codes from the wallet sandbox at \S+/, 60000);
+      expect(alone.output()).toContain(`minipay preview of ${dist}`);
       expect(alone.output()).toContain(`open http://127.0.0.1:${port}/`);
       expect(alone.output()).toContain(`auth codes from the wallet sandbox at http://127.0.0.1:${sandboxPort}`);
       expect((await fetch(`http://127.0.0.1:${port}/`)).status).toBe(200);
     } finally {
-      signalGroup(alone, 'SIGINT');
+      if (posix) signalGroup(alone, 'SIGINT');
+      else killTree(alone);
       await alone.exited;
     }
   });
@@ -102,7 +121,7 @@ describe('npm start and npm run demo', () => {
     utimesSync(source, now, now);
     const rest = () => stack.output().slice(before);
     await stack.waitFor(
-      /source changed: rebuilding the mini program[\s\S]*mini program built into mini-app\/dist/,
+      /source changed: rebuilding the mini program[\s\S]*mini program built into \S+ \(sandbox/,
       60000,
     );
     expect(rest()).toContain('source changed: rebuilding the mini program');
@@ -138,13 +157,31 @@ describe('npm start and npm run demo', () => {
     );
   });
 
-  it('a second npm start on the same ports says which variable to change', async () => {
-    const second = npm(['start'], env);
-    expect(await second.exited).not.toBe(0);
-    expect(second.output()).toMatch(/port \d+ .* already in use: .* set MINIPAY_SANDBOX_PORT to another port/);
-  });
+  it('a second npm start of the same dev home says one is running, with its pids', async () => {
+    const second = npm(['start', '--', '--out-dir', join(home, 'second-dist')], env);
+    expect(await second.exited).toBe(1);
+    const record = JSON.parse(readFileSync(join(home, 'stack.json'), 'utf8'));
+    const [wallet, merchant, preview] = record.parts as { pid: number }[];
+    expect(second.output()).toContain(
+      `npm start: another npm start is running with this dev home (pid ${record.pid}, started ${record.startedAt}): ` +
+        `wallet sandbox (pid ${wallet!.pid}, http://127.0.0.1:${sandboxPort}), merchant server (pid ${merchant!.pid}, ` +
+        `http://127.0.0.1:${merchantPort}), mini program preview (pid ${preview!.pid}, http://127.0.0.1:${previewPort}). ` +
+        `Stop it first (Ctrl-C in its terminal, or ${posix ? 'kill' : 'taskkill /pid'} ${record.pid}`,
+    );
+  }, 120_000);
 
-  it('Ctrl-C stops every part cleanly and frees the ports', async () => {
+  it('a second npm start of another dev home on the same ports says which variable to change', async () => {
+    const other = mkdtempSync(join(tmpdir(), 'minipay-start-other-'));
+    try {
+      const second = npm(['start'], { ...env, MINIPAY_HOME: other });
+      expect(await second.exited).toBe(1);
+      expect(second.output()).toMatch(/port \d+ .* already in use: .* set MINIPAY_SANDBOX_PORT to another port/);
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  (posix ? it : it.skip)('Ctrl-C stops every part cleanly, frees the ports and removes stack.json', async () => {
     signalGroup(stack, 'SIGINT');
     // npm itself takes the SIGINT too and ends by that signal (exit code null), as in a terminal; the stack
     // script must not report a failure.
@@ -154,6 +191,7 @@ describe('npm start and npm run demo', () => {
     await expect(fetch(`http://127.0.0.1:${merchantPort}/api/products`)).rejects.toThrow();
     await expect(fetch(`http://127.0.0.1:${sandboxPort}/`)).rejects.toThrow();
     await expect(fetch(`http://127.0.0.1:${previewPort}/`)).rejects.toThrow();
+    expect(existsSync(join(home, 'stack.json'))).toBe(false);
   });
 });
 
@@ -164,22 +202,26 @@ describe('npm start when a part fails', () => {
   });
   afterEach(() => rmSync(home, { recursive: true, force: true }));
 
-  it('a crash of the wallet sandbox stops the merchant server too, with the reason shown', async () => {
-    const merchantPort = await freePort();
-    const env = {
-      MINIPAY_HOME: home,
-      MINIPAY_MERCHANT_PORT: String(merchantPort),
-      MINIPAY_SANDBOX_PORT: String(await freePort()),
-      MINIPAY_PREVIEW_PORT: String(await freePort()),
-    };
-    const stack = npm(['start'], env);
-    const [, pid] = await stack.waitFor(/wallet sandbox dashboard .*\(pid (\d+)\)/, 240000);
-    await stack.waitFor(/Press Ctrl-C to stop/);
-    process.kill(Number(pid), 'SIGKILL');
-    expect(await stack.exited).toBe(1);
-    expect(stack.output()).toMatch(/wallet stopped unexpectedly \(SIGKILL\); stopping the stack/);
-    await expect(fetch(`http://127.0.0.1:${merchantPort}/api/products`)).rejects.toThrow();
-  }, 300000);
+  (posix ? it : it.skip)(
+    'a crash of the wallet sandbox stops the merchant server too, with the reason shown',
+    async () => {
+      const merchantPort = await freePort();
+      const env = {
+        MINIPAY_HOME: home,
+        MINIPAY_MERCHANT_PORT: String(merchantPort),
+        MINIPAY_SANDBOX_PORT: String(await freePort()),
+        MINIPAY_PREVIEW_PORT: String(await freePort()),
+      };
+      const stack = npm(['start', '--', '--out-dir', join(home, 'dist')], env);
+      const [, pid] = await stack.waitFor(/wallet sandbox dashboard .*\(pid (\d+)\)/, 240000);
+      await stack.waitFor(/Press Ctrl-C to stop/);
+      process.kill(Number(pid), 'SIGKILL');
+      expect(await stack.exited).toBe(1);
+      expect(stack.output()).toMatch(/wallet stopped unexpectedly \(SIGKILL\); stopping the stack/);
+      await expect(fetch(`http://127.0.0.1:${merchantPort}/api/products`)).rejects.toThrow();
+    },
+    300000,
+  );
 
   it('a taken merchant port is named with MINIPAY_MERCHANT_PORT before anything starts', async () => {
     const blocker: Server = createServer();
@@ -231,7 +273,6 @@ describe('npm run demo with no stack running', () => {
   }, 120000);
 });
 
-// Files in one jest file run in order, so these never race with `npm start` rebuilding mini-app/dist above.
 describe('the build, check, size and bench commands', () => {
   let temp: string;
   beforeAll(() => {
@@ -239,15 +280,20 @@ describe('the build, check, size and bench commands', () => {
   });
   afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
-  it('npm run check:mini passes on the sandbox build and prints its size', async () => {
-    const check = npm(['run', 'check:mini', '--silent'], {});
+  it('npm run build:mini builds the sandbox build that npm run check:mini passes, and prints its size', async () => {
+    const out = join(temp, 'sandbox-dist');
+    const build = npm(['run', 'build:mini', '--silent', '--', '--out-dir', out], {});
+    expect(await build.exited).toBe(0);
+    const check = npm(['run', 'check:mini', '--silent', '--', out], {});
     expect(await check.exited).toBe(0);
     expect(check.output()).toMatch(/mini-app dist: \d+ files, \d+ bytes .* of the 2 MB limit/);
   });
 
   it('npm run build:mini -- --production builds a dist that npm run check:mini accepts', async () => {
     const out = join(temp, 'production-dist');
-    const build = npm(['run', 'build:mini', '--silent', '--', '--production', '--out-dir', out], {});
+    const build = npm(['run', 'build:mini', '--silent', '--', '--production', '--out-dir', out], {
+      MINIPAY_MERCHANT_URL: 'https://shop.example.com',
+    });
     expect(await build.exited).toBe(0);
     expect(readFileSync(join(out, 'build.json'), 'utf8')).toContain('"production"');
     const check = npm(['run', 'check:mini', '--silent', '--', out], {});

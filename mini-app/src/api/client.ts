@@ -16,7 +16,7 @@ export interface MerchantApiOptions {
 }
 
 /**
- * The merchant server's API (SPEC.md §6.3) for the pages. Authenticated calls carry the session token;
+ * The merchant server's API (docs/PROTOCOL.md §6) for the pages. Authenticated calls carry the session token;
  * a stored session past (or about to pass) the server's `expiresAt` is renewed before the call, and when
  * the server says the session expired (401) anyway, it is renewed once and the call retried.
  */

@@ -27,7 +27,7 @@ export interface PayOrderOptions {
 }
 
 /**
- * Steps 2–6 of the payment sequence (SPEC.md §2) for one order: the merchant server creates the
+ * Steps 2–6 of the payment sequence (docs/PROTOCOL.md §2) for one order: the merchant server creates the
  * payment with the wallet, `my.tradePay` opens the cashier, then the order is checked with the server
  * until it is final, whatever the cashier's result code said. Throws the API client's errors.
  */

@@ -18,7 +18,7 @@ export interface ResultView {
   canCheckAgain: boolean;
 }
 
-/** The merchant server's order status → what the user is told (SPEC.md §6.3). */
+/** The merchant server's order status → what the user is told (docs/PROTOCOL.md §6). */
 export function resultKind(status: OrderStatus): ResultKind {
   switch (status) {
     case 'PAID':

@@ -1,4 +1,4 @@
-// The merchant server's JSON API, as the mini program calls it (SPEC.md §6.3 in the repository's protocol
+// The merchant server's JSON API, as the mini program calls it (docs/PROTOCOL.md §6, the repository's protocol
 // document): one definition that the server builds its answers to and the mini program reads them with, so a
 // change on the wire is a type error on both sides. Amounts are strings of minor units; times are ISO 8601.
 import type { OrderStatus } from './order-status';

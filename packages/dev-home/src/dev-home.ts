@@ -1,4 +1,4 @@
-// The local development state of SPEC.md §6.1: keys and config in MINIPAY_HOME (default `.minipay/` at the repo
+// The local development state of docs/PROTOCOL.md §8: keys and config in MINIPAY_HOME (default `.minipay/` at the repo
 // root). Whichever part starts first creates what is missing; the others read the same files. Keys are generated
 // off the event loop (`crypto.generateKeyPair`), so a server that creates them does not stall its other requests.
 import { createPrivateKey, createPublicKey, generateKeyPair, randomBytes } from 'node:crypto';
@@ -32,6 +32,11 @@ export interface DevHome {
   walletPublicKey: string;
   /** Where each file is, for messages that tell a developer what to paste where. */
   paths: DevHomePaths;
+  /**
+   * What this call had to make again in a dev home that was already set up, as lines for the terminal: a private
+   * key that was missing gets a new pair, and whoever holds the old public key refuses its signatures.
+   */
+  notices: string[];
 }
 
 /** The variable that names the dev home. */
@@ -77,10 +82,28 @@ export async function ensureDevHome(home: string = resolveDevHome()): Promise<De
   const root = resolve(home);
   mkdirSync(root, { recursive: true, mode: 0o700 });
   const paths = devHomePaths(root);
+  // A home that has its config.json, or a public key without its private key, was set up before: a private key
+  // missing from it was deleted, and making a new pair silently would leave the other side with the old public key.
+  const setUp = existsSync(paths.config);
+  const hadPublic = { merchant: existsSync(paths.merchantPublicKey), wallet: existsSync(paths.walletPublicKey) };
   const [merchant, wallet] = await Promise.all([
     ensureKeyPair(paths.merchantPrivateKey, paths.merchantPublicKey),
     ensureKeyPair(paths.walletPrivateKey, paths.walletPublicKey),
   ]);
+  const notices: string[] = [];
+  if (merchant.created && (setUp || hadPublic.merchant)) {
+    notices.push(
+      `${paths.merchantPrivateKey} was missing, so a new merchant key pair was made: a wallet that has the old ` +
+        "merchant public key (a wallet sandbox still running, or a real wallet's console) refuses every request " +
+        'with INVALID_SIGNATURE until it gets the new one (restart the sandbox; `npm run keys` prints the key for a console)',
+    );
+  }
+  if (wallet.created && (setUp || hadPublic.wallet)) {
+    notices.push(
+      `${paths.walletPrivateKey} was missing, so a new sandbox wallet key pair was made: a merchant server that ` +
+        "still has the old wallet public key refuses the sandbox's answers and notifications until it is restarted",
+    );
+  }
   await createOnce(
     paths.config,
     async () =>
@@ -104,6 +127,7 @@ export async function ensureDevHome(home: string = resolveDevHome()): Promise<De
     walletPrivateKey: wallet.privateKey,
     walletPublicKey: wallet.publicKey,
     paths,
+    notices,
   };
 }
 
@@ -121,8 +145,8 @@ export async function generateRsaKeyPair(): Promise<{ privateKey: string; public
 async function ensureKeyPair(
   privatePath: string,
   publicPath: string,
-): Promise<{ privateKey: string; publicKey: string }> {
-  await createOnce(privatePath, async () => (await generateRsaKeyPair()).privateKey, 0o600);
+): Promise<{ privateKey: string; publicKey: string; created: boolean }> {
+  const created = await createOnce(privatePath, async () => (await generateRsaKeyPair()).privateKey, 0o600);
   const privateKey = readFileSync(privatePath, 'utf8');
   // The public key is always derived from the private one, so a race or a deleted file can never pair
   // a private key with someone else's public key.
@@ -130,20 +154,25 @@ async function ensureKeyPair(
   if (!existsSync(publicPath) || readFileSync(publicPath, 'utf8') !== publicKey) {
     writeFileSync(publicPath, publicKey, { mode: 0o644 });
   }
-  return { privateKey, publicKey };
+  return { privateKey, publicKey, created };
 }
 
-/** Writes `path` only if it does not exist, atomically: a complete file or none, and the first writer wins. */
-async function createOnce(path: string, content: () => Promise<string>, mode: number): Promise<void> {
-  if (existsSync(path)) return;
+/**
+ * Writes `path` only if it does not exist, atomically: a complete file or none, and the first writer wins. True when
+ * this call wrote it.
+ */
+async function createOnce(path: string, content: () => Promise<string>, mode: number): Promise<boolean> {
+  if (existsSync(path)) return false;
   const text = await content();
-  if (existsSync(path)) return;
+  if (existsSync(path)) return false;
   const temporary = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   writeFileSync(temporary, text, { mode });
   try {
     linkSync(temporary, path);
+    return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    return false;
   } finally {
     unlinkSync(temporary);
   }

@@ -11,7 +11,7 @@ describe('ensureDevHome', () => {
   });
   afterEach(() => rmSync(home, { recursive: true, force: true }));
 
-  it('creates the SPEC §6.1 files with private keys readable by the owner only', async () => {
+  it('creates the files of PROTOCOL §8 with private keys readable by the owner only', async () => {
     const dev = await ensureDevHome(home);
     for (const file of [
       'merchant-private.pem',
@@ -22,7 +22,9 @@ describe('ensureDevHome', () => {
     ]) {
       expect(statSync(join(home, file)).isFile()).toBe(true);
     }
-    expect(statSync(join(home, 'merchant-private.pem')).mode & 0o777).toBe(0o600);
+    // Windows has no POSIX permission bits (there, the user's profile folder keeps them private).
+    if (process.platform !== 'win32') expect(statSync(join(home, 'merchant-private.pem')).mode & 0o777).toBe(0o600);
+    expect(dev.notices).toEqual([]);
     expect(dev.merchantPrivateKey).toContain('BEGIN PRIVATE KEY');
     expect(dev.walletPublicKey).toContain('BEGIN PUBLIC KEY');
     expect(dev.clientId).toMatch(/^SANDBOX_[0-9A-F]{12}$/);
@@ -44,6 +46,24 @@ describe('ensureDevHome', () => {
     expect(second.merchantPrivateKey).toBe(first.merchantPrivateKey);
     expect(second.clientId).toBe(first.clientId);
     expect(readFileSync(join(home, 'merchant-public.pem'), 'utf8')).toBe(first.merchantPublicKey);
+  });
+
+  it('says so when a private key of a set-up home was deleted and a new pair was made', async () => {
+    const first = await ensureDevHome(home);
+    rmSync(join(home, 'merchant-private.pem'));
+    const second = await ensureDevHome(home);
+    expect(second.merchantPublicKey).not.toBe(first.merchantPublicKey);
+    expect(second.notices).toHaveLength(1);
+    expect(second.notices[0]).toContain(
+      `${join(home, 'merchant-private.pem')} was missing, so a new merchant key pair`,
+    );
+    expect(second.notices[0]).toMatch(/refuses every request with INVALID_SIGNATURE .*npm run keys/);
+
+    rmSync(join(home, 'wallet-private.pem'));
+    expect((await ensureDevHome(home)).notices).toEqual([
+      expect.stringMatching(/wallet-private\.pem was missing, so a new sandbox wallet key pair was made/),
+    ]);
+    expect((await ensureDevHome(home)).notices).toEqual([]);
   });
 
   it('names the file and the fix when config.json is broken', async () => {

@@ -14,6 +14,7 @@ import type { LogOption } from './config';
 import { HttpError } from './errors';
 import type { AppContext } from './internal/context';
 import { errorSummary, isError } from './internal/error-summary';
+import { readableLines } from './internal/log-lines';
 import { validationMessage, type AjvLikeError } from './internal/validation-message';
 import { registerNotifyRoute } from './routes/notify-route';
 import { registerOrderRoutes } from './routes/order-routes';
@@ -59,7 +60,11 @@ export function loggerOptions(log: LogOption): FastifyServerOptions['logger'] {
     // stack trace, and a summary passed in as a plain object would gain an empty `stack` and `type: "Object"`.
     serializers: { err: (value: unknown) => (isError(value) ? errorSummary(value) : value) },
   };
-  if (typeof log === 'object' && log.stream !== undefined) options.stream = log.stream;
+  if (typeof log === 'object' && log.format === 'lines') {
+    options.stream = readableLines(log.stream ?? process.stdout);
+  } else if (typeof log === 'object' && log.stream !== undefined) {
+    options.stream = log.stream;
+  }
   return options as FastifyServerOptions['logger'];
 }
 

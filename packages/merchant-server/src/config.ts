@@ -10,14 +10,23 @@ export interface LogDestination {
   write(line: string): void;
 }
 
-/** `false` silences logs; `true` (default) logs JSON lines at `info` to stdout; an object picks level and destination. */
+/**
+ * `false` silences logs; `true` (default) logs JSON lines at `info` to stdout; an object picks level, destination and
+ * format: `json` (default: one JSON object per line, for log collectors) or `lines` (one readable line per entry and
+ * one per request, as `minipay-merchant` prints in development).
+ */
 export type LogOption =
-  boolean | { level?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace'; stream?: LogDestination };
+  | boolean
+  | {
+      level?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+      stream?: LogDestination;
+      format?: 'json' | 'lines';
+    };
 
 /** Everything `startMerchantServer` takes. Each setting defaults for the local stack; production requires some. */
 export interface MerchantServerOptions {
   /**
-   * Development state folder (SPEC §6.1): keys, `config.json` (clientId, sessionSecret) and `merchant.db`. Default
+   * Development state folder (docs/PROTOCOL.md §8): keys, `config.json` (clientId, sessionSecret) and `merchant.db`. Default
    * `.minipay/` at the repo root (the nearest folder above the working directory with `mini.project.json`).
    * Env `MINIPAY_HOME` (required in production).
    */

@@ -17,6 +17,7 @@ import { Settlement } from './settlement';
 import { SqliteStorage } from './sqlite-storage';
 import type { Storage } from './storage';
 import type { WalletApi } from './wallet-api';
+import { probeWallet, unreachableMessage } from './internal/wallet-reachability';
 
 export interface RunningMerchantServer {
   /** The URL it listens on, e.g. `http://127.0.0.1:8200`. */
@@ -140,6 +141,13 @@ export async function startMerchantServer(
     { url, notifyUrl, walletUrl: config.walletUrl, database: describeDatabase(config) },
     'merchant server listening',
   );
+  // Not awaited: a wallet that starts after the server is fine; one that never answers is a wrong URL, said once here.
+  // (An injected wallet is not reached through the URL.)
+  if (hooks.wallet === undefined) {
+    void probeWallet(config.walletUrl).then((reason) => {
+      if (reason !== undefined) log.warn({ walletUrl: config.walletUrl }, unreachableMessage(config.walletUrl, reason));
+    });
+  }
 
   let closing: Promise<void> | undefined;
   const running = app;

@@ -1,4 +1,4 @@
-// The merchant's side of the payment OpenAPIs (SPEC.md §5): every request signed, every answer verified with the
+// The merchant's side of the payment OpenAPIs (docs/PROTOCOL.md §5): every request signed, every answer verified with the
 // wallet's public key before anything in it is believed, wallet answers returned as values, everything else thrown.
 import type { KeyObject } from 'node:crypto';
 import { OpenApiError, ProtocolError, TimeoutError, TransportError } from './errors';

@@ -79,7 +79,7 @@ export function keyFits(key: KeyObject, algorithm: Algorithm): boolean {
 export function assertKeyFits(key: KeyObject, algorithm: Algorithm, what: string): void {
   const bits = key.asymmetricKeyDetails?.modulusLength;
   if (algorithm === 'RSA256' && keyKind(key) === 'rsa' && bits !== undefined && bits < 2048) {
-    // The wallets use RSA 2048 (SPEC §4); a shorter key signs fine here and is then refused by the wallet.
+    // The wallets use RSA 2048 (docs/PROTOCOL.md §4.3); a shorter key signs fine here and is then refused by the wallet.
     throw new KeyFormatError(
       `${what} is a ${bits}-bit RSA key, but algorithm RSA256 needs an RSA key of at least 2048 bits`,
     );

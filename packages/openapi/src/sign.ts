@@ -1,4 +1,4 @@
-// SPEC.md §4: the content to sign is `<METHOD> <path as sent>\n<Client-Id>.<Request-Time>.<raw body>`, signed
+// docs/PROTOCOL.md §4.3: the content to sign is `<METHOD> <path as sent>\n<Client-Id>.<Request-Time>.<raw body>`, signed
 // with SHA256withRSA (RSA256) or ECDSA P-224 + SHA-256 (ECC224), Base64 then URL-encoded into the header
 // `algorithm=RSA256, keyVersion=1, signature=<value>`.
 //

@@ -1,4 +1,4 @@
-// Wire types of the Alipay+ Mini Program payment OpenAPIs (v2), as SPEC.md §4–§5 lays them out.
+// Wire types of the Alipay+ Mini Program payment OpenAPIs (v2), as docs/PROTOCOL.md §4–§5 lays them out.
 // Field names are the wire's own; optional fields are optional on the wire too.
 
 /** `S` success, `F` failed, `U` unknown (retry or inquire, never treat as failed), `A`/`R` accepted. */

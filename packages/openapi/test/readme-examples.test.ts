@@ -25,13 +25,15 @@ const typeCheck = (code: string) =>
   typeCheckExample(code, { packageDir, paths: { '@minipay/openapi': ['src/index.ts'] }, ambient: AMBIENT });
 
 describe('README examples', () => {
-  it('has the pay example, the two notification handlers, the pooled handler and the doctor in a handler', () => {
-    expect(examples).toHaveLength(5);
+  it('has the pay example, the three notification handlers, inquiry/cancel/refund, the pooled handler and the doctor in a handler', () => {
+    expect(examples).toHaveLength(7);
     expect(examples[0]).toMatch(/new OpenApiClient\([\s\S]*\.pay\(/);
     expect(examples[1]).toMatch(/Fastify[\s\S]*verifyNotification[\s\S]*signedResponse/);
     expect(examples[2]).toMatch(/node:http[\s\S]*verifyNotification[\s\S]*signedResponse/);
-    expect(examples[3]).toMatch(/await verifyNotificationAsync[\s\S]*await signedResponseAsync/);
-    expect(examples[4]).toMatch(/verifyNotification[\s\S]*diagnoseRequest[\s\S]*formatDiagnosis/);
+    expect(examples[3]).toMatch(/express\.text\([\s\S]*verifyNotification[\s\S]*signedResponse/);
+    expect(examples[4]).toMatch(/inquiryPayment\([\s\S]*cancelPayment\([\s\S]*refund\(\{[\s\S]*refundRequestId/);
+    expect(examples[5]).toMatch(/await verifyNotificationAsync[\s\S]*await signedResponseAsync/);
+    expect(examples[6]).toMatch(/verifyNotification[\s\S]*diagnoseRequest[\s\S]*formatDiagnosis/);
   });
 
   it.each(examples.map((code, i) => [i + 1, code] as const))(

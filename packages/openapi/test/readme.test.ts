@@ -1,7 +1,8 @@
 // The README's notification handlers, as written there, against a notification signed like the wallet signs it.
-// If the README's Fastify or node:http example stops working with the real API, this fails.
+// If the README's Fastify, node:http or Express example stops working with the real API, this fails.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import express from 'express';
 import Fastify from 'fastify';
 import {
   OpenApiError,
@@ -81,6 +82,39 @@ function nodeHttpServer(): Server {
   });
 }
 
+/** The README's Express handler; `parseJsonFirst` adds the express.json() it warns against, before the route. */
+function expressApp(parseJsonFirst = false) {
+  const app = express();
+  if (parseJsonFirst) app.use(express.json());
+  app.post('/payments/notify', express.text({ type: '*/*', limit: '64kb' }), async (req, res) => {
+    try {
+      const verified = verifyNotification({
+        headers: req.headers,
+        rawBody: req.body as string,
+        publicKey: walletPublicKey,
+        path: req.originalUrl,
+      });
+      await recordPaymentResult(verified);
+      const ack = signedResponse({ clientId, privateKey: merchantPrivateKey, path: req.originalUrl });
+      res.status(200).set(ack.headers).send(ack.body);
+    } catch (error) {
+      const status = error instanceof SignatureError ? 401 : error instanceof OpenApiError ? 400 : 500;
+      res.status(status).json({ error: error instanceof OpenApiError ? error.code : 'INTERNAL' });
+    }
+  });
+  return app;
+}
+
+async function listenExpress(app: ReturnType<typeof express>): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = await new Promise<Server>((resolve) => {
+    const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
+  });
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
 /** Sends a notification as the wallet does and checks the acknowledgement as the wallet does. */
 async function notify(baseUrl: string, signingKey = keys.walletRsaPrivate) {
   const path = '/payments/notify';
@@ -124,6 +158,27 @@ describe('README notification handlers', () => {
       expect(recorded).toHaveLength(1);
     } finally {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
+  it('Express with express.text verifies, records and acknowledges with a signed SUCCESS', async () => {
+    const { url, close } = await listenExpress(expressApp());
+    try {
+      expect(await notify(url)).toEqual({ status: 200, body: signedSuccess });
+      expect(await notify(url, keys.merchantRsaPrivate)).toEqual({ status: 401, body: { error: 'INVALID_SIGNATURE' } });
+      expect(recorded).toHaveLength(1);
+    } finally {
+      await close();
+    }
+  });
+
+  it('Express with express.json() before the route gets BODY_NOT_RAW (the mistake the README warns about)', async () => {
+    const { url, close } = await listenExpress(expressApp(true));
+    try {
+      expect(await notify(url)).toEqual({ status: 400, body: { error: 'BODY_NOT_RAW' } });
+      expect(recorded).toHaveLength(0);
+    } finally {
+      await close();
     }
   });
 

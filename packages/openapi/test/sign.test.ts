@@ -24,7 +24,7 @@ const pairs: Array<[Algorithm, string, string]> = [
 ];
 
 describe('signingContent', () => {
-  it('is "<METHOD> <path>\\n<Client-Id>.<Request-Time>.<body>" as SPEC §4 writes it', () => {
+  it('is "<METHOD> <path>\\n<Client-Id>.<Request-Time>.<body>" as PROTOCOL §4.3 writes it', () => {
     expect(
       signingContent(
         'POST',

@@ -6,9 +6,10 @@
 // sees every day: the stack, the mini program build, the preview); the URL the stack prints is opened; "first
 // paint" is the preview's own signal that the launch page and every component in it have drawn once with their
 // data (what `onReady` waits for); "settled" is the last render before the page stays still for a second (the
-// first page's requests answered and drawn). Afterwards mini-app/dist is built again for the default stack.
+// first page's requests answered and drawn). The mini program is built into a temporary folder (`--out-dir`), so
+// mini-app/dist, the IDE's, is left as it was.
 //   npm run build && npm run bench -w @minipay/preview      (MINIPAY_BENCH_JSON=<file> also writes the figures)
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -16,6 +17,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { minify } from 'terser';
+import { npmCommand } from '../../../scripts/lib/npm-command.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..', '..', '..');
@@ -55,11 +57,13 @@ async function startToFirstPaint() {
     MINIPAY_PREVIEW_PORT: String(await freePort()),
   };
   const started = Date.now();
-  const stack = spawn('npm', ['start'], {
+  // npm-command.mjs: npm's own JavaScript with this node, no shell (npm.cmd cannot be spawned on Windows).
+  const npm = npmCommand(['start', '--', '--out-dir', join(home, 'dist')]);
+  const stack = spawn(npm.command, npm.args, {
     cwd: repo,
     env,
     detached: process.platform !== 'win32',
-    shell: process.platform === 'win32',
+    shell: npm.shell,
   });
   let output = '';
   try {
@@ -106,11 +110,6 @@ async function startToFirstPaint() {
     await new Promise((resolve) => (stack.exitCode !== null ? resolve() : stack.once('exit', resolve)));
     await browser.close();
     rmSync(home, { recursive: true, force: true });
-    // npm start built mini-app/dist for this run's ports: build it again for the default local stack.
-    execFileSync(process.execPath, [join(repo, 'mini-app', 'scripts', 'build.mjs')], {
-      env: { ...process.env, MINIPAY_MERCHANT_URL: '', MINIPAY_SANDBOX_URL: '', MINIPAY_SANDBOX: '' },
-      stdio: 'ignore',
-    });
   }
 }
 

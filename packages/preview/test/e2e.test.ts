@@ -35,7 +35,8 @@ async function buildMiniApp(build: Build, outDir: string): Promise<void> {
     join(REPO, 'mini-app', 'scripts', 'build.mjs'),
     '--out-dir',
     outDir,
-    ...(build === 'production' ? ['--production'] : []),
+    // The stack is on 127.0.0.1: a production build refuses such a merchant URL unless told it is a test.
+    ...(build === 'production' ? ['--production', '--insecure-merchant-url-for-testing'] : []),
   ];
   await run(process.execPath, args, {
     env: { ...process.env, MINIPAY_MERCHANT_URL: stack.merchantUrl, MINIPAY_SANDBOX_URL: stack.sandboxUrl },

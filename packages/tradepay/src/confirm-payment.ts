@@ -13,7 +13,7 @@ declare function clearTimeout(handle: unknown): void;
 export type PaymentStatus = 'paid' | 'failed' | 'cancelled' | 'pending';
 
 /**
- * The order JSON the merchant server returns (SPEC §6.3). Only `status` is read:
+ * The order JSON the merchant server returns (docs/PROTOCOL.md §6). Only `status` is read:
  * `PAID` → paid, `FAILED` → failed, `CANCELLED` and `EXPIRED` → cancelled, anything else
  * (`CREATED`, `PAYING`, ...) → ask again.
  */

@@ -1,4 +1,4 @@
-/** Every status `tradePay` can resolve with; see SPEC §3 and the README's outcome table. */
+/** Every status `tradePay` can resolve with; see docs/PROTOCOL.md §3 and the README's outcome table. */
 export type TradePayStatus =
   'paid' | 'processing' | 'failed' | 'cancelled' | 'network-error' | 'unknown' | 'not-permitted' | 'error';
 

@@ -3,7 +3,7 @@ import type { TradePayOutcome, TradePayStatus } from './outcome';
 /** The statuses a result code can map to (`error` comes from the `fail` callback, never from a code). */
 export type ResultCodeStatus = Exclude<TradePayStatus, 'error'>;
 
-// SPEC §3. Anything not listed is `unknown`, keeping the raw code.
+// docs/PROTOCOL.md §3. Anything not listed is `unknown`, keeping the raw code.
 const STATUS_BY_CODE: { readonly [code: string]: ResultCodeStatus | undefined } = {
   '9000': 'paid',
   '8000': 'processing',

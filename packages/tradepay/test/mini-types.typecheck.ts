@@ -1,5 +1,5 @@
 // The real `my`, as @mini-types/alipay types it, is accepted by `options.my` without a cast, although
-// those types lack `paymentUrl` (SPEC §3). Loading the package declares the global `my` for this program.
+// those types lack `paymentUrl` (docs/PROTOCOL.md §3). Loading the package declares the global `my` for this program.
 /// <reference types="@mini-types/alipay" />
 // A standard AbortSignal (Node's here; a polyfill in a mini program) is accepted as `signal`.
 /// <reference types="node" />

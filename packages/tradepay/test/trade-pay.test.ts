@@ -8,7 +8,7 @@ afterEach(() => {
   jest.useRealTimers();
 });
 
-// SPEC §3, every row, as the wallet sends it (string) and as some hosts send it (number).
+// docs/PROTOCOL.md §3, every row, as the wallet sends it (string) and as some hosts send it (number).
 const MAPPING: [code: string, status: TradePayStatus][] = [
   ['9000', 'paid'],
   ['8000', 'processing'],
@@ -23,7 +23,7 @@ const MAPPING: [code: string, status: TradePayStatus][] = [
   ['-1', 'unknown'],
 ];
 
-describe('tradePay result codes (SPEC §3)', () => {
+describe('tradePay result codes (PROTOCOL §3)', () => {
   it.each(MAPPING)('maps resultCode "%s" to %s and keeps the raw code', async (code, status) => {
     await expect(tradePay({ paymentUrl: URL }, { my: answering(code) })).resolves.toEqual({ status, resultCode: code });
   });

@@ -1,4 +1,4 @@
-// Notification faults a tester can turn on, per payment or for every payment (SPEC.md §6.4).
+// Notification faults a tester can turn on, per payment or for every payment (docs/PROTOCOL.md §7).
 
 /** Each field is optional; an absent field means "behave normally". */
 export interface Faults {

@@ -1,4 +1,4 @@
-// The six outcomes a tester can pick at the cashier (SPEC.md §6.4), in the SPEC's order. Pure data with
+// The six outcomes a tester can pick at the cashier (docs/PROTOCOL.md §7), in its order. Pure data with
 // no imports: the mini program shim (ES2017, no Node) shares this file with the server.
 
 /** What the person at the cashier (or a test) chooses. */
@@ -21,7 +21,7 @@ export interface OutcomeDefinition {
 
 const PAID = { resultStatus: 'S', resultCode: 'SUCCESS', resultMessage: 'success' } as const;
 
-/** The outcome table of the README, in the SPEC's order (the cashier's buttons, the action sheet's items). */
+/** The README's outcome table, in PROTOCOL §7's order (the cashier's buttons, the action sheet's items). */
 export const OUTCOMES: readonly OutcomeDefinition[] = [
   { outcome: 'pay', label: 'Pay', resultCode: '9000', paymentStatus: 'SUCCESS', notification: PAID },
   {

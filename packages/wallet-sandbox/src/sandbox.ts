@@ -19,7 +19,7 @@ import { registerRequestLogRoutes } from './internal/request-log-routes';
 import { registerSandboxRoutes } from './internal/sandbox-routes';
 
 export interface SandboxOptions {
-  /** The dev home (SPEC.md §6.1): keys and config.json; whatever is missing is created. */
+  /** The dev home (docs/PROTOCOL.md §8): keys and config.json; whatever is missing is created. */
   home: string;
   /** Default `127.0.0.1`. */
   host?: string;

@@ -282,7 +282,7 @@ describe('body validation: F PARAM_ILLEGAL naming the field', () => {
   });
 });
 
-test('Content-Type is optional (SPEC §4): a signed body without it is read as JSON', async () => {
+test('Content-Type is optional (PROTOCOL §4.2): a signed body without it is read as JSON', async () => {
   const raw = JSON.stringify(payRequest());
   const { 'Content-Type': _type, ...headers } = signRequest({
     path: PAY,

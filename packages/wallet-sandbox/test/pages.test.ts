@@ -182,6 +182,39 @@ describe('the dashboard', () => {
     }
   });
 
+  test('fits a 1024 px wide window: every column, the actions included, is on screen without scrolling', async () => {
+    const receiver = await startReceiver(t.home);
+    try {
+      // A failed payment has the longest status (USER_BALANCE_NOT_ENOUGH), which once pushed the actions off screen.
+      const { paymentId } = await newPayment({ notifyUrl: receiver.url });
+      await json(t, 'POST', `/sandbox/payments/${paymentId}/complete`, { outcome: 'fail' });
+      await t.sandbox.whenIdle();
+      await page.setViewportSize({ width: 1024, height: 768 });
+      await page.goto(`${t.sandbox.url}/`);
+      const row = page.locator(`tr[data-payment-id="${paymentId}"]`);
+      await row.locator('li.attempt-acknowledged').waitFor();
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      expect(width).toBeLessThanOrEqual(1024);
+      for (const control of ['select[data-role="outcome"]', 'button[data-action="force"]', 'button']) {
+        const box = await row.locator(control).first().boundingBox();
+        expect([control, box!.x + box!.width <= 1024]).toEqual([control, true]);
+      }
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  test('has a favicon (the page links it, and /favicon.ico answers it), so the browser asks for no missing file', async () => {
+    await page.goto(`${t.sandbox.url}/`);
+    const href = await page.getAttribute('link[rel="icon"]', 'href');
+    expect(href).toBe('/assets/favicon.svg');
+    for (const path of [href!, '/favicon.ico']) {
+      const answer = await fetch(`${t.sandbox.url}${path}`);
+      expect([path, answer.status, answer.headers.get('content-type')]).toEqual([path, 200, 'image/svg+xml']);
+      expect(await answer.text()).toMatch(/^<svg /);
+    }
+  });
+
   test('force outcome, resend and set faults from the page', async () => {
     const receiver = await startReceiver(t.home);
     try {

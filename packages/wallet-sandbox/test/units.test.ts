@@ -6,7 +6,7 @@ import { delayBeforeAttempt } from '../src/retry-schedule';
 import { escapeHtml } from '../src/internal/html';
 import { payRequest } from './helpers';
 
-test('the outcomes are the six of SPEC §6.4 in order, with their result codes', () => {
+test('the outcomes are the six of PROTOCOL §7 in order, with their result codes', () => {
   expect(OUTCOMES.map((o) => [o.outcome, o.resultCode, o.paymentStatus])).toEqual([
     ['pay', '9000', 'SUCCESS'],
     ['processing', '8000', 'SUCCESS'],

@@ -13,7 +13,12 @@ variables (see the README); flags override them:
   --port <n>      port to listen on (MINIPAY_MERCHANT_PORT, default ${DEFAULT_MERCHANT_PORT}; 0 = any free port)
   --host <addr>   interface to listen on (MINIPAY_MERCHANT_HOST, default ${DEFAULT_HOST})
   --home <dir>    keys, config.json and merchant.db (MINIPAY_HOME, default .minipay/ at the repo root)
-  --help          this text`;
+  --help          this text
+Logs: one readable line per request in development; JSON lines with MINIPAY_ENV=production or
+MINIPAY_LOG_FORMAT=json (MINIPAY_LOG_FORMAT=lines asks for the readable ones anywhere).`;
+
+/** The variable that picks the command's log format: `json` or `lines`. */
+export const LOG_FORMAT_VARIABLE = 'MINIPAY_LOG_FORMAT';
 
 export interface CliIo {
   env: Record<string, string | undefined>;
@@ -24,6 +29,22 @@ export interface CliIo {
   stopSignal: () => Promise<string>;
   /** Called once the server listens (tests use it to reach the server). */
   onListening?: (server: RunningMerchantServer) => void;
+}
+
+/**
+ * The command's log format: what `MINIPAY_LOG_FORMAT` says, else JSON lines in production (for log collectors) and
+ * readable lines elsewhere (a developer's terminal, next to the sandbox's one-liners in `npm start`).
+ * @throws MerchantServerError CONFIG_INVALID for another value.
+ */
+function logFormat(env: Record<string, string | undefined>): 'json' | 'lines' {
+  const named = env[LOG_FORMAT_VARIABLE]?.trim();
+  if (named === 'json' || named === 'lines') return named;
+  if (named) {
+    throw new MerchantServerError(`${LOG_FORMAT_VARIABLE} must be json or lines; got ${JSON.stringify(named)}`, {
+      code: 'CONFIG_INVALID',
+    });
+  }
+  return env.MINIPAY_ENV?.trim() === 'production' ? 'json' : 'lines';
 }
 
 /** Runs the command; resolves with the exit code. */
@@ -56,7 +77,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 
   let server: RunningMerchantServer;
   try {
-    server = await startMerchantServer(loadConfig(env, { cwd: io.cwd }));
+    const options = loadConfig(env, { cwd: io.cwd });
+    const format = logFormat(env);
+    if (options.log !== false) options.log = { ...(typeof options.log === 'object' ? options.log : {}), format };
+    server = await startMerchantServer(options);
   } catch (error) {
     if (error instanceof MerchantServerError) {
       const message =

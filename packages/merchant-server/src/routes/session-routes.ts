@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { HttpError } from '../errors';
 import type { AppContext } from '../internal/context';
 import { errorSummary } from '../internal/error-summary';
+import { unreachableMessage, unreachableReason } from '../internal/wallet-reachability';
 import { sessionBodySchema, type SessionBody } from '../schemas';
 import { createSessionToken } from '../session';
 
@@ -15,7 +16,12 @@ export function registerSessionRoutes(app: FastifyInstance, context: AppContext)
       result = await context.wallet.applyToken({ grantType: 'AUTHORIZATION_CODE', authCode: request.body.authCode });
     } catch (error) {
       request.log.warn({ err: errorSummary(error) }, 'applyToken: no usable answer from the wallet');
-      throw new HttpError('the wallet did not answer; try again in a moment', {
+      // Nothing answering at the wallet's URL is fixed by the configuration, not by waiting.
+      const unreachable = unreachableReason(error);
+      const message = unreachable
+        ? unreachableMessage(context.config.walletUrl, unreachable)
+        : 'the wallet did not answer; try again in a moment';
+      throw new HttpError(message, {
         statusCode: 503,
         code: 'WALLET_UNAVAILABLE',
       });

@@ -4,6 +4,8 @@
 // the rows that changed (so a half-filled select is not wiped). Data goes in with textContent, never innerHTML.
 import { OUTCOMES } from '../outcomes';
 
+// Long ids and result codes (USER_BALANCE_NOT_ENOUGH) may break anywhere, so the payments table fits a 1024 px
+// window with its actions column on screen.
 export const SANDBOX_CSS = `
 body { font: 15px/1.45 system-ui, sans-serif; margin: 0; color: #1d2330; background: #f4f6fa; }
 main { max-width: 1200px; margin: 0 auto; padding: 16px; }
@@ -26,7 +28,15 @@ td ul { margin: 0; padding-left: 0; list-style: none; }
 fieldset { border: 1px solid #c5ccd9; border-radius: 8px; margin-bottom: 8px; }
 fieldset label { margin-right: 12px; white-space: nowrap; }
 input[type=number] { width: 5em; }
+#payments td { overflow-wrap: anywhere; }
+#payments select { max-width: 11em; }
 `;
+
+/** The favicon: the sandbox's mark, so a browser tab shows it and asks for no missing /favicon.ico. */
+export const FAVICON_SVG =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="7" fill="#1677ff"/>' +
+  '<text x="16" y="22" font-family="system-ui, sans-serif" font-size="17" font-weight="700" fill="#fff" ' +
+  'text-anchor="middle">mp</text></svg>';
 
 export const CASHIER_JS = `(function () {
   'use strict';

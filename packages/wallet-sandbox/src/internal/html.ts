@@ -46,6 +46,7 @@ export function layout(title: string, body: Raw, script: string): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title}</title>
+<link rel="icon" href="/assets/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/assets/sandbox.css">
 <script src="/assets/${script}" defer></script>
 </head>

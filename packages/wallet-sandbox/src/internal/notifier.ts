@@ -308,7 +308,7 @@ export class Notifier {
   }
 }
 
-/** The `notifyPayment` body (SPEC.md §5) for a payment with a final status. */
+/** The `notifyPayment` body (docs/PROTOCOL.md §5.2) for a payment with a final status. */
 export function notificationBody(payment: Payment, formatTime: (date: Date) => string): NotifyPaymentRequest {
   return {
     paymentId: payment.paymentId,

@@ -1,4 +1,4 @@
-// The wallet side of the OpenAPI (SPEC.md §4–§5): every request's signature is verified against the
+// The wallet side of the OpenAPI (docs/PROTOCOL.md §4–§5): every request's signature is verified against the
 // registered merchant key, every answer (errors included) is signed with the wallet key and sent with HTTP 200:
 // the `result` carries the status. A refused request gets the signature doctor's short diagnosis as its
 // resultMessage; the request log keeps the whole diagnosis with the request and its answer.
@@ -22,7 +22,7 @@ import { validateApplyToken, validatePay, validatePaymentReference, validateRefu
 export type Answer = { result: Result } & Record<string, unknown>;
 type Handler = (body: unknown, clientId: string) => Answer;
 
-/** SPEC.md §4: `resultMessage` is at most 256 characters. */
+/** docs/PROTOCOL.md §4.4: `resultMessage` is at most 256 characters. */
 export function failed(resultCode: string, resultMessage: string): Answer {
   const message = resultMessage.length > 256 ? `${resultMessage.slice(0, 253)}...` : resultMessage;
   return { result: { resultStatus: 'F', resultCode, resultMessage: message } };

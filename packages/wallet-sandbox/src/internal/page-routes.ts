@@ -1,7 +1,7 @@
 // The web pages: the cashier (and its no-script form post), the dashboard, and their static assets.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isOutcome, OUTCOME_NAMES } from '../outcomes';
-import { CASHIER_JS, DASHBOARD_JS, SANDBOX_CSS } from './assets';
+import { CASHIER_JS, DASHBOARD_JS, FAVICON_SVG, SANDBOX_CSS } from './assets';
 import type { SandboxContext } from './context';
 import { CASHIER_CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY } from './html';
 import { cashierNotFound, cashierPage, dashboardPage } from './pages';
@@ -73,4 +73,7 @@ export function registerPageRoutes(app: FastifyInstance, context: SandboxContext
   app.get('/assets/sandbox.css', asset('text/css; charset=utf-8', SANDBOX_CSS));
   app.get('/assets/cashier.js', asset('text/javascript; charset=utf-8', CASHIER_JS));
   app.get('/assets/dashboard.js', asset('text/javascript; charset=utf-8', DASHBOARD_JS));
+  app.get('/assets/favicon.svg', asset('image/svg+xml', FAVICON_SVG));
+  // Browsers ask for /favicon.ico whatever the page links; the same picture answers it.
+  app.get('/favicon.ico', asset('image/svg+xml', FAVICON_SVG));
 }

@@ -169,7 +169,7 @@ export class PaymentBook {
     return this.byId.get(paymentId);
   }
 
-  /** `paymentId` wins when both are given (SPEC.md §5). */
+  /** `paymentId` wins when both are given (docs/PROTOCOL.md §5.3, §5.4). */
   find(reference: { paymentId?: string; paymentRequestId?: string }, clientId: string): Payment | undefined {
     this.expireDue();
     if (reference.paymentId) {

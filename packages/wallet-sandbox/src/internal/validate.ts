@@ -1,4 +1,4 @@
-// Body validation for the wallet's OpenAPIs (SPEC.md §5). The first problem wins and its message names the
+// Body validation for the wallet's OpenAPIs (docs/PROTOCOL.md §5). The first problem wins and its message names the
 // field by its path (`order.orderAmount.value`), which the sandbox answers as F PARAM_ILLEGAL.
 import type { ApplyTokenRequest, InquiryPaymentRequest, PayRequest, RefundRequest } from '@minipay/openapi';
 import { isIsoCurrency } from '@minipay/contract';

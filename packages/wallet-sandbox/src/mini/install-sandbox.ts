@@ -14,7 +14,7 @@ export interface ShimFailure {
   errorMessage?: string;
 }
 
-/** `my.tradePay`'s options (SPEC.md §3): exactly one of the three inputs, and the callbacks. */
+/** `my.tradePay`'s options (docs/PROTOCOL.md §3): exactly one of the three inputs, and the callbacks. */
 export interface ShimTradePayOptions {
   paymentUrl?: string;
   tradeNO?: string;
