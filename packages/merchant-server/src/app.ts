@@ -15,6 +15,7 @@ import { HttpError } from './errors';
 import type { AppContext } from './internal/context';
 import { errorSummary, isError } from './internal/error-summary';
 import { validationMessage, type AjvLikeError } from './internal/validation-message';
+import { registerAdminRoutes } from './routes/admin-routes';
 import { registerNotifyRoute } from './routes/notify-route';
 import { registerOrderRoutes } from './routes/order-routes';
 import { registerProductRoutes } from './routes/product-routes';
@@ -39,6 +40,7 @@ const REDACTED_PATHS = [
   'privateKey',
   'merchantPrivateKey',
   'sessionSecret',
+  'adminToken',
   '*.authorization',
   '*.token',
   '*.accessToken',
@@ -47,6 +49,7 @@ const REDACTED_PATHS = [
   '*.privateKey',
   '*.merchantPrivateKey',
   '*.sessionSecret',
+  '*.adminToken',
 ];
 
 export function loggerOptions(log: LogOption): FastifyServerOptions['logger'] {
@@ -175,4 +178,5 @@ export function registerRoutes(app: FastifyInstance, context: AppContext): void 
   registerProductRoutes(app);
   registerOrderRoutes(app, context);
   registerNotifyRoute(app, context, errorAnswer);
+  registerAdminRoutes(app, context);
 }

@@ -72,6 +72,17 @@ export interface MerchantServerOptions {
   walletTimeoutMs?: number;
   /** The payee name shown with each order and sent as the merchant's name. Default `Minipay Demo Shop`. Env `MINIPAY_MERCHANT_NAME`. */
   merchantName?: string;
+  /**
+   * The operator API's secret (`Authorization: Bearer <token>` on `/admin/...`, and `npm run refund`), at least 32
+   * characters. Default: generated into `<home>/admin-token`; in production none, and the operator API refuses every
+   * request until it is set. Env `MINIPAY_ADMIN_TOKEN`.
+   */
+  adminToken?: string;
+  /**
+   * Refund money the wallet reports received for an order already closed (cancelled, expired, failed). Default `true`;
+   * `false` only logs it at error level for a person. Env `MINIPAY_AUTO_REFUND` (`1` / `0`).
+   */
+  autoRefund?: boolean;
   /** Production: no dev-home generation, every secret and URL must be configured. Env `MINIPAY_ENV=production`. */
   production?: boolean;
   /** Logging; tests pass `false`. Env `MINIPAY_LOG_LEVEL` sets the level. */

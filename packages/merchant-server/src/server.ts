@@ -8,11 +8,13 @@ import type { AppContext } from './internal/context';
 import { redactDatabaseUrl } from './internal/database-url';
 import { errorSummary } from './internal/error-summary';
 import { resolveConfig, type ResolvedConfig } from './internal/resolve-config';
+import { Canceller } from './cancels';
 import { Inquirer } from './inquirer';
 import { NotificationHandler } from './notification-handler';
 import { PaymentStarter } from './payment-start';
 import { PostgresStorage } from './postgres-storage';
 import { Reconciler } from './reconciler';
+import { autoRefundRequestId, Refunder } from './refunds';
 import { Settlement } from './settlement';
 import { SqliteStorage } from './sqlite-storage';
 import type { Storage } from './storage';
@@ -89,7 +91,25 @@ export async function startMerchantServer(
   let notifyUrl = config.publicUrl === undefined ? '' : `${config.publicUrl}/notify/payment`;
   const notifyPath = (): string => new URL(notifyUrl).pathname;
   // The payment jobs, each in its own module: settling verdicts, asking the wallet, starting, notifications.
-  const settlement = new Settlement({ storage, log, clock });
+  const refunder = new Refunder({ storage, wallet, log, clock, retryAfterMs: config.inquiryMinIntervalMs });
+  const settlement = new Settlement({
+    storage,
+    log,
+    clock,
+    refundsPaidAfterClose: config.autoRefund,
+    // Money for a closed order: reserved and stored (PENDING) before the notification is acknowledged, sent to the
+    // wallet after; one refund per order whatever the number of reports (its refundRequestId is the order's).
+    onPaidAfterClose: async (order) => {
+      if (!config.autoRefund) return;
+      const reserved = await refunder.reserve(order.id, {
+        initiator: 'auto',
+        refundRequestId: autoRefundRequestId(order.id),
+        reason: `paid after the order was ${order.status}`,
+      });
+      if (reserved.status === 'reserved') void refunder.send(reserved.refund);
+    },
+  });
+  const canceller = new Canceller({ storage, wallet, settlement, log, clock });
   const inquirer = new Inquirer({
     storage,
     wallet,
@@ -99,6 +119,7 @@ export async function startMerchantServer(
     reconcileAfterMs: config.reconcileAfterMs,
     minIntervalMs: config.inquiryMinIntervalMs,
     leaseMs: inquiryLeaseMs(config.walletTimeoutMs),
+    canceller,
   });
   const payments = new PaymentStarter({
     storage,
@@ -111,7 +132,18 @@ export async function startMerchantServer(
     merchantName: config.merchantName,
   });
   const notifications = new NotificationHandler({ storage, settlement, log, clock });
-  const context: AppContext = { config, storage, wallet, payments, notifications, inquirer, clock, notifyPath };
+  const context: AppContext = {
+    config,
+    storage,
+    wallet,
+    payments,
+    notifications,
+    inquirer,
+    refunder,
+    canceller,
+    clock,
+    notifyPath,
+  };
   registerRoutes(app, context);
 
   let url: string;
@@ -134,7 +166,14 @@ export async function startMerchantServer(
   }
   if (notifyUrl === '') notifyUrl = `${url}/notify/payment`;
 
-  const reconciler = new Reconciler({ storage, inquirer, log, clock, intervalMs: config.reconcileIntervalMs });
+  const reconciler = new Reconciler({
+    storage,
+    inquirer,
+    refunds: refunder,
+    log,
+    clock,
+    intervalMs: config.reconcileIntervalMs,
+  });
   reconciler.start();
   app.log.info(
     { url, notifyUrl, walletUrl: config.walletUrl, database: describeDatabase(config) },
@@ -151,6 +190,7 @@ export async function startMerchantServer(
         await running.close();
         await reconciler.stop();
         await inquirer.whenIdle();
+        await refunder.whenIdle();
         await storage.close();
       })();
       return closing;

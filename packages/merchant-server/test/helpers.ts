@@ -288,3 +288,37 @@ export function logCollector(): {
     entries: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>),
   };
 }
+
+/** A call to the operator API with the dev home's admin token (or the one given). */
+export async function admin<T = any>(
+  stack: Stack,
+  method: string,
+  path: string,
+  options: { body?: unknown; merchant?: RunningMerchantServer; token?: string } = {},
+): Promise<Answer<T>> {
+  return call<T>((options.merchant ?? stack.merchant).url, method, path, {
+    token: options.token ?? stack.dev.adminToken,
+    ...(options.body === undefined ? {} : { body: options.body }),
+  });
+}
+
+/** A new order of a signed-in customer, paid at the sandbox and PAID at the merchant. */
+export async function paidOrder(
+  stack: Stack,
+  token: string,
+  merchant = stack.merchant,
+  items?: Array<Record<string, unknown>>,
+): Promise<{ order: OrderJson; paymentId: string }> {
+  const order = await createOrder(merchant, token, items);
+  const { paymentId } = await startPayment(merchant, token, order.id);
+  await complete(stack, paymentId, 'pay');
+  expect((await finalOrder(merchant, token, order.id)).status).toBe('PAID');
+  return { order, paymentId };
+}
+
+/** The sandbox's own record of a payment (its refunds included). */
+export async function sandboxPayment(stack: Stack, paymentId: string): Promise<any> {
+  const read = await call(stack.sandbox.url, 'GET', `/sandbox/payments/${paymentId}`);
+  expect(read.status).toBe(200);
+  return read.body;
+}

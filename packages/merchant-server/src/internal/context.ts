@@ -1,7 +1,9 @@
 // What every route needs, built once by `startMerchantServer`.
+import type { Canceller } from '../cancels';
 import type { Inquirer } from '../inquirer';
 import type { NotificationHandler } from '../notification-handler';
 import type { PaymentStarter } from '../payment-start';
+import type { Refunder } from '../refunds';
 import type { Storage } from '../storage';
 import type { WalletApi } from '../wallet-api';
 import type { ResolvedConfig } from './resolve-config';
@@ -16,6 +18,10 @@ export interface AppContext {
   notifications: NotificationHandler;
   /** Refreshes a stale order by asking the wallet (`GET /api/orders/:id`, the reconciler). */
   inquirer: Inquirer;
+  /** Refunds (`/admin/orders/:id/refunds`, the automatic refund of a late payment, the reconciler's retries). */
+  refunder: Refunder;
+  /** Cancels unpaid orders (`/admin/orders/:id/cancel`, expired PAYING orders). */
+  canceller: Canceller;
   /** Epoch milliseconds. */
   clock: () => number;
   /** The path the wallet signs notifications over: the path of `paymentNotifyUrl`. */
