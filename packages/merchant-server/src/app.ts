@@ -175,7 +175,7 @@ export function errorAnswer(
 export function registerRoutes(app: FastifyInstance, context: AppContext): void {
   app.get('/healthz', async () => ({ ok: true }));
   registerSessionRoutes(app, context);
-  registerProductRoutes(app);
+  registerProductRoutes(app, context);
   registerOrderRoutes(app, context);
   registerNotifyRoute(app, context, errorAnswer);
   registerAdminRoutes(app, context);

@@ -83,6 +83,11 @@ export interface MerchantServerOptions {
    * `false` only logs it at error level for a person. Env `MINIPAY_AUTO_REFUND` (`1` / `0`).
    */
   autoRefund?: boolean;
+  /**
+   * The merchant's catalog: a JSON file `{ "currency": "PHP", "products": [{ "id", "name", "description"?, "price":
+   * "1250.00", "imageUrl"? }] }`, read and checked at start-up. Default: the demo catalog (USD). Env `MINIPAY_CATALOG`.
+   */
+  catalogPath?: string;
   /** Production: no dev-home generation, every secret and URL must be configured. Env `MINIPAY_ENV=production`. */
   production?: boolean;
   /** Logging; tests pass `false`. Env `MINIPAY_LOG_LEVEL` sets the level. */

@@ -9,6 +9,8 @@ import { redactDatabaseUrl } from './internal/database-url';
 import { errorSummary } from './internal/error-summary';
 import { resolveConfig, type ResolvedConfig } from './internal/resolve-config';
 import { Canceller } from './cancels';
+import { DEMO_CATALOG } from './catalog';
+import { readCatalogFile } from './catalog-file';
 import { Inquirer } from './inquirer';
 import { NotificationHandler } from './notification-handler';
 import { PaymentStarter } from './payment-start';
@@ -54,6 +56,8 @@ export async function startMerchantServer(
   hooks: MerchantServerHooks = {},
 ): Promise<RunningMerchantServer> {
   const config = await resolveConfig(options);
+  // Before anything opens: a catalog that does not pass its checks stops start-up, naming the entry and field.
+  const catalog = config.catalogPath === undefined ? DEMO_CATALOG : readCatalogFile(config.catalogPath);
   const clock = (): number => config.now().getTime();
   const app = createApp(config.log);
   const log = app.log;
@@ -134,6 +138,7 @@ export async function startMerchantServer(
   const notifications = new NotificationHandler({ storage, settlement, log, clock });
   const context: AppContext = {
     config,
+    catalog,
     storage,
     wallet,
     payments,

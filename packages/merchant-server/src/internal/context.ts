@@ -1,5 +1,6 @@
 // What every route needs, built once by `startMerchantServer`.
 import type { Canceller } from '../cancels';
+import type { Catalog } from '../catalog';
 import type { Inquirer } from '../inquirer';
 import type { NotificationHandler } from '../notification-handler';
 import type { PaymentStarter } from '../payment-start';
@@ -10,6 +11,8 @@ import type { ResolvedConfig } from './resolve-config';
 
 export interface AppContext {
   config: ResolvedConfig;
+  /** What the shop sells: the merchant's file (`MINIPAY_CATALOG`) or the demo catalog. */
+  catalog: Catalog;
   storage: Storage;
   wallet: WalletApi;
   /** Starts and resumes payments (`POST /api/orders/:id/payment`). */

@@ -39,6 +39,8 @@ export interface ResolvedConfig {
   /** The operator API's secret; undefined (production without one): the /admin API refuses every request. */
   adminToken: string | undefined;
   autoRefund: boolean;
+  /** The merchant's catalog file; undefined: the demo catalog. */
+  catalogPath: string | undefined;
   production: boolean;
   log: LogOption;
   now: () => Date;
@@ -71,8 +73,12 @@ export async function resolveConfig(options: MerchantServerOptions): Promise<Res
   };
   for (const name of names) await resolveOne(name, options, context);
   return {
-    ...(resolved as Omit<ResolvedConfig, 'now' | 'publicUrl' | 'databaseUrl' | 'databasePath' | 'adminToken'>),
+    ...(resolved as Omit<
+      ResolvedConfig,
+      'now' | 'publicUrl' | 'databaseUrl' | 'databasePath' | 'adminToken' | 'catalogPath'
+    >),
     publicUrl: resolved.publicUrl,
+    catalogPath: resolved.catalogPath,
     adminToken: resolved.adminToken,
     databaseUrl: resolved.databaseUrl,
     databasePath: resolved.databasePath,

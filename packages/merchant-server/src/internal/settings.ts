@@ -292,6 +292,8 @@ export const SETTINGS: { readonly [K in SettingName]: Setting<K> } = {
     },
     { default: () => true },
   ),
+  // The merchant's catalog file; none: the demo catalog. Read and checked when the server starts (catalog-file.ts).
+  catalogPath: setting('MINIPAY_CATALOG', path, { default: () => undefined }),
   merchantName: setting('MINIPAY_MERCHANT_NAME', (raw) => raw, { default: () => 'Minipay Demo Shop' }),
   log: setting(
     'MINIPAY_LOG_LEVEL',

@@ -3,7 +3,6 @@
 import { randomBytes } from 'node:crypto';
 import type { OrderPage, PaymentStart } from '@minipay/contract';
 import type { FastifyInstance } from 'fastify';
-import { priceOrder } from '../catalog';
 import { HttpError } from '../errors';
 import { authenticate } from '../internal/authenticate';
 import type { AppContext } from '../internal/context';
@@ -74,7 +73,7 @@ export function registerOrderRoutes(app: FastifyInstance, context: AppContext): 
     { schema: { body: createOrderBodySchema } },
     async (request, reply) => {
       const customerId = authenticate(request, context);
-      const priced = priceOrder(request.body.items);
+      const priced = context.catalog.price(request.body.items);
       const now = context.clock();
       const id = `ord_${randomBytes(12).toString('base64url')}`;
       await storage.createOrder({
