@@ -88,6 +88,11 @@ export interface MerchantServerOptions {
    * "1250.00", "imageUrl"? }] }`, read and checked at start-up. Default: the demo catalog (USD). Env `MINIPAY_CATALOG`.
    */
   catalogPath?: string;
+  /**
+   * How long one call of the fulfilment hook may take: an event whose hook has not returned by then (its process
+   * died) is given to another instance, or to the restarted one. Default 60 s. Env `MINIPAY_FULFILMENT_LEASE_MS`.
+   */
+  fulfilmentLeaseMs?: number;
   /** Production: no dev-home generation, every secret and URL must be configured. Env `MINIPAY_ENV=production`. */
   production?: boolean;
   /** Logging; tests pass `false`. Env `MINIPAY_LOG_LEVEL` sets the level. */

@@ -144,3 +144,21 @@ export interface OrderEventRecord {
   detail: string | null;
   at: number;
 }
+
+/** What the fulfilment hook is told about: an order became PAID, or a refund of it succeeded. */
+export type OutboxEventType = 'order.paid' | 'order.refunded';
+
+/** One event of the outbox, written in the same transaction as what it reports. */
+export interface OutboxRecord {
+  id: number;
+  orderId: string;
+  event: OutboxEventType;
+  /** For `order.refunded`: which refund. */
+  refundRequestId: string | null;
+  createdAt: number;
+  nextAttemptAt: number;
+  /** Deliveries tried so far (this one included, once claimed). */
+  attempts: number;
+  deliveredAt: number | null;
+  lastError: string | null;
+}

@@ -29,11 +29,13 @@ import {
   toCustomerTokenRecord,
   toEventRecord,
   toOrderRecord,
+  toOutboxRecord,
   toRefundRecord,
   type CustomerRow,
   type EventRow,
   type LineRow,
   type OrderRow,
+  type OutboxRow,
   type RefundRow,
 } from './internal/rows';
 import type {
@@ -41,6 +43,7 @@ import type {
   NewRefund,
   OrderEventRecord,
   OrderRecord,
+  OutboxRecord,
   RefundRecord,
   RefundReservation,
   RefundSettlement,
@@ -249,6 +252,9 @@ export class PostgresStorage implements Storage {
         request.detail ?? null,
         request.at,
       ]);
+      if (request.to === 'PAID') {
+        await client.query(numbered(sql.INSERT_OUTBOX), [request.orderId, 'order.paid', null, request.at, request.at]);
+      }
       return true;
     });
   }
@@ -398,6 +404,15 @@ export class PostgresStorage implements Storage {
         refundEventDetail(refundRequestId, row.amount, settlement),
         settlement.at,
       ]);
+      if (settlement.status === 'SUCCEEDED') {
+        await client.query(numbered(sql.INSERT_OUTBOX), [
+          row.order_id,
+          'order.refunded',
+          refundRequestId,
+          settlement.at,
+          settlement.at,
+        ]);
+      }
       return true;
     });
   }
@@ -427,6 +442,29 @@ export class PostgresStorage implements Storage {
   async recordLatePayment(orderId: string, at: number): Promise<boolean> {
     const result = await this.pool.query(numbered(sql.RECORD_LATE_PAYMENT), [at, orderId]);
     return result.rowCount === 1;
+  }
+
+  async claimOutbox(at: number, leaseUntil: number, holder: string): Promise<OutboxRecord | undefined> {
+    const result = await this.pool.query<OutboxRow>(
+      `${numbered(sql.CLAIM_OUTBOX_SET)} WHERE id = (${numbered(sql.DUE_OUTBOX, 3)} FOR UPDATE SKIP LOCKED) RETURNING *`,
+      [leaseUntil, holder, at, at],
+    );
+    const row = result.rows[0];
+    return row === undefined ? undefined : toOutboxRecord(row);
+  }
+
+  async finishOutbox(
+    id: number,
+    holder: string,
+    result: { delivered: true; at: number } | { delivered: false; error: string; nextAttemptAt: number },
+  ): Promise<void> {
+    if (result.delivered) await this.pool.query(numbered(sql.DELIVERED_OUTBOX), [result.at, id, holder]);
+    else await this.pool.query(numbered(sql.FAILED_OUTBOX), [result.nextAttemptAt, result.error, id, holder]);
+  }
+
+  async listOutbox(): Promise<OutboxRecord[]> {
+    const result = await this.pool.query<OutboxRow>(sql.LIST_OUTBOX);
+    return result.rows.map(toOutboxRecord);
   }
 
   async saveCustomerToken(token: CustomerTokenRecord): Promise<void> {

@@ -28,6 +28,8 @@ export interface RefunderOptions {
   clock: () => number;
   /** A PENDING refund is sent again once this long has passed since it was last sent. */
   retryAfterMs: number;
+  /** A refund just succeeded (its `order.refunded` outbox event is written). */
+  onRefunded?: () => void;
 }
 
 export interface RefundAsk {
@@ -143,6 +145,7 @@ export class Refunder {
           await storage.settleRefund(refund.refundRequestId, { status: 'SUCCEEDED', refundId: reading.refundId, at })
         ) {
           log.info({ ...context, refundId: reading.refundId }, 'refund SUCCEEDED');
+          this.options.onRefunded?.();
         }
         break;
       case 'failed':

@@ -16,6 +16,7 @@ import { NotificationHandler } from './notification-handler';
 import { PaymentStarter } from './payment-start';
 import { PostgresStorage } from './postgres-storage';
 import { Reconciler } from './reconciler';
+import { Fulfilment, type FulfilmentHook } from './fulfilment';
 import { autoRefundRequestId, Refunder } from './refunds';
 import { Settlement } from './settlement';
 import { SqliteStorage } from './sqlite-storage';
@@ -43,6 +44,12 @@ export interface MerchantServerHooks {
    * which are then unused. The server closes it on `close()`.
    */
   storage?: Storage;
+  /**
+   * The merchant's code that runs when an order becomes PAID and when a refund of it succeeds (ship the goods,
+   * tell the warehouse). Fed by an outbox in the database: called again (with backoff) until it resolves, never
+   * lost to a crash; each event has a stable `id` to handle it once. See `FulfilmentEvent`.
+   */
+  fulfilment?: FulfilmentHook;
 }
 
 /**
@@ -95,12 +102,22 @@ export async function startMerchantServer(
   let notifyUrl = config.publicUrl === undefined ? '' : `${config.publicUrl}/notify/payment`;
   const notifyPath = (): string => new URL(notifyUrl).pathname;
   // The payment jobs, each in its own module: settling verdicts, asking the wallet, starting, notifications.
-  const refunder = new Refunder({ storage, wallet, log, clock, retryAfterMs: config.inquiryMinIntervalMs });
+  // Built once the server listens; the payment jobs only tell it that an outbox event was written.
+  let fulfilment: Fulfilment | undefined;
+  const refunder = new Refunder({
+    storage,
+    wallet,
+    log,
+    clock,
+    retryAfterMs: config.inquiryMinIntervalMs,
+    onRefunded: () => fulfilment?.kick(),
+  });
   const settlement = new Settlement({
     storage,
     log,
     clock,
     refundsPaidAfterClose: config.autoRefund,
+    onPaid: () => fulfilment?.kick(),
     // Money for a closed order: reserved and stored (PENDING) before the notification is acknowledged, sent to the
     // wallet after; one refund per order whatever the number of reports (its refundRequestId is the order's).
     onPaidAfterClose: async (order) => {
@@ -180,6 +197,17 @@ export async function startMerchantServer(
     intervalMs: config.reconcileIntervalMs,
   });
   reconciler.start();
+  if (hooks.fulfilment !== undefined) {
+    fulfilment = new Fulfilment({
+      storage,
+      hook: hooks.fulfilment,
+      log,
+      clock,
+      payeeName: config.merchantName,
+      leaseMs: config.fulfilmentLeaseMs,
+    });
+    fulfilment.start();
+  }
   app.log.info(
     { url, notifyUrl, walletUrl: config.walletUrl, database: describeDatabase(config) },
     'merchant server listening',
@@ -196,6 +224,7 @@ export async function startMerchantServer(
         await reconciler.stop();
         await inquirer.whenIdle();
         await refunder.whenIdle();
+        await fulfilment?.stop();
         await storage.close();
       })();
       return closing;

@@ -18,6 +18,8 @@ export interface SettlementOptions {
    * order, for every report of it (duplicates included: the callee makes it happen once). Default: nothing more.
    */
   onPaidAfterClose?: (order: OrderRecord) => Promise<void>;
+  /** An order just became PAID (its `order.paid` outbox event is written): the fulfilment hook can run now. */
+  onPaid?: () => void;
   /** Whether `onPaidAfterClose` refunds the money (only changes what the log line tells a person to do). */
   refundsPaidAfterClose?: boolean;
 }
@@ -93,6 +95,7 @@ export class Settlement {
   /** Logs an applied transition at info level (`order PAID`). */
   logTransition(outcome: TransitionOutcome, cause: string): void {
     if (outcome.status === 'applied') {
+      if (outcome.order.status === 'PAID') this.options.onPaid?.();
       this.options.log.info(
         { orderId: outcome.order.id, status: outcome.order.status, cause },
         `order ${outcome.order.status}`,

@@ -21,11 +21,13 @@ import {
   toCustomerTokenRecord,
   toEventRecord,
   toOrderRecord,
+  toOutboxRecord,
   toRefundRecord,
   type CustomerRow,
   type EventRow,
   type LineRow,
   type OrderRow,
+  type OutboxRow,
   type RefundRow,
 } from './internal/rows';
 import type { OrderStatus } from '@minipay/contract';
@@ -34,6 +36,7 @@ import type {
   NewRefund,
   OrderEventRecord,
   OrderRecord,
+  OutboxRecord,
   RefundRecord,
   RefundReservation,
   RefundSettlement,
@@ -140,6 +143,7 @@ export class SqliteStorage implements Storage {
     const update = this.stmt(`${sql.TRANSITION_SET} WHERE id = ? AND status IN (${placeholders})`);
     const readStatus = this.stmt('SELECT status FROM orders WHERE id = ?');
     const insertEvent = this.stmt(sql.INSERT_EVENT);
+    const insertOutbox = this.stmt(sql.INSERT_OUTBOX);
     const set = request.set ?? {};
     const run = this.db.transaction((): boolean => {
       // Read and update inside one write transaction: the status read here is the one the update replaced.
@@ -158,6 +162,7 @@ export class SqliteStorage implements Storage {
       );
       if (result.changes !== 1) return false;
       insertEvent.run(request.orderId, before.status, request.to, request.cause, request.detail ?? null, request.at);
+      if (request.to === 'PAID') insertOutbox.run(request.orderId, 'order.paid', null, request.at, request.at);
       return true;
     });
     return run.immediate();
@@ -279,6 +284,7 @@ export class SqliteStorage implements Storage {
     const adjust = this.stmt(settlement.status === 'SUCCEEDED' ? sql.ADD_REFUNDED : sql.RELEASE_REFUND);
     const readStatus = this.stmt('SELECT status FROM orders WHERE id = ?');
     const insertEvent = this.stmt(sql.INSERT_EVENT);
+    const insertOutbox = this.stmt(sql.INSERT_OUTBOX);
     const run = this.db.transaction((): boolean => {
       const settled = settle.get(
         settlement.status,
@@ -293,6 +299,9 @@ export class SqliteStorage implements Storage {
       const { status } = readStatus.get(settled.order_id) as { status: OrderStatus };
       const detail = refundEventDetail(refundRequestId, settled.amount, settlement);
       insertEvent.run(settled.order_id, status, status, 'refund', detail, settlement.at);
+      if (settlement.status === 'SUCCEEDED') {
+        insertOutbox.run(settled.order_id, 'order.refunded', refundRequestId, settlement.at, settlement.at);
+      }
       return true;
     });
     return run.immediate();
@@ -316,6 +325,29 @@ export class SqliteStorage implements Storage {
 
   async recordLatePayment(orderId: string, at: number): Promise<boolean> {
     return this.stmt(sql.RECORD_LATE_PAYMENT).run(at, orderId).changes === 1;
+  }
+
+  async claimOutbox(at: number, leaseUntil: number, holder: string): Promise<OutboxRecord | undefined> {
+    const row = this.stmt(`${sql.CLAIM_OUTBOX_SET} WHERE id = (${sql.DUE_OUTBOX}) RETURNING *`).get(
+      leaseUntil,
+      holder,
+      at,
+      at,
+    ) as OutboxRow | undefined;
+    return row === undefined ? undefined : toOutboxRecord(row);
+  }
+
+  async finishOutbox(
+    id: number,
+    holder: string,
+    result: { delivered: true; at: number } | { delivered: false; error: string; nextAttemptAt: number },
+  ): Promise<void> {
+    if (result.delivered) this.stmt(sql.DELIVERED_OUTBOX).run(result.at, id, holder);
+    else this.stmt(sql.FAILED_OUTBOX).run(result.nextAttemptAt, result.error, id, holder);
+  }
+
+  async listOutbox(): Promise<OutboxRecord[]> {
+    return (this.stmt(sql.LIST_OUTBOX).all() as OutboxRow[]).map(toOutboxRecord);
   }
 
   async saveCustomerToken(token: CustomerTokenRecord): Promise<void> {

@@ -9,6 +9,7 @@ import type {
   NewRefund,
   OrderEventRecord,
   OrderRecord,
+  OutboxRecord,
   RefundRecord,
   RefundReservation,
   RefundSettlement,
@@ -70,7 +71,7 @@ export interface Storage {
   findOrderByPayment(reference: { paymentId?: string; paymentRequestId?: string }): Promise<OrderRecord | undefined>;
   /**
    * Applies `request` as one conditional update (`... WHERE id = ? AND status IN (from)`) and records the event in
-   * the same transaction. True when this call changed the row; false when the order was not in a `from` status
+   * the same transaction (and, for a transition to PAID, the `order.paid` event of the fulfilment outbox). True when this call changed the row; false when the order was not in a `from` status
    * (someone else won, or it never was), in which case nothing changed.
    */
   transition(request: TransitionRequest): Promise<boolean>;
@@ -123,6 +124,19 @@ export interface Storage {
   claimPendingRefund(lastAttemptBefore: number, at: number): Promise<RefundRecord | undefined>;
   /** Notes that the wallet reported money received for a closed order (FAILED, CANCELLED, EXPIRED). True when it is such an order. */
   recordLatePayment(orderId: string, at: number): Promise<boolean>;
+  /**
+   * Claims one undelivered outbox event that is due (its next attempt at or before `at`) and whose lease is free,
+   * the oldest first, leasing it to `holder` until `leaseUntil`; several callers at once get different events.
+   */
+  claimOutbox(at: number, leaseUntil: number, holder: string): Promise<OutboxRecord | undefined>;
+  /** The holder's delivery succeeded (once) or failed (tried again at `nextAttemptAt`). */
+  finishOutbox(
+    id: number,
+    holder: string,
+    result: { delivered: true; at: number } | { delivered: false; error: string; nextAttemptAt: number },
+  ): Promise<void>;
+  /** Every outbox event, oldest first (for tests and tools). */
+  listOutbox(): Promise<OutboxRecord[]>;
   saveCustomerToken(token: CustomerTokenRecord): Promise<void>;
   getCustomerToken(customerId: string): Promise<CustomerTokenRecord | undefined>;
   close(): Promise<void>;

@@ -8,7 +8,12 @@ import { ensureDevHome, type DevHome } from '@minipay/dev-home';
 import { signRequest, type NotifyPaymentRequest } from '@minipay/openapi';
 import { startSandbox, type RunningSandbox, type SandboxOptions } from '@minipay/wallet-sandbox';
 import type { Order as OrderJson } from '@minipay/contract';
-import { startMerchantServer, type MerchantServerOptions, type RunningMerchantServer } from '../src';
+import {
+  startMerchantServer,
+  type MerchantServerHooks,
+  type MerchantServerOptions,
+  type RunningMerchantServer,
+} from '../src';
 
 export interface Stack {
   home: string;
@@ -17,7 +22,7 @@ export interface Stack {
   merchant: RunningMerchantServer;
   databasePath: string;
   /** Starts another merchant server on the same home and database (a restart, or a second instance). */
-  startMerchant(options?: Partial<MerchantServerOptions>): Promise<RunningMerchantServer>;
+  startMerchant(options?: Partial<MerchantServerOptions>, hooks?: MerchantServerHooks): Promise<RunningMerchantServer>;
   close(): Promise<void>;
 }
 
@@ -45,17 +50,23 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ...options.sandbox,
   });
   const servers: RunningMerchantServer[] = [];
-  const startMerchant = async (extra: Partial<MerchantServerOptions> = {}): Promise<RunningMerchantServer> => {
-    const server = await startMerchantServer({
-      home,
-      port: 0,
-      walletUrl: sandbox.url,
-      log: false,
-      // By default the reconciler stays out of the way; tests about it turn it up.
-      reconcileAfterMs: 3_600_000,
-      ...options.merchant,
-      ...extra,
-    });
+  const startMerchant = async (
+    extra: Partial<MerchantServerOptions> = {},
+    hooks: MerchantServerHooks = {},
+  ): Promise<RunningMerchantServer> => {
+    const server = await startMerchantServer(
+      {
+        home,
+        port: 0,
+        walletUrl: sandbox.url,
+        log: false,
+        // By default the reconciler stays out of the way; tests about it turn it up.
+        reconcileAfterMs: 3_600_000,
+        ...options.merchant,
+        ...extra,
+      },
+      hooks,
+    );
     servers.push(server);
     return server;
   };

@@ -638,6 +638,63 @@ describeEachStorage('Storage', (factory) => {
     });
   });
 
+  test('the outbox: one order.paid per PAID transition and one order.refunded per refund that succeeded, each leased to one caller, delivered once', async () => {
+    const a = await open();
+    const b = await open();
+    await paying(a, 'o1', 2_000);
+    await paying(a, 'o2', 2_000);
+    await a.transition({ orderId: 'o2', from: ['PAYING'], to: 'FAILED', at: 3_000, cause: 'notification' });
+    // The same PAID from two instances at once: one transition, one event.
+    await Promise.all(
+      [a, b].map((storage) =>
+        storage.transition({ orderId: 'o1', from: ['PAYING'], to: 'PAID', at: 3_000, cause: 'notification' }),
+      ),
+    );
+    await a.reserveRefund({
+      refundRequestId: 'rf1',
+      orderId: 'o1',
+      amount: 100,
+      reason: null,
+      initiator: 'operator',
+      at: 4_000,
+    });
+    await a.reserveRefund({
+      refundRequestId: 'rf2',
+      orderId: 'o1',
+      amount: 100,
+      reason: null,
+      initiator: 'operator',
+      at: 4_000,
+    });
+    await a.settleRefund('rf1', { status: 'SUCCEEDED', refundId: 'W1', at: 5_000 });
+    await a.settleRefund('rf2', { status: 'FAILED', failCode: 'X', failMessage: 'x', at: 5_000 });
+    expect((await a.listOutbox()).map((e) => [e.orderId, e.event, e.refundRequestId, e.deliveredAt])).toEqual([
+      ['o1', 'order.paid', null, null],
+      ['o1', 'order.refunded', 'rf1', null],
+    ]);
+    const [first, second] = await Promise.all([a.claimOutbox(6_000, 66_000, 'ha'), b.claimOutbox(6_000, 66_000, 'hb')]);
+    expect([first?.event, second?.event].sort()).toEqual(['order.paid', 'order.refunded']);
+    expect(await a.claimOutbox(6_000, 66_000, 'hc')).toBeUndefined();
+    const paidEvent = first?.event === 'order.paid' ? first : second;
+    const paidHolder = first?.event === 'order.paid' ? 'ha' : 'hb';
+    const refundedEvent = paidEvent === first ? second : first;
+    const refundedHolder = paidHolder === 'ha' ? 'hb' : 'ha';
+    // Only the holder finishes it; a failure makes it due again later; once delivered it is never claimed again.
+    await a.finishOutbox(paidEvent!.id, 'someone-else', { delivered: true, at: 7_000 });
+    await a.finishOutbox(paidEvent!.id, paidHolder, { delivered: true, at: 7_000 });
+    await a.finishOutbox(refundedEvent!.id, refundedHolder, {
+      delivered: false,
+      error: 'warehouse down',
+      nextAttemptAt: 9_000,
+    });
+    expect(await a.claimOutbox(8_000, 68_000, 'hd')).toBeUndefined();
+    const retried = await b.claimOutbox(9_000, 69_000, 'he');
+    expect(retried).toMatchObject({ event: 'order.refunded', attempts: 2, lastError: 'warehouse down' });
+    // A lease that ran out (its holder died) is free again.
+    expect(await a.claimOutbox(70_000, 130_000, 'hf')).toMatchObject({ id: retried!.id, attempts: 3 });
+    expect((await a.listOutbox()).map((e) => e.deliveredAt)).toEqual([7_000, null]);
+  });
+
   test('close() is idempotent', async () => {
     const storage = await open();
     await storage.close();

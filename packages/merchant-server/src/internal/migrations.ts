@@ -176,4 +176,26 @@ export const MIGRATIONS: readonly Migration[] = [
       'CREATE INDEX orders_created ON orders (created_at, id)',
     ],
   },
+  {
+    version: 4,
+    name: 'the fulfilment outbox: written with the transition, delivered to the hook until it succeeds',
+    statements: [
+      // One row per event, inserted in the transaction that made it happen (the order becoming PAID, a refund
+      // succeeding), so a crash can neither lose it nor make it twice; delivered under a lease, like an inquiry.
+      (d) => `CREATE TABLE outbox (
+        id ${d.rowId},
+        order_id VARCHAR(64) NOT NULL REFERENCES orders (id),
+        event VARCHAR(32) NOT NULL CHECK (event IN ('order.paid', 'order.refunded')),
+        refund_request_id VARCHAR(64),
+        created_at BIGINT NOT NULL,
+        next_attempt_at BIGINT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        lease_until BIGINT,
+        holder VARCHAR(64),
+        delivered_at BIGINT,
+        last_error VARCHAR(256)
+      )`,
+      'CREATE INDEX outbox_due ON outbox (delivered_at, next_attempt_at)',
+    ],
+  },
 ];

@@ -172,3 +172,28 @@ export function orderListWhere(query: OrderListQuery): { where: string; paramete
   parameters.push(query.limit);
   return { where: `${conditions.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT ?`, parameters };
 }
+
+// The fulfilment outbox (see fulfilment.ts).
+
+/** Parameters: order id, event, refundRequestId, at, at. */
+export const INSERT_OUTBOX = `INSERT INTO outbox (order_id, event, refund_request_id, created_at, next_attempt_at)
+  VALUES (?, ?, ?, ?, ?)`;
+
+/** The event a claim takes (parameters: at, at): due, not delivered, its lease free; the oldest first. */
+export const DUE_OUTBOX = `SELECT id FROM outbox
+  WHERE delivered_at IS NULL AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until <= ?)
+  ORDER BY next_attempt_at, id
+  LIMIT 1`;
+
+/** Parameters: leaseUntil, holder. */
+export const CLAIM_OUTBOX_SET = 'UPDATE outbox SET lease_until = ?, holder = ?, attempts = attempts + 1';
+
+/** Parameters: at, id, holder. Only by the holder of the lease, once. */
+export const DELIVERED_OUTBOX = `UPDATE outbox SET delivered_at = ?, lease_until = NULL, holder = NULL, last_error = NULL
+  WHERE id = ? AND holder = ? AND delivered_at IS NULL`;
+
+/** Parameters: nextAttemptAt, error, id, holder. */
+export const FAILED_OUTBOX = `UPDATE outbox SET next_attempt_at = ?, last_error = ?, lease_until = NULL, holder = NULL
+  WHERE id = ? AND holder = ? AND delivered_at IS NULL`;
+
+export const LIST_OUTBOX = 'SELECT * FROM outbox ORDER BY id';

@@ -39,6 +39,7 @@ export interface ResolvedConfig {
   /** The operator API's secret; undefined (production without one): the /admin API refuses every request. */
   adminToken: string | undefined;
   autoRefund: boolean;
+  fulfilmentLeaseMs: number;
   /** The merchant's catalog file; undefined: the demo catalog. */
   catalogPath: string | undefined;
   production: boolean;

@@ -5,6 +5,8 @@ import type {
   OrderEventRecord,
   OrderLineRecord,
   OrderRecord,
+  OutboxEventType,
+  OutboxRecord,
   RefundInitiator,
   RefundRecord,
   RefundStatus,
@@ -152,5 +154,31 @@ export function toCustomerTokenRecord(row: CustomerRow): CustomerTokenRecord {
     refreshToken: row.refresh_token,
     refreshTokenExpiresAt: row.refresh_token_expires_at,
     at: row.updated_at,
+  };
+}
+
+export interface OutboxRow {
+  id: number;
+  order_id: string;
+  event: OutboxEventType;
+  refund_request_id: string | null;
+  created_at: number;
+  next_attempt_at: number;
+  attempts: number;
+  delivered_at: number | null;
+  last_error: string | null;
+}
+
+export function toOutboxRecord(row: OutboxRow): OutboxRecord {
+  return {
+    id: row.id,
+    orderId: row.order_id,
+    event: row.event,
+    refundRequestId: row.refund_request_id,
+    createdAt: row.created_at,
+    nextAttemptAt: row.next_attempt_at,
+    attempts: row.attempts,
+    deliveredAt: row.delivered_at,
+    lastError: row.last_error,
   };
 }

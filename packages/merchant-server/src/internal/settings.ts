@@ -294,6 +294,10 @@ export const SETTINGS: { readonly [K in SettingName]: Setting<K> } = {
   ),
   // The merchant's catalog file; none: the demo catalog. Read and checked when the server starts (catalog-file.ts).
   catalogPath: setting('MINIPAY_CATALOG', path, { default: () => undefined }),
+  // How long one delivery to the fulfilment hook may take before another instance (or a restart) may try it again.
+  fulfilmentLeaseMs: setting('MINIPAY_FULFILMENT_LEASE_MS', millis('MINIPAY_FULFILMENT_LEASE_MS'), {
+    default: () => 60_000,
+  }),
   merchantName: setting('MINIPAY_MERCHANT_NAME', (raw) => raw, { default: () => 'Minipay Demo Shop' }),
   log: setting(
     'MINIPAY_LOG_LEVEL',
