@@ -106,6 +106,7 @@ describe('the operator listing', () => {
     ['?status=SHIPPED', /status "SHIPPED" is not an order status/],
     ['?from=yesterday', /from must be an ISO 8601 date/],
     ['?to=2026-13-45', /to must be an ISO 8601 date/],
+    ['?from=2026-02-30', /from must be an ISO 8601 date/],
   ])('GET /admin/orders%s is a 400 naming the field', async (query, message) => {
     const answer = await adminList(query);
     expect(answer.status).toBe(400);

@@ -192,7 +192,10 @@ function parseStatuses(text: string): OrderStatus[] {
 /** An ISO 8601 date or time (`2026-12-01`, `2026-12-01T10:00:00Z`) as epoch ms. @throws HttpError 400 naming the field. */
 function parseTime(text: string, field: 'from' | 'to'): number {
   const at = /^\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(text) ? Date.parse(text) : Number.NaN;
-  if (Number.isNaN(at)) {
+  // Date.parse rolls 2026-02-30 over to March 2: the day must exist in its month.
+  const [year, month, day] = text.slice(0, 10).split('-').map(Number) as [number, number, number];
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (Number.isNaN(at) || month < 1 || month > 12 || day < 1 || day > daysInMonth) {
     throw new HttpError(
       `querystring.${field} must be an ISO 8601 date or time such as 2026-12-01 or 2026-12-01T10:00:00Z; got ${JSON.stringify(text)}`,
       { statusCode: 400, code: 'INVALID_REQUEST' },
