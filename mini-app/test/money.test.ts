@@ -11,6 +11,17 @@ describe('formatMoney formats minor units without floats', () => {
     [{ currency: 'KWD', value: '1234' }, 'en', 'KWD 1.234'],
     [{ currency: 'PHP', value: '-250' }, 'en', 'PHP -2.50'],
     [{ currency: 'USD', value: '90071992547409931' }, 'en', 'USD 900,719,925,474,099.31'],
+    // The wallets' own currencies, as their markets write them (the exponents from the contract's table).
+    [{ currency: 'PHP', value: '125000' }, 'en', 'PHP 1,250.00'],
+    [{ currency: 'PHP', value: '125000' }, 'es', '1.250,00 PHP'],
+    [{ currency: 'IDR', value: '1500000' }, 'en', 'IDR 15.000'],
+    [{ currency: 'IDR', value: '1500000' }, 'es', '15.000 IDR'],
+    [{ currency: 'IDR', value: '1500050' }, 'en', 'IDR 15.000,50'],
+    [{ currency: 'IDR', value: '100' }, 'en', 'IDR 1'],
+    [{ currency: 'KRW', value: '12500' }, 'en', 'KRW 12,500'],
+    [{ currency: 'KRW', value: '12500' }, 'es', '12.500 KRW'],
+    [{ currency: 'THB', value: '9975' }, 'en', 'THB 99.75'],
+    [{ currency: 'MYR', value: '1990' }, 'en', 'MYR 19.90'],
   ] as const)('%j in %s → %s', (money, locale, expected) => {
     expect(formatMoney(money, locale)).toBe(expected);
   });

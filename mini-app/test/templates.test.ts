@@ -11,6 +11,7 @@ import { en, es, type Strings } from '../src/i18n/strings';
 import { cartTotal, productRows } from '../src/logic/cart';
 import { formatMoney } from '../src/logic/money';
 import { orderView } from '../src/logic/order-view';
+import { orderRows } from '../src/logic/orders-view';
 import { resultView } from '../src/logic/result-view';
 import { antdHandlerArgs, antdStubs, axmlToWxml } from './harness/axml-adapter';
 import { FakeMy } from './harness/fake-my';
@@ -213,6 +214,7 @@ test.each([
   ['products', { ...productsData({}), rows: [] }],
   ['confirm', { t: en, loading: false, order: null, paying: false }],
   ['result', { t: en, loading: false, checking: false, view: null }],
+  ['orders', { t: en, loading: false, loadingMore: false, rows: [], nextCursor: null }],
 ])('%s: "Try again" is a small inline button (antd-mini ignores size on a full-width one)', (page, data) => {
   const view = renderPage(page as string, { ...data, error: { message: en.errors.unreachable, canRetry: true } });
   const button = view.root.querySelector('.retry').querySelector('.stub-button');
@@ -223,7 +225,7 @@ describe('products page', () => {
   test('shows every product with its price, the steppers and the cart total', () => {
     const page = renderPage('products', productsData({ coffee: 2, tea: 1 }));
     expect(page.text()).toBe(
-      'Flat white USD 3.50 Double shot - 2 + Matcha latte USD 4.25 Ceremonial grade - 1 + Total USD 11.25 Checkout',
+      'My orders Flat white USD 3.50 Double shot - 2 + Matcha latte USD 4.25 Ceremonial grade - 1 + Total USD 11.25 Checkout',
     );
     expect(page.root.querySelectorAll('.stub-stepper').length).toBe(0); // inside the steppers' own shadow trees
     expect(
@@ -396,6 +398,76 @@ describe('result page', () => {
  * the page's own data, and a tap on the rendered component calls the page's real handler with the
  * arguments antd-mini passes. After a handler runs, the view is given the page's data again.
  */
+describe('orders page', () => {
+  const paid: Order = {
+    ...order,
+    id: 'ord_paid',
+    status: 'PAID',
+    refundedAmount: { currency: 'USD', value: '350' },
+    refunds: [
+      {
+        id: 'rf_1',
+        status: 'SUCCEEDED',
+        amount: { currency: 'USD', value: '350' },
+        initiator: 'operator',
+        createdAt: '2026-01-01T01:00:00Z',
+        updatedAt: '2026-01-01T01:00:00Z',
+      },
+      {
+        id: 'rf_2',
+        status: 'PENDING',
+        amount: { currency: 'USD', value: '100' },
+        initiator: 'operator',
+        createdAt: '2026-01-01T01:00:00Z',
+        updatedAt: '2026-01-01T01:00:00Z',
+      },
+    ],
+  };
+  const ordersData = (
+    orders: Order[],
+    extra: Record<string, unknown> = {},
+    t: Strings = en,
+    locale: 'en' | 'es' = 'en',
+  ) => ({
+    t,
+    loading: false,
+    loadingMore: false,
+    error: null,
+    rows: orderRows(orders, t, locale),
+    nextCursor: null,
+    ...extra,
+  });
+
+  test('each order with its date, items, status, amount and refunds; a tap on a row reaches onOpen with its id', async () => {
+    const page = renderPage('orders', ordersData([paid, order]));
+    const text = page.text();
+    expect(text).toContain('2 × Flat white, Matcha latte');
+    expect(text).toContain('Paid');
+    expect(text).toContain('Not paid');
+    expect(text).toContain('USD 11.25');
+    expect(text).toContain('Refunded USD 3.50 · Refund of USD 1.00 pending');
+    expect(page.root.querySelectorAll('.order-row')).toHaveLength(2);
+    expect(page.root.querySelectorAll('.order-refund')).toHaveLength(1);
+    page.root.querySelector('.order-row').dispatchEvent('tap');
+    await simulate.sleep(10);
+    expect(page.calls[0]?.handler).toBe('onOpen');
+    expect((page.calls[0]?.args[0] as any).currentTarget.dataset.id).toBe('ord_paid');
+  });
+
+  test('"Older orders" only while there is a next page; none yet says so', () => {
+    expect(renderPage('orders', ordersData([order])).root.querySelector('.more')).toBeFalsy();
+    expect(renderPage('orders', ordersData([order], { nextCursor: 'abc' })).root.querySelector('.more')).toBeTruthy();
+    expect(renderPage('orders', ordersData([])).text()).toContain(en.orders.empty);
+    expect(renderPage('orders', ordersData([], { loading: true })).text()).toBe(en.orders.loading);
+  });
+
+  test('in Spanish', () => {
+    const text = renderPage('orders', ordersData([paid], {}, es, 'es')).text();
+    expect(text).toContain('Pagado');
+    expect(text).toContain('Reembolsado 3,50 USD · Reembolso de 1,00 USD pendiente');
+  });
+});
+
 describe('templates wired to the live pages', () => {
   let runtime: MiniProgramRuntime | undefined;
   afterEach(() => {

@@ -2,7 +2,15 @@ import { ServerError } from './errors';
 import type { MiniRuntime } from './runtime';
 import { clearSession, getAuthCode, readSession, saveSession } from './session';
 import { sendJson } from './transport';
-import type { CartLine, Order, PaymentStart, Product, ProductsResponse, SessionResponse } from '@minipay/contract';
+import type {
+  CartLine,
+  Order,
+  OrderPage,
+  PaymentStart,
+  Product,
+  ProductsResponse,
+  SessionResponse,
+} from '@minipay/contract';
 
 export interface MerchantApiOptions {
   /** The merchant server, e.g. `http://127.0.0.1:8200` (a trailing slash is ignored). */
@@ -49,6 +57,14 @@ export class MerchantApi {
   /** `GET /api/orders/:id`: the server's record, the only truth about a payment. */
   order(orderId: string): Promise<Order> {
     return this.authed<Order>('GET', `/api/orders/${encodeURIComponent(orderId)}`);
+  }
+
+  /** `GET /api/orders`: the customer's own orders, newest first; pass `nextCursor` back for the next page. */
+  orders(cursor?: string): Promise<OrderPage> {
+    return this.authed<OrderPage>(
+      'GET',
+      cursor === undefined ? '/api/orders' : `/api/orders?cursor=${encodeURIComponent(cursor)}`,
+    );
   }
 
   /** `POST /api/orders/:id/payment`: the server asks the wallet to create the payment (idempotent). */

@@ -25,6 +25,8 @@ export interface StackOptions {
   reconcileAfterMs?: number;
   /** How long a session token lives. Default the server's (a day). */
   sessionTtlMs?: number;
+  /** The merchant's catalog file (`MINIPAY_CATALOG`). Default the demo catalog. */
+  catalogPath?: string;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -41,6 +43,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       inquiryMinIntervalMs: 50,
       log: false,
       ...(options.sessionTtlMs === undefined ? {} : { sessionTtlMs: options.sessionTtlMs }),
+      ...(options.catalogPath === undefined ? {} : { catalogPath: options.catalogPath }),
     });
   } catch (error) {
     await sandbox.close();

@@ -6,13 +6,25 @@ export type {
   FailReason,
   Order,
   OrderLine,
+  OrderPage,
   PaymentStart,
   Product,
   ProductsResponse,
+  Refund,
+  RefundStatus,
   SessionRequest,
   SessionResponse,
 } from './merchant-api';
-export { ORDER_LIMITS } from './merchant-api';
+export { ORDER_LIMITS, ORDER_PAGE_LIMITS } from './merchant-api';
+export type {
+  AdminOrder,
+  AdminOrderEvent,
+  AdminOrderPage,
+  CancelOrderResponse,
+  RefundOrderRequest,
+  RefundOrderResponse,
+  RefundRefusedBody,
+} from './admin-api';
 export { ORDER_STATUSES, FINAL_ORDER_STATUSES, isFinalOrderStatus } from './order-status';
 export type { OrderStatus, FinalOrderStatus } from './order-status';
 export { CURRENCY_EXPONENTS, currencyExponent, isIsoCurrency } from './currency';

@@ -82,7 +82,44 @@ export interface Order {
   updatedAt: string;
   /** After this the order can no longer be paid. */
   expiresAt: string;
+  /**
+   * The money given back so far (succeeded refunds only), once the order has a refund: the order stays `PAID` (or
+   * whatever closed status it had when the money arrived late), and this says how much of it was refunded.
+   */
+  refundedAmount?: Amount;
+  /** The order's refunds, oldest first, once it has one. */
+  refunds?: Refund[];
 }
+
+/** Where a refund is: asked and not yet answered (`PENDING`: a `U` or a timeout, retried), or answered. */
+export type RefundStatus = 'PENDING' | 'SUCCEEDED' | 'FAILED';
+
+/** One refund of an order (`POST /v2/payments/refund`), full or partial. */
+export interface Refund {
+  /** The refund's `refundRequestId`: stored before the wallet is asked, reused by every retry. */
+  id: string;
+  status: RefundStatus;
+  amount: Amount;
+  reason?: string;
+  /** `operator` (the `/admin` API or `npm run refund`) or `auto` (money received for an order already closed). */
+  initiator: 'operator' | 'auto';
+  /** The wallet's id of the refund, once it answered `S`. */
+  refundId?: string;
+  /** Why the wallet refused it (`FAILED`). */
+  failReason?: FailReason;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** `GET /api/orders?limit=&cursor=`: the customer's own orders, newest first. */
+export interface OrderPage {
+  orders: Order[];
+  /** Pass as `cursor` for the next (older) page; absent on the last page. */
+  nextCursor?: string;
+}
+
+/** Page sizes of every order listing: `limit` defaults to 20 and is at most 50. */
+export const ORDER_PAGE_LIMITS = { defaultLimit: 20, maxLimit: 50 } as const;
 
 /** `POST /api/orders/:id/payment` answer: hand `paymentUrl` to `my.tradePay`. */
 export interface PaymentStart {

@@ -14,6 +14,8 @@ export interface DevHomePaths {
   walletPrivateKey: string;
   walletPublicKey: string;
   config: string;
+  /** The merchant server's operator token (`MINIPAY_ADMIN_TOKEN` in development), read by `npm run refund`. */
+  adminToken: string;
   /** The merchant server's SQLite file (its default `databasePath`). */
   database: string;
 }
@@ -26,6 +28,8 @@ export interface DevHome {
   clientId: string;
   /** The merchant server's HMAC secret for session tokens (development only). */
   sessionSecret: string;
+  /** The merchant server's operator token for `/admin/...` (development only). */
+  adminToken: string;
   merchantPrivateKey: string;
   merchantPublicKey: string;
   walletPrivateKey: string;
@@ -70,6 +74,7 @@ export function devHomePaths(home: string): DevHomePaths {
     walletPrivateKey: join(root, 'wallet-private.pem'),
     walletPublicKey: join(root, 'wallet-public.pem'),
     config: join(root, 'config.json'),
+    adminToken: join(root, 'admin-token'),
     database: join(root, 'merchant.db'),
   };
 }
@@ -117,11 +122,15 @@ export async function ensureDevHome(home: string = resolveDevHome()): Promise<De
       ) + '\n',
     0o600,
   );
+  // Its own file, so a dev home made before the operator API existed gains one without touching config.json.
+  await createOnce(paths.adminToken, async () => `${randomBytes(32).toString('base64url')}\n`, 0o600);
   const config = readConfig(paths.config);
+  const adminToken = readFileSync(paths.adminToken, 'utf8').trim();
   return {
     home: root,
     clientId: config.clientId,
     sessionSecret: config.sessionSecret,
+    adminToken,
     merchantPrivateKey: merchant.privateKey,
     merchantPublicKey: merchant.publicKey,
     walletPrivateKey: wallet.privateKey,

@@ -16,6 +16,7 @@ import type { AppContext } from './internal/context';
 import { errorSummary, isError } from './internal/error-summary';
 import { readableLines } from './internal/log-lines';
 import { validationMessage, type AjvLikeError } from './internal/validation-message';
+import { registerAdminRoutes } from './routes/admin-routes';
 import { registerNotifyRoute } from './routes/notify-route';
 import { registerOrderRoutes } from './routes/order-routes';
 import { registerProductRoutes } from './routes/product-routes';
@@ -40,6 +41,7 @@ const REDACTED_PATHS = [
   'privateKey',
   'merchantPrivateKey',
   'sessionSecret',
+  'adminToken',
   '*.authorization',
   '*.token',
   '*.accessToken',
@@ -48,6 +50,7 @@ const REDACTED_PATHS = [
   '*.privateKey',
   '*.merchantPrivateKey',
   '*.sessionSecret',
+  '*.adminToken',
 ];
 
 export function loggerOptions(log: LogOption): FastifyServerOptions['logger'] {
@@ -183,7 +186,8 @@ export function errorAnswer(
 export function registerRoutes(app: FastifyInstance, context: AppContext): void {
   app.get('/healthz', async () => ({ ok: true }));
   registerSessionRoutes(app, context);
-  registerProductRoutes(app);
+  registerProductRoutes(app, context);
   registerOrderRoutes(app, context);
   registerNotifyRoute(app, context, errorAnswer);
+  registerAdminRoutes(app, context);
 }

@@ -1,5 +1,6 @@
-// The seeded catalog and the pricing of an order from it. Prices are the server's: whatever a client sends about
-// prices is never read (the request schema strips it before it reaches here).
+// The catalog (the demo one by default, or the merchant's own file: `catalog-file.ts`) and the pricing of an order from
+// it. Prices are the server's: whatever a client sends about prices is never read (the request schema strips it
+// before it reaches here).
 import type { Product } from '@minipay/contract';
 import { HttpError } from './errors';
 import { toAmount } from './internal/money';
@@ -18,10 +19,10 @@ export interface CatalogProduct {
   imageUrl: string;
 }
 
-/** The catalog's currency. */
+/** The demo catalog's currency. */
 export const CATALOG_CURRENCY = 'USD';
 
-function image(background: string, foreground: string, glyph: string): string {
+export function image(background: string, foreground: string, glyph: string): string {
   // A 96×96 tile: a coloured square with a simple shape; no fonts, no external references.
   const svg =
     `<svg xmlns="http://www.w3.org/2000/svg" width="96" height="96" viewBox="0 0 96 96">` +
@@ -104,15 +105,6 @@ export function toProductJson(product: CatalogProduct): Product {
   };
 }
 
-/** The products, in display order. */
-export function listProducts(): readonly CatalogProduct[] {
-  return PRODUCTS;
-}
-
-export function findProduct(id: string): CatalogProduct | undefined {
-  return PRODUCTS.find((product) => product.id === id);
-}
-
 /** An order priced from the catalog. */
 export interface PricedOrder {
   currency: string;
@@ -121,27 +113,52 @@ export interface PricedOrder {
   lines: OrderLineRecord[];
 }
 
-/**
- * Prices the requested lines from the catalog. The lines were already checked by the request schema
- * (1–20 lines, quantity 1–99); this checks what the schema cannot: that every product exists.
- * @throws HttpError 400 `UNKNOWN_PRODUCT` naming the line and the product.
- */
-export function priceOrder(items: ReadonlyArray<{ productId: string; quantity: number }>): PricedOrder {
-  const lines = items.map((item, index): OrderLineRecord => {
-    const product = findProduct(item.productId);
-    if (product === undefined) {
-      throw new HttpError(`items[${index}].productId ${JSON.stringify(item.productId)} is not in the catalog`, {
-        statusCode: 400,
-        code: 'UNKNOWN_PRODUCT',
-      });
-    }
-    return {
-      productId: product.id,
-      name: product.name,
-      quantity: item.quantity,
-      unitPrice: product.price,
-      lineTotal: product.price * item.quantity,
-    };
-  });
-  return { currency: CATALOG_CURRENCY, amount: lines.reduce((sum, line) => sum + line.lineTotal, 0), lines };
+/** The products a shop sells, in one currency, in display order. */
+export class Catalog {
+  private readonly byId: ReadonlyMap<string, CatalogProduct>;
+
+  constructor(
+    /** ISO 4217; every product is priced in it. */
+    readonly currency: string,
+    private readonly products: readonly CatalogProduct[],
+  ) {
+    this.byId = new Map(products.map((product) => [product.id, product]));
+  }
+
+  /** The products, in display order. */
+  list(): readonly CatalogProduct[] {
+    return this.products;
+  }
+
+  find(id: string): CatalogProduct | undefined {
+    return this.byId.get(id);
+  }
+
+  /**
+   * Prices the requested lines from the catalog. The lines were already checked by the request schema
+   * (1–20 lines, quantity 1–99); this checks what the schema cannot: that every product exists.
+   * @throws HttpError 400 `UNKNOWN_PRODUCT` naming the line and the product.
+   */
+  price(items: ReadonlyArray<{ productId: string; quantity: number }>): PricedOrder {
+    const lines = items.map((item, index): OrderLineRecord => {
+      const product = this.find(item.productId);
+      if (product === undefined) {
+        throw new HttpError(`items[${index}].productId ${JSON.stringify(item.productId)} is not in the catalog`, {
+          statusCode: 400,
+          code: 'UNKNOWN_PRODUCT',
+        });
+      }
+      return {
+        productId: product.id,
+        name: product.name,
+        quantity: item.quantity,
+        unitPrice: product.price,
+        lineTotal: product.price * item.quantity,
+      };
+    });
+    return { currency: this.currency, amount: lines.reduce((sum, line) => sum + line.lineTotal, 0), lines };
+  }
 }
+
+/** The demo shop's catalog (USD), used when no `MINIPAY_CATALOG` is given. */
+export const DEMO_CATALOG = new Catalog(CATALOG_CURRENCY, PRODUCTS);

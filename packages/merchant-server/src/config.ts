@@ -81,6 +81,27 @@ export interface MerchantServerOptions {
   walletTimeoutMs?: number;
   /** The payee name shown with each order and sent as the merchant's name. Default `Minipay Demo Shop`. Env `MINIPAY_MERCHANT_NAME`. */
   merchantName?: string;
+  /**
+   * The operator API's secret (`Authorization: Bearer <token>` on `/admin/...`, and `npm run refund`), at least 32
+   * characters. Default: generated into `<home>/admin-token`; in production none, and the operator API refuses every
+   * request until it is set. Env `MINIPAY_ADMIN_TOKEN`.
+   */
+  adminToken?: string;
+  /**
+   * Refund money the wallet reports received for an order already closed (cancelled, expired, failed). Default `true`;
+   * `false` only logs it at error level for a person. Env `MINIPAY_AUTO_REFUND` (`1` / `0`).
+   */
+  autoRefund?: boolean;
+  /**
+   * The merchant's catalog: a JSON file `{ "currency": "PHP", "products": [{ "id", "name", "description"?, "price":
+   * "1250.00", "imageUrl"? }] }`, read and checked at start-up. Default: the demo catalog (USD). Env `MINIPAY_CATALOG`.
+   */
+  catalogPath?: string;
+  /**
+   * How long one call of the fulfilment hook may take: an event whose hook has not returned by then (its process
+   * died) is given to another instance, or to the restarted one. Default 60 s. Env `MINIPAY_FULFILMENT_LEASE_MS`.
+   */
+  fulfilmentLeaseMs?: number;
   /** Production: no dev-home generation, every secret and URL must be configured. Env `MINIPAY_ENV=production`. */
   production?: boolean;
   /** Logging; tests pass `false`. Env `MINIPAY_LOG_LEVEL` sets the level. */

@@ -12,6 +12,7 @@ export type {
   CustomerTokenRecord,
   InquiryClaim,
   InquiryClaimResult,
+  OrderListQuery,
 } from './storage';
 export type {
   OrderRecord,
@@ -20,9 +21,18 @@ export type {
   TransitionRequest,
   TransitionCause,
   OrderEventRecord,
+  RefundRecord,
+  RefundStatus,
+  RefundInitiator,
+  NewRefund,
+  RefundReservation,
+  RefundSettlement,
+  OutboxRecord,
+  OutboxEventType,
 } from './order-record';
 export { SqliteStorage } from './sqlite-storage';
 export type { SqliteStorageOptions } from './sqlite-storage';
 export { PostgresStorage } from './postgres-storage';
 export type { PostgresStorageOptions } from './postgres-storage';
 export type { WalletApi } from './wallet-api';
+export type { FulfilmentEvent, FulfilmentHook } from './fulfilment';

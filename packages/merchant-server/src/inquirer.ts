@@ -6,6 +6,7 @@
 // that inquiry's answer: through the promise when the holder is this process, by re-reading the order otherwise.
 import { randomBytes } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
+import type { Canceller } from './cancels';
 import { errorSummary } from './internal/error-summary';
 import { toAmount } from './internal/money';
 import type { OrderRecord } from './order-record';
@@ -32,6 +33,11 @@ export interface InquirerOptions {
   leaseMs: number;
   /** How often a reader waiting for another instance's inquiry re-reads the order. Default 25 ms. */
   pollMs?: number;
+  /**
+   * Cancels at the wallet a payment still PROCESSING after the order expired, before the order is closed (the wallet
+   * could otherwise still take the money). Without one, such an order stays PAYING until the wallet closes it.
+   */
+  canceller?: Pick<Canceller, 'cancel'>;
 }
 
 export class Inquirer {
@@ -222,8 +228,20 @@ export class Inquirer {
           'inquiryPayment: no status yet; will ask again',
         );
         return order;
-      case 'not-final':
-        return (await storage.getOrder(order.id)) ?? order;
+      case 'not-final': {
+        const current = (await storage.getOrder(order.id)) ?? order;
+        if (current.status !== 'PAYING' || clock() < current.expiresAt || this.options.canceller === undefined) {
+          return current;
+        }
+        // Expired (or abandoned: nobody finished paying before the order's time ran out), and the wallet still
+        // holds the payment open: close it there first, then here.
+        const cancelled = await this.options.canceller.cancel(
+          current,
+          'EXPIRED',
+          'cancelled at the wallet after expiry',
+        );
+        return cancelled.status === 'missing' ? current : cancelled.order;
+      }
     }
   }
 }

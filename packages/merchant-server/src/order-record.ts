@@ -40,7 +40,63 @@ export interface OrderRecord {
   lastInquiryAt: number | null;
   /** While later than now, an instance is asking the wallet about this order (the inquiry lease); others wait. */
   inquiryLeaseUntil: number | null;
+  /** Minor units of refunds succeeded or still pending: never more than `amount` (a CHECK of the table). */
+  refundReserved: number;
+  /** Minor units of refunds the wallet confirmed. */
+  refundedAmount: number;
+  /** When the wallet reported the money received although the order was already closed (then it is refundable). */
+  latePaymentAt: number | null;
 }
+
+export type RefundStatus = 'PENDING' | 'SUCCEEDED' | 'FAILED';
+
+/** Who asked for a refund: a person (the `/admin` API, `npm run refund`) or the server (money for a closed order). */
+export type RefundInitiator = 'operator' | 'auto';
+
+/** One refund of an order, stored (PENDING) before the wallet is asked. */
+export interface RefundRecord {
+  /** The `refundRequestId`: the primary key, reused by every retry. */
+  refundRequestId: string;
+  orderId: string;
+  currency: string;
+  /** Minor units. */
+  amount: number;
+  status: RefundStatus;
+  reason: string | null;
+  initiator: RefundInitiator;
+  /** The payment reference the request carries, fixed at creation so every retry sends the same content. */
+  paymentId: string | null;
+  paymentRequestId: string;
+  /** The wallet's id of the refund, once it answered S. */
+  refundId: string | null;
+  failCode: string | null;
+  failMessage: string | null;
+  createdAt: number;
+  updatedAt: number;
+  /** When the wallet was last asked (a retry of a PENDING refund waits a while after this). */
+  lastAttemptAt: number;
+  attempts: number;
+}
+
+export type NewRefund = Pick<RefundRecord, 'refundRequestId' | 'orderId' | 'amount' | 'reason' | 'initiator'> & {
+  at: number;
+};
+
+/** What reserving a refund came to: the reservation is one conditional update, so concurrent ones never exceed the paid amount. */
+export type RefundReservation =
+  | { status: 'reserved'; refund: RefundRecord; order: OrderRecord }
+  /** A refund with this `refundRequestId` exists already (it is returned, whatever its amount). */
+  | { status: 'duplicate'; refund: RefundRecord; order: OrderRecord }
+  /** More than is left: `refundable` minor units are. */
+  | { status: 'exceeds'; refundable: number; order: OrderRecord }
+  /** No money was received for this order (not PAID, and no late payment). */
+  | { status: 'not-refundable'; order: OrderRecord }
+  | { status: 'missing' };
+
+/** The wallet's final word on a refund. */
+export type RefundSettlement =
+  | { status: 'SUCCEEDED'; refundId: string | null; at: number }
+  | { status: 'FAILED'; failCode: string; failMessage: string; at: number };
 
 export type NewOrder = Pick<
   OrderRecord,
@@ -48,7 +104,15 @@ export type NewOrder = Pick<
 >;
 
 /** Who or what caused a transition, kept in `order_events`. */
-export type TransitionCause = 'payment-started' | 'pay-rejected' | 'notification' | 'inquiry' | 'expiry';
+export type TransitionCause =
+  | 'payment-started'
+  | 'pay-rejected'
+  | 'notification'
+  | 'inquiry'
+  | 'expiry'
+  | 'cancel'
+  /** Not a status change: a refund settled (`from` = `to`), recorded with the transitions so the history is one log. */
+  | 'refund';
 
 /** A conditional status change. Only `order-state.ts` builds these. */
 export interface TransitionRequest {
@@ -79,4 +143,22 @@ export interface OrderEventRecord {
   cause: TransitionCause;
   detail: string | null;
   at: number;
+}
+
+/** What the fulfilment hook is told about: an order became PAID, or a refund of it succeeded. */
+export type OutboxEventType = 'order.paid' | 'order.refunded';
+
+/** One event of the outbox, written in the same transaction as what it reports. */
+export interface OutboxRecord {
+  id: number;
+  orderId: string;
+  event: OutboxEventType;
+  /** For `order.refunded`: which refund. */
+  refundRequestId: string | null;
+  createdAt: number;
+  nextAttemptAt: number;
+  /** Deliveries tried so far (this one included, once claimed). */
+  attempts: number;
+  deliveredAt: number | null;
+  lastError: string | null;
 }

@@ -3,7 +3,8 @@
 // of it and an inquiry race, exactly one of them changes the row and the others see "already there".
 //
 //   CREATED ──pay──▶ PAYING ──▶ PAID | FAILED | CANCELLED | EXPIRED
-//      └──────────── expiry ──▶ EXPIRED
+//      └──────── expiry, operator cancel ──▶ EXPIRED | CANCELLED
+// Refunds do not change the status: a PAID order stays PAID, with its refunded amount beside it (`refunds.ts`).
 // The statuses themselves, and which of them are final, are the contract's (the mini program relies on them too);
 // the table's type makes a final status that could move, or a missing status, a type error.
 import { isFinalOrderStatus, ORDER_STATUSES, type FinalOrderStatus, type OrderStatus } from '@minipay/contract';
@@ -14,7 +15,7 @@ import type { Storage } from './storage';
 export const TRANSITIONS: {
   readonly [S in OrderStatus]: S extends FinalOrderStatus ? readonly [] : readonly OrderStatus[];
 } = {
-  CREATED: ['PAYING', 'EXPIRED'],
+  CREATED: ['PAYING', 'EXPIRED', 'CANCELLED'],
   PAYING: ['PAID', 'FAILED', 'CANCELLED', 'EXPIRED'],
   PAID: [],
   FAILED: [],

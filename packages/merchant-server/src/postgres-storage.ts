@@ -24,17 +24,39 @@ import {
 } from './internal/migrations';
 import * as sql from './internal/portable-sql';
 import { numbered } from './internal/portable-sql';
+import { refundEventDetail, reservationRefused } from './internal/refund-storage';
 import {
   toCustomerTokenRecord,
   toEventRecord,
   toOrderRecord,
+  toOutboxRecord,
+  toRefundRecord,
   type CustomerRow,
   type EventRow,
   type LineRow,
   type OrderRow,
+  type OutboxRow,
+  type RefundRow,
 } from './internal/rows';
-import type { NewOrder, OrderEventRecord, OrderRecord, TransitionRequest } from './order-record';
-import type { CustomerTokenRecord, InquiryClaim, InquiryClaimResult, NotificationRecord, Storage } from './storage';
+import type {
+  NewOrder,
+  NewRefund,
+  OrderEventRecord,
+  OrderRecord,
+  OutboxRecord,
+  RefundRecord,
+  RefundReservation,
+  RefundSettlement,
+  TransitionRequest,
+} from './order-record';
+import type {
+  CustomerTokenRecord,
+  InquiryClaim,
+  InquiryClaimResult,
+  NotificationRecord,
+  OrderListQuery,
+  Storage,
+} from './storage';
 
 export interface PostgresStorageOptions {
   /** Connections this instance keeps at most. Default 10. */
@@ -230,6 +252,9 @@ export class PostgresStorage implements Storage {
         request.detail ?? null,
         request.at,
       ]);
+      if (request.to === 'PAID') {
+        await client.query(numbered(sql.INSERT_OUTBOX), [request.orderId, 'order.paid', null, request.at, request.at]);
+      }
       return true;
     });
   }
@@ -304,6 +329,144 @@ export class PostgresStorage implements Storage {
     ]);
   }
 
+  async listOrders(query: OrderListQuery): Promise<OrderRecord[]> {
+    const { where, parameters } = sql.orderListWhere(query);
+    return this.ordersWhere(numbered(where), parameters);
+  }
+
+  async reserveRefund(refund: NewRefund): Promise<RefundReservation> {
+    try {
+      return await this.inTransaction(async (client): Promise<RefundReservation> => {
+        const earlier = await client.query<RefundRow>(numbered(sql.SELECT_REFUND), [refund.refundRequestId]);
+        if (earlier.rows[0] !== undefined) {
+          const order = await this.orderWhereOn(client, refund.orderId);
+          if (order === undefined) return { status: 'missing' };
+          return { status: 'duplicate', refund: toRefundRecord(earlier.rows[0]), order };
+        }
+        // The conditional update waits for any other reservation of the same order, then re-checks its condition on
+        // the row as that one left it (READ COMMITTED): of concurrent reservations, only those that fit succeed.
+        const reserved = await client.query(numbered(sql.RESERVE_REFUND), [
+          refund.amount,
+          refund.at,
+          refund.orderId,
+          refund.amount,
+        ]);
+        const order = await this.orderWhereOn(client, refund.orderId);
+        if (order === undefined) return { status: 'missing' };
+        if (reserved.rowCount !== 1) return reservationRefused(order);
+        const inserted = await client.query<RefundRow>(`${numbered(sql.INSERT_REFUND)} RETURNING *`, [
+          refund.refundRequestId,
+          order.id,
+          order.currency,
+          refund.amount,
+          refund.reason,
+          refund.initiator,
+          order.paymentId,
+          order.paymentRequestId,
+          refund.at,
+          refund.at,
+          refund.at,
+        ]);
+        return { status: 'reserved', refund: toRefundRecord(inserted.rows[0] as RefundRow), order };
+      });
+    } catch (error) {
+      // Two reservations with the same new refundRequestId at once: the second one's insert violates the key.
+      if ((error as { code?: string }).code !== '23505') throw error;
+      const earlier = await this.getRefund(refund.refundRequestId);
+      const order = await this.getOrder(refund.orderId);
+      if (earlier === undefined || order === undefined) throw error;
+      return { status: 'duplicate', refund: earlier, order };
+    }
+  }
+
+  async settleRefund(refundRequestId: string, settlement: RefundSettlement): Promise<boolean> {
+    return this.inTransaction(async (client) => {
+      const settled = await client.query<{ order_id: string; amount: number }>(numbered(sql.SETTLE_REFUND), [
+        settlement.status,
+        settlement.status === 'SUCCEEDED' ? settlement.refundId : null,
+        settlement.status === 'FAILED' ? settlement.failCode : null,
+        settlement.status === 'FAILED' ? settlement.failMessage : null,
+        settlement.at,
+        refundRequestId,
+      ]);
+      const row = settled.rows[0];
+      if (row === undefined) return false;
+      const adjusted = await client.query<{ status: string }>(
+        `${numbered(settlement.status === 'SUCCEEDED' ? sql.ADD_REFUNDED : sql.RELEASE_REFUND)} RETURNING status`,
+        [row.amount, settlement.at, row.order_id],
+      );
+      const status = adjusted.rows[0]?.status;
+      await client.query(numbered(sql.INSERT_EVENT), [
+        row.order_id,
+        status,
+        status,
+        'refund',
+        refundEventDetail(refundRequestId, row.amount, settlement),
+        settlement.at,
+      ]);
+      if (settlement.status === 'SUCCEEDED') {
+        await client.query(numbered(sql.INSERT_OUTBOX), [
+          row.order_id,
+          'order.refunded',
+          refundRequestId,
+          settlement.at,
+          settlement.at,
+        ]);
+      }
+      return true;
+    });
+  }
+
+  async getRefund(refundRequestId: string): Promise<RefundRecord | undefined> {
+    const result = await this.pool.query<RefundRow>(numbered(sql.SELECT_REFUND), [refundRequestId]);
+    const row = result.rows[0];
+    return row === undefined ? undefined : toRefundRecord(row);
+  }
+
+  async listRefunds(orderId: string): Promise<RefundRecord[]> {
+    const result = await this.pool.query<RefundRow>(numbered(sql.LIST_ORDER_REFUNDS), [orderId]);
+    return result.rows.map(toRefundRecord);
+  }
+
+  async claimPendingRefund(lastAttemptBefore: number, at: number): Promise<RefundRecord | undefined> {
+    const result = await this.pool.query<RefundRow>(
+      `${numbered(sql.PENDING_REFUND_SET)}
+       WHERE refund_request_id = (${numbered(sql.PENDING_REFUND_CANDIDATES, 2)} FOR UPDATE SKIP LOCKED)
+       RETURNING *`,
+      [at, lastAttemptBefore],
+    );
+    const row = result.rows[0];
+    return row === undefined ? undefined : toRefundRecord(row);
+  }
+
+  async recordLatePayment(orderId: string, at: number): Promise<boolean> {
+    const result = await this.pool.query(numbered(sql.RECORD_LATE_PAYMENT), [at, orderId]);
+    return result.rowCount === 1;
+  }
+
+  async claimOutbox(at: number, leaseUntil: number, holder: string): Promise<OutboxRecord | undefined> {
+    const result = await this.pool.query<OutboxRow>(
+      `${numbered(sql.CLAIM_OUTBOX_SET)} WHERE id = (${numbered(sql.DUE_OUTBOX, 3)} FOR UPDATE SKIP LOCKED) RETURNING *`,
+      [leaseUntil, holder, at, at],
+    );
+    const row = result.rows[0];
+    return row === undefined ? undefined : toOutboxRecord(row);
+  }
+
+  async finishOutbox(
+    id: number,
+    holder: string,
+    result: { delivered: true; at: number } | { delivered: false; error: string; nextAttemptAt: number },
+  ): Promise<void> {
+    if (result.delivered) await this.pool.query(numbered(sql.DELIVERED_OUTBOX), [result.at, id, holder]);
+    else await this.pool.query(numbered(sql.FAILED_OUTBOX), [result.nextAttemptAt, result.error, id, holder]);
+  }
+
+  async listOutbox(): Promise<OutboxRecord[]> {
+    const result = await this.pool.query<OutboxRow>(sql.LIST_OUTBOX);
+    return result.rows.map(toOutboxRecord);
+  }
+
   async saveCustomerToken(token: CustomerTokenRecord): Promise<void> {
     await this.pool.query(numbered(sql.UPSERT_CUSTOMER), [
       token.customerId,
@@ -337,6 +500,12 @@ export class PostgresStorage implements Storage {
       parameters,
     );
     return result.rows.map(toOrder);
+  }
+
+  private async orderWhereOn(client: pg.PoolClient, id: string): Promise<OrderRecord | undefined> {
+    const result = await client.query<OrderWithLines>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE id = $1`, [id]);
+    const row = result.rows[0];
+    return row === undefined ? undefined : toOrder(row);
   }
 
   private async inTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {

@@ -1,4 +1,4 @@
-// No order stays PAYING forever: every `intervalMs` (and once at start-up, which resolves orders left PAYING by a
+// No order stays PAYING (and no refund PENDING) forever: every `intervalMs` (and once at start-up, which resolves orders left PAYING by a
 // crash or restart) the reconciler expires the CREATED orders past expiry and has the inquirer ask about the stale
 // PAYING ones (PAYING for longer than `reconcileAfterMs`: the inquirer's rule, the same a read of the order applies).
 // Notifications that were lost, and the 6002/6004/8000 cases where the client could not tell, end in the right state
@@ -9,12 +9,15 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Inquirer } from './inquirer';
 import { errorSummary } from './internal/error-summary';
+import type { Refunder } from './refunds';
 import type { Storage } from './storage';
 
 export interface ReconcilerOptions {
   storage: Storage;
   /** Holds the rule of what is stale, and claims and asks about stale orders. */
   inquirer: Pick<Inquirer, 'refresh' | 'inquireNextStale'>;
+  /** Sends PENDING refunds again (a `U` or a timeout earlier), each claimed from the database. */
+  refunds?: Pick<Refunder, 'retryNextPending'>;
   log: FastifyBaseLogger;
   clock: () => number;
   intervalMs: number;
@@ -74,6 +77,11 @@ export class Reconciler {
         }
       };
       await Promise.all(Array.from({ length: this.options.concurrency ?? 4 }, worker));
+      // Refunds the wallet has not answered yet: the same request again, until it says S or F.
+      const refunds = this.options.refunds;
+      for (let sent = 0; refunds !== undefined && !this.halting && sent < batch; sent += 1) {
+        if ((await refunds.retryNextPending()) === undefined) break;
+      }
     } catch (error) {
       // A broken database is logged and retried next run; it must not kill the process from a timer.
       log.error({ err: errorSummary(error) }, 'reconciler run failed');

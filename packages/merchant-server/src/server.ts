@@ -8,11 +8,16 @@ import type { AppContext } from './internal/context';
 import { redactDatabaseUrl } from './internal/database-url';
 import { errorSummary } from './internal/error-summary';
 import { resolveConfig, type ResolvedConfig } from './internal/resolve-config';
+import { Canceller } from './cancels';
+import { DEMO_CATALOG } from './catalog';
+import { readCatalogFile } from './catalog-file';
 import { Inquirer } from './inquirer';
 import { NotificationHandler } from './notification-handler';
 import { PaymentStarter } from './payment-start';
 import { PostgresStorage } from './postgres-storage';
 import { Reconciler } from './reconciler';
+import { Fulfilment, type FulfilmentHook } from './fulfilment';
+import { autoRefundRequestId, Refunder } from './refunds';
 import { Settlement } from './settlement';
 import { SqliteStorage } from './sqlite-storage';
 import type { Storage } from './storage';
@@ -40,6 +45,12 @@ export interface MerchantServerHooks {
    * which are then unused. The server closes it on `close()`.
    */
   storage?: Storage;
+  /**
+   * The merchant's code that runs when an order becomes PAID and when a refund of it succeeds (ship the goods,
+   * tell the warehouse). Fed by an outbox in the database: called again (with backoff) until it resolves, never
+   * lost to a crash; each event has a stable `id` to handle it once. See `FulfilmentEvent`.
+   */
+  fulfilment?: FulfilmentHook;
 }
 
 /**
@@ -53,6 +64,8 @@ export async function startMerchantServer(
   hooks: MerchantServerHooks = {},
 ): Promise<RunningMerchantServer> {
   const config = await resolveConfig(options);
+  // Before anything opens: a catalog that does not pass its checks stops start-up, naming the entry and field.
+  const catalog = config.catalogPath === undefined ? DEMO_CATALOG : readCatalogFile(config.catalogPath);
   const clock = (): number => config.now().getTime();
   const app = createApp(config.log);
   const log = app.log;
@@ -90,7 +103,35 @@ export async function startMerchantServer(
   let notifyUrl = config.publicUrl === undefined ? '' : `${config.publicUrl}/notify/payment`;
   const notifyPath = (): string => new URL(notifyUrl).pathname;
   // The payment jobs, each in its own module: settling verdicts, asking the wallet, starting, notifications.
-  const settlement = new Settlement({ storage, log, clock });
+  // Built once the server listens; the payment jobs only tell it that an outbox event was written.
+  let fulfilment: Fulfilment | undefined;
+  const refunder = new Refunder({
+    storage,
+    wallet,
+    log,
+    clock,
+    retryAfterMs: config.inquiryMinIntervalMs,
+    onRefunded: () => fulfilment?.kick(),
+  });
+  const settlement = new Settlement({
+    storage,
+    log,
+    clock,
+    refundsPaidAfterClose: config.autoRefund,
+    onPaid: () => fulfilment?.kick(),
+    // Money for a closed order: reserved and stored (PENDING) before the notification is acknowledged, sent to the
+    // wallet after; one refund per order whatever the number of reports (its refundRequestId is the order's).
+    onPaidAfterClose: async (order) => {
+      if (!config.autoRefund) return;
+      const reserved = await refunder.reserve(order.id, {
+        initiator: 'auto',
+        refundRequestId: autoRefundRequestId(order.id),
+        reason: `paid after the order was ${order.status}`,
+      });
+      if (reserved.status === 'reserved') void refunder.send(reserved.refund);
+    },
+  });
+  const canceller = new Canceller({ storage, wallet, settlement, log, clock });
   const inquirer = new Inquirer({
     storage,
     wallet,
@@ -100,6 +141,7 @@ export async function startMerchantServer(
     reconcileAfterMs: config.reconcileAfterMs,
     minIntervalMs: config.inquiryMinIntervalMs,
     leaseMs: inquiryLeaseMs(config.walletTimeoutMs),
+    canceller,
   });
   const payments = new PaymentStarter({
     storage,
@@ -112,7 +154,19 @@ export async function startMerchantServer(
     merchantName: config.merchantName,
   });
   const notifications = new NotificationHandler({ storage, settlement, log, clock });
-  const context: AppContext = { config, storage, wallet, payments, notifications, inquirer, clock, notifyPath };
+  const context: AppContext = {
+    config,
+    catalog,
+    storage,
+    wallet,
+    payments,
+    notifications,
+    inquirer,
+    refunder,
+    canceller,
+    clock,
+    notifyPath,
+  };
   registerRoutes(app, context);
 
   let url: string;
@@ -135,8 +189,26 @@ export async function startMerchantServer(
   }
   if (notifyUrl === '') notifyUrl = `${url}/notify/payment`;
 
-  const reconciler = new Reconciler({ storage, inquirer, log, clock, intervalMs: config.reconcileIntervalMs });
+  const reconciler = new Reconciler({
+    storage,
+    inquirer,
+    refunds: refunder,
+    log,
+    clock,
+    intervalMs: config.reconcileIntervalMs,
+  });
   reconciler.start();
+  if (hooks.fulfilment !== undefined) {
+    fulfilment = new Fulfilment({
+      storage,
+      hook: hooks.fulfilment,
+      log,
+      clock,
+      payeeName: config.merchantName,
+      leaseMs: config.fulfilmentLeaseMs,
+    });
+    fulfilment.start();
+  }
   app.log.info(
     { url, notifyUrl, walletUrl: config.walletUrl, database: describeDatabase(config) },
     'merchant server listening',
@@ -159,6 +231,8 @@ export async function startMerchantServer(
         await running.close();
         await reconciler.stop();
         await inquirer.whenIdle();
+        await refunder.whenIdle();
+        await fulfilment?.stop();
         await storage.close();
       })();
       return closing;

@@ -1,7 +1,7 @@
 // Applying a verdict to an order, exactly once: the conditional transition of the state machine, the audit event,
 // and what a contradiction means (a final order is never reopened; money taken for a closed order is logged at
-// error level for a person to refund or review). Notifications and inquiries both settle through here, and so will
-// any other storage (it only changes `Storage`) and refunds (a verdict of their own, applied the same way).
+// error level, noted on the order (`late_payment_at`, which makes it refundable) and handed to `onPaidAfterClose`,
+// which refunds it automatically unless MINIPAY_AUTO_REFUND=0). Notifications and inquiries both settle through here.
 import type { FastifyBaseLogger } from 'fastify';
 import { transitionOrder, type TransitionOutcome } from './order-state';
 import type { OrderRecord, TransitionCause } from './order-record';
@@ -13,6 +13,15 @@ export interface SettlementOptions {
   log: FastifyBaseLogger;
   /** Epoch milliseconds. */
   clock: () => number;
+  /**
+   * Money was received for an order already closed (FAILED, CANCELLED, EXPIRED); called after it is noted on the
+   * order, for every report of it (duplicates included: the callee makes it happen once). Default: nothing more.
+   */
+  onPaidAfterClose?: (order: OrderRecord) => Promise<void>;
+  /** An order just became PAID (its `order.paid` outbox event is written): the fulfilment hook can run now. */
+  onPaid?: () => void;
+  /** Whether `onPaidAfterClose` refunds the money (only changes what the log line tells a person to do). */
+  refundsPaidAfterClose?: boolean;
 }
 
 export class Settlement {
@@ -46,10 +55,18 @@ export class Settlement {
         return { status: 'unchanged', order: outcome.order };
       }
       if (verdict.to === 'PAID') {
+        const closed = outcome.order.status;
         log.error(
-          { orderId: order.id, status: outcome.order.status, paymentId: paymentId ?? order.paymentId, cause },
-          `MONEY RECEIVED FOR A ${outcome.order.status} ORDER: the wallet reports the payment succeeded; the order is not reopened. Refund or review it.`,
+          { orderId: order.id, status: closed, paymentId: paymentId ?? order.paymentId, cause },
+          this.options.refundsPaidAfterClose
+            ? `MONEY RECEIVED FOR A ${closed} ORDER: the wallet reports the payment succeeded; the order is not reopened. It is refunded automatically (MINIPAY_AUTO_REFUND=0 turns that off).`
+            : `MONEY RECEIVED FOR A ${closed} ORDER: the wallet reports the payment succeeded; the order is not reopened. Refund or review it.`,
         );
+        if (await storage.recordLatePayment(order.id, clock())) {
+          const noted = (await storage.getOrder(order.id)) ?? outcome.order;
+          await this.options.onPaidAfterClose?.(noted);
+          return { status: 'conflict', order: noted };
+        }
       } else {
         log.error(
           { orderId: order.id, status: outcome.order.status, reported: verdict.to, detail: verdict.detail, cause },
@@ -78,6 +95,7 @@ export class Settlement {
   /** Logs an applied transition at info level (`order PAID`). */
   logTransition(outcome: TransitionOutcome, cause: string): void {
     if (outcome.status === 'applied') {
+      if (outcome.order.status === 'PAID') this.options.onPaid?.();
       this.options.log.info(
         { orderId: outcome.order.id, status: outcome.order.status, cause },
         `order ${outcome.order.status}`,

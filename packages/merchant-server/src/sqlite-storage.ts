@@ -21,14 +21,36 @@ import {
   toCustomerTokenRecord,
   toEventRecord,
   toOrderRecord,
+  toOutboxRecord,
+  toRefundRecord,
   type CustomerRow,
   type EventRow,
   type LineRow,
   type OrderRow,
+  type OutboxRow,
+  type RefundRow,
 } from './internal/rows';
 import type { OrderStatus } from '@minipay/contract';
-import type { NewOrder, OrderEventRecord, OrderRecord, TransitionRequest } from './order-record';
-import type { CustomerTokenRecord, InquiryClaim, InquiryClaimResult, NotificationRecord, Storage } from './storage';
+import type {
+  NewOrder,
+  NewRefund,
+  OrderEventRecord,
+  OrderRecord,
+  OutboxRecord,
+  RefundRecord,
+  RefundReservation,
+  RefundSettlement,
+  TransitionRequest,
+} from './order-record';
+import { refundEventDetail, reservationRefused } from './internal/refund-storage';
+import type {
+  CustomerTokenRecord,
+  InquiryClaim,
+  InquiryClaimResult,
+  NotificationRecord,
+  OrderListQuery,
+  Storage,
+} from './storage';
 
 export interface SqliteStorageOptions {
   /** How long a writer waits for another process's lock before failing. Default 5000 ms. */
@@ -121,6 +143,7 @@ export class SqliteStorage implements Storage {
     const update = this.stmt(`${sql.TRANSITION_SET} WHERE id = ? AND status IN (${placeholders})`);
     const readStatus = this.stmt('SELECT status FROM orders WHERE id = ?');
     const insertEvent = this.stmt(sql.INSERT_EVENT);
+    const insertOutbox = this.stmt(sql.INSERT_OUTBOX);
     const set = request.set ?? {};
     const run = this.db.transaction((): boolean => {
       // Read and update inside one write transaction: the status read here is the one the update replaced.
@@ -139,6 +162,7 @@ export class SqliteStorage implements Storage {
       );
       if (result.changes !== 1) return false;
       insertEvent.run(request.orderId, before.status, request.to, request.cause, request.detail ?? null, request.at);
+      if (request.to === 'PAID') insertOutbox.run(request.orderId, 'order.paid', null, request.at, request.at);
       return true;
     });
     return run.immediate();
@@ -214,6 +238,116 @@ export class SqliteStorage implements Storage {
       notification.body,
       notification.at,
     );
+  }
+
+  async listOrders(query: OrderListQuery): Promise<OrderRecord[]> {
+    const { where, parameters } = sql.orderListWhere(query);
+    return this.ordersWhere(where, ...parameters);
+  }
+
+  async reserveRefund(refund: NewRefund): Promise<RefundReservation> {
+    const reserve = this.stmt(sql.RESERVE_REFUND);
+    const insert = this.stmt(sql.INSERT_REFUND);
+    const existing = this.stmt(sql.SELECT_REFUND);
+    // One write transaction (BEGIN IMMEDIATE): reservations from every connection to the file run one after another.
+    const run = this.db.transaction((): RefundReservation => {
+      const order = this.orderWhere('id = ?', refund.orderId);
+      if (order === undefined) return { status: 'missing' };
+      const earlier = existing.get(refund.refundRequestId) as RefundRow | undefined;
+      if (earlier !== undefined) return { status: 'duplicate', refund: toRefundRecord(earlier), order };
+      const changed = reserve.run(refund.amount, refund.at, refund.orderId, refund.amount).changes === 1;
+      if (!changed) return reservationRefused(order);
+      insert.run(
+        refund.refundRequestId,
+        order.id,
+        order.currency,
+        refund.amount,
+        refund.reason,
+        refund.initiator,
+        order.paymentId,
+        order.paymentRequestId,
+        refund.at,
+        refund.at,
+        refund.at,
+      );
+      return {
+        status: 'reserved',
+        refund: toRefundRecord(existing.get(refund.refundRequestId) as RefundRow),
+        order: this.orderWhere('id = ?', refund.orderId) as OrderRecord,
+      };
+    });
+    return run.immediate();
+  }
+
+  async settleRefund(refundRequestId: string, settlement: RefundSettlement): Promise<boolean> {
+    const settle = this.stmt(sql.SETTLE_REFUND);
+    const adjust = this.stmt(settlement.status === 'SUCCEEDED' ? sql.ADD_REFUNDED : sql.RELEASE_REFUND);
+    const readStatus = this.stmt('SELECT status FROM orders WHERE id = ?');
+    const insertEvent = this.stmt(sql.INSERT_EVENT);
+    const insertOutbox = this.stmt(sql.INSERT_OUTBOX);
+    const run = this.db.transaction((): boolean => {
+      const settled = settle.get(
+        settlement.status,
+        settlement.status === 'SUCCEEDED' ? settlement.refundId : null,
+        settlement.status === 'FAILED' ? settlement.failCode : null,
+        settlement.status === 'FAILED' ? settlement.failMessage : null,
+        settlement.at,
+        refundRequestId,
+      ) as { order_id: string; amount: number } | undefined;
+      if (settled === undefined) return false;
+      adjust.run(settled.amount, settlement.at, settled.order_id);
+      const { status } = readStatus.get(settled.order_id) as { status: OrderStatus };
+      const detail = refundEventDetail(refundRequestId, settled.amount, settlement);
+      insertEvent.run(settled.order_id, status, status, 'refund', detail, settlement.at);
+      if (settlement.status === 'SUCCEEDED') {
+        insertOutbox.run(settled.order_id, 'order.refunded', refundRequestId, settlement.at, settlement.at);
+      }
+      return true;
+    });
+    return run.immediate();
+  }
+
+  async getRefund(refundRequestId: string): Promise<RefundRecord | undefined> {
+    const row = this.stmt(sql.SELECT_REFUND).get(refundRequestId) as RefundRow | undefined;
+    return row === undefined ? undefined : toRefundRecord(row);
+  }
+
+  async listRefunds(orderId: string): Promise<RefundRecord[]> {
+    return (this.stmt(sql.LIST_ORDER_REFUNDS).all(orderId) as RefundRow[]).map(toRefundRecord);
+  }
+
+  async claimPendingRefund(lastAttemptBefore: number, at: number): Promise<RefundRecord | undefined> {
+    const row = this.stmt(
+      `${sql.PENDING_REFUND_SET} WHERE refund_request_id = (${sql.PENDING_REFUND_CANDIDATES}) RETURNING *`,
+    ).get(at, lastAttemptBefore) as RefundRow | undefined;
+    return row === undefined ? undefined : toRefundRecord(row);
+  }
+
+  async recordLatePayment(orderId: string, at: number): Promise<boolean> {
+    return this.stmt(sql.RECORD_LATE_PAYMENT).run(at, orderId).changes === 1;
+  }
+
+  async claimOutbox(at: number, leaseUntil: number, holder: string): Promise<OutboxRecord | undefined> {
+    const row = this.stmt(`${sql.CLAIM_OUTBOX_SET} WHERE id = (${sql.DUE_OUTBOX}) RETURNING *`).get(
+      leaseUntil,
+      holder,
+      at,
+      at,
+    ) as OutboxRow | undefined;
+    return row === undefined ? undefined : toOutboxRecord(row);
+  }
+
+  async finishOutbox(
+    id: number,
+    holder: string,
+    result: { delivered: true; at: number } | { delivered: false; error: string; nextAttemptAt: number },
+  ): Promise<void> {
+    if (result.delivered) this.stmt(sql.DELIVERED_OUTBOX).run(result.at, id, holder);
+    else this.stmt(sql.FAILED_OUTBOX).run(result.nextAttemptAt, result.error, id, holder);
+  }
+
+  async listOutbox(): Promise<OutboxRecord[]> {
+    return (this.stmt(sql.LIST_OUTBOX).all() as OutboxRow[]).map(toOutboxRecord);
   }
 
   async saveCustomerToken(token: CustomerTokenRecord): Promise<void> {

@@ -3,7 +3,20 @@
 // server makes across instances is a statement of this interface that the database enforces: a conditional status
 // update, a unique payment request id, a conditional claim of an order's inquiry lease.
 // Amounts are integers in minor units; times are epoch milliseconds (BIGINT).
-import type { NewOrder, OrderEventRecord, OrderRecord, TransitionRequest } from './order-record';
+import type { OrderListQuery } from './internal/portable-sql';
+import type {
+  NewOrder,
+  NewRefund,
+  OrderEventRecord,
+  OrderRecord,
+  OutboxRecord,
+  RefundRecord,
+  RefundReservation,
+  RefundSettlement,
+  TransitionRequest,
+} from './order-record';
+
+export type { OrderListQuery };
 
 /**
  * A claim of an order's inquiry lease: granted only to one caller at a time, and (unless `notAskedSince` is left out)
@@ -58,7 +71,7 @@ export interface Storage {
   findOrderByPayment(reference: { paymentId?: string; paymentRequestId?: string }): Promise<OrderRecord | undefined>;
   /**
    * Applies `request` as one conditional update (`... WHERE id = ? AND status IN (from)`) and records the event in
-   * the same transaction. True when this call changed the row; false when the order was not in a `from` status
+   * the same transaction (and, for a transition to PAID, the `order.paid` event of the fulfilment outbox). True when this call changed the row; false when the order was not in a `from` status
    * (someone else won, or it never was), in which case nothing changed.
    */
   transition(request: TransitionRequest): Promise<boolean>;
@@ -86,6 +99,44 @@ export interface Storage {
   /** The transitions applied to an order (or to all orders), in order. */
   listEvents(orderId?: string): Promise<OrderEventRecord[]>;
   recordNotification(notification: NotificationRecord): Promise<void>;
+  /** Orders newest first (by creation, then id), filtered; `after` is the last order of the previous page. */
+  listOrders(query: OrderListQuery): Promise<OrderRecord[]>;
+  /**
+   * Reserves a refund and stores it PENDING, in one transaction, before the wallet is asked: only if money was
+   * received for the order (PAID, or a late payment) and the refunds reserved so far plus this one are at most the
+   * paid amount. The reservation is a conditional update the database serialises, so concurrent reservations (from
+   * any number of instances) never exceed the amount; a CHECK constraint backs it.
+   */
+  reserveRefund(refund: NewRefund): Promise<RefundReservation>;
+  /**
+   * The wallet's final word on a PENDING refund, once: SUCCEEDED adds to the order's refunded amount, FAILED frees
+   * its reservation; either records a `refund` event of the order in the same transaction. False when the refund was
+   * not PENDING (settled already) or does not exist.
+   */
+  settleRefund(refundRequestId: string, settlement: RefundSettlement): Promise<boolean>;
+  getRefund(refundRequestId: string): Promise<RefundRecord | undefined>;
+  /** An order's refunds, oldest first. */
+  listRefunds(orderId: string): Promise<RefundRecord[]>;
+  /**
+   * Claims one PENDING refund last tried at or before `lastAttemptBefore` (the least recently tried first), marking
+   * it tried at `at`; several callers at once get different refunds. Undefined when there is none.
+   */
+  claimPendingRefund(lastAttemptBefore: number, at: number): Promise<RefundRecord | undefined>;
+  /** Notes that the wallet reported money received for a closed order (FAILED, CANCELLED, EXPIRED). True when it is such an order. */
+  recordLatePayment(orderId: string, at: number): Promise<boolean>;
+  /**
+   * Claims one undelivered outbox event that is due (its next attempt at or before `at`) and whose lease is free,
+   * the oldest first, leasing it to `holder` until `leaseUntil`; several callers at once get different events.
+   */
+  claimOutbox(at: number, leaseUntil: number, holder: string): Promise<OutboxRecord | undefined>;
+  /** The holder's delivery succeeded (once) or failed (tried again at `nextAttemptAt`). */
+  finishOutbox(
+    id: number,
+    holder: string,
+    result: { delivered: true; at: number } | { delivered: false; error: string; nextAttemptAt: number },
+  ): Promise<void>;
+  /** Every outbox event, oldest first (for tests and tools). */
+  listOutbox(): Promise<OutboxRecord[]>;
   saveCustomerToken(token: CustomerTokenRecord): Promise<void>;
   getCustomerToken(customerId: string): Promise<CustomerTokenRecord | undefined>;
   close(): Promise<void>;

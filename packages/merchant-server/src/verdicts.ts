@@ -1,8 +1,8 @@
 // What the wallet's word means for an order, as pure functions of the message, the order and the time: a final
 // status to move to (with the failure's reason), or nothing final yet. Applying a verdict is `settlement.ts`'s job;
-// these only read. A refund's answers (issue #16) get their own reader here, next to these.
+// these only read. A refund's answer has its reader here too (`refundVerdict`), applied by `refunds.ts`.
 import type { FinalOrderStatus } from '@minipay/contract';
-import type { InquiryPaymentResponse, OpenApiResult, Result } from '@minipay/openapi';
+import type { InquiryPaymentResponse, OpenApiResult, RefundResponse, Result } from '@minipay/openapi';
 import { amountMismatch } from './internal/money';
 import { truncate } from './internal/truncate';
 import type { OrderRecord } from './order-record';
@@ -101,5 +101,23 @@ export function inquiryVerdict(
       return { kind: 'final', verdict: { to: closedStatus(order, now), detail: 'inquiry CANCELLED' } };
     default:
       return { kind: 'not-final' };
+  }
+}
+
+/** What a `refund` answer means: the wallet refunded (S), refused (F), or has not said (U: retry the same request). */
+export type RefundReading =
+  | { kind: 'succeeded'; refundId: string | null }
+  | { kind: 'failed'; failCode: string; failMessage: string }
+  | { kind: 'pending'; code: string };
+
+export function refundVerdict(answer: OpenApiResult<RefundResponse>): RefundReading {
+  switch (answer.status) {
+    case 'S':
+      return { kind: 'succeeded', refundId: answer.data.refundId ?? null };
+    case 'F':
+      return { kind: 'failed', failCode: answer.code, failMessage: truncate(answer.message, MESSAGE_MAX) };
+    default:
+      // U, and A/R (not documented for refund): nothing final; the same refundRequestId is sent again.
+      return { kind: 'pending', code: answer.code };
   }
 }

@@ -3,15 +3,21 @@
 import type {
   ApplyTokenRequest,
   ApplyTokenResponse,
+  CancelPaymentRequest,
+  CancelPaymentResponse,
   InquiryPaymentRequest,
   InquiryPaymentResponse,
   OpenApiResult,
   PayRequest,
   PayResponse,
+  RefundRequest,
+  RefundResponse,
 } from '@minipay/openapi';
 
 export interface WalletApi {
   pay(request: PayRequest): Promise<OpenApiResult<PayResponse>>;
   inquiryPayment(request: InquiryPaymentRequest): Promise<OpenApiResult<InquiryPaymentResponse>>;
   applyToken(request: ApplyTokenRequest): Promise<OpenApiResult<ApplyTokenResponse>>;
+  refund(request: RefundRequest): Promise<OpenApiResult<RefundResponse>>;
+  cancelPayment(request: CancelPaymentRequest): Promise<OpenApiResult<CancelPaymentResponse>>;
 }

@@ -1,9 +1,9 @@
-import { listProducts, priceOrder, type CatalogProduct as Product } from '../src/catalog';
+import { DEMO_CATALOG, type CatalogProduct as Product } from '../src/catalog';
 import { HttpError } from '../src/errors';
 
 describe('catalog', () => {
   test('every product has a positive integer price in USD and an inline SVG image', () => {
-    const products = listProducts();
+    const products = DEMO_CATALOG.list();
     expect(products.length).toBeGreaterThanOrEqual(4);
     for (const product of products) {
       expect(Number.isInteger(product.price) && product.price > 0).toBe(true);
@@ -17,8 +17,8 @@ describe('catalog', () => {
   });
 
   test('prices an order from the catalog: line totals and the sum in minor units', () => {
-    const [a, b] = listProducts() as unknown as [Product, Product];
-    const priced = priceOrder([
+    const [a, b] = DEMO_CATALOG.list() as unknown as [Product, Product];
+    const priced = DEMO_CATALOG.price([
       { productId: a.id, quantity: 3 },
       { productId: b.id, quantity: 1 },
     ]);
@@ -34,10 +34,10 @@ describe('catalog', () => {
   });
 
   test('an unknown product is a 400 naming the line and the product', () => {
-    const [a] = listProducts() as unknown as [Product];
+    const [a] = DEMO_CATALOG.list() as unknown as [Product];
     let caught: unknown;
     try {
-      priceOrder([
+      DEMO_CATALOG.price([
         { productId: a.id, quantity: 1 },
         { productId: 'unicorn', quantity: 1 },
       ]);

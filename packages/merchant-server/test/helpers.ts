@@ -8,7 +8,12 @@ import { ensureDevHome, type DevHome } from '@minipay/dev-home';
 import { signRequest, type NotifyPaymentRequest } from '@minipay/openapi';
 import { startSandbox, type RunningSandbox, type SandboxOptions } from '@minipay/wallet-sandbox';
 import type { Order as OrderJson } from '@minipay/contract';
-import { startMerchantServer, type MerchantServerOptions, type RunningMerchantServer } from '../src';
+import {
+  startMerchantServer,
+  type MerchantServerHooks,
+  type MerchantServerOptions,
+  type RunningMerchantServer,
+} from '../src';
 
 export interface Stack {
   home: string;
@@ -17,7 +22,7 @@ export interface Stack {
   merchant: RunningMerchantServer;
   databasePath: string;
   /** Starts another merchant server on the same home and database (a restart, or a second instance). */
-  startMerchant(options?: Partial<MerchantServerOptions>): Promise<RunningMerchantServer>;
+  startMerchant(options?: Partial<MerchantServerOptions>, hooks?: MerchantServerHooks): Promise<RunningMerchantServer>;
   close(): Promise<void>;
 }
 
@@ -45,17 +50,23 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ...options.sandbox,
   });
   const servers: RunningMerchantServer[] = [];
-  const startMerchant = async (extra: Partial<MerchantServerOptions> = {}): Promise<RunningMerchantServer> => {
-    const server = await startMerchantServer({
-      home,
-      port: 0,
-      walletUrl: sandbox.url,
-      log: false,
-      // By default the reconciler stays out of the way; tests about it turn it up.
-      reconcileAfterMs: 3_600_000,
-      ...options.merchant,
-      ...extra,
-    });
+  const startMerchant = async (
+    extra: Partial<MerchantServerOptions> = {},
+    hooks: MerchantServerHooks = {},
+  ): Promise<RunningMerchantServer> => {
+    const server = await startMerchantServer(
+      {
+        home,
+        port: 0,
+        walletUrl: sandbox.url,
+        log: false,
+        // By default the reconciler stays out of the way; tests about it turn it up.
+        reconcileAfterMs: 3_600_000,
+        ...options.merchant,
+        ...extra,
+      },
+      hooks,
+    );
     servers.push(server);
     return server;
   };
@@ -287,4 +298,38 @@ export function logCollector(): {
     stream: { write: (line: string) => void lines.push(line) },
     entries: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>),
   };
+}
+
+/** A call to the operator API with the dev home's admin token (or the one given). */
+export async function admin<T = any>(
+  stack: Stack,
+  method: string,
+  path: string,
+  options: { body?: unknown; merchant?: RunningMerchantServer; token?: string } = {},
+): Promise<Answer<T>> {
+  return call<T>((options.merchant ?? stack.merchant).url, method, path, {
+    token: options.token ?? stack.dev.adminToken,
+    ...(options.body === undefined ? {} : { body: options.body }),
+  });
+}
+
+/** A new order of a signed-in customer, paid at the sandbox and PAID at the merchant. */
+export async function paidOrder(
+  stack: Stack,
+  token: string,
+  merchant = stack.merchant,
+  items?: Array<Record<string, unknown>>,
+): Promise<{ order: OrderJson; paymentId: string }> {
+  const order = await createOrder(merchant, token, items);
+  const { paymentId } = await startPayment(merchant, token, order.id);
+  await complete(stack, paymentId, 'pay');
+  expect((await finalOrder(merchant, token, order.id)).status).toBe('PAID');
+  return { order, paymentId };
+}
+
+/** The sandbox's own record of a payment (its refunds included). */
+export async function sandboxPayment(stack: Stack, paymentId: string): Promise<any> {
+  const read = await call(stack.sandbox.url, 'GET', `/sandbox/payments/${paymentId}`);
+  expect(read.status).toBe(200);
+  return read.body;
 }

@@ -3,7 +3,7 @@
 import Database from 'better-sqlite3';
 import type { Order as OrderJson } from '@minipay/contract';
 import type { RunningMerchantServer } from '../src';
-import { listProducts } from '../src/catalog';
+import { DEMO_CATALOG } from '../src/catalog';
 import { createSessionToken } from '../src/session';
 import { call, createOrder, getOrder, logCollector, signIn, startStack, type Stack } from './helpers';
 
@@ -19,7 +19,7 @@ describe('GET /api/products', () => {
   test('lists the seeded catalog with prices as strings in minor units and inline images', async () => {
     const answer = await call<{ products: Array<Record<string, any>> }>(stack.merchant.url, 'GET', '/api/products');
     expect(answer.status).toBe(200);
-    expect(answer.body.products).toHaveLength(listProducts().length);
+    expect(answer.body.products).toHaveLength(DEMO_CATALOG.list().length);
     for (const product of answer.body.products) {
       expect(Object.keys(product).sort()).toEqual(['description', 'id', 'imageUrl', 'name', 'price']);
       expect(product.price).toEqual({ currency: 'USD', value: expect.stringMatching(/^[1-9]\d*$/) });

@@ -126,6 +126,8 @@ function heldWallet(held: keyof WalletApi): { wallet: WalletApi; entered: Promis
     inquiryPayment: (request) =>
       held === 'inquiryPayment' ? hold(() => real.inquiryPayment(request)) : real.inquiryPayment(request),
     applyToken: (request) => (held === 'applyToken' ? hold(() => real.applyToken(request)) : real.applyToken(request)),
+    refund: (request) => real.refund(request),
+    cancelPayment: (request) => real.cancelPayment(request),
   };
   return { wallet, entered, release };
 }

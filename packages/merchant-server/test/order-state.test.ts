@@ -4,6 +4,7 @@ import { canTransition, isFinal, sourcesOf } from '../src/order-state';
 const ALLOWED: Array<[OrderStatus, OrderStatus]> = [
   ['CREATED', 'PAYING'],
   ['CREATED', 'EXPIRED'],
+  ['CREATED', 'CANCELLED'],
   ['PAYING', 'PAID'],
   ['PAYING', 'FAILED'],
   ['PAYING', 'CANCELLED'],
@@ -21,9 +22,11 @@ describe('the order state machine', () => {
     expect(ORDER_STATUSES.filter(isFinal)).toEqual(['PAID', 'FAILED', 'CANCELLED', 'EXPIRED']);
   });
 
-  test('a final status is reached only from PAYING, except EXPIRED which a never-paid order reaches too', () => {
+  test('a final status is reached only from PAYING, except EXPIRED and CANCELLED, which a never-paid order reaches too', () => {
     expect(sourcesOf('PAID')).toEqual(['PAYING']);
     expect(sourcesOf('EXPIRED')).toEqual(['CREATED', 'PAYING']);
+    // The operator's cancel of an order nobody started paying for.
+    expect(sourcesOf('CANCELLED')).toEqual(['CREATED', 'PAYING']);
     expect(sourcesOf('CREATED')).toEqual([]);
   });
 });

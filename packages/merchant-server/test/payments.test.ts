@@ -64,6 +64,8 @@ describeEachStorage('payments', (factory) => {
         return next();
       },
       applyToken: () => Promise.reject(new Error('not used')),
+      refund: () => Promise.reject(new Error('not used')),
+      cancelPayment: () => Promise.reject(new Error('not used')),
     };
     const clock = () => now;
     const settlement = new Settlement({ storage, log, clock });

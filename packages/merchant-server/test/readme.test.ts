@@ -3,6 +3,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { typeCheckExample } from '@minipay/testing';
 import { startSandbox } from '@minipay/wallet-sandbox';
 import { startMerchantServer } from '../src';
 import { ENVIRONMENT_VARIABLES } from '../src/config';
@@ -54,4 +55,20 @@ test('the configuration table documents every MINIPAY_* variable the server read
     const stem = name.replace(/_FILE$/, '');
     expect(readme).toContain(`\`${stem}`);
   }
+});
+
+test('the fulfilment hook example type-checks against the sources', () => {
+  const example = codeBlocks('ts').find((block) => block.includes('fulfilment:'));
+  expect(example).toBeDefined();
+  const messages = typeCheckExample(example as string, {
+    packageDir: join(__dirname, '..'),
+    paths: {
+      '@minipay/merchant-server': ['src/index.ts'],
+      '@minipay/contract': ['../contract/src/index.ts'],
+      '@minipay/openapi': ['../openapi/src/index.ts'],
+      '@minipay/dev-home': ['../dev-home/src/index.ts'],
+      '@minipay/fastify-kit': ['../fastify-kit/src/index.ts'],
+    },
+  });
+  expect(messages).toEqual([]);
 });

@@ -48,6 +48,8 @@ function reconcilerOf(
   const wallet: WalletApi = {
     pay: () => Promise.reject(new Error('not used')),
     applyToken: () => Promise.reject(new Error('not used')),
+    refund: () => Promise.reject(new Error('not used')),
+    cancelPayment: () => Promise.reject(new Error('not used')),
     inquiryPayment: async (request: InquiryPaymentRequest): Promise<OpenApiResult<InquiryPaymentResponse>> => {
       asked.push(String(request.paymentRequestId).replace('pr_', 'ord_'));
       // A wallet that takes a moment: the other instance's reconciler runs meanwhile.

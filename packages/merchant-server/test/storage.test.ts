@@ -120,6 +120,9 @@ describeEachStorage('Storage', (factory) => {
       payingSince: null,
       lastInquiryAt: null,
       inquiryLeaseUntil: null,
+      refundReserved: 0,
+      refundedAmount: 0,
+      latePaymentAt: null,
     });
     expect(await storage.getOrder('nope')).toBeUndefined();
   });
@@ -423,6 +426,273 @@ describeEachStorage('Storage', (factory) => {
     expect(await database.query('SELECT payment_id, outcome, body, received_at FROM notifications')).toEqual([
       { payment_id: 'p1', outcome: 'unknown-payment', body, received_at: 7 },
     ]);
+  });
+
+  test('lists orders newest first (created_at, then id), filtered by customer, status and time, paged by cursor', async () => {
+    const storage = await open();
+    // Two orders share a creation time: the id breaks the tie, so no order is skipped or repeated across pages.
+    const made: Array<[string, string, number]> = [
+      ['o1', 'CUST_1', 1_000],
+      ['o2', 'CUST_2', 2_000],
+      ['o3', 'CUST_1', 3_000],
+      ['o4a', 'CUST_1', 4_000],
+      ['o4b', 'CUST_1', 4_000],
+      ['o5', 'CUST_1', 5_000],
+    ];
+    for (const [id, customerId, createdAt] of made) await storage.createOrder(newOrder(id, { customerId, createdAt }));
+    await storage.createOrder(newOrder('o6', { createdAt: 6_000 }));
+    await storage.transition({ orderId: 'o6', from: ['CREATED'], to: 'PAYING', at: 6_500, cause: 'payment-started' });
+    const ids = (orders: Array<{ id: string }>) => orders.map((order) => order.id);
+    expect(ids(await storage.listOrders({ customerId: 'CUST_1', limit: 10 }))).toEqual([
+      'o6',
+      'o5',
+      'o4b',
+      'o4a',
+      'o3',
+      'o1',
+    ]);
+    const first = await storage.listOrders({ customerId: 'CUST_1', limit: 3 });
+    expect(ids(first)).toEqual(['o6', 'o5', 'o4b']);
+    const last = first[first.length - 1]!;
+    const second = await storage.listOrders({ customerId: 'CUST_1', limit: 3, after: last });
+    expect(ids(second)).toEqual(['o4a', 'o3', 'o1']);
+    expect(ids(await storage.listOrders({ customerId: 'CUST_2', limit: 10 }))).toEqual(['o2']);
+    expect(ids(await storage.listOrders({ statuses: ['PAYING'], limit: 10 }))).toEqual(['o6']);
+    expect(ids(await storage.listOrders({ createdFrom: 2_000, createdBefore: 4_000, limit: 10 }))).toEqual([
+      'o3',
+      'o2',
+    ]);
+    expect((await storage.listOrders({ customerId: 'CUST_1', limit: 1 }))[0]!.lines).toHaveLength(1);
+  });
+
+  describe('refunds', () => {
+    async function paid(storage: Storage, id: string, amount = 2900): Promise<void> {
+      await storage.createOrder(newOrder(id, { amount, expiresAt: 10_000_000 }));
+      await storage.transition({
+        orderId: id,
+        from: ['CREATED'],
+        to: 'PAYING',
+        at: 2_000,
+        cause: 'payment-started',
+        set: { paymentRequestId: `pr_${id}`, payingSince: 2_000 },
+      });
+      await storage.transition({
+        orderId: id,
+        from: ['PAYING'],
+        to: 'PAID',
+        at: 3_000,
+        cause: 'notification',
+        set: { paymentId: `p_${id}` },
+      });
+    }
+    const ask = (refundRequestId: string, amount: number, orderId = 'o1') => ({
+      refundRequestId,
+      orderId,
+      amount,
+      reason: null,
+      initiator: 'operator' as const,
+      at: 5_000,
+    });
+
+    test('a refund is stored PENDING with its amount reserved before anything is sent, carrying the payment reference', async () => {
+      const storage = await open();
+      await paid(storage, 'o1');
+      const reserved = await storage.reserveRefund({ ...ask('rf1', 1000), reason: 'damaged' });
+      expect(reserved.status).toBe('reserved');
+      expect(await storage.getRefund('rf1')).toEqual({
+        refundRequestId: 'rf1',
+        orderId: 'o1',
+        currency: 'USD',
+        amount: 1000,
+        status: 'PENDING',
+        reason: 'damaged',
+        initiator: 'operator',
+        paymentId: 'p_o1',
+        paymentRequestId: 'pr_o1',
+        refundId: null,
+        failCode: null,
+        failMessage: null,
+        createdAt: 5_000,
+        updatedAt: 5_000,
+        lastAttemptAt: 5_000,
+        attempts: 1,
+      });
+      expect(await storage.getOrder('o1')).toMatchObject({ status: 'PAID', refundReserved: 1000, refundedAmount: 0 });
+    });
+
+    test('full, partial and repeated refunds up to the paid amount, and not a unit more', async () => {
+      const storage = await open();
+      await paid(storage, 'o1', 2900);
+      expect((await storage.reserveRefund(ask('rf1', 900))).status).toBe('reserved');
+      expect((await storage.reserveRefund(ask('rf2', 1000))).status).toBe('reserved');
+      expect(await storage.reserveRefund(ask('rf3', 1001))).toMatchObject({ status: 'exceeds', refundable: 1000 });
+      expect((await storage.reserveRefund(ask('rf4', 1000))).status).toBe('reserved');
+      expect(await storage.reserveRefund(ask('rf5', 1))).toMatchObject({ status: 'exceeds', refundable: 0 });
+      // The same refundRequestId again is the refund already there, not a second one.
+      expect(await storage.reserveRefund(ask('rf1', 900))).toMatchObject({
+        status: 'duplicate',
+        refund: { refundRequestId: 'rf1', amount: 900 },
+      });
+      expect((await storage.listRefunds('o1')).map((r) => [r.refundRequestId, r.amount])).toEqual([
+        ['rf1', 900],
+        ['rf2', 1000],
+        ['rf4', 1000],
+      ]);
+      expect((await storage.getOrder('o1'))?.refundReserved).toBe(2900);
+    });
+
+    test('only an order money was received for can be refunded: PAID, or closed with a late payment', async () => {
+      const storage = await open();
+      await storage.createOrder(newOrder('o1'));
+      expect(await storage.reserveRefund(ask('rf1', 100))).toMatchObject({ status: 'not-refundable' });
+      expect(await storage.reserveRefund(ask('rf1', 100, 'nope'))).toEqual({ status: 'missing' });
+      // A PAYING order is not closed: a late payment cannot be recorded on it.
+      await paying(storage, 'o2', 2_000);
+      expect(await storage.recordLatePayment('o2', 3_000)).toBe(false);
+      await storage.transition({ orderId: 'o2', from: ['PAYING'], to: 'CANCELLED', at: 3_000, cause: 'notification' });
+      expect(await storage.reserveRefund(ask('rf2', 100, 'o2'))).toMatchObject({ status: 'not-refundable' });
+      expect(await storage.recordLatePayment('o2', 4_000)).toBe(true);
+      expect(await storage.recordLatePayment('o2', 9_000)).toBe(true);
+      expect((await storage.getOrder('o2'))?.latePaymentAt).toBe(4_000);
+      expect((await storage.reserveRefund(ask('rf2', 2900, 'o2'))).status).toBe('reserved');
+      expect((await storage.getOrder('o2'))?.status).toBe('CANCELLED');
+    });
+
+    test('settling: SUCCEEDED adds to the refunded amount, FAILED frees the reservation, each once, with an event', async () => {
+      const storage = await open();
+      await paid(storage, 'o1', 2900);
+      await storage.reserveRefund(ask('rf1', 1000));
+      await storage.reserveRefund(ask('rf2', 1900));
+      expect(await storage.settleRefund('rf1', { status: 'SUCCEEDED', refundId: 'W1', at: 6_000 })).toBe(true);
+      expect(await storage.settleRefund('rf1', { status: 'FAILED', failCode: 'X', failMessage: 'x', at: 6_500 })).toBe(
+        false,
+      );
+      expect(
+        await storage.settleRefund('rf2', { status: 'FAILED', failCode: 'PROCESS_FAIL', failMessage: 'no', at: 7_000 }),
+      ).toBe(true);
+      expect(await storage.settleRefund('nope', { status: 'SUCCEEDED', refundId: null, at: 7_000 })).toBe(false);
+      expect(await storage.getOrder('o1')).toMatchObject({
+        status: 'PAID',
+        refundReserved: 1000,
+        refundedAmount: 1000,
+      });
+      expect(await storage.getRefund('rf1')).toMatchObject({ status: 'SUCCEEDED', refundId: 'W1', updatedAt: 6_000 });
+      expect(await storage.getRefund('rf2')).toMatchObject({
+        status: 'FAILED',
+        failCode: 'PROCESS_FAIL',
+        failMessage: 'no',
+      });
+      const refundEvents = (await storage.listEvents('o1')).filter((event) => event.cause === 'refund');
+      expect(refundEvents.map((e) => [e.fromStatus, e.toStatus, e.detail, e.at])).toEqual([
+        ['PAID', 'PAID', 'refund rf1 SUCCEEDED 1000', 6_000],
+        ['PAID', 'PAID', 'refund rf2 FAILED 1900 PROCESS_FAIL', 7_000],
+      ]);
+      // What the failed one freed can be refunded again.
+      expect((await storage.reserveRefund(ask('rf3', 1900))).status).toBe('reserved');
+    });
+
+    test('20 concurrent partial refunds from two instances never add up to more than was paid', async () => {
+      const a = await open();
+      const b = await open();
+      await paid(a, 'o1', 2900);
+      // 20 × 300 = 6000 asked for 2900 paid: exactly 9 fit (2700), whichever instance each comes through.
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, k) => (k % 2 === 0 ? a : b).reserveRefund(ask(`rf${k}`, 300))),
+      );
+      expect(results.filter((r) => r.status === 'reserved')).toHaveLength(9);
+      expect(results.filter((r) => r.status === 'exceeds')).toHaveLength(11);
+      const rows = await database.query<{ total: number; count: number }>(
+        'SELECT SUM(amount) AS total, COUNT(*) AS count FROM refunds WHERE order_id = ?',
+        ['o1'],
+      );
+      // (PostgreSQL's SUM of a BIGINT is a NUMERIC, which arrives as text.)
+      expect([Number(rows[0]!.total), Number(rows[0]!.count)]).toEqual([2700, 9]);
+      expect((await b.getOrder('o1'))?.refundReserved).toBe(2700);
+    });
+
+    test('the database itself refuses an order whose refunds would exceed its amount (the CHECK constraint)', async () => {
+      const storage = await open();
+      await paid(storage, 'o1', 2900);
+      await expect(
+        database.query('UPDATE orders SET refund_reserved = 2901 WHERE id = ?', ['o1']),
+      ).rejects.toHaveProperty('message', expect.stringMatching(/constraint/i));
+      await expect(
+        database.query('UPDATE orders SET refunded_amount = 10, refund_reserved = 5 WHERE id = ?', ['o1']),
+      ).rejects.toHaveProperty('message', expect.stringMatching(/constraint/i));
+    });
+
+    test('a PENDING refund is claimed for a retry by one caller at a time, the least recently tried first', async () => {
+      const a = await open();
+      const b = await open();
+      await paid(a, 'o1', 2900);
+      await a.reserveRefund({ ...ask('rf1', 100), at: 5_000 });
+      await a.reserveRefund({ ...ask('rf2', 100), at: 4_000 });
+      await a.reserveRefund({ ...ask('rf3', 100), at: 9_000 });
+      await a.settleRefund('rf3', { status: 'SUCCEEDED', refundId: null, at: 9_500 });
+      const claims = await Promise.all([a.claimPendingRefund(6_000, 10_000), b.claimPendingRefund(6_000, 10_000)]);
+      expect(claims.map((c) => c?.refundRequestId).sort()).toEqual(['rf1', 'rf2']);
+      expect(claims.every((c) => c?.lastAttemptAt === 10_000 && c.attempts === 2)).toBe(true);
+      // Both were just tried: nothing is due until they are older than the retry interval again.
+      expect(await a.claimPendingRefund(6_000, 10_001)).toBeUndefined();
+      expect((await a.claimPendingRefund(10_000, 11_000))?.refundRequestId).toBe('rf2');
+    });
+  });
+
+  test('the outbox: one order.paid per PAID transition and one order.refunded per refund that succeeded, each leased to one caller, delivered once', async () => {
+    const a = await open();
+    const b = await open();
+    await paying(a, 'o1', 2_000);
+    await paying(a, 'o2', 2_000);
+    await a.transition({ orderId: 'o2', from: ['PAYING'], to: 'FAILED', at: 3_000, cause: 'notification' });
+    // The same PAID from two instances at once: one transition, one event.
+    await Promise.all(
+      [a, b].map((storage) =>
+        storage.transition({ orderId: 'o1', from: ['PAYING'], to: 'PAID', at: 3_000, cause: 'notification' }),
+      ),
+    );
+    await a.reserveRefund({
+      refundRequestId: 'rf1',
+      orderId: 'o1',
+      amount: 100,
+      reason: null,
+      initiator: 'operator',
+      at: 4_000,
+    });
+    await a.reserveRefund({
+      refundRequestId: 'rf2',
+      orderId: 'o1',
+      amount: 100,
+      reason: null,
+      initiator: 'operator',
+      at: 4_000,
+    });
+    await a.settleRefund('rf1', { status: 'SUCCEEDED', refundId: 'W1', at: 5_000 });
+    await a.settleRefund('rf2', { status: 'FAILED', failCode: 'X', failMessage: 'x', at: 5_000 });
+    expect((await a.listOutbox()).map((e) => [e.orderId, e.event, e.refundRequestId, e.deliveredAt])).toEqual([
+      ['o1', 'order.paid', null, null],
+      ['o1', 'order.refunded', 'rf1', null],
+    ]);
+    const [first, second] = await Promise.all([a.claimOutbox(6_000, 66_000, 'ha'), b.claimOutbox(6_000, 66_000, 'hb')]);
+    expect([first?.event, second?.event].sort()).toEqual(['order.paid', 'order.refunded']);
+    expect(await a.claimOutbox(6_000, 66_000, 'hc')).toBeUndefined();
+    const paidEvent = first?.event === 'order.paid' ? first : second;
+    const paidHolder = first?.event === 'order.paid' ? 'ha' : 'hb';
+    const refundedEvent = paidEvent === first ? second : first;
+    const refundedHolder = paidHolder === 'ha' ? 'hb' : 'ha';
+    // Only the holder finishes it; a failure makes it due again later; once delivered it is never claimed again.
+    await a.finishOutbox(paidEvent!.id, 'someone-else', { delivered: true, at: 7_000 });
+    await a.finishOutbox(paidEvent!.id, paidHolder, { delivered: true, at: 7_000 });
+    await a.finishOutbox(refundedEvent!.id, refundedHolder, {
+      delivered: false,
+      error: 'warehouse down',
+      nextAttemptAt: 9_000,
+    });
+    expect(await a.claimOutbox(8_000, 68_000, 'hd')).toBeUndefined();
+    const retried = await b.claimOutbox(9_000, 69_000, 'he');
+    expect(retried).toMatchObject({ event: 'order.refunded', attempts: 2, lastError: 'warehouse down' });
+    // A lease that ran out (its holder died) is free again.
+    expect(await a.claimOutbox(70_000, 130_000, 'hf')).toMatchObject({ id: retried!.id, attempts: 3 });
+    expect((await a.listOutbox()).map((e) => e.deliveredAt)).toEqual([7_000, null]);
   });
 
   test('close() is idempotent', async () => {

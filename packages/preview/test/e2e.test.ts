@@ -4,7 +4,7 @@
 // and the development build through the sandbox shim's action sheet. What the page shows is asserted; each
 // flow leaves a screenshot in packages/preview/test-output/ (git-ignored).
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -234,5 +234,47 @@ describe('the real antd-mini components', () => {
       .filter({ hasText: en.result.pendingTitle })
       .waitFor({ timeout: 20_000 });
     expect(await result().locator('.check-again').count()).toBe(1);
+  });
+});
+
+describe('"My orders"', () => {
+  const orders = () => page.frameLocator('iframe[data-route="pages/orders/index"]');
+
+  test('from the result page: the order just paid, as the server has it; a refund made by the shop shows up', async () => {
+    await open('development');
+    const total = await checkout();
+    await pay('development', 'pay');
+    await result().locator('.ant-result-title').filter({ hasText: en.result.paidTitle }).waitFor({ timeout: 20_000 });
+    await result().locator('.my-orders').click();
+    const first = orders().locator('.order-row').first();
+    await first.waitFor();
+    expect(await first.locator('.order-status').textContent()).toBe(en.orders.status.PAID);
+    expect(await first.locator('.order-amount').textContent()).toBe(total);
+    const orderId = (await first.locator('.order-id').textContent()) as string;
+    expect(orderId).toMatch(/^ord_/);
+    expect(await routes()).toEqual(['pages/products/index', 'pages/orders/index']);
+
+    // The shop refunds part of it (the operator API, as `npm run refund` does).
+    const token = readFileSync(join(stack.home, 'admin-token'), 'utf8').trim();
+    const refunded = await fetch(`${stack.merchantUrl}/admin/orders/${orderId}/refunds`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ amount: '150' }),
+    });
+    expect(refunded.status).toBe(201);
+    await orders().locator('.back-to-shop').click();
+    await products().locator('.my-orders').click();
+    await orders()
+      .locator('.order-row')
+      .first()
+      .locator('.order-refund')
+      .filter({ hasText: 'Refunded USD 1.50' })
+      .waitFor({ timeout: 10_000 });
+    await page.screenshot({ path: join(TEST_OUTPUT, 'my-orders.png') });
+
+    // Opening it shows the result page for that order.
+    await orders().locator('.order-row').first().click();
+    await result().locator('.ant-result-title').filter({ hasText: en.result.paidTitle }).waitFor({ timeout: 10_000 });
+    expect(await result().locator('.ant-result-message').textContent()).toContain(orderId);
   });
 });

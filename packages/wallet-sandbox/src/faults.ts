@@ -14,6 +14,17 @@ export interface Faults {
   badSignature?: boolean;
   /** Send the first attempt before the cashier / complete API answers. */
   sendBeforeCashier?: boolean;
+  /**
+   * The next `refund` of the payment answers this, once (then the fault is gone): `U` = the refund is made but the
+   * answer says UNKNOWN_EXCEPTION (so a retry with the same refundRequestId must get S, not a second refund); `F` =
+   * the refund is not made and the answer is PROCESS_FAIL.
+   */
+  refundResult?: 'U' | 'F';
+  /**
+   * How many refund requests in a row get `refundResult` (default 1). A merchant's client retries a `U` itself with the
+   * same body, so a `U` that outlasts its retries (and leaves the refund pending) needs more than one.
+   */
+  refundResultTimes?: number;
 }
 
 export const FAULT_NAMES = [
@@ -23,6 +34,8 @@ export const FAULT_NAMES = [
   'neverSend',
   'badSignature',
   'sendBeforeCashier',
+  'refundResult',
+  'refundResultTimes',
 ] as const;
 
 /**
@@ -32,7 +45,7 @@ export const FAULT_NAMES = [
  */
 export function parseFaults(input: Record<string, unknown>): Faults {
   const faults: Faults = {};
-  const count = (name: 'duplicate' | 'dropFirst', min: number): void => {
+  const count = (name: 'duplicate' | 'dropFirst' | 'refundResultTimes', min: number): void => {
     const value = input[name];
     if (value === undefined || value === null || value === '') return;
     const number = typeof value === 'string' ? Number(value) : value;
@@ -61,8 +74,16 @@ export function parseFaults(input: Record<string, unknown>): Faults {
     }
     faults.delaySeconds = seconds;
   }
+  const refundResult = input.refundResult;
+  if (refundResult !== undefined && refundResult !== null && refundResult !== '') {
+    if (refundResult !== 'U' && refundResult !== 'F') throw new Error('refundResult must be "U" or "F"');
+    faults.refundResult = refundResult;
+  }
   count('duplicate', 1);
   count('dropFirst', 0);
+  count('refundResultTimes', 1);
+  if (faults.refundResultTimes !== undefined && faults.refundResult === undefined)
+    throw new Error('refundResultTimes needs refundResult ("U" or "F")');
   flag('neverSend');
   flag('badSignature');
   flag('sendBeforeCashier');
@@ -78,6 +99,9 @@ export function activeFaults(faults: Faults): Faults {
   if (faults.neverSend) active.neverSend = true;
   if (faults.badSignature) active.badSignature = true;
   if (faults.sendBeforeCashier) active.sendBeforeCashier = true;
+  if (faults.refundResult) active.refundResult = faults.refundResult;
+  if (faults.refundResult && faults.refundResultTimes !== undefined && faults.refundResultTimes > 1)
+    active.refundResultTimes = faults.refundResultTimes;
   return active;
 }
 

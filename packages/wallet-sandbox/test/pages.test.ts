@@ -169,6 +169,23 @@ describe('the dashboard', () => {
       );
       await row.locator('li.attempt-acknowledged').waitFor();
       expect(await row.locator('.notification-state').textContent()).toBe('delivered');
+      expect(await row.locator('.refunded').textContent()).toBe('none');
+
+      // Refunds show per payment: how much of it, and each refund with its ids and reason.
+      await call(t, '/v2/payments/refund', {
+        refundRequestId: `rf-page-${paymentId}`,
+        paymentId,
+        refundAmount: { currency: 'USD', value: '250' },
+        refundReason: 'a cup was cold',
+      });
+      await page.waitForFunction(
+        (id) => document.querySelector(`tr[data-payment-id="${id}"] .refunded`)?.textContent !== 'none',
+        paymentId,
+      );
+      expect(await row.locator('.refunded').textContent()).toBe('refunded 2.50 USD of 12.50 USD');
+      expect(await row.locator('li.refund').textContent()).toMatch(
+        new RegExp(`2\\.50 USD SBXREF\\w+ \\(request rf-page-${paymentId}\\): a cup was cold`),
+      );
 
       // Newest first.
       const second = await newPayment();
@@ -244,10 +261,16 @@ describe('the dashboard', () => {
       expect(await page.inputValue('#payment-faults input[name=paymentId]')).toBe(paymentId);
       await page.fill('#payment-faults input[name=duplicate]', '2');
       await page.check('#payment-faults input[name=badSignature]');
+      await page.selectOption('#payment-faults select[name=refundResult]', 'U');
       await page.click('#payment-faults button[type=submit]');
       await page.waitForFunction(() => document.getElementById('message')?.textContent?.startsWith('Faults set'));
       const faults = (await json(t, 'GET', '/sandbox/faults')).body;
-      expect(faults.payments[paymentId]).toMatchObject({ duplicate: 2, badSignature: true, neverSend: false });
+      expect(faults.payments[paymentId]).toMatchObject({
+        duplicate: 2,
+        badSignature: true,
+        neverSend: false,
+        refundResult: 'U',
+      });
 
       await page.fill('#global-faults input[name=delaySeconds]', '3');
       await page.click('#global-faults button[type=submit]');

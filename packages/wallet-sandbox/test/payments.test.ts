@@ -206,6 +206,35 @@ describe('refunds', () => {
     expect(view.body.refunds.map((r: any) => r.refundAmount.value)).toEqual(['300', '700']);
   });
 
+  test('the refundResult fault: U once (refunded, the answer lost), F once (not refunded), then normal again', async () => {
+    const { paymentId } = await pay({ paymentAmount: { currency: 'USD', value: '1000' } });
+    await json(t, 'POST', `/sandbox/payments/${paymentId}/complete`, { outcome: 'pay' });
+    expect((await json(t, 'POST', '/sandbox/faults', { paymentId, refundResult: 'U' })).status).toBe(200);
+    const lost = await refund(paymentId, 'rf-u', '300');
+    expect(lost.body.result).toMatchObject({ resultStatus: 'U', resultCode: 'UNKNOWN_EXCEPTION' });
+    // The same request again: the refund that was made, not a second one.
+    const retried = await refund(paymentId, 'rf-u', '300');
+    expect(retried.body.result.resultStatus).toBe('S');
+    await json(t, 'POST', '/sandbox/faults', { refundResult: 'F', refundResultTimes: 2 });
+    for (const id of ['rf-f1', 'rf-f2']) {
+      expect((await refund(paymentId, id, '100')).body.result).toMatchObject({
+        resultStatus: 'F',
+        resultCode: 'PROCESS_FAIL',
+      });
+    }
+    expect((await refund(paymentId, 'rf-f1', '100')).body.result.resultStatus).toBe('S');
+    const view = await json(t, 'GET', `/sandbox/payments/${paymentId}`);
+    expect(view.body.refunds.map((r: any) => [r.refundRequestId, r.amountText])).toEqual([
+      ['rf-u', '3.00 USD'],
+      ['rf-f1', '1.00 USD'],
+    ]);
+    expect(view.body.refundedText).toBe('4.00 USD of 10.00 USD');
+    expect((await json(t, 'GET', '/sandbox/faults')).body.global).toEqual({});
+    const bad = await json(t, 'POST', '/sandbox/faults', { refundResult: 'S' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toContain('refundResult must be "U" or "F"');
+  });
+
   test('a single refund above the paid amount is refused', async () => {
     const { paymentId } = await pay({ paymentAmount: { currency: 'USD', value: '1000' } });
     await json(t, 'POST', `/sandbox/payments/${paymentId}/complete`, { outcome: 'pay' });

@@ -41,6 +41,7 @@ export type ProductsMethods = {
   onRetry(): void;
   onQuantityChange(value: number | null, event: StepperEvent): void;
   onCheckout(): void;
+  onMyOrders(): void;
 };
 
 Page<ProductsData, object, ProductsMethods>({
@@ -96,6 +97,17 @@ Page<ProductsData, object, ProductsMethods>({
       quantities,
       rows: productRows(this.data.products, quantities, locale),
       ...totals(this.data.products, quantities, locale),
+    });
+  },
+
+  onMyOrders() {
+    if (this.leaving) return;
+    this.leaving = true;
+    my.navigateTo({
+      url: '/pages/orders/index',
+      fail: () => {
+        this.leaving = false;
+      },
     });
   },
 

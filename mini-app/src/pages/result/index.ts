@@ -18,6 +18,7 @@ export type ResultMethods = {
   onCheckAgain(): void;
   onRetry(): void;
   onBackToShop(): void;
+  onMyOrders(): void;
 };
 
 /**
@@ -68,5 +69,11 @@ Page<ResultData, object, ResultMethods>({
 
   onBackToShop() {
     my.reLaunch({ url: '/pages/products/index' });
+  },
+
+  onMyOrders() {
+    // In place of this page: "back" from My orders goes to the shop, and opening an order there does not pile up
+    // result and history pages.
+    my.redirectTo({ url: '/pages/orders/index' });
   },
 });

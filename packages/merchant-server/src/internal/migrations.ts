@@ -17,8 +17,8 @@ export const POSTGRES_DIALECT: SqlDialect = {
   rowId: 'BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY',
 };
 
-/** A statement, or a statement that depends on the dialect. */
-export type MigrationStatement = string | ((dialect: SqlDialect) => string);
+/** A statement, or a statement that depends on the dialect (undefined: none in that dialect). */
+export type MigrationStatement = string | ((dialect: SqlDialect) => string | undefined);
 
 export interface Migration {
   version: number;
@@ -28,7 +28,9 @@ export interface Migration {
 
 /** The statements of a migration as `dialect` runs them. */
 export function statementsFor(migration: Migration, dialect: SqlDialect): string[] {
-  return migration.statements.map((statement) => (typeof statement === 'string' ? statement : statement(dialect)));
+  return migration.statements
+    .map((statement) => (typeof statement === 'string' ? statement : statement(dialect)))
+    .filter((statement): statement is string => statement !== undefined);
 }
 
 /** The highest version in `migrations` (0 for none): a database at a higher one was migrated by a newer server. */
@@ -49,6 +51,9 @@ export const SCHEMA_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrat
   )`;
 
 const STATUSES = "('CREATED', 'PAYING', 'PAID', 'FAILED', 'CANCELLED', 'EXPIRED')";
+
+/** Refunds never exceed what was paid: confirmed ≤ reserved ≤ the order's amount. */
+const REFUND_BOUNDS = 'refunded_amount >= 0 AND refunded_amount <= refund_reserved AND refund_reserved <= amount';
 
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -126,6 +131,71 @@ export const MIGRATIONS: readonly Migration[] = [
       'ALTER TABLE orders ADD COLUMN last_inquiry_at BIGINT',
       'ALTER TABLE orders ADD COLUMN inquiry_lease_until BIGINT',
       'ALTER TABLE orders ADD COLUMN inquiry_holder VARCHAR(64)',
+    ],
+  },
+  {
+    version: 3,
+    name: 'refunds: each stored before the wallet is asked; never more than was paid',
+    statements: [
+      // What is reserved (refunds succeeded or pending) and what the wallet confirmed, in minor units. The reservation
+      // is one conditional update; the CHECK is the database's own guarantee that no code path can over-refund.
+      'ALTER TABLE orders ADD COLUMN refund_reserved BIGINT NOT NULL DEFAULT 0',
+      // SQLite cannot add a table constraint to an existing table, but a column's CHECK may name other columns.
+      (d) =>
+        d.name === 'sqlite'
+          ? `ALTER TABLE orders ADD COLUMN refunded_amount BIGINT NOT NULL DEFAULT 0 CHECK (${REFUND_BOUNDS})`
+          : 'ALTER TABLE orders ADD COLUMN refunded_amount BIGINT NOT NULL DEFAULT 0',
+      (d) =>
+        d.name === 'postgres'
+          ? `ALTER TABLE orders ADD CONSTRAINT orders_refunds_bounded CHECK (${REFUND_BOUNDS})`
+          : undefined,
+      // Money the wallet reported received for an order already closed: that order is refundable too.
+      'ALTER TABLE orders ADD COLUMN late_payment_at BIGINT',
+      `CREATE TABLE refunds (
+        refund_request_id VARCHAR(64) PRIMARY KEY,
+        order_id VARCHAR(64) NOT NULL REFERENCES orders (id),
+        currency CHAR(3) NOT NULL,
+        amount BIGINT NOT NULL CHECK (amount > 0),
+        status VARCHAR(16) NOT NULL CHECK (status IN ('PENDING', 'SUCCEEDED', 'FAILED')),
+        reason VARCHAR(256),
+        initiator VARCHAR(16) NOT NULL CHECK (initiator IN ('operator', 'auto')),
+        payment_id VARCHAR(64),
+        payment_request_id VARCHAR(64) NOT NULL,
+        refund_id VARCHAR(64),
+        fail_code VARCHAR(64),
+        fail_message VARCHAR(256),
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL,
+        last_attempt_at BIGINT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 1
+      )`,
+      'CREATE INDEX refunds_order ON refunds (order_id, created_at)',
+      'CREATE INDEX refunds_pending ON refunds (status, last_attempt_at)',
+      // Order history: a customer's orders and everyone's, newest first, by (created_at, id) cursors.
+      'CREATE INDEX orders_customer_created ON orders (customer_id, created_at, id)',
+      'CREATE INDEX orders_created ON orders (created_at, id)',
+    ],
+  },
+  {
+    version: 4,
+    name: 'the fulfilment outbox: written with the transition, delivered to the hook until it succeeds',
+    statements: [
+      // One row per event, inserted in the transaction that made it happen (the order becoming PAID, a refund
+      // succeeding), so a crash can neither lose it nor make it twice; delivered under a lease, like an inquiry.
+      (d) => `CREATE TABLE outbox (
+        id ${d.rowId},
+        order_id VARCHAR(64) NOT NULL REFERENCES orders (id),
+        event VARCHAR(32) NOT NULL CHECK (event IN ('order.paid', 'order.refunded')),
+        refund_request_id VARCHAR(64),
+        created_at BIGINT NOT NULL,
+        next_attempt_at BIGINT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        lease_until BIGINT,
+        holder VARCHAR(64),
+        delivered_at BIGINT,
+        last_error VARCHAR(256)
+      )`,
+      'CREATE INDEX outbox_due ON outbox (delivered_at, next_attempt_at)',
     ],
   },
 ];

@@ -90,3 +90,110 @@ export function numbered(sql: string, first = 1): string {
   let n = first - 1;
   return sql.replace(/\?/g, () => `$${++n}`);
 }
+
+// Refunds. A reservation is one conditional update of the order (money was received for it, and what is already
+// reserved plus this refund is at most the amount), then the refund's row, in one transaction; concurrent
+// reservations are serialised on the order's row, so together they never exceed the paid amount.
+
+/** Parameters: amount, at, order id, amount. */
+export const RESERVE_REFUND = `UPDATE orders SET refund_reserved = refund_reserved + ?, updated_at = ?
+  WHERE id = ? AND (status = 'PAID' OR late_payment_at IS NOT NULL) AND refund_reserved + ? <= amount`;
+
+export const INSERT_REFUND = `INSERT INTO refunds
+    (refund_request_id, order_id, currency, amount, status, reason, initiator, payment_id, payment_request_id,
+     created_at, updated_at, last_attempt_at, attempts)
+  VALUES (?, ?, ?, ?, 'PENDING', ?, ?, ?, ?, ?, ?, ?, 1)`;
+
+export const SELECT_REFUND = 'SELECT * FROM refunds WHERE refund_request_id = ?';
+export const LIST_ORDER_REFUNDS = 'SELECT * FROM refunds WHERE order_id = ? ORDER BY created_at, refund_request_id';
+
+/** A PENDING refund's final answer (parameters: status, refundId, failCode, failMessage, at, refundRequestId). */
+export const SETTLE_REFUND = `UPDATE refunds SET status = ?, refund_id = COALESCE(?, refund_id), fail_code = ?,
+    fail_message = ?, updated_at = ?
+  WHERE refund_request_id = ? AND status = 'PENDING'
+  RETURNING order_id, amount`;
+
+/** A confirmed refund (parameters: amount, at, order id). */
+export const ADD_REFUNDED = 'UPDATE orders SET refunded_amount = refunded_amount + ?, updated_at = ? WHERE id = ?';
+
+/** A refused refund frees its reservation (parameters: amount, at, order id). */
+export const RELEASE_REFUND = 'UPDATE orders SET refund_reserved = refund_reserved - ?, updated_at = ? WHERE id = ?';
+
+/** Which PENDING refund a retry takes (parameter: lastAttemptBefore): the least recently tried first. */
+export const PENDING_REFUND_CANDIDATES = `SELECT refund_request_id FROM refunds
+  WHERE status = 'PENDING' AND last_attempt_at <= ?
+  ORDER BY last_attempt_at, created_at, refund_request_id
+  LIMIT 1`;
+
+/** Parameters: at. */
+export const PENDING_REFUND_SET = 'UPDATE refunds SET last_attempt_at = ?, attempts = attempts + 1';
+
+/** Parameters: at, order id. Only a closed order (the money came after it was closed); the first report is kept. */
+export const RECORD_LATE_PAYMENT = `UPDATE orders SET late_payment_at = COALESCE(late_payment_at, ?)
+  WHERE id = ? AND status IN ('FAILED', 'CANCELLED', 'EXPIRED')`;
+
+/** Which orders a listing shows, newest first: the conditions and their parameters, with `?` placeholders. */
+export interface OrderListQuery {
+  customerId?: string;
+  statuses?: readonly string[];
+  /** Created at or after (epoch ms). */
+  createdFrom?: number;
+  /** Created before (epoch ms). */
+  createdBefore?: number;
+  /** The cursor: only orders older than this one (by created_at, then id). */
+  after?: { createdAt: number; id: string };
+  limit: number;
+}
+
+/** The WHERE (and ORDER/LIMIT) of an order listing; both storages run it as `SELECT ... FROM orders WHERE <this>`. */
+export function orderListWhere(query: OrderListQuery): { where: string; parameters: unknown[] } {
+  const conditions: string[] = ['1 = 1'];
+  const parameters: unknown[] = [];
+  if (query.customerId !== undefined) {
+    conditions.push('customer_id = ?');
+    parameters.push(query.customerId);
+  }
+  if (query.statuses !== undefined && query.statuses.length > 0) {
+    conditions.push(`status IN (${query.statuses.map(() => '?').join(', ')})`);
+    parameters.push(...query.statuses);
+  }
+  if (query.createdFrom !== undefined) {
+    conditions.push('created_at >= ?');
+    parameters.push(query.createdFrom);
+  }
+  if (query.createdBefore !== undefined) {
+    conditions.push('created_at < ?');
+    parameters.push(query.createdBefore);
+  }
+  if (query.after !== undefined) {
+    conditions.push('(created_at < ? OR (created_at = ? AND id < ?))');
+    parameters.push(query.after.createdAt, query.after.createdAt, query.after.id);
+  }
+  parameters.push(query.limit);
+  return { where: `${conditions.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT ?`, parameters };
+}
+
+// The fulfilment outbox (see fulfilment.ts).
+
+/** Parameters: order id, event, refundRequestId, at, at. */
+export const INSERT_OUTBOX = `INSERT INTO outbox (order_id, event, refund_request_id, created_at, next_attempt_at)
+  VALUES (?, ?, ?, ?, ?)`;
+
+/** The event a claim takes (parameters: at, at): due, not delivered, its lease free; the oldest first. */
+export const DUE_OUTBOX = `SELECT id FROM outbox
+  WHERE delivered_at IS NULL AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until <= ?)
+  ORDER BY next_attempt_at, id
+  LIMIT 1`;
+
+/** Parameters: leaseUntil, holder. */
+export const CLAIM_OUTBOX_SET = 'UPDATE outbox SET lease_until = ?, holder = ?, attempts = attempts + 1';
+
+/** Parameters: at, id, holder. Only by the holder of the lease, once. */
+export const DELIVERED_OUTBOX = `UPDATE outbox SET delivered_at = ?, lease_until = NULL, holder = NULL, last_error = NULL
+  WHERE id = ? AND holder = ? AND delivered_at IS NULL`;
+
+/** Parameters: nextAttemptAt, error, id, holder. */
+export const FAILED_OUTBOX = `UPDATE outbox SET next_attempt_at = ?, last_error = ?, lease_until = NULL, holder = NULL
+  WHERE id = ? AND holder = ? AND delivered_at IS NULL`;
+
+export const LIST_OUTBOX = 'SELECT * FROM outbox ORDER BY id';

@@ -36,6 +36,12 @@ export interface ResolvedConfig {
   notifyToleranceSeconds: number;
   walletTimeoutMs: number;
   merchantName: string;
+  /** The operator API's secret; undefined (production without one): the /admin API refuses every request. */
+  adminToken: string | undefined;
+  autoRefund: boolean;
+  fulfilmentLeaseMs: number;
+  /** The merchant's catalog file; undefined: the demo catalog. */
+  catalogPath: string | undefined;
   production: boolean;
   log: LogOption;
   now: () => Date;
@@ -68,8 +74,13 @@ export async function resolveConfig(options: MerchantServerOptions): Promise<Res
   };
   for (const name of names) await resolveOne(name, options, context);
   return {
-    ...(resolved as Omit<ResolvedConfig, 'now' | 'publicUrl' | 'databaseUrl' | 'databasePath'>),
+    ...(resolved as Omit<
+      ResolvedConfig,
+      'now' | 'publicUrl' | 'databaseUrl' | 'databasePath' | 'adminToken' | 'catalogPath'
+    >),
     publicUrl: resolved.publicUrl,
+    catalogPath: resolved.catalogPath,
+    adminToken: resolved.adminToken,
     databaseUrl: resolved.databaseUrl,
     databasePath: resolved.databasePath,
     now: options.now ?? (() => new Date()),

@@ -268,6 +268,36 @@ export const SETTINGS: { readonly [K in SettingName]: Setting<K> } = {
     { default: () => 300 },
   ),
   walletTimeoutMs: setting('MINIPAY_WALLET_TIMEOUT_MS', millis('MINIPAY_WALLET_TIMEOUT_MS'), { default: () => 10_000 }),
+  // The operator API's secret. In production there is no default: unset, the /admin API refuses every request.
+  adminToken: setting('MINIPAY_ADMIN_TOKEN', (raw) => raw, {
+    default: async ({ production, devHome }) => (production ? undefined : (await devHome()).adminToken),
+    check: (token) => {
+      // Never quoted: the message names the setting only.
+      if (token.length < MIN_SESSION_SECRET_LENGTH) {
+        throw invalid(
+          `MINIPAY_ADMIN_TOKEN (option adminToken) must be at least ${MIN_SESSION_SECRET_LENGTH} characters (e.g. 32 random bytes in Base64)`,
+        );
+      }
+      return token;
+    },
+  }),
+  autoRefund: setting(
+    'MINIPAY_AUTO_REFUND',
+    (raw) => {
+      if (raw !== '0' && raw !== '1')
+        throw invalid(
+          `MINIPAY_AUTO_REFUND must be 1 (refund money received for a closed order) or 0; got ${JSON.stringify(raw)}`,
+        );
+      return raw === '1';
+    },
+    { default: () => true },
+  ),
+  // The merchant's catalog file; none: the demo catalog. Read and checked when the server starts (catalog-file.ts).
+  catalogPath: setting('MINIPAY_CATALOG', path, { default: () => undefined }),
+  // How long one delivery to the fulfilment hook may take before another instance (or a restart) may try it again.
+  fulfilmentLeaseMs: setting('MINIPAY_FULFILMENT_LEASE_MS', millis('MINIPAY_FULFILMENT_LEASE_MS'), {
+    default: () => 60_000,
+  }),
   merchantName: setting('MINIPAY_MERCHANT_NAME', (raw) => raw, { default: () => 'Minipay Demo Shop' }),
   log: setting(
     'MINIPAY_LOG_LEVEL',

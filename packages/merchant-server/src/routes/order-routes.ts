@@ -1,15 +1,15 @@
 // The customer's orders: create one priced from the catalog, read it (owner only; others get 404, so ids cannot be
 // probed), and start paying for it.
 import { randomBytes } from 'node:crypto';
-import type { PaymentStart } from '@minipay/contract';
+import type { OrderPage, PaymentStart } from '@minipay/contract';
 import type { FastifyInstance } from 'fastify';
-import { priceOrder } from '../catalog';
 import { HttpError } from '../errors';
 import { authenticate } from '../internal/authenticate';
 import type { AppContext } from '../internal/context';
 import { toOrderJson } from '../order-json';
 import type { PaymentStartResult } from '../payment-start';
 import { errorSummary } from '../internal/error-summary';
+import { listOrderPage, PAGE_QUERY_PROPERTIES, type PageQuery } from '../internal/order-listing';
 import { createOrderBodySchema, orderParamsSchema, type CreateOrderBody, type OrderParams } from '../schemas';
 import type { OrderRecord } from '../order-record';
 
@@ -73,7 +73,7 @@ export function registerOrderRoutes(app: FastifyInstance, context: AppContext): 
     { schema: { body: createOrderBodySchema } },
     async (request, reply) => {
       const customerId = authenticate(request, context);
-      const priced = priceOrder(request.body.items);
+      const priced = context.catalog.price(request.body.items);
       const now = context.clock();
       const id = `ord_${randomBytes(12).toString('base64url')}`;
       await storage.createOrder({
@@ -91,6 +91,21 @@ export function registerOrderRoutes(app: FastifyInstance, context: AppContext): 
     },
   );
 
+  // The customer's own orders, newest first, a page at a time (`nextCursor` until the last page). What is stored is
+  // shown as it is: a stale PAYING order is refreshed when it is opened (GET /api/orders/:id), not by the listing.
+  app.get<{ Querystring: PageQuery }>(
+    '/api/orders',
+    { schema: { querystring: { type: 'object', additionalProperties: false, properties: PAGE_QUERY_PROPERTIES } } },
+    async (request): Promise<OrderPage> => {
+      const customerId = authenticate(request, context);
+      const page = await listOrderPage(storage, { customerId }, request.query);
+      const orders = await Promise.all(
+        page.orders.map(async (order) => toOrderJson(order, config.merchantName, await storage.listRefunds(order.id))),
+      );
+      return page.nextCursor === undefined ? { orders } : { orders, nextCursor: page.nextCursor };
+    },
+  );
+
   app.get<{ Params: OrderParams }>('/api/orders/:id', { schema: { params: orderParamsSchema } }, async (request) => {
     const customerId = authenticate(request, context);
     const order = await ownOrder(request.params.id, customerId);
@@ -101,7 +116,7 @@ export function registerOrderRoutes(app: FastifyInstance, context: AppContext): 
       request.log.warn({ orderId: order.id, err: errorSummary(error) }, 'inquiry on read failed');
       return order;
     });
-    return toOrderJson(current, config.merchantName);
+    return toOrderJson(current, config.merchantName, await storage.listRefunds(current.id));
   });
 
   app.post<{ Params: OrderParams }>(

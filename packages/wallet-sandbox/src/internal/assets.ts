@@ -144,8 +144,14 @@ export const DASHBOARD_JS = `(function () {
       el('td', {}, [
         el('span', { className: 'status', text: p.status }),
         el('div', { text: p.resultCode ? 'resultCode ' + p.resultCode + ' (' + p.outcome + ')' : '' }),
-        el('div', { text: p.finalResult ? p.finalResult.resultStatus + ' ' + p.finalResult.resultCode : '' }),
-        el('div', { text: p.refunds.length ? 'refunds: ' + p.refunds.map(function (r) { return r.refundAmount.value; }).join(' + ') : '' })
+        el('div', { text: p.finalResult ? p.finalResult.resultStatus + ' ' + p.finalResult.resultCode : '' })
+      ]),
+      el('td', { className: 'refunds' }, [
+        el('div', { className: 'refunded', text: p.refundedText ? 'refunded ' + p.refundedText : 'none' }),
+        el('ul', {}, p.refunds.map(function (r) {
+          return el('li', { className: 'refund', 'data-refund-request-id': r.refundRequestId, text: time(r.refundTime) + ' ' + r.amountText +
+            ' ' + r.refundId + ' (request ' + r.refundRequestId + ')' + (r.refundReason ? ': ' + r.refundReason : '') });
+        }))
       ]),
       el('td', {}, [
         el('div', { className: 'notification-state', text: p.notification.state + (p.notification.nextAttemptAt ? ', next at ' + time(p.notification.nextAttemptAt) : '') }),
@@ -219,7 +225,7 @@ export const DASHBOARD_JS = `(function () {
     Array.prototype.forEach.call(form.elements, function (input) {
       if (!input.name) return;
       if (input.type === 'checkbox') body[input.name] = input.checked;
-      else if (input.value !== '') body[input.name] = input.name === 'paymentId' ? input.value : Number(input.value);
+      else if (input.value !== '') body[input.name] = input.name === 'paymentId' || input.tagName === 'SELECT' ? input.value : Number(input.value);
     });
     return body;
   }

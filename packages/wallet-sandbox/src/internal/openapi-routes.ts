@@ -15,7 +15,9 @@ import {
   type SignatureDiagnosis,
 } from '@minipay/openapi';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Faults } from '../faults';
 import type { SandboxContext } from './context';
+import type { Payment } from './payments';
 import { loggedBody, maskHeaders, type Verdict } from './request-log';
 import { validateApplyToken, validatePay, validatePaymentReference, validateRefund, InvalidField } from './validate';
 
@@ -26,6 +28,27 @@ type Handler = (body: unknown, clientId: string) => Answer;
 export function failed(resultCode: string, resultMessage: string): Answer {
   const message = resultMessage.length > 256 ? `${resultMessage.slice(0, 253)}...` : resultMessage;
   return { result: { resultStatus: 'F', resultCode, resultMessage: message } };
+}
+
+function unknown(resultCode: string, resultMessage: string): Answer {
+  return { result: { resultStatus: 'U', resultCode, resultMessage } };
+}
+
+/**
+ * The payment's own `refundResult` fault, else the global one, counted down as it is used (`refundResultTimes`,
+ * default 1) and removed when spent.
+ */
+function takeRefundFault(payment: Payment, faults: { global: Faults }): 'U' | 'F' | undefined {
+  const set = payment.faults?.refundResult !== undefined ? (payment.faults as Faults) : faults.global;
+  const result = set.refundResult;
+  if (result === undefined) return undefined;
+  const left = (set.refundResultTimes ?? 1) - 1;
+  if (left > 0) set.refundResultTimes = left;
+  else {
+    delete set.refundResult;
+    delete set.refundResultTimes;
+  }
+  return result;
 }
 
 function succeeded(fields: Record<string, unknown>): Answer {
@@ -165,7 +188,14 @@ export function registerOpenApiRoutes(app: FastifyInstance, context: SandboxCont
     },
 
     '/v2/payments/refund': (body, clientId) => {
-      const refunded = payments.refund(validateRefund(body), clientId);
+      const request = validateRefund(body);
+      // The refundResult fault answers this one refund U or F, then is gone (from the payment, else the global set).
+      const payment = payments.find(request, clientId);
+      const fault = payment === undefined ? undefined : takeRefundFault(payment, context.faults);
+      if (fault === 'F') return failed('PROCESS_FAIL', 'The refund failed (sandbox fault refundResult=F).');
+      const refunded = payments.refund(request, clientId);
+      if (fault === 'U')
+        return unknown('UNKNOWN_EXCEPTION', 'The refund result is unknown (sandbox fault refundResult=U).');
       if (refunded.kind === 'error') return failed(refunded.resultCode, refunded.message);
       return succeeded({
         refundId: refunded.refund.refundId,

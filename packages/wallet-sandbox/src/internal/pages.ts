@@ -72,7 +72,8 @@ export function dashboardPage(info: {
 <label>drop first <input name="dropFirst" type="number" min="0" step="1"></label>
 <label><input name="neverSend" type="checkbox"> never send</label>
 <label><input name="badSignature" type="checkbox"> bad signature</label>
-<label><input name="sendBeforeCashier" type="checkbox"> send before the cashier answers</label>`;
+<label><input name="sendBeforeCashier" type="checkbox"> send before the cashier answers</label>
+<label>next refund answers <select name="refundResult"><option value="">normally</option><option value="U">U once (refunded, answer lost)</option><option value="F">F once (not refunded)</option></select></label>`;
   const body = html`<main class="dashboard">
 <header>
 <h1>minipay wallet sandbox</h1>
@@ -93,8 +94,8 @@ export function dashboardPage(info: {
 <section>
 <h2>Payments <small>(newest first; refreshed every 2 s, last <span id="last-refresh">never</span>)</small></h2>
 <table id="payments">
-<thead><tr><th>Created</th><th>Payment</th><th>Request id</th><th>Amount</th><th>Status</th><th>Notification attempts</th><th>Actions</th></tr></thead>
-<tbody><tr class="empty"><td colspan="7">No payments yet.</td></tr></tbody>
+<thead><tr><th>Created</th><th>Payment</th><th>Request id</th><th>Amount</th><th>Status</th><th>Refunds</th><th>Notification attempts</th><th>Actions</th></tr></thead>
+<tbody><tr class="empty"><td colspan="8">No payments yet.</td></tr></tbody>
 </table>
 <noscript><p>The payment list needs JavaScript; the same data is at <a href="/sandbox/payments">/sandbox/payments</a>.</p></noscript>
 </section>

@@ -28,7 +28,18 @@ export function paymentView(
     paymentTime: payment.paymentTime ? formatTime(payment.paymentTime) : null,
     finishedAt: payment.finishedAt ? formatTime(payment.finishedAt) : null,
     finalResult: payment.finalResult ?? null,
-    refunds: payment.refunds.map(({ hash: _hash, ...refund }) => refund),
+    refunds: payment.refunds.map(({ hash: _hash, ...refund }) => ({
+      ...refund,
+      amountText: formatAmount(refund.refundAmount),
+    })),
+    /** How much of the payment was refunded, e.g. `5.00 PHP of 12.50 PHP`; null before the first refund. */
+    refundedText:
+      payment.refunds.length === 0
+        ? null
+        : `${formatAmount({
+            currency: payment.request.paymentAmount.currency,
+            value: String(payment.refunds.reduce((sum, refund) => sum + BigInt(refund.refundAmount.value), 0n)),
+          })} of ${formatAmount(payment.request.paymentAmount)}`,
     faults: payment.faults ?? {},
     /** The faults in force for this payment (global merged with its own), without the no-op fields. */
     effectiveFaults: activeFaults(effectiveFaults(globalFaults, payment.faults)),
