@@ -27,7 +27,15 @@ export interface InquiryClaimResult {
 }
 
 /** What became of a received notification, for the audit log. */
-export type NotificationOutcome = 'applied' | 'duplicate' | 'not-final' | 'conflict' | 'mismatch' | 'unknown-payment';
+export type NotificationOutcome =
+  | 'applied'
+  | 'duplicate'
+  | 'not-final'
+  | 'conflict'
+  | 'mismatch'
+  | 'unknown-payment'
+  /** Signed by the wallet, but its `paymentAmount` is not an amount (missing, a number, "14.50", "usd"). */
+  | 'malformed-amount';
 
 export interface NotificationRecord {
   orderId: string | null;

@@ -17,6 +17,7 @@ import {
   type SignedResponseOptions,
 } from '@minipay/openapi';
 import type { AppContext } from '../internal/context';
+import { amountProblem } from '../notification-handler';
 
 /** The app's status and `{ error }` body for an error thrown in (or before) a handler (app.ts `errorAnswer`). */
 export type ErrorAnswer = (
@@ -102,6 +103,17 @@ export function registerNotifyRoute(app: FastifyInstance, context: AppContext, e
           );
           return sendError(reply, 401, error.code, error.message);
         }
+        // A ProtocolError comes after the signature verified: the wallet did send this. An amount that is not an
+        // amount is answered with its own signed F and recorded (see the README); any other malformed body is 400.
+        const body = error instanceof ProtocolError ? verifiedObject(rawBody) : undefined;
+        // Only a notification about a payment (it names one) whose amount is wrong; a body that names none is not a
+        // notification at all.
+        const namesPayment = typeof body?.paymentId === 'string' || typeof body?.paymentRequestId === 'string';
+        const problem = body === undefined || !namesPayment ? undefined : amountProblem(body.paymentAmount);
+        if (body !== undefined && problem !== undefined && request.headers['client-id'] === config.clientId) {
+          const handled = await notifications.refuseMalformedAmount(body, rawBody.toString('utf8'), problem);
+          return sendSigned(reply, 200, { result: handled.ack });
+        }
         if (error instanceof ProtocolError) {
           request.log.warn({ code: error.code, reason: error.message }, 'notification rejected: malformed');
           return sendError(reply, 400, 'INVALID_REQUEST', error.message);
@@ -123,4 +135,16 @@ export function registerNotifyRoute(app: FastifyInstance, context: AppContext, e
       return sendSigned(reply, 200, { result: handled.ack });
     });
   });
+}
+
+/** The body as a JSON object, or undefined (not JSON, or not an object). */
+function verifiedObject(rawBody: Buffer): Record<string, unknown> | undefined {
+  try {
+    const parsed: unknown = JSON.parse(rawBody.toString('utf8'));
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }
