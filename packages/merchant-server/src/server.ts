@@ -53,7 +53,7 @@ export async function startMerchantServer(
 ): Promise<RunningMerchantServer> {
   const config = await resolveConfig(options);
   const clock = (): number => config.now().getTime();
-  const app = createApp(config.log);
+  const app = createApp(config.log, config);
   const log = app.log;
   let storage: Storage;
   try {

@@ -14,6 +14,11 @@ export interface ResolvedConfig {
   home: string;
   host: string;
   port: number;
+  connectionTimeoutMs: number;
+  requestTimeoutMs: number;
+  headersTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  maxConnections: number;
   walletUrl: string;
   walletPathPrefix: string;
   publicUrl: string | undefined;

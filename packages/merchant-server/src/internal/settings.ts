@@ -5,6 +5,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { ContractError, DEFAULT_HOST, DEFAULT_MERCHANT_PORT, DEFAULT_SANDBOX_URL, parsePort } from '@minipay/contract';
 import { devHomePaths, resolveDevHome, type DevHome } from '@minipay/dev-home';
+import { DEFAULT_HTTP_LIMITS, MAX_HTTP_TIMEOUT_MS } from '@minipay/fastify-kit';
 import type { LogOption, MerchantServerOptions } from '../config';
 import { MerchantServerError } from '../errors';
 import { databaseUrlProblem } from './database-url';
@@ -113,6 +114,8 @@ function integer(variable: string, raw: string, min: number, max: number): numbe
 
 const seconds = (variable: string) => (raw: string) => integer(variable, raw, 1, 365 * 24 * 3600) * 1000;
 const millis = (variable: string) => (raw: string) => integer(variable, raw, 1, 24 * 3600 * 1000);
+/** A timeout where 0 turns it off (the HTTP limits). */
+const millisOrOff = (variable: string) => (raw: string) => integer(variable, raw, 0, MAX_HTTP_TIMEOUT_MS);
 const path = (raw: string, context: ReadContext) => (isAbsolute(raw) ? raw : resolve(context.cwd, raw));
 
 function httpUrl(variable: string) {
@@ -165,6 +168,42 @@ export const SETTINGS: { readonly [K in SettingName]: Setting<K> } = {
       }
     },
     { default: () => DEFAULT_MERCHANT_PORT },
+  ),
+  // What a client may hold: idle sockets, slow headers and bodies, keep-alive, connections at once (0 = off).
+  connectionTimeoutMs: setting(
+    'MINIPAY_MERCHANT_CONNECTION_TIMEOUT_MS',
+    millisOrOff('MINIPAY_MERCHANT_CONNECTION_TIMEOUT_MS'),
+    {
+      default: () => DEFAULT_HTTP_LIMITS.connectionTimeoutMs,
+    },
+  ),
+  requestTimeoutMs: setting('MINIPAY_MERCHANT_REQUEST_TIMEOUT_MS', millisOrOff('MINIPAY_MERCHANT_REQUEST_TIMEOUT_MS'), {
+    default: () => DEFAULT_HTTP_LIMITS.requestTimeoutMs,
+  }),
+  headersTimeoutMs: setting('MINIPAY_MERCHANT_HEADERS_TIMEOUT_MS', millisOrOff('MINIPAY_MERCHANT_HEADERS_TIMEOUT_MS'), {
+    default: ({ resolved }) =>
+      resolved.requestTimeoutMs === 0
+        ? DEFAULT_HTTP_LIMITS.headersTimeoutMs
+        : Math.min(DEFAULT_HTTP_LIMITS.headersTimeoutMs, resolved.requestTimeoutMs as number),
+    check: (ms, { resolved }) => {
+      const request = resolved.requestTimeoutMs as number;
+      if (request > 0 && ms > request) {
+        throw invalid(
+          `MINIPAY_MERCHANT_HEADERS_TIMEOUT_MS (option headersTimeoutMs) must not be longer than MINIPAY_MERCHANT_REQUEST_TIMEOUT_MS (option requestTimeoutMs): the headers are part of the request; got ${ms} > ${request}`,
+        );
+      }
+      return ms;
+    },
+  }),
+  keepAliveTimeoutMs: setting(
+    'MINIPAY_MERCHANT_KEEP_ALIVE_TIMEOUT_MS',
+    millisOrOff('MINIPAY_MERCHANT_KEEP_ALIVE_TIMEOUT_MS'),
+    { default: () => DEFAULT_HTTP_LIMITS.keepAliveTimeoutMs },
+  ),
+  maxConnections: setting(
+    'MINIPAY_MERCHANT_MAX_CONNECTIONS',
+    (raw) => integer('MINIPAY_MERCHANT_MAX_CONNECTIONS', raw, 0, 1_000_000),
+    { default: () => DEFAULT_HTTP_LIMITS.maxConnections },
   ),
   walletUrl: setting('MINIPAY_WALLET_URL', httpUrl('MINIPAY_WALLET_URL'), {
     requiredInProduction: true,
