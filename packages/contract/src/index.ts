@@ -12,7 +12,7 @@ export type {
   SessionRequest,
   SessionResponse,
 } from './merchant-api';
-export { ORDER_LIMITS } from './merchant-api';
+export { IDEMPOTENCY_KEY_HEADER, IDEMPOTENCY_KEY_PATTERN, ORDER_LIMITS } from './merchant-api';
 export { ORDER_STATUSES, FINAL_ORDER_STATUSES, isFinalOrderStatus } from './order-status';
 export type { OrderStatus, FinalOrderStatus } from './order-status';
 export { CURRENCY_EXPONENTS, currencyExponent, isIsoCurrency } from './currency';

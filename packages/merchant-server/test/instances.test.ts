@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import type { Order as OrderJson } from '@minipay/contract';
+import { IDEMPOTENCY_KEY_HEADER, type Order as OrderJson } from '@minipay/contract';
 import { ensureDevHome, type DevHome } from '@minipay/dev-home';
 import {
   startBalancer,
@@ -301,6 +301,26 @@ describe('two instances behind a round-robin balancer, one PostgreSQL database',
     expect(
       await deployment.query('SELECT from_status, to_status FROM order_events WHERE order_id = $1', [order.id]),
     ).toEqual([{ from_status: 'CREATED', to_status: 'PAYING' }]);
+  });
+
+  test('20 concurrent POST /api/orders with one Idempotency-Key over both instances: one order', async () => {
+    const token = await signIn(deployment);
+    const creates = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        call<OrderJson>(deployment.balancer.url, 'POST', '/api/orders', {
+          token,
+          body: { items: [{ productId: 'coffee-beans', quantity: 1 }] },
+          headers: { [IDEMPOTENCY_KEY_HEADER]: 'checkout-across-instances' },
+        }),
+      ),
+    );
+    expect(creates.map((create) => create.status)).toEqual(Array.from({ length: 20 }, () => 201));
+    expect(new Set(creates.map((create) => create.body.id)).size).toBe(1);
+    expect(
+      await deployment.query('SELECT order_id FROM order_idempotency_keys WHERE idempotency_key = $1', [
+        'checkout-across-instances',
+      ]),
+    ).toEqual([{ order_id: creates[0]?.body.id }]);
   });
 
   test('a stale order read 20 times at once through both instances: one inquiry, and every read has its answer', async () => {
