@@ -7,16 +7,22 @@ import { importBuilt, stackSettings } from './lib/stack.mjs';
 
 const { values } = parseArgs({ options: { rotate: { type: 'boolean' }, 'rotate-wallet': { type: 'boolean' } } });
 
-const { ensureDevHome } = await importBuilt('dev-home');
+const { ensureDevHome, rotateWalletKey } = await importBuilt('dev-home');
 const { home } = await stackSettings();
 
 // Rotation keeps the old pair beside the new one (renamed with a timestamp), so a wallet that still has the
 // old public key can be switched over without losing the key that signed yesterday's requests.
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-for (const [flag, owner] of [
-  [values.rotate, 'merchant'],
-  [values['rotate-wallet'], 'wallet'],
-]) {
+// The sandbox wallet's key has a version (its `keyVersion`): rotating it retires the current public key as
+// wallet-public.v<N>.pem, which the merchant server still accepts until the file is deleted.
+if (values['rotate-wallet']) {
+  const rotated = await rotateWalletKey(home);
+  const old = Number(rotated.walletKeyVersion) - 1;
+  console.log(
+    `rotated the wallet key pair to version ${rotated.walletKeyVersion} (version ${old} is kept as wallet-public.v${old}.pem: delete it to stop accepting it)`,
+  );
+}
+for (const [flag, owner] of [[values.rotate, 'merchant']]) {
   if (!flag) continue;
   for (const kind of ['private', 'public']) {
     const file = join(home, `${owner}-${kind}.pem`);

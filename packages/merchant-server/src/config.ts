@@ -62,6 +62,13 @@ export interface MerchantServerOptions {
   clientId?: string;
   /** The merchant's private key (PEM or bare Base64). Default `<home>/merchant-private.pem`. Env `MINIPAY_MERCHANT_PRIVATE_KEY(_FILE)` (required in production). */
   merchantPrivateKey?: string;
+  /**
+   * The wallet's public keys by version (`{ "1": "<PEM or Base64>", "2": "..." }`): a notification is verified with the
+   * key its `Signature` header's `keyVersion` names, and refused when it names none of these; answers are verified with
+   * the newest. For key rotation; instead of `walletPublicKey`, not with it. Default none (the one key, as version 1).
+   * Env `MINIPAY_WALLET_PUBLIC_KEYS(_FILE)`: that object as JSON.
+   */
+  walletPublicKeys?: Record<string, string>;
   /** The wallet's public key, to verify its answers and notifications. Default `<home>/wallet-public.pem`. Env `MINIPAY_WALLET_PUBLIC_KEY(_FILE)` (required in production). */
   walletPublicKey?: string;
   /** HMAC secret of session tokens (at least 32 characters). Default from `<home>/config.json`. Env `MINIPAY_SESSION_SECRET` (required in production). */

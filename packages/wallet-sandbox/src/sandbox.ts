@@ -112,6 +112,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const notifier = new Notifier({
     merchantPublicKey: devHome.merchantPublicKey,
     walletPrivateKey: devHome.walletPrivateKey,
+    walletKeyVersion: devHome.walletKeyVersion,
     now,
     formatTime: formatRequestTime,
     schedule: retrySchedule,
@@ -131,6 +132,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     merchantPublicKey: devHome.merchantPublicKey,
     walletPrivateKey: devHome.walletPrivateKey,
     walletPublicKey: devHome.walletPublicKey,
+    walletKeyVersion: devHome.walletKeyVersion,
     pathPrefix,
     retrySchedule,
     now,

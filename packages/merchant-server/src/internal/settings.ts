@@ -35,6 +35,8 @@ export interface Setting<K extends SettingName> {
   file?: boolean;
   /** Required when `production`: a missing one stops start-up, named with the others. */
   requiredInProduction?: boolean;
+  /** ...unless this other setting is given instead (the wallet's keys by version instead of its one key). */
+  satisfiedBy?: SettingName;
   /** The variable's value (or undefined when unset or blank), parsed. @throws MerchantServerError CONFIG_INVALID naming it. */
   read(context: ReadContext): Value<K> | undefined;
   /** The default when neither the option nor the variable is given; undefined = none. */
@@ -102,6 +104,84 @@ function key<K extends 'merchantPrivateKey' | 'walletPublicKey'>(
       }
     },
     default: async ({ devHome }) => fromDevHome(await devHome()) as Value<K>,
+  };
+}
+
+/** A wallet key version as `Signature` headers name it: digits, or a token of letters, digits, ".", "_", "-". */
+export const KEY_VERSION = /^[A-Za-z0-9._-]{1,32}$/;
+
+/** The highest version of `keys` (numeric versions compare as numbers, others as text): the wallet's latest key. */
+export function newestVersion(keys: Record<string, string>): string {
+  const versions = Object.keys(keys).sort((a, b) =>
+    /^\d+$/.test(a) && /^\d+$/.test(b) ? Number(a) - Number(b) : a.localeCompare(b),
+  );
+  return versions[versions.length - 1] as string;
+}
+
+/** The key of the highest version. */
+export function newestKey(keys: Record<string, string>): string {
+  return keys[newestVersion(keys)] as string;
+}
+
+/**
+ * `MINIPAY_WALLET_PUBLIC_KEYS`: a JSON object of version → public key (PEM, `\n` escapes allowed, or bare Base64),
+ * e.g. `{"1":"MIIBIj...","2":"MIIBIj..."}`; or `MINIPAY_WALLET_PUBLIC_KEYS_FILE`, a JSON file of the same.
+ */
+function walletKeys(): Setting<'walletPublicKeys'> {
+  const variable = 'MINIPAY_WALLET_PUBLIC_KEYS';
+  const parse = (raw: string, from: string): Record<string, string> => {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw);
+    } catch {
+      parsed = undefined;
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      throw invalid(
+        `${from} must be a JSON object of key version → public key, e.g. {"1":"MIIBIj...","2":"MIIBIj..."}`,
+      );
+    }
+    return parsed as Record<string, string>;
+  };
+  return {
+    variable,
+    file: true,
+    read(context) {
+      const inline = text(context, variable);
+      const file = text(context, `${variable}_FILE`);
+      if (inline !== undefined && file !== undefined)
+        throw invalid(`set either ${variable} or ${variable}_FILE, not both`);
+      if (inline !== undefined) return parse(inline, variable);
+      if (file === undefined) return undefined;
+      const where = resolve(context.cwd, file);
+      let content: string;
+      try {
+        content = context.readFile(where);
+      } catch (error) {
+        throw invalid(
+          `${variable}_FILE names ${where}, which cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+          error,
+        );
+      }
+      return parse(content, `${variable}_FILE (${where})`);
+    },
+    // None given: the resolver takes the one key, or the dev home's versions.
+    default: () => undefined,
+    check: (keys) => {
+      const versions = Object.keys(keys);
+      if (versions.length === 0) throw invalid(`${variable} (option walletPublicKeys) names no key`);
+      for (const version of versions) {
+        if (!KEY_VERSION.test(version)) {
+          throw invalid(
+            `${variable} (option walletPublicKeys): ${JSON.stringify(version)} is not a key version (digits, or letters, digits, ".", "_", "-")`,
+          );
+        }
+        const value = keys[version];
+        if (typeof value !== 'string' || value.trim() === '')
+          throw invalid(`${variable} (option walletPublicKeys): version ${version} has no key`);
+      }
+      return Object.fromEntries(versions.map((version) => [version, (keys[version] as string).replace(/\\n/g, '\n')]));
+    },
   };
 }
 
@@ -271,7 +351,17 @@ export const SETTINGS: { readonly [K in SettingName]: Setting<K> } = {
     default: async ({ devHome }) => (await devHome()).clientId,
   }),
   merchantPrivateKey: key('MINIPAY_MERCHANT_PRIVATE_KEY', (dev) => dev.merchantPrivateKey),
-  walletPublicKey: key('MINIPAY_WALLET_PUBLIC_KEY', (dev) => dev.walletPublicKey),
+  // Several wallet keys by version (rotation), instead of the one below: the resolver derives the set either way.
+  walletPublicKeys: walletKeys(),
+  walletPublicKey: {
+    ...key<'walletPublicKey'>('MINIPAY_WALLET_PUBLIC_KEY', (dev) => dev.walletPublicKey),
+    satisfiedBy: 'walletPublicKeys',
+    // With a set of versions, the newest is the one answers are verified with (see resolve-config.ts).
+    default: async ({ resolved, devHome }) =>
+      resolved.walletPublicKeys === undefined
+        ? (await devHome()).walletPublicKey
+        : newestKey(resolved.walletPublicKeys),
+  },
   sessionSecret: setting('MINIPAY_SESSION_SECRET', (raw) => raw, {
     requiredInProduction: true,
     default: async ({ devHome }) => (await devHome()).sessionSecret,

@@ -10,6 +10,7 @@ import { keepRawBodies } from '@minipay/fastify-kit';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
   diagnoseRequest,
+  parseSignatureHeader,
   ProtocolError,
   SignatureError,
   signedResponse,
@@ -17,6 +18,7 @@ import {
   type SignedResponseOptions,
 } from '@minipay/openapi';
 import type { AppContext } from '../internal/context';
+import { newestVersion } from '../internal/settings';
 import { amountProblem } from '../notification-handler';
 
 /** The app's status and `{ error }` body for an error thrown in (or before) a handler (app.ts `errorAnswer`). */
@@ -61,6 +63,12 @@ export function registerNotifyRoute(app: FastifyInstance, context: AppContext, e
     return sendSigned(reply, status, { body: { result, error: { code, message } } });
   };
 
+  // How the doctor names a wallet key: by its version once there are several.
+  const walletKeyName = (version: string): string =>
+    Object.keys(config.walletPublicKeys).length > 1
+      ? `the wallet public key version ${version}`
+      : 'the wallet public key';
+
   // Encapsulated: only this route sees bodies as raw bytes, whatever their content type, and signs its errors.
   app.register(async (scope) => {
     keepRawBodies(scope);
@@ -73,12 +81,39 @@ export function registerNotifyRoute(app: FastifyInstance, context: AppContext, e
       const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
       const path = context.notifyPath();
       const now = new Date(context.clock());
+      // The key the Signature header names by its keyVersion (none named: the latest, docs/PROTOCOL.md §4.3). A
+      // version this merchant has no key of is refused before any check, with the version named, and the doctor
+      // tries every key it has.
+      const keyVersion = signatureKeyVersion(request.headers.signature, newestVersion(config.walletPublicKeys));
+      const walletKey = keyVersion === undefined ? undefined : config.walletPublicKeys[keyVersion];
+      if (keyVersion !== undefined && walletKey === undefined) {
+        const known = Object.keys(config.walletPublicKeys).join(', ');
+        const message = `the Signature header names keyVersion ${keyVersion}, and this merchant has no wallet public key of that version (it has ${known})`;
+        const diagnosis = diagnoseRequest({
+          headers: request.headers,
+          rawBody,
+          publicKey: config.walletPublicKeys[Object.keys(config.walletPublicKeys)[0] as string] as string,
+          keyName: walletKeyName(Object.keys(config.walletPublicKeys)[0] as string),
+          otherKeys: Object.entries(config.walletPublicKeys)
+            .slice(1)
+            .map(([version, key]) => ({ name: walletKeyName(version), key })),
+          method: 'POST',
+          path,
+          now,
+          toleranceSeconds: config.notifyToleranceSeconds,
+        });
+        request.log.warn(
+          { code: 'UNKNOWN_KEY_VERSION', keyVersion, knownVersions: Object.keys(config.walletPublicKeys), diagnosis },
+          `notification rejected: ${message}; ${diagnosis.summary}`,
+        );
+        return sendError(reply, 401, 'UNKNOWN_KEY_VERSION', message);
+      }
       let notification;
       try {
         notification = verifyNotification({
           headers: request.headers,
           rawBody,
-          publicKey: config.walletPublicKey,
+          publicKey: walletKey ?? config.walletPublicKey,
           method: 'POST',
           path,
           now,
@@ -89,9 +124,14 @@ export function registerNotifyRoute(app: FastifyInstance, context: AppContext, e
           const diagnosis = diagnoseRequest({
             headers: request.headers,
             rawBody,
-            publicKey: config.walletPublicKey,
-            keyName: 'the wallet public key',
-            otherKeys: [{ name: "the merchant's own public key", key: merchantPublicKey }],
+            publicKey: walletKey ?? config.walletPublicKey,
+            keyName: walletKeyName(keyVersion ?? newestVersion(config.walletPublicKeys)),
+            otherKeys: [
+              ...Object.entries(config.walletPublicKeys)
+                .filter(([version]) => version !== keyVersion)
+                .map(([version, key]) => ({ name: walletKeyName(version), key })),
+              { name: "the merchant's own public key", key: merchantPublicKey },
+            ],
             method: 'POST',
             path,
             now,
@@ -147,4 +187,15 @@ function verifiedObject(rawBody: Buffer): Record<string, unknown> | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The key version a `Signature` header names: its `keyVersion`, `latest` when it names none, undefined when the
+ * header is missing or does not parse (verification then says why).
+ */
+function signatureKeyVersion(header: string | string[] | undefined, latest: string): string | undefined {
+  if (typeof header !== 'string') return undefined;
+  const parsed = parseSignatureHeader(header);
+  if (parsed === undefined) return undefined;
+  return parsed.keyVersion ?? latest;
 }

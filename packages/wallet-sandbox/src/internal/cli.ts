@@ -159,7 +159,7 @@ export async function runCli(
       `  client id           ${sandbox.clientId}`,
       `  dev home            ${devHome.home}`,
       `  merchant public key ${devHome.paths.merchantPublicKey} (trusted: verifies the merchant's requests)`,
-      `  wallet public key   ${devHome.paths.walletPublicKey} (give it to the merchant: verifies notifications and answers)`,
+      `  wallet public key   ${devHome.paths.walletPublicKey} (version ${devHome.walletKeyVersion}; give it to the merchant: verifies notifications and answers)`,
       `  wallet private key  ${devHome.paths.walletPrivateKey} (signs; never leaves this machine)`,
       `  dashboard           ${base}/`,
       `  OpenAPI base        ${base}/api/open  (e.g. POST ${base}/api/open/v2/payments/pay)`,

@@ -19,6 +19,8 @@ export interface NotifierOptions {
   merchantPublicKey: string;
   /** The wallet's key (it signs the notification). */
   walletPrivateKey: string;
+  /** Its version, named in the `Signature` header (`keyVersion`). Default 1. */
+  walletKeyVersion?: string;
   now: () => Date;
   formatTime: (date: Date) => string;
   /** Delays before attempts 2, 3, ... in ms. */
@@ -199,6 +201,7 @@ export class Notifier {
       clientId: payment.clientId,
       body: rawBody,
       privateKey: meta.badSignature ? await this.wrongKey() : this.options.walletPrivateKey,
+      keyVersion: this.options.walletKeyVersion ?? '1',
       now: at,
     });
     const base = {

@@ -79,6 +79,7 @@ export function sendWalletAnswer(
     body,
     clientId: clientIdHeader || context.clientId,
     privateKey: context.walletPrivateKey,
+    keyVersion: context.walletKeyVersion,
     method: request.method,
     path,
     now: context.now(),
