@@ -76,6 +76,31 @@ function setting<K extends SettingName>(
   };
 }
 
+/**
+ * A secret given inline in `variable` or in the file `<variable>_FILE` names (not both): its text and where it came
+ * from, or undefined when neither is set.
+ */
+function inlineOrFile(
+  context: ReadContext,
+  variable: string,
+): { text: string; inline: boolean; from: string } | undefined {
+  const inline = text(context, variable);
+  const file = text(context, `${variable}_FILE`);
+  if (inline !== undefined && file !== undefined) throw invalid(`set either ${variable} or ${variable}_FILE, not both`);
+  if (inline !== undefined) return { text: inline, inline: true, from: variable };
+  if (file === undefined) return undefined;
+  const path = resolve(context.cwd, file);
+  try {
+    return { text: context.readFile(path), inline: false, from: `${variable}_FILE (${path})` };
+  } catch (error) {
+    // The path is not secret; the file's content never reaches this message.
+    throw invalid(
+      `${variable}_FILE names ${path}, which cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+      error,
+    );
+  }
+}
+
 /** A key: inline (a one-line PEM's `\n` escapes become newlines) or from the file `<variable>_FILE` names. */
 function key<K extends 'merchantPrivateKey' | 'walletPublicKey'>(
   variable: string,
@@ -86,22 +111,9 @@ function key<K extends 'merchantPrivateKey' | 'walletPublicKey'>(
     file: true,
     requiredInProduction: true,
     read(context) {
-      const inline = text(context, variable);
-      const file = text(context, `${variable}_FILE`);
-      if (inline !== undefined && file !== undefined)
-        throw invalid(`set either ${variable} or ${variable}_FILE, not both`);
-      if (inline !== undefined) return inline.replace(/\\n/g, '\n') as Value<K>;
-      if (file === undefined) return undefined;
-      const path = resolve(context.cwd, file);
-      try {
-        return context.readFile(path) as Value<K>;
-      } catch (error) {
-        // The path is not secret; the file's content never reaches this message.
-        throw invalid(
-          `${variable}_FILE names ${path}, which cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
-          error,
-        );
-      }
+      const found = inlineOrFile(context, variable);
+      if (found === undefined) return undefined;
+      return (found.inline ? found.text.replace(/\\n/g, '\n') : found.text) as Value<K>;
     },
     default: async ({ devHome }) => fromDevHome(await devHome()) as Value<K>,
   };
@@ -147,23 +159,8 @@ function walletKeys(): Setting<'walletPublicKeys'> {
     variable,
     file: true,
     read(context) {
-      const inline = text(context, variable);
-      const file = text(context, `${variable}_FILE`);
-      if (inline !== undefined && file !== undefined)
-        throw invalid(`set either ${variable} or ${variable}_FILE, not both`);
-      if (inline !== undefined) return parse(inline, variable);
-      if (file === undefined) return undefined;
-      const where = resolve(context.cwd, file);
-      let content: string;
-      try {
-        content = context.readFile(where);
-      } catch (error) {
-        throw invalid(
-          `${variable}_FILE names ${where}, which cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
-          error,
-        );
-      }
-      return parse(content, `${variable}_FILE (${where})`);
+      const found = inlineOrFile(context, variable);
+      return found === undefined ? undefined : parse(found.text, found.from);
     },
     // None given: the resolver takes the one key, or the dev home's versions.
     default: () => undefined,
