@@ -10,7 +10,8 @@ const USAGE = `Usage: npm run keys [-- --rotate] [-- --rotate-wallet]
 Creates the development keys in MINIPAY_HOME (default .minipay/) if they are missing, and prints the merchant
 public key as wallet consoles take it.
   --rotate          a new merchant key pair (the old one is kept as merchant-*.<time>.pem.old)
-  --rotate-wallet   a new key pair for the sandbox wallet
+  --rotate-wallet   a new key pair for the sandbox wallet, with the next keyVersion (the old public key is kept
+                    as wallet-public.v<N>.pem, which the merchant server accepts until it is deleted)
   --help            this text`;
 
 async function main() {
@@ -33,24 +34,30 @@ async function main() {
     return;
   }
 
-  const { ensureDevHome } = await importBuilt('dev-home');
+  const { ensureDevHome, rotateWalletKey } = await importBuilt('dev-home');
   const { home } = await stackSettings();
 
-  // Rotation keeps the old pair beside the new one (renamed with a timestamp), so a wallet that still has the
-  // old public key can be switched over without losing the key that signed yesterday's requests.
-  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const rotated = [];
-  for (const [flag, owner] of [
-    [values.rotate, 'merchant'],
-    [values['rotate-wallet'], 'wallet'],
-  ]) {
-    if (!flag) continue;
+  // The sandbox wallet's key has a version (its `keyVersion`): rotating it retires the current public key as
+  // wallet-public.v<N>.pem, which the merchant server still accepts until the file is deleted.
+  if (values['rotate-wallet']) {
+    const { walletKeyVersion } = await rotateWalletKey(home);
+    const old = Number(walletKeyVersion) - 1;
+    rotated.push('wallet');
+    console.log(
+      `rotated the wallet key pair to version ${walletKeyVersion} (version ${old} is kept as wallet-public.v${old}.pem: delete it to stop accepting it)`,
+    );
+  }
+  // The merchant's rotation keeps the old pair beside the new one (renamed with a timestamp), so a wallet that still
+  // has the old public key can be switched over without losing the key that signed yesterday's requests.
+  if (values.rotate) {
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     for (const kind of ['private', 'public']) {
-      const file = join(home, `${owner}-${kind}.pem`);
-      if (existsSync(file)) renameSync(file, join(home, `${owner}-${kind}.${stamp}.pem.old`));
+      const file = join(home, `merchant-${kind}.pem`);
+      if (existsSync(file)) renameSync(file, join(home, `merchant-${kind}.${stamp}.pem.old`));
     }
-    rotated.push(owner);
-    console.log(`rotated the ${owner} key pair (the old one is kept as ${owner}-*.${stamp}.pem.old)`);
+    rotated.push('merchant');
+    console.log(`rotated the merchant key pair (the old one is kept as merchant-*.${stamp}.pem.old)`);
   }
 
   const dev = await ensureDevHome(home);

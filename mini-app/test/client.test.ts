@@ -2,7 +2,8 @@
  * The API client's contract with `my.request`, with scripted answers for what the real server will not
  * readily give (an expired session, a bare error 19). The real server is used in e2e.test.ts.
  */
-import { MerchantApi } from '../src/api/client';
+import { IDEMPOTENCY_KEY_PATTERN } from '@minipay/contract';
+import { CREATE_ORDER_RETRIES, MerchantApi, newIdempotencyKey } from '../src/api/client';
 import { AuthCodeError, MerchantApiError, NetworkError, ServerError } from '../src/api/errors';
 import type { MiniRuntime, RequestOptions } from '../src/api/runtime';
 import { TOKEN_STORAGE_KEY } from '../src/api/session';
@@ -216,5 +217,64 @@ describe('the stored session expiry (expiresAt from POST /api/session)', () => {
     clock.now = T0 + 2 * 60 * MINUTE;
     await expect(api.order('o1')).resolves.toEqual(order.body);
     expect((runtime.storage.get(TOKEN_STORAGE_KEY) as { token: string }).token).toBe('token-2');
+  });
+});
+
+describe('createOrder with an Idempotency-Key', () => {
+  const created = { status: 201, body: { id: 'o1', status: 'CREATED' } };
+  const lost: Answer = { fail: { error: 12, errorMessage: 'network error' } };
+
+  test('sends the key; a network error (the answer lost) is retried with the same key until an answer comes', async () => {
+    let creates = 0;
+    const runtime = new ScriptedRuntime((o) => {
+      if (o.url.endsWith('/api/session')) return session(1);
+      creates++;
+      return creates < 3 ? lost : created;
+    });
+    const api = new MerchantApi({ baseUrl: 'http://shop.test', runtime });
+    await expect(api.createOrder([{ productId: 'coffee', quantity: 1 }], { idempotencyKey: 'k-1' })).resolves.toEqual(
+      created.body,
+    );
+    const sends = runtime.sent.filter((o) => o.url.endsWith('/api/orders'));
+    expect(sends).toHaveLength(1 + CREATE_ORDER_RETRIES);
+    expect(sends.map((o) => o.headers['Idempotency-Key'])).toEqual(['k-1', 'k-1', 'k-1']);
+    expect(new Set(sends.map((o) => o.data)).size).toBe(1);
+  });
+
+  test('gives up after CREATE_ORDER_RETRIES retries with the NetworkError', async () => {
+    const runtime = new ScriptedRuntime((o) => (o.url.endsWith('/api/session') ? session(1) : lost));
+    const api = new MerchantApi({ baseUrl: 'http://shop.test', runtime });
+    await expect(
+      api.createOrder([{ productId: 'coffee', quantity: 1 }], { idempotencyKey: 'k' }),
+    ).rejects.toBeInstanceOf(NetworkError);
+    expect(runtime.sent.filter((o) => o.url.endsWith('/api/orders'))).toHaveLength(1 + CREATE_ORDER_RETRIES);
+  });
+
+  test('without a key a network error is not retried (a retry could make a second order); a refusal never is', async () => {
+    const unkeyed = new ScriptedRuntime((o) => (o.url.endsWith('/api/session') ? session(1) : lost));
+    await expect(
+      new MerchantApi({ baseUrl: 'http://shop.test', runtime: unkeyed }).createOrder([{ productId: 'c', quantity: 1 }]),
+    ).rejects.toBeInstanceOf(NetworkError);
+    expect(unkeyed.sent.filter((o) => o.url.endsWith('/api/orders'))).toHaveLength(1);
+    const refused = new ScriptedRuntime((o) =>
+      o.url.endsWith('/api/session')
+        ? session(1)
+        : { status: 422, body: { error: { code: 'IDEMPOTENCY_KEY_REUSED', message: 'another cart' } } },
+    );
+    await expect(
+      new MerchantApi({ baseUrl: 'http://shop.test', runtime: refused }).createOrder(
+        [{ productId: 'c', quantity: 1 }],
+        {
+          idempotencyKey: 'k',
+        },
+      ),
+    ).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', status: 422 });
+    expect(refused.sent.filter((o) => o.url.endsWith('/api/orders'))).toHaveLength(1);
+  });
+
+  test('newIdempotencyKey: printable ASCII the server accepts, a new one each time', () => {
+    const keys = new Set(Array.from({ length: 1000 }, () => newIdempotencyKey()));
+    expect(keys.size).toBe(1000);
+    for (const key of keys) expect(key).toMatch(IDEMPOTENCY_KEY_PATTERN);
   });
 });

@@ -1,7 +1,8 @@
-import { ServerError } from './errors';
+import { NetworkError, ServerError } from './errors';
 import type { MiniRuntime } from './runtime';
 import { clearSession, getAuthCode, readSession, saveSession } from './session';
 import { sendJson } from './transport';
+import { IDEMPOTENCY_KEY_HEADER } from '@minipay/contract';
 import type {
   CartLine,
   Order,
@@ -11,6 +12,22 @@ import type {
   ProductsResponse,
   SessionResponse,
 } from '@minipay/contract';
+
+/** How many times a keyed `createOrder` is retried after a network error (so at most 3 sends). */
+export const CREATE_ORDER_RETRIES = 2;
+
+/**
+ * A new idempotency key for one checkout: 32 hex digits and the time. Not a secret (a key only means something with
+ * its customer's session), so `Math.random` serves; the mini program has no Node crypto.
+ */
+export function newIdempotencyKey(now: number = Date.now()): string {
+  let random = '';
+  for (let i = 0; i < 4; i++)
+    random += Math.floor(Math.random() * 0x100000000)
+      .toString(16)
+      .padStart(8, '0');
+  return `${now.toString(36)}-${random}`;
+}
 
 export interface MerchantApiOptions {
   /** The merchant server, e.g. `http://127.0.0.1:8200` (a trailing slash is ignored). */
@@ -49,9 +66,23 @@ export class MerchantApi {
     return body.products;
   }
 
-  /** `POST /api/orders`: the server prices the lines from its own catalog. */
-  createOrder(items: CartLine[]): Promise<Order> {
-    return this.authed<Order>('POST', '/api/orders', { items });
+  /**
+   * `POST /api/orders`: the server prices the lines from its own catalog. With an `idempotencyKey` (one per
+   * checkout: `newIdempotencyKey()`), a network error is retried with the same key up to `CREATE_ORDER_RETRIES`
+   * times: if the order was created and only the answer was lost, the retry gets that order, never a second one.
+   * Pass the same key again when the user retries the same checkout.
+   */
+  async createOrder(items: CartLine[], options: { idempotencyKey?: string } = {}): Promise<Order> {
+    const headers =
+      options.idempotencyKey === undefined ? undefined : { [IDEMPOTENCY_KEY_HEADER]: options.idempotencyKey };
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.authed<Order>('POST', '/api/orders', { items }, headers);
+      } catch (error) {
+        // Without a key a retry could create a second order: only a keyed create is retried.
+        if (!(error instanceof NetworkError) || headers === undefined || attempt >= CREATE_ORDER_RETRIES) throw error;
+      }
+    }
   }
 
   /** `GET /api/orders/:id`: the server's record, the only truth about a payment. */
@@ -95,20 +126,38 @@ export class MerchantApi {
     return this.starting;
   }
 
-  private async authed<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  private async authed<T>(
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<T> {
     const token = await this.ensureSession();
     try {
-      return await this.send<T>(method, path, body, token);
+      return await this.send<T>(method, path, body, token, headers);
     } catch (error) {
       if (!(error instanceof ServerError && error.status === 401)) throw error;
       // SESSION_EXPIRED (or a token the server no longer knows): renew once, retry once.
       clearSession(this.runtime);
       const renewed = await this.startSession();
-      return this.send<T>(method, path, body, renewed);
+      return this.send<T>(method, path, body, renewed, headers);
     }
   }
 
-  private send<T>(method: 'GET' | 'POST', path: string, body?: unknown, token?: string): Promise<T> {
-    return sendJson<T>(this.runtime, { method, url: this.baseUrl + path, body, token, timeoutMs: this.timeoutMs });
+  private send<T>(
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+    token?: string,
+    headers?: Record<string, string>,
+  ): Promise<T> {
+    return sendJson<T>(this.runtime, {
+      method,
+      url: this.baseUrl + path,
+      body,
+      token,
+      timeoutMs: this.timeoutMs,
+      ...(headers ? { headers } : {}),
+    });
   }
 }

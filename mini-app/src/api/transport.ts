@@ -10,6 +10,8 @@ export interface SendOptions {
   body?: unknown;
   token?: string;
   timeoutMs?: number;
+  /** More request headers (e.g. `Idempotency-Key`). */
+  headers?: Record<string, string>;
 }
 
 /**
@@ -18,7 +20,7 @@ export interface SendOptions {
  * {@link ServerError}; anything that never reached the server becomes a {@link NetworkError}.
  */
 export function sendJson<T>(runtime: MiniRuntime, options: SendOptions): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json' };
+  const headers: Record<string, string> = { Accept: 'application/json', ...options.headers };
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
   if (options.token) headers.Authorization = `Bearer ${options.token}`;
   return new Promise<T>((resolve, reject) => {

@@ -15,7 +15,7 @@ export type {
   SessionRequest,
   SessionResponse,
 } from './merchant-api';
-export { ORDER_LIMITS, ORDER_PAGE_LIMITS } from './merchant-api';
+export { IDEMPOTENCY_KEY_HEADER, IDEMPOTENCY_KEY_PATTERN, ORDER_LIMITS, ORDER_PAGE_LIMITS } from './merchant-api';
 export type {
   AdminOrder,
   AdminOrderEvent,

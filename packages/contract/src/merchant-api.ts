@@ -49,6 +49,16 @@ export interface CreateOrderRequest {
   items: CartLine[];
 }
 
+/**
+ * `POST /api/orders` takes this header: one key per checkout, sent again with every retry of it, so that an answer
+ * lost on the way (the order was created, the client never heard) does not become a second order. The same key with
+ * another cart is refused (`422 IDEMPOTENCY_KEY_REUSED`).
+ */
+export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
+
+/** An idempotency key: 1–255 printable ASCII characters (a UUID or 32 hex digits are typical). */
+export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+
 /** What an order may hold: the server refuses anything else with `400 INVALID_REQUEST`. */
 export const ORDER_LIMITS = { maxLines: 20, minQuantity: 1, maxQuantity: 99 } as const;
 

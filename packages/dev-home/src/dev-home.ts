@@ -2,7 +2,16 @@
 // root). Whichever part starts first creates what is missing; the others read the same files. Keys are generated
 // off the event loop (`crypto.generateKeyPair`), so a server that creates them does not stall its other requests.
 import { createPrivateKey, createPublicKey, generateKeyPair, randomBytes } from 'node:crypto';
-import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { DevHomeError } from './errors';
@@ -34,6 +43,16 @@ export interface DevHome {
   merchantPublicKey: string;
   walletPrivateKey: string;
   walletPublicKey: string;
+  /**
+   * The version of the wallet's current key pair, as the sandbox names it in its `Signature` headers (`keyVersion`):
+   * 1, and one more after each `rotateWalletKey`.
+   */
+  walletKeyVersion: string;
+  /**
+   * The wallet public key of every version the home still has: the current one and each retired one
+   * (`wallet-public.v<version>.pem`, until it is deleted). The merchant server's development default.
+   */
+  walletPublicKeys: Record<string, string>;
   /** Where each file is, for messages that tell a developer what to paste where. */
   paths: DevHomePaths;
   /**
@@ -126,6 +145,8 @@ export async function ensureDevHome(home: string = resolveDevHome()): Promise<De
   await createOnce(paths.adminToken, async () => `${randomBytes(32).toString('base64url')}\n`, 0o600);
   const config = readConfig(paths.config);
   const adminToken = readFileSync(paths.adminToken, 'utf8').trim();
+  const retired = retiredWalletKeys(root);
+  const walletKeyVersion = readWalletKeyVersion(root);
   return {
     home: root,
     clientId: config.clientId,
@@ -135,9 +156,54 @@ export async function ensureDevHome(home: string = resolveDevHome()): Promise<De
     merchantPublicKey: merchant.publicKey,
     walletPrivateKey: wallet.privateKey,
     walletPublicKey: wallet.publicKey,
+    walletKeyVersion,
+    walletPublicKeys: { ...retired, [walletKeyVersion]: wallet.publicKey },
     paths,
     notices,
   };
+}
+
+/** The file with the wallet key's version (absent until the first rotation: version 1). */
+const WALLET_KEY_VERSION_FILE = 'wallet-key-version';
+
+function readWalletKeyVersion(root: string): string {
+  const file = join(root, WALLET_KEY_VERSION_FILE);
+  if (!existsSync(file)) return '1';
+  const text = readFileSync(file, 'utf8').trim();
+  if (!/^[1-9]\d{0,5}$/.test(text)) {
+    throw new DevHomeError(`${file} must hold the wallet key's version, a whole number from 1; delete it for 1`, {
+      code: 'INVALID_CONFIG',
+    });
+  }
+  return text;
+}
+
+const RETIRED_WALLET_KEY = /^wallet-public\.v([1-9]\d{0,5})\.pem$/;
+
+/** The retired wallet public keys in `root`, by version. */
+function retiredWalletKeys(root: string): Record<string, string> {
+  const keys: Record<string, string> = {};
+  for (const name of readdirSync(root)) {
+    const match = RETIRED_WALLET_KEY.exec(name);
+    if (match) keys[match[1] as string] = readFileSync(join(root, name), 'utf8');
+  }
+  return keys;
+}
+
+/**
+ * Rotates the sandbox wallet's key pair: the current public key is kept as `wallet-public.v<version>.pem` (so a
+ * merchant still verifies what that version signed, until the file is deleted), its private key as
+ * `wallet-private.v<version>.pem.old` (never used again), and a new pair of the next version is generated.
+ * @returns the dev home with the new pair.
+ */
+export async function rotateWalletKey(home: string = resolveDevHome()): Promise<DevHome> {
+  const before = await ensureDevHome(home);
+  const { paths } = before;
+  const version = before.walletKeyVersion;
+  renameSync(paths.walletPublicKey, join(before.home, `wallet-public.v${version}.pem`));
+  renameSync(paths.walletPrivateKey, join(before.home, `wallet-private.v${version}.pem.old`));
+  writeFileSync(join(before.home, WALLET_KEY_VERSION_FILE), `${Number(version) + 1}\n`, { mode: 0o644 });
+  return ensureDevHome(home);
 }
 
 const generateKeyPairAsync = promisify(generateKeyPair);

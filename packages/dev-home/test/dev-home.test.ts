@@ -2,7 +2,7 @@ import { createPrivateKey, createPublicKey, sign as rawSign, verify as rawVerify
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DevHomeError, ensureDevHome, resolveDevHome } from '@minipay/dev-home';
+import { DevHomeError, ensureDevHome, resolveDevHome, rotateWalletKey } from '@minipay/dev-home';
 
 describe('ensureDevHome', () => {
   let home: string;
@@ -100,4 +100,29 @@ describe('ensureDevHome', () => {
     expect(resolveDevHome('/x', { MINIPAY_HOME: home })).toBe(home);
     expect(resolveDevHome(join(__dirname, '..', 'src'), {})).toBe(join(__dirname, '..', '..', '..', '.minipay'));
   });
+});
+
+test('rotateWalletKey: each rotation retires the current public key under its version and makes the next one', async () => {
+  const home = mkdtempSync(join(tmpdir(), 'minipay-rotate-'));
+  try {
+    const first = await ensureDevHome(home);
+    expect(first.walletKeyVersion).toBe('1');
+    expect(first.walletPublicKeys).toEqual({ '1': first.walletPublicKey });
+    const second = await rotateWalletKey(home);
+    const third = await rotateWalletKey(home);
+    expect(third.walletKeyVersion).toBe('3');
+    expect(third.walletPublicKeys).toEqual({
+      '1': first.walletPublicKey,
+      '2': second.walletPublicKey,
+      '3': third.walletPublicKey,
+    });
+    expect(new Set([first.walletPrivateKey, second.walletPrivateKey, third.walletPrivateKey]).size).toBe(3);
+    // Deleting a retired key removes that version only; the version count goes on.
+    rmSync(join(home, 'wallet-public.v1.pem'));
+    const after = await ensureDevHome(home);
+    expect(Object.keys(after.walletPublicKeys).sort()).toEqual(['2', '3']);
+    expect(after.walletKeyVersion).toBe('3');
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
 });

@@ -1,5 +1,12 @@
 import Fastify from 'fastify';
-import { frameworkErrorAnswer, keepRawBodies } from '@minipay/fastify-kit';
+import {
+  assertJsonNesting,
+  frameworkErrorAnswer,
+  jsonNestingDepth,
+  JsonNestingError,
+  keepRawBodies,
+  MAX_JSON_NESTING,
+} from '@minipay/fastify-kit';
 
 test('keepRawBodies hands a route the bytes that travelled, whatever the content type (real HTTP)', async () => {
   const app = Fastify();
@@ -38,4 +45,68 @@ test.each([
   [{}, 400, 'INVALID_URL'],
 ])('frameworkErrorAnswer(%j) is %i %s', (error, status, code) => {
   expect(frameworkErrorAnswer(error)).toMatchObject({ status, code });
+});
+
+describe('jsonNestingDepth / assertJsonNesting', () => {
+  test.each([
+    ['{}', 1],
+    ['[]', 1],
+    ['{"a":[1,{"b":[]}]}', 4],
+    ['"[[[["', 0],
+    ['{"a":"\\"[[[["}', 1],
+    ['{"a":"\\\\"}', 1],
+    ['12', 0],
+  ])('%s nests %i deep (brackets inside strings do not count)', (text, depth) => {
+    expect(jsonNestingDepth(text)).toBe(depth);
+    expect(jsonNestingDepth(Buffer.from(text))).toBe(depth);
+  });
+
+  test('the limit is MAX_JSON_NESTING levels: that many pass, one more is a JsonNestingError (400 JSON_TOO_DEEP)', () => {
+    const nested = (levels: number) => '['.repeat(levels) + ']'.repeat(levels);
+    expect(() => assertJsonNesting(nested(MAX_JSON_NESTING))).not.toThrow();
+    let thrown: unknown;
+    try {
+      assertJsonNesting(nested(MAX_JSON_NESTING + 1));
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(JsonNestingError);
+    expect(thrown).toMatchObject({
+      code: 'JSON_TOO_DEEP',
+      statusCode: 400,
+      message: expect.stringContaining(`${MAX_JSON_NESTING} levels`),
+    });
+  });
+
+  test('counting stops at the limit: a 1 MiB body of brackets is refused without walking it all', () => {
+    const huge = '['.repeat(1024 * 1024);
+    expect(jsonNestingDepth(huge, MAX_JSON_NESTING)).toBe(MAX_JSON_NESTING + 1);
+  });
+
+  test('keepRawBodies refuses a body nested too deep before the route sees it', async () => {
+    const app = Fastify();
+    let reached = false;
+    app.register(async (scope) => {
+      keepRawBodies(scope);
+      scope.post('/raw', async () => {
+        reached = true;
+        return {};
+      });
+    });
+    app.setErrorHandler((error, _request, reply) =>
+      reply.status(400).send({ code: (error as { code?: string }).code }),
+    );
+    const url = await app.listen({ host: '127.0.0.1', port: 0 });
+    try {
+      const answer = await fetch(`${url}/raw`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '['.repeat(5000),
+      });
+      expect(answer.status).toBe(400);
+      expect(reached).toBe(false);
+    } finally {
+      await app.close();
+    }
+  });
 });

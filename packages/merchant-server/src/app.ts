@@ -1,7 +1,14 @@
 // The Fastify application: body limits, JSON-schema validation with messages that name the field, one error
 // shape (`{ error: { code, message } }`) and no stack trace ever sent to a caller, structured logs with secrets
 // redacted.
-import { frameworkErrorAnswer } from '@minipay/fastify-kit';
+import {
+  assertJsonNesting,
+  capConnections,
+  DEFAULT_HTTP_LIMITS,
+  fastifyHttpOptions,
+  frameworkErrorAnswer,
+  type HttpLimits,
+} from '@minipay/fastify-kit';
 import { requestPath } from '@minipay/openapi';
 import Fastify, {
   type FastifyError,
@@ -71,14 +78,18 @@ export function loggerOptions(log: LogOption): FastifyServerOptions['logger'] {
   return options as FastifyServerOptions['logger'];
 }
 
-/** The Fastify instance with its parsers, limits and error handling, but no routes yet (its logger is needed first). */
-export function createApp(log: LogOption): FastifyInstance {
+/**
+ * The Fastify instance with its parsers, limits and error handling, but no routes yet (its logger is needed first).
+ * `limits` are the connection timeouts and cap (the settings of the same names).
+ */
+export function createApp(log: LogOption, limits: HttpLimits = DEFAULT_HTTP_LIMITS): FastifyInstance {
   const app = Fastify({
     logger: loggerOptions(log),
     // One line per request when it is answered (below), instead of Fastify's two ("incoming request" and "request
     // completed"): the same facts, half the lines to serialise and write on every request.
     disableRequestLogging: true,
     bodyLimit: BODY_LIMIT_BYTES,
+    ...fastifyHttpOptions(limits),
     // Strict JSON Schema: no type coercion ("5" is not a quantity); unknown properties are stripped, not read.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: true, allErrors: false } },
     // Graceful shutdown waits for requests in flight; idle keep-alive sockets are closed at once.
@@ -95,6 +106,8 @@ export function createApp(log: LogOption): FastifyInstance {
     },
   });
 
+  capConnections(app.server, limits);
+
   // Only JSON is read. Fastify also parses text/plain by default, which would hand a string to the schema and
   // answer "the request body must be an object" to a client that only forgot its Content-Type.
   app.removeContentTypeParser('text/plain');
@@ -106,6 +119,13 @@ export function createApp(log: LogOption): FastifyInstance {
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     if (typeof body === 'string' && body.trim() === '') {
       done(null, undefined);
+      return;
+    }
+    // Measured before it is parsed: a deeply nested body costs far more to parse than its size suggests.
+    try {
+      assertJsonNesting(body as string);
+    } catch (error) {
+      done(error as Error, undefined);
       return;
     }
     defaultJson(request, body as string, done);
@@ -167,6 +187,8 @@ export function errorAnswer(
       return answer(415, 'UNSUPPORTED_MEDIA_TYPE', 'send the request body as application/json');
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return answer(400, 'INVALID_JSON', 'the request body is not valid JSON');
+    case 'JSON_TOO_DEEP':
+      return answer(400, 'JSON_TOO_DEEP', error.message);
     default:
       break;
   }

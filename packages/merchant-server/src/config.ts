@@ -35,6 +35,16 @@ export interface MerchantServerOptions {
   host?: string;
   /** Port to listen on; `0` picks a free one. Default `8200`. Env `MINIPAY_MERCHANT_PORT`. */
   port?: number;
+  /** A socket with no traffic for this long is closed (idle before or between requests); 0 = never. Default 30 s. Env `MINIPAY_MERCHANT_CONNECTION_TIMEOUT_MS`. */
+  connectionTimeoutMs?: number;
+  /** A request, body included, must arrive within this; else `408` and the socket closes; 0 = never. Default 30 s. Env `MINIPAY_MERCHANT_REQUEST_TIMEOUT_MS`. */
+  requestTimeoutMs?: number;
+  /** A request's headers must arrive within this (at most `requestTimeoutMs`); 0 = never. Default 10 s. Env `MINIPAY_MERCHANT_HEADERS_TIMEOUT_MS`. */
+  headersTimeoutMs?: number;
+  /** An idle keep-alive socket closes this long after its last answer (behind a balancer: more than its idle timeout); 0 = never. Default 5 s. Env `MINIPAY_MERCHANT_KEEP_ALIVE_TIMEOUT_MS`. */
+  keepAliveTimeoutMs?: number;
+  /** Connections open at once at most; more are closed as they arrive; 0 = no cap. Default 500. Env `MINIPAY_MERCHANT_MAX_CONNECTIONS`. */
+  maxConnections?: number;
   /** The wallet's OpenAPI base URL (scheme, host, port). Default `http://127.0.0.1:8210`. Env `MINIPAY_WALLET_URL` (required in production). */
   walletUrl?: string;
   /** The wallet's OpenAPI path prefix (GCash `/api`, TNG `/acl/api`). Default `/api/open`. Env `MINIPAY_WALLET_PATH_PREFIX`. */
@@ -61,6 +71,13 @@ export interface MerchantServerOptions {
   clientId?: string;
   /** The merchant's private key (PEM or bare Base64). Default `<home>/merchant-private.pem`. Env `MINIPAY_MERCHANT_PRIVATE_KEY(_FILE)` (required in production). */
   merchantPrivateKey?: string;
+  /**
+   * The wallet's public keys by version (`{ "1": "<PEM or Base64>", "2": "..." }`): a notification is verified with the
+   * key its `Signature` header's `keyVersion` names, and refused when it names none of these; answers are verified with
+   * the newest. For key rotation; instead of `walletPublicKey`, not with it. Default none (the one key, as version 1).
+   * Env `MINIPAY_WALLET_PUBLIC_KEYS(_FILE)`: that object as JSON.
+   */
+  walletPublicKeys?: Record<string, string>;
   /** The wallet's public key, to verify its answers and notifications. Default `<home>/wallet-public.pem`. Env `MINIPAY_WALLET_PUBLIC_KEY(_FILE)` (required in production). */
   walletPublicKey?: string;
   /** HMAC secret of session tokens (at least 32 characters). Default from `<home>/config.json`. Env `MINIPAY_SESSION_SECRET` (required in production). */

@@ -23,10 +23,75 @@ export interface NotificationHandlerOptions {
   clock: () => number;
 }
 
+/**
+ * What is wrong with a notification's `paymentAmount`, or undefined when it is an amount: an object with an ISO 4217
+ * `currency` and a `value` of digits (minor units, as a string). A value like "0100" is an amount (just not the
+ * order's: AMOUNT_MISMATCH); "14.50", 1450, "usd" or nothing are not amounts at all.
+ */
+export function amountProblem(amount: unknown): string | undefined {
+  if (amount === undefined) return 'paymentAmount is missing';
+  if (typeof amount !== 'object' || amount === null || Array.isArray(amount))
+    return `paymentAmount must be an object { currency, value }, got ${JSON.stringify(amount)}`;
+  const { currency, value } = amount as Record<string, unknown>;
+  if (typeof currency !== 'string' || !/^[A-Z]{3}$/.test(currency))
+    return `paymentAmount.currency must be an ISO 4217 code like "USD", got ${JSON.stringify(currency) ?? 'nothing'}`;
+  if (typeof value !== 'string' || !/^\d+$/.test(value))
+    return `paymentAmount.value must be minor units as a string of digits (e.g. "1450"), got ${JSON.stringify(value) ?? 'nothing'}`;
+  return undefined;
+}
+
 const ACK_SUCCESS: Result = { resultStatus: 'S', resultCode: 'SUCCESS', resultMessage: 'success' };
 
 export class NotificationHandler {
   constructor(private readonly options: NotificationHandlerOptions) {}
+
+  /**
+   * A notification whose signature verified but whose `paymentAmount` is not an amount (`amountProblem`): never
+   * applied. It is recorded (`malformed-amount`, with the order when its ids name one), logged at error level, and
+   * answered with a signed F `AMOUNT_MALFORMED`, so the wallet's operators read why; the order is unchanged, and the
+   * reconciler's inquiry settles it from the wallet's own record.
+   */
+  async refuseMalformedAmount(
+    body: Record<string, unknown>,
+    rawBody: string,
+    problem: string,
+  ): Promise<NotificationHandling> {
+    const { storage, log, clock } = this.options;
+    const id = (field: string): string | undefined =>
+      typeof body[field] === 'string' ? (body[field] as string) : undefined;
+    const paymentId = id('paymentId');
+    const paymentRequestId = id('paymentRequestId');
+    const order =
+      paymentId === undefined && paymentRequestId === undefined
+        ? undefined
+        : await storage.findOrderByPayment({
+            ...(paymentId === undefined ? {} : { paymentId }),
+            ...(paymentRequestId === undefined ? {} : { paymentRequestId }),
+          });
+    const result = (
+      typeof body.paymentResult === 'object' && body.paymentResult !== null ? body.paymentResult : {}
+    ) as Record<string, unknown>;
+    const orderId = order?.id ?? null;
+    log.error(
+      { orderId, paymentId, paymentRequestId, problem },
+      `notification with a malformed amount: NOT APPLIED, order unchanged (${problem})`,
+    );
+    await storage.recordNotification({
+      orderId,
+      paymentId: paymentId ?? null,
+      paymentRequestId: paymentRequestId ?? null,
+      resultStatus: String(result.resultStatus ?? '').slice(0, 8),
+      resultCode: String(result.resultCode ?? '').slice(0, 64),
+      outcome: 'malformed-amount',
+      body: rawBody,
+      at: clock(),
+    });
+    return {
+      ack: { resultStatus: 'F', resultCode: 'AMOUNT_MALFORMED', resultMessage: problem.slice(0, 256) },
+      outcome: 'malformed-amount',
+      orderId,
+    };
+  }
 
   async handle(notification: NotifyPaymentRequest, rawBody: string): Promise<NotificationHandling> {
     const { storage, settlement, log, clock } = this.options;

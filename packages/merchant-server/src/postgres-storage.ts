@@ -50,11 +50,13 @@ import type {
   TransitionRequest,
 } from './order-record';
 import type {
+  CreateOrderOnceResult,
   CustomerTokenRecord,
   InquiryClaim,
   InquiryClaimResult,
   NotificationRecord,
   OrderListQuery,
+  OrderIdempotency,
   Storage,
 } from './storage';
 
@@ -107,6 +109,26 @@ const CREATE_ORDER = `WITH inserted AS (${numbered(sql.INSERT_ORDER)} RETURNING 
   SELECT inserted.id, line.line_no, line.product_id, line.name, line.quantity, line.unit_price, line.line_total
   FROM inserted, unnest($8::int[], $9::varchar[], $10::varchar[], $11::int[], $12::bigint[], $13::bigint[])
     AS line (line_no, product_id, name, quantity, unit_price, line_total)`;
+
+/** The parameters of `CREATE_ORDER`: the order's columns, then its lines as one array per column. */
+function createOrderParameters(order: NewOrder): unknown[] {
+  const { lines } = order;
+  return [
+    order.id,
+    order.customerId,
+    order.currency,
+    order.amount,
+    order.createdAt,
+    order.createdAt,
+    order.expiresAt,
+    lines.map((_, index) => index),
+    lines.map((line) => line.productId),
+    lines.map((line) => line.name),
+    lines.map((line) => line.quantity),
+    lines.map((line) => line.unitPrice),
+    lines.map((line) => line.lineTotal),
+  ];
+}
 
 const TRANSITION = `${numbered(sql.TRANSITION_SET)} WHERE id = $8 AND status = ANY($9)`;
 
@@ -188,22 +210,35 @@ export class PostgresStorage implements Storage {
   }
 
   async createOrder(order: NewOrder): Promise<void> {
-    const { lines } = order;
-    await this.pool.query(CREATE_ORDER, [
-      order.id,
-      order.customerId,
-      order.currency,
-      order.amount,
-      order.createdAt,
-      order.createdAt,
-      order.expiresAt,
-      lines.map((_, index) => index),
-      lines.map((line) => line.productId),
-      lines.map((line) => line.name),
-      lines.map((line) => line.quantity),
-      lines.map((line) => line.unitPrice),
-      lines.map((line) => line.lineTotal),
-    ]);
+    await this.pool.query(CREATE_ORDER, createOrderParameters(order));
+  }
+
+  async createOrderOnce(order: NewOrder, idempotency: OrderIdempotency): Promise<CreateOrderOnceResult> {
+    const held = await this.inTransaction(async (client) => {
+      // A second caller with the same key waits here for the first one's commit, then finds the key taken.
+      const taken = await client.query(numbered(sql.INSERT_IDEMPOTENCY_KEY), [
+        order.customerId,
+        idempotency.key,
+        idempotency.requestHash,
+        order.id,
+        order.createdAt,
+      ]);
+      if (taken.rowCount === 1) {
+        await client.query(CREATE_ORDER, createOrderParameters(order));
+        return { created: true, orderId: order.id, requestHash: idempotency.requestHash };
+      }
+      const row = await client.query<{ order_id: string; request_hash: string }>(numbered(sql.SELECT_IDEMPOTENCY_KEY), [
+        order.customerId,
+        idempotency.key,
+      ]);
+      const found = row.rows[0] as { order_id: string; request_hash: string };
+      return { created: false, orderId: found.order_id, requestHash: found.request_hash };
+    });
+    return {
+      created: held.created,
+      order: (await this.getOrder(held.orderId)) as OrderRecord,
+      requestHash: held.requestHash,
+    };
   }
 
   async getOrder(id: string): Promise<OrderRecord | undefined> {

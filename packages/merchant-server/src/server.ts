@@ -67,7 +67,7 @@ export async function startMerchantServer(
   // Before anything opens: a catalog that does not pass its checks stops start-up, naming the entry and field.
   const catalog = config.catalogPath === undefined ? DEMO_CATALOG : readCatalogFile(config.catalogPath);
   const clock = (): number => config.now().getTime();
-  const app = createApp(config.log);
+  const app = createApp(config.log, config);
   const log = app.log;
   let storage: Storage;
   try {

@@ -44,11 +44,13 @@ import type {
 } from './order-record';
 import { refundEventDetail, reservationRefused } from './internal/refund-storage';
 import type {
+  CreateOrderOnceResult,
   CustomerTokenRecord,
   InquiryClaim,
   InquiryClaimResult,
   NotificationRecord,
   OrderListQuery,
+  OrderIdempotency,
   Storage,
 } from './storage';
 
@@ -103,9 +105,42 @@ export class SqliteStorage implements Storage {
   }
 
   async createOrder(order: NewOrder): Promise<void> {
+    this.db.transaction(() => this.insertOrder(order))();
+  }
+
+  async createOrderOnce(order: NewOrder, idempotency: OrderIdempotency): Promise<CreateOrderOnceResult> {
+    const takeKey = this.stmt(sql.INSERT_IDEMPOTENCY_KEY);
+    const readKey = this.stmt(sql.SELECT_IDEMPOTENCY_KEY);
+    // One write transaction: the key is taken (or found taken) and the order written under the same lock.
+    const held = this.db
+      .transaction((): { created: boolean; orderId: string; requestHash: string } => {
+        const taken = takeKey.run(
+          order.customerId,
+          idempotency.key,
+          idempotency.requestHash,
+          order.id,
+          order.createdAt,
+        );
+        if (taken.changes === 1) {
+          this.insertOrder(order);
+          return { created: true, orderId: order.id, requestHash: idempotency.requestHash };
+        }
+        const row = readKey.get(order.customerId, idempotency.key) as { order_id: string; request_hash: string };
+        return { created: false, orderId: row.order_id, requestHash: row.request_hash };
+      })
+      .immediate();
+    return {
+      created: held.created,
+      order: (await this.getOrder(held.orderId)) as OrderRecord,
+      requestHash: held.requestHash,
+    };
+  }
+
+  /** The order and its lines; inside the caller's transaction. */
+  private insertOrder(order: NewOrder): void {
     const insertOrder = this.stmt(sql.INSERT_ORDER);
     const insertLine = this.stmt(sql.INSERT_LINE);
-    this.db.transaction(() => {
+    {
       insertOrder.run(
         order.id,
         order.customerId,
@@ -118,7 +153,7 @@ export class SqliteStorage implements Storage {
       order.lines.forEach((line, index) => {
         insertLine.run(order.id, index, line.productId, line.name, line.quantity, line.unitPrice, line.lineTotal);
       });
-    })();
+    }
   }
 
   async getOrder(id: string): Promise<OrderRecord | undefined> {

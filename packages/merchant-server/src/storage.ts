@@ -40,7 +40,15 @@ export interface InquiryClaimResult {
 }
 
 /** What became of a received notification, for the audit log. */
-export type NotificationOutcome = 'applied' | 'duplicate' | 'not-final' | 'conflict' | 'mismatch' | 'unknown-payment';
+export type NotificationOutcome =
+  | 'applied'
+  | 'duplicate'
+  | 'not-final'
+  | 'conflict'
+  | 'mismatch'
+  | 'unknown-payment'
+  /** Signed by the wallet, but its `paymentAmount` is not an amount (missing, a number, "14.50", "usd"). */
+  | 'malformed-amount';
 
 export interface NotificationRecord {
   orderId: string | null;
@@ -64,8 +72,30 @@ export interface CustomerTokenRecord {
   at: number;
 }
 
+/** The `Idempotency-Key` an order is created under, and what identifies the request that created it. */
+export interface OrderIdempotency {
+  key: string;
+  /** A digest of the request (its cart): the same key with another request is a client's mistake, not a retry. */
+  requestHash: string;
+}
+
+/** What `createOrderOnce` came to: the order that holds the key, whether this call created it, and its request. */
+export interface CreateOrderOnceResult {
+  created: boolean;
+  order: OrderRecord;
+  /** The `requestHash` the order was created with (this call's when `created`). */
+  requestHash: string;
+}
+
 export interface Storage {
   createOrder(order: NewOrder): Promise<void>;
+  /**
+   * Creates the order unless its customer already created one under `idempotency.key`; then that order is returned
+   * and nothing is written. The database decides (the key is the primary key of its table, taken in the same
+   * transaction as the order is written), so of concurrent calls with one key, on any number of instances, exactly
+   * one creates an order. Keys are kept as long as their orders.
+   */
+  createOrderOnce(order: NewOrder, idempotency: OrderIdempotency): Promise<CreateOrderOnceResult>;
   getOrder(id: string): Promise<OrderRecord | undefined>;
   /** The order a payment belongs to: by `paymentId`, else by `paymentRequestId`. */
   findOrderByPayment(reference: { paymentId?: string; paymentRequestId?: string }): Promise<OrderRecord | undefined>;

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import type { Order as OrderJson } from '@minipay/contract';
+import { IDEMPOTENCY_KEY_HEADER, type Order as OrderJson } from '@minipay/contract';
 import { ensureDevHome, type DevHome } from '@minipay/dev-home';
 import {
   startBalancer,
@@ -17,8 +17,8 @@ import {
   type PostgresCluster,
 } from '@minipay/testing';
 import { OUTCOME_NAMES, startSandbox, type RunningSandbox } from '@minipay/wallet-sandbox';
-import { call, eventually, signedNotification, successNotification, type Answer, type Stack } from './helpers';
 import { MIGRATIONS } from '../src/internal/migrations';
+import { call, eventually, signedNotification, successNotification, type Answer, type Stack } from './helpers';
 
 const BIN = join(__dirname, '..', 'bin', 'minipay-merchant.cjs');
 const BUILT = join(__dirname, '..', 'dist', 'cli.cjs');
@@ -211,6 +211,7 @@ describe('two instances behind a round-robin balancer, one PostgreSQL database',
       instance.jsonLines().filter((entry) => entry.msg === 'database schema migrated'),
     );
     expect(migrated.map((lines) => lines.length).sort()).toEqual([0, 1]);
+    // Every migration of the list, whoever adds one.
     const versions = MIGRATIONS.map((migration) => migration.version);
     expect(migrated.flat()[0]?.versions).toEqual(versions);
     expect(await deployment.query('SELECT version FROM schema_migrations ORDER BY version')).toEqual(
@@ -302,6 +303,26 @@ describe('two instances behind a round-robin balancer, one PostgreSQL database',
     expect(
       await deployment.query('SELECT from_status, to_status FROM order_events WHERE order_id = $1', [order.id]),
     ).toEqual([{ from_status: 'CREATED', to_status: 'PAYING' }]);
+  });
+
+  test('20 concurrent POST /api/orders with one Idempotency-Key over both instances: one order', async () => {
+    const token = await signIn(deployment);
+    const creates = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        call<OrderJson>(deployment.balancer.url, 'POST', '/api/orders', {
+          token,
+          body: { items: [{ productId: 'coffee-beans', quantity: 1 }] },
+          headers: { [IDEMPOTENCY_KEY_HEADER]: 'checkout-across-instances' },
+        }),
+      ),
+    );
+    expect(creates.map((create) => create.status)).toEqual(Array.from({ length: 20 }, () => 201));
+    expect(new Set(creates.map((create) => create.body.id)).size).toBe(1);
+    expect(
+      await deployment.query('SELECT order_id FROM order_idempotency_keys WHERE idempotency_key = $1', [
+        'checkout-across-instances',
+      ]),
+    ).toEqual([{ order_id: creates[0]?.body.id }]);
   });
 
   test('a stale order read 20 times at once through both instances: one inquiry, and every read has its answer', async () => {

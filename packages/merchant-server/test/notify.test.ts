@@ -248,6 +248,41 @@ describe('notifications that do not match an order get a signed F and change not
     },
   );
 
+  test.each([
+    ['a decimal value', { currency: 'USD', value: '14.50' }, /paymentAmount\.value must be minor units/],
+    ['a number', { currency: 'USD', value: 1450 }, /paymentAmount\.value must be minor units/],
+    ['a lowercase currency', { currency: 'usd', value: '1450' }, /paymentAmount\.currency must be an ISO 4217 code/],
+    ['no value', { currency: 'USD' }, /paymentAmount\.value must be minor units.*got nothing/],
+    ['a string instead of an object', '1450', /paymentAmount must be an object/],
+    ['no paymentAmount at all', undefined, /paymentAmount is missing/],
+  ])(
+    'a signed notification with a malformed amount (%s) → signed F AMOUNT_MALFORMED, recorded, logged at error level',
+    async (_name, paymentAmount, problem) => {
+      const { order, payment } = await payingOrder();
+      const body = { ...successNotification(order, payment), paymentAmount } as Record<string, unknown>;
+      if (paymentAmount === undefined) delete body.paymentAmount;
+      const answer = await postNotification(
+        merchant,
+        signedNotification(stack, body as unknown as NotifyPaymentRequest),
+      );
+      expect(answer.status).toBe(200);
+      expectSignedAck(answer, {
+        resultStatus: 'F',
+        resultCode: 'AMOUNT_MALFORMED',
+        resultMessage: expect.stringMatching(problem) as unknown as string,
+      });
+      expect((await getOrder(merchant, token, order.id)).status).toBe('PAYING');
+      expect(orderEvents(stack, order.id)).toHaveLength(1);
+      const recorded = readDatabase(stack, (db) =>
+        db.prepare('SELECT outcome, payment_id FROM notifications WHERE order_id = ?').all(order.id),
+      );
+      expect(recorded).toEqual([{ outcome: 'malformed-amount', payment_id: payment.paymentId }]);
+      expect(errorLogsAbout(order.id)).toEqual([
+        expect.objectContaining({ level: 50, msg: expect.stringMatching(/malformed amount: NOT APPLIED/) }),
+      ]);
+    },
+  );
+
   test('an unknown payment → F PAYMENT_NOT_FOUND', async () => {
     const { order } = await payingOrder();
     const answer = await postNotification(

@@ -218,6 +218,63 @@ describeEachStorage('Storage', (factory) => {
     expect(await a.listEvents('o2')).toEqual([]);
   });
 
+  test('createOrderOnce: 20 concurrent creates with one key from two instances → one order, each told which', async () => {
+    const a = await open();
+    const b = await open();
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, k) =>
+        (k % 2 === 0 ? a : b).createOrderOnce(newOrder(`o${k}`, { createdAt: 1_000 + k }), {
+          key: 'checkout-1',
+          requestHash: 'h'.repeat(64),
+        }),
+      ),
+    );
+    expect(results.filter((result) => result.created)).toHaveLength(1);
+    const winner = results.find((result) => result.created)?.order.id;
+    for (const result of results) {
+      expect(result.order.id).toBe(winner);
+      expect(result.order.lines).toHaveLength(1);
+      expect(result.requestHash).toBe('h'.repeat(64));
+    }
+    expect(await database.query('SELECT COUNT(*) AS n FROM orders')).toEqual([{ n: 1 }]);
+    expect(await database.query('SELECT COUNT(*) AS n FROM order_lines')).toEqual([{ n: 1 }]);
+    // The database itself refuses a second row for the key, whoever writes it.
+    await expect(
+      database.query(
+        'INSERT INTO order_idempotency_keys (customer_id, idempotency_key, request_hash, order_id, created_at) VALUES (?, ?, ?, ?, ?)',
+        ['CUST_1', 'checkout-1', 'h'.repeat(64), winner, 5_000],
+      ),
+    ).rejects.toHaveProperty('message', expect.stringMatching(/unique|duplicate/i));
+  });
+
+  test('createOrderOnce: a key is per customer, and a retry returns the first request hash for the route to compare', async () => {
+    const storage = await open();
+    const first = await storage.createOrderOnce(newOrder('o1'), { key: 'k', requestHash: 'a'.repeat(64) });
+    const again = await storage.createOrderOnce(newOrder('o2'), { key: 'k', requestHash: 'b'.repeat(64) });
+    const other = await storage.createOrderOnce(newOrder('o3', { customerId: 'CUST_2' }), {
+      key: 'k',
+      requestHash: 'b'.repeat(64),
+    });
+    expect([first.created, first.order.id, first.requestHash]).toEqual([true, 'o1', 'a'.repeat(64)]);
+    expect([again.created, again.order.id, again.requestHash]).toEqual([false, 'o1', 'a'.repeat(64)]);
+    expect([other.created, other.order.id]).toEqual([true, 'o3']);
+    expect(await storage.getOrder('o2')).toBeUndefined();
+  });
+
+  test('createOrderOnce: a bad line leaves neither the order nor its key (the key can be used again)', async () => {
+    const storage = await open();
+    const broken = newOrder('o1', {
+      lines: [{ productId: 'b', name: 'B', quantity: 0, unitPrice: 1450, lineTotal: 0 }],
+    });
+    await expect(storage.createOrderOnce(broken, { key: 'k', requestHash: 'a'.repeat(64) })).rejects.toHaveProperty(
+      'message',
+      expect.stringMatching(/check/i),
+    );
+    expect(await database.query('SELECT COUNT(*) AS n FROM order_idempotency_keys')).toEqual([{ n: 0 }]);
+    const retried = await storage.createOrderOnce(newOrder('o2'), { key: 'k', requestHash: 'a'.repeat(64) });
+    expect([retried.created, retried.order.id]).toEqual([true, 'o2']);
+  });
+
   test('a payment id, once stored, is never replaced by another', async () => {
     const storage = await open();
     await storage.createOrder(newOrder('o1'));

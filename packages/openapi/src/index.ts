@@ -39,7 +39,7 @@ export { parsePrivateKey, parsePublicKey, PRIVATE_KEY_FORMATS, PUBLIC_KEY_FORMAT
 export type { Algorithm, KeyInput } from './keys';
 export { sign, signAsync, verify, verifyAsync, parseSignatureHeader, signingContent } from './sign';
 export type { SignOptions, VerifyOptions, SignatureHeader } from './sign';
-export { formatRequestTime, parseRequestTime, ACCEPTED_TIME_FORMS } from './request-time';
+export { formatRequestTime, parseIsoTime, parseRequestTime, ACCEPTED_TIME_FORMS } from './request-time';
 export type { Clock, TimeForm } from './request-time';
 export { requestPath } from './request-target';
 export { signRequest, signRequestAsync, verifyRequest, verifyRequestAsync } from './request';

@@ -35,6 +35,17 @@ export function parseRequestTime(value: string): number | undefined {
   return readTime(value)?.ms;
 }
 
+/**
+ * Milliseconds since the epoch of a time in a message body (`paymentExpiryTime`, `paymentTime`, a token's expiry...):
+ * ISO 8601 with seconds and an offset only (the bodies never carry epoch milliseconds), checked against the calendar
+ * like a header (30 February, hour 24 and month 13 are refused, never rolled over). `undefined` when it is not one.
+ * The one parser of times on the wire: every package reads them with this or `parseRequestTime`.
+ */
+export function parseIsoTime(value: string): number | undefined {
+  const time = readTime(value);
+  return time?.form === 'iso8601' ? time.ms : undefined;
+}
+
 /** The instant and the form of an accepted time header, or `undefined`. */
 export function readTime(value: string): { ms: number; form: TimeForm } | undefined {
   if (typeof value !== 'string') return undefined;

@@ -1,4 +1,4 @@
-import { ACCEPTED_TIME_FORMS, formatRequestTime, parseRequestTime } from '@minipay/openapi';
+import { ACCEPTED_TIME_FORMS, formatRequestTime, parseIsoTime, parseRequestTime } from '@minipay/openapi';
 
 describe('formatRequestTime', () => {
   it('writes ISO 8601 with milliseconds and an explicit +00:00 offset', () => {
@@ -92,5 +92,29 @@ describe('parseRequestTime', () => {
   it('round-trips formatRequestTime', () => {
     const date = new Date();
     expect(parseRequestTime(formatRequestTime(date))).toBe(date.getTime());
+  });
+});
+
+describe('parseIsoTime (times in a body)', () => {
+  it('reads ISO 8601 with an offset, as parseRequestTime does', () => {
+    expect(parseIsoTime('2019-04-04T12:08:56.253+05:30')).toBe(Date.UTC(2019, 3, 4, 6, 38, 56, 253));
+    expect(parseIsoTime('2028-02-29T00:00:00Z')).toBe(Date.UTC(2028, 1, 29));
+  });
+
+  it.each([
+    ['30 February', '2026-02-30T10:00:00+08:00'],
+    ['29 February of a common year', '2027-02-29T10:00:00Z'],
+    ['31 April', '2026-04-31T10:00:00Z'],
+    ['month 13', '2026-13-01T10:00:00Z'],
+    ['month 0', '2026-00-10T10:00:00Z'],
+    ['day 0', '2026-03-00T10:00:00Z'],
+    ['hour 24', '2026-03-01T24:00:00Z'],
+    ['minute 60', '2026-03-01T10:60:00Z'],
+    ['second 60', '2026-03-01T10:00:60Z'],
+    ['offset +24:00', '2026-03-01T10:00:00+24:00'],
+    ['epoch milliseconds (a header form, never a body one)', '1796114156235'],
+    ['no offset', '2026-03-01T10:00:00'],
+  ])('refuses %s (%s) instead of rolling it over', (_name, text) => {
+    expect(parseIsoTime(text)).toBeUndefined();
   });
 });

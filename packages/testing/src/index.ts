@@ -18,3 +18,5 @@ export { startBalancer } from './balancer';
 export type { Balancer, BalancerOptions } from './balancer';
 export { startNodeProcess } from './node-process';
 export type { NodeProcess, StartNodeProcessOptions } from './node-process';
+export { holdSocket, probeHttpLimits } from './socket-probe';
+export type { HoldSocketOptions, HttpLimitsProbe, SocketHold } from './socket-probe';

@@ -1,7 +1,14 @@
 // startSandbox: the wallet sandbox as a library (the CLI and the tests use it).
 import { DEFAULT_HOST, DEFAULT_SANDBOX_PORT } from '@minipay/contract';
 import { ensureDevHome } from '@minipay/dev-home';
-import { keepRawBodies } from '@minipay/fastify-kit';
+import {
+  capConnections,
+  DEFAULT_HTTP_LIMITS,
+  fastifyHttpOptions,
+  httpLimitsProblem,
+  keepRawBodies,
+  type HttpLimits,
+} from '@minipay/fastify-kit';
 import { formatRequestTime, requestPath } from '@minipay/openapi';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import { SandboxError } from './errors';
@@ -43,7 +50,22 @@ export interface SandboxOptions {
   publicUrl?: string;
   /** How many OpenAPI calls the request log keeps (`GET /sandbox/requests`). Default 1000. */
   requestLogSize?: number;
+  /** How long one notification attempt may take before it is abandoned (and retried on the schedule). Default 10 s. */
+  notifyTimeoutMs?: number;
+  /** A socket with no traffic for this long is closed; 0 = never. Default 30 s (as the merchant server). */
+  connectionTimeoutMs?: number;
+  /** A request, body included, must arrive within this; 0 = never. Default 30 s. */
+  requestTimeoutMs?: number;
+  /** A request's headers must arrive within this (at most `requestTimeoutMs`); 0 = never. Default 10 s. */
+  headersTimeoutMs?: number;
+  /** An idle keep-alive socket closes this long after its last answer; 0 = never. Default 5 s. */
+  keepAliveTimeoutMs?: number;
+  /** Connections open at once at most; 0 = no cap. Default 500. */
+  maxConnections?: number;
 }
+
+/** The notifier's default per-attempt timeout. */
+export const DEFAULT_NOTIFY_TIMEOUT_MS = 10_000;
 
 export interface RunningSandbox {
   /** `http://127.0.0.1:<port>`: the dashboard; the OpenAPIs are under `url + pathPrefix`. */
@@ -60,6 +82,13 @@ export interface RunningSandbox {
 export async function startSandbox(options: SandboxOptions): Promise<RunningSandbox> {
   if (!options || typeof options.home !== 'string' || options.home === '') {
     throw new SandboxError('startSandbox needs options.home: the dev home folder (e.g. .minipay/ at the repo root)', {
+      code: 'INVALID_OPTION',
+    });
+  }
+  const limits = httpLimits(options);
+  const notifyTimeoutMs = options.notifyTimeoutMs ?? DEFAULT_NOTIFY_TIMEOUT_MS;
+  if (!Number.isInteger(notifyTimeoutMs) || notifyTimeoutMs < 1) {
+    throw new SandboxError(`notifyTimeoutMs must be a whole number of milliseconds ≥ 1; got ${notifyTimeoutMs}`, {
       code: 'INVALID_OPTION',
     });
   }
@@ -83,11 +112,13 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const notifier = new Notifier({
     merchantPublicKey: devHome.merchantPublicKey,
     walletPrivateKey: devHome.walletPrivateKey,
+    walletKeyVersion: devHome.walletKeyVersion,
     now,
     formatTime: formatRequestTime,
     schedule: retrySchedule,
     faultsFor,
     log,
+    timeoutMs: notifyTimeoutMs,
   });
   const payments = new PaymentBook({
     now,
@@ -101,6 +132,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     merchantPublicKey: devHome.merchantPublicKey,
     walletPrivateKey: devHome.walletPrivateKey,
     walletPublicKey: devHome.walletPublicKey,
+    walletKeyVersion: devHome.walletKeyVersion,
     pathPrefix,
     retrySchedule,
     now,
@@ -118,6 +150,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
 
   const app = Fastify({
     logger: false,
+    ...fastifyHttpOptions(limits),
     forceCloseConnections: true,
     // A request in absolute form (POST http://host:8210/api/open/... HTTP/1.1: the official Python SDK, a forward
     // proxy) is routed, signed and answered by its path; the request log keeps the target as sent.
@@ -125,6 +158,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     frameworkErrors: (error, request, reply) =>
       answerFrameworkError(context, error, request as FastifyRequest, reply as FastifyReply),
   });
+  capConnections(app.server, limits);
   // Keep every body as the bytes that travelled: signatures are over them, whatever their layout or encoding. The
   // routes parse JSON (or the cashier's form encoding) themselves.
   keepRawBodies(app);
@@ -164,6 +198,22 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       return closing;
     },
   };
+}
+
+/** The connection timeouts and cap from the options, each defaulting as the merchant server's. */
+function httpLimits(options: SandboxOptions): HttpLimits {
+  const limits: HttpLimits = {
+    connectionTimeoutMs: options.connectionTimeoutMs ?? DEFAULT_HTTP_LIMITS.connectionTimeoutMs,
+    requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_HTTP_LIMITS.requestTimeoutMs,
+    headersTimeoutMs: options.headersTimeoutMs ?? DEFAULT_HTTP_LIMITS.headersTimeoutMs,
+    keepAliveTimeoutMs: options.keepAliveTimeoutMs ?? DEFAULT_HTTP_LIMITS.keepAliveTimeoutMs,
+    maxConnections: options.maxConnections ?? DEFAULT_HTTP_LIMITS.maxConnections,
+  };
+  if (options.headersTimeoutMs === undefined && limits.requestTimeoutMs > 0)
+    limits.headersTimeoutMs = Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs);
+  const problem = httpLimitsProblem(limits, (name) => name);
+  if (problem !== undefined) throw new SandboxError(problem, { code: 'INVALID_OPTION' });
+  return limits;
 }
 
 function normalizePrefix(prefix: string): string {

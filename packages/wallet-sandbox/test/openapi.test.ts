@@ -210,6 +210,11 @@ describe('body validation: F PARAM_ILLEGAL naming the field', () => {
     ],
     ['extendInfo', 'over 4096 characters', (b) => (b.extendInfo = long(4097))],
     ['paymentExpiryTime', 'not a time', (b) => (b.paymentExpiryTime = 'tomorrow')],
+    // Not on the calendar: refused, never rolled over into 2 March or the next day (the one parser, parseIsoTime).
+    ['paymentExpiryTime', 'on 30 February', (b) => (b.paymentExpiryTime = '2099-02-30T10:00:00+08:00')],
+    ['paymentExpiryTime', 'at hour 24', (b) => (b.paymentExpiryTime = '2099-03-01T24:00:00Z')],
+    ['paymentExpiryTime', 'in month 13', (b) => (b.paymentExpiryTime = '2099-13-01T10:00:00Z')],
+    ['order.orderCreateTime', 'on 31 April', (b) => (b.order.orderCreateTime = '2026-04-31T10:00:00Z')],
     [
       'paymentExpiryTime',
       'in the past',

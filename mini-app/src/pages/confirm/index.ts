@@ -1,4 +1,5 @@
 import type { CartLine } from '@minipay/contract';
+import { newIdempotencyKey } from '../../api/client';
 import { appContext } from '../../app-context';
 import type { Strings } from '../../i18n/strings';
 import { createAborter, type Aborter } from '../../logic/abort';
@@ -20,6 +21,8 @@ export interface ConfirmData {
 export type ConfirmMethods = {
   /** The cart from the query, kept for "Try again" when creating the order failed. */
   lines: CartLine[];
+  /** This checkout's `Idempotency-Key`: every attempt to create its order (retries included) sends the same one. */
+  idempotencyKey: string;
   /** Set on unload so a payment that ends later does not navigate from a page that is gone. */
   unloaded: boolean;
   /** Stops polling the order when the page is left during a payment. */
@@ -38,6 +41,7 @@ Page<ConfirmData, object, ConfirmMethods>({
     error: null,
   },
   lines: [],
+  idempotencyKey: '',
   unloaded: false,
   aborter: null,
 
@@ -45,6 +49,7 @@ Page<ConfirmData, object, ConfirmMethods>({
     const { strings } = appContext();
     this.unloaded = false;
     this.lines = decodeCart((query as { items?: unknown } | undefined)?.items);
+    this.idempotencyKey = newIdempotencyKey();
     this.setData({ t: strings });
     my.setNavigationBar({ title: strings.confirm.title });
     void this.createOrder();
@@ -64,7 +69,7 @@ Page<ConfirmData, object, ConfirmMethods>({
     }
     this.setData({ loading: true, error: null });
     try {
-      const order = await api.createOrder(this.lines);
+      const order = await api.createOrder(this.lines, { idempotencyKey: this.idempotencyKey });
       this.setData({ loading: false, order: orderView(order, strings, locale) });
     } catch (error) {
       this.setData({ loading: false, error: errorView(error, strings) });

@@ -198,4 +198,21 @@ export const MIGRATIONS: readonly Migration[] = [
       'CREATE INDEX outbox_due ON outbox (delivered_at, next_attempt_at)',
     ],
   },
+  {
+    version: 5,
+    name: 'idempotency keys of order creation: one order per customer and key',
+    statements: [
+      // The primary key is the guarantee: of concurrent creates with one key (on any instance) one inserts its row.
+      // The order is written after its key in the same transaction, hence the deferred reference. A key is kept as
+      // long as its order (at least the 24 h a client may retry within).
+      `CREATE TABLE order_idempotency_keys (
+        customer_id VARCHAR(64) NOT NULL,
+        idempotency_key VARCHAR(255) NOT NULL,
+        request_hash CHAR(64) NOT NULL,
+        order_id VARCHAR(64) NOT NULL REFERENCES orders (id) DEFERRABLE INITIALLY DEFERRED,
+        created_at BIGINT NOT NULL,
+        PRIMARY KEY (customer_id, idempotency_key)
+      )`,
+    ],
+  },
 ];

@@ -6,6 +6,18 @@
 export const INSERT_ORDER = `INSERT INTO orders (id, customer_id, status, currency, amount, created_at, updated_at, expires_at)
   VALUES (?, ?, 'CREATED', ?, ?, ?, ?, ?)`;
 
+/**
+ * Takes an idempotency key for an order, unless the customer holds it already (then nothing changes: one row was
+ * inserted, or none). Parameters: customer id, key, request hash, order id, at.
+ */
+export const INSERT_IDEMPOTENCY_KEY = `INSERT INTO order_idempotency_keys
+    (customer_id, idempotency_key, request_hash, order_id, created_at)
+  VALUES (?, ?, ?, ?, ?)
+  ON CONFLICT (customer_id, idempotency_key) DO NOTHING`;
+
+export const SELECT_IDEMPOTENCY_KEY =
+  'SELECT order_id, request_hash FROM order_idempotency_keys WHERE customer_id = ? AND idempotency_key = ?';
+
 export const INSERT_LINE = `INSERT INTO order_lines (order_id, line_no, product_id, name, quantity, unit_price, line_total)
   VALUES (?, ?, ?, ?, ?, ?, ?)`;
 

@@ -14,6 +14,11 @@ export interface ResolvedConfig {
   home: string;
   host: string;
   port: number;
+  connectionTimeoutMs: number;
+  requestTimeoutMs: number;
+  headersTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  maxConnections: number;
   walletUrl: string;
   walletPathPrefix: string;
   publicUrl: string | undefined;
@@ -26,7 +31,10 @@ export interface ResolvedConfig {
   databaseConnectTimeoutMs: number;
   clientId: string;
   merchantPrivateKey: string;
+  /** The wallet key answers are verified with: the one configured, or the newest of `walletPublicKeys`. */
   walletPublicKey: string;
+  /** Every wallet key a notification may name by its `keyVersion` (one key alone is version 1). */
+  walletPublicKeys: Record<string, string>;
   sessionSecret: string;
   sessionTtlMs: number;
   orderTtlMs: number;
@@ -55,7 +63,14 @@ export async function resolveConfig(options: MerchantServerOptions): Promise<Res
   const names = Object.keys(SETTINGS) as SettingName[];
   const production = options.production ?? false;
   if (production) {
-    const missing = names.filter((name) => SETTINGS[name].requiredInProduction && options[name] === undefined);
+    const missing = names.filter((name) => {
+      const { requiredInProduction, satisfiedBy } = SETTINGS[name];
+      return (
+        requiredInProduction &&
+        options[name] === undefined &&
+        (satisfiedBy === undefined || options[satisfiedBy] === undefined)
+      );
+    });
     if (missing.length > 0) {
       throw new MerchantServerError(
         `${missing.map(describeSetting).join(', ')} ${missing.length === 1 ? 'is' : 'are'} required when MINIPAY_ENV=production ` +
@@ -72,12 +87,26 @@ export async function resolveConfig(options: MerchantServerOptions): Promise<Res
     // Only touched when something has to come from the development home (never in production: all is given).
     devHome: () => (dev ??= ensureDevHome(resolved.home as string)),
   };
+  if (options.walletPublicKey !== undefined && options.walletPublicKeys !== undefined) {
+    throw new MerchantServerError(
+      `set either ${describeSetting('walletPublicKey')} (one key: version 1) or ${describeSetting('walletPublicKeys')} (keys by version), not both`,
+      { code: 'CONFIG_INVALID' },
+    );
+  }
   for (const name of names) await resolveOne(name, options, context);
+  // The keys by version: as configured; else the one key given, as version 1; else the dev home's (every version it
+  // still has, so a rotated sandbox key verifies beside the one before it).
+  const walletPublicKeys =
+    resolved.walletPublicKeys ??
+    (options.walletPublicKey !== undefined
+      ? { '1': resolved.walletPublicKey as string }
+      : (await context.devHome()).walletPublicKeys);
   return {
     ...(resolved as Omit<
       ResolvedConfig,
-      'now' | 'publicUrl' | 'databaseUrl' | 'databasePath' | 'adminToken' | 'catalogPath'
+      'now' | 'publicUrl' | 'databaseUrl' | 'databasePath' | 'adminToken' | 'catalogPath' | 'walletPublicKeys'
     >),
+    walletPublicKeys,
     publicUrl: resolved.publicUrl,
     catalogPath: resolved.catalogPath,
     adminToken: resolved.adminToken,

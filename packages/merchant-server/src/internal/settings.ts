@@ -5,6 +5,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { ContractError, DEFAULT_HOST, DEFAULT_MERCHANT_PORT, DEFAULT_SANDBOX_URL, parsePort } from '@minipay/contract';
 import { devHomePaths, resolveDevHome, type DevHome } from '@minipay/dev-home';
+import { DEFAULT_HTTP_LIMITS, MAX_HTTP_TIMEOUT_MS } from '@minipay/fastify-kit';
 import type { LogOption, MerchantServerOptions } from '../config';
 import { MerchantServerError } from '../errors';
 import { databaseUrlProblem } from './database-url';
@@ -34,6 +35,8 @@ export interface Setting<K extends SettingName> {
   file?: boolean;
   /** Required when `production`: a missing one stops start-up, named with the others. */
   requiredInProduction?: boolean;
+  /** ...unless this other setting is given instead (the wallet's keys by version instead of its one key). */
+  satisfiedBy?: SettingName;
   /** The variable's value (or undefined when unset or blank), parsed. @throws MerchantServerError CONFIG_INVALID naming it. */
   read(context: ReadContext): Value<K> | undefined;
   /** The default when neither the option nor the variable is given; undefined = none. */
@@ -73,6 +76,31 @@ function setting<K extends SettingName>(
   };
 }
 
+/**
+ * A secret given inline in `variable` or in the file `<variable>_FILE` names (not both): its text and where it came
+ * from, or undefined when neither is set.
+ */
+function inlineOrFile(
+  context: ReadContext,
+  variable: string,
+): { text: string; inline: boolean; from: string } | undefined {
+  const inline = text(context, variable);
+  const file = text(context, `${variable}_FILE`);
+  if (inline !== undefined && file !== undefined) throw invalid(`set either ${variable} or ${variable}_FILE, not both`);
+  if (inline !== undefined) return { text: inline, inline: true, from: variable };
+  if (file === undefined) return undefined;
+  const path = resolve(context.cwd, file);
+  try {
+    return { text: context.readFile(path), inline: false, from: `${variable}_FILE (${path})` };
+  } catch (error) {
+    // The path is not secret; the file's content never reaches this message.
+    throw invalid(
+      `${variable}_FILE names ${path}, which cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+      error,
+    );
+  }
+}
+
 /** A key: inline (a one-line PEM's `\n` escapes become newlines) or from the file `<variable>_FILE` names. */
 function key<K extends 'merchantPrivateKey' | 'walletPublicKey'>(
   variable: string,
@@ -83,24 +111,74 @@ function key<K extends 'merchantPrivateKey' | 'walletPublicKey'>(
     file: true,
     requiredInProduction: true,
     read(context) {
-      const inline = text(context, variable);
-      const file = text(context, `${variable}_FILE`);
-      if (inline !== undefined && file !== undefined)
-        throw invalid(`set either ${variable} or ${variable}_FILE, not both`);
-      if (inline !== undefined) return inline.replace(/\\n/g, '\n') as Value<K>;
-      if (file === undefined) return undefined;
-      const path = resolve(context.cwd, file);
-      try {
-        return context.readFile(path) as Value<K>;
-      } catch (error) {
-        // The path is not secret; the file's content never reaches this message.
-        throw invalid(
-          `${variable}_FILE names ${path}, which cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
-          error,
-        );
-      }
+      const found = inlineOrFile(context, variable);
+      if (found === undefined) return undefined;
+      return (found.inline ? found.text.replace(/\\n/g, '\n') : found.text) as Value<K>;
     },
     default: async ({ devHome }) => fromDevHome(await devHome()) as Value<K>,
+  };
+}
+
+/** A wallet key version as `Signature` headers name it: digits, or a token of letters, digits, ".", "_", "-". */
+export const KEY_VERSION = /^[A-Za-z0-9._-]{1,32}$/;
+
+/** The highest version of `keys` (numeric versions compare as numbers, others as text): the wallet's latest key. */
+export function newestVersion(keys: Record<string, string>): string {
+  const versions = Object.keys(keys).sort((a, b) =>
+    /^\d+$/.test(a) && /^\d+$/.test(b) ? Number(a) - Number(b) : a.localeCompare(b),
+  );
+  return versions[versions.length - 1] as string;
+}
+
+/** The key of the highest version. */
+export function newestKey(keys: Record<string, string>): string {
+  return keys[newestVersion(keys)] as string;
+}
+
+/**
+ * `MINIPAY_WALLET_PUBLIC_KEYS`: a JSON object of version → public key (PEM, `\n` escapes allowed, or bare Base64),
+ * e.g. `{"1":"MIIBIj...","2":"MIIBIj..."}`; or `MINIPAY_WALLET_PUBLIC_KEYS_FILE`, a JSON file of the same.
+ */
+function walletKeys(): Setting<'walletPublicKeys'> {
+  const variable = 'MINIPAY_WALLET_PUBLIC_KEYS';
+  const parse = (raw: string, from: string): Record<string, string> => {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw);
+    } catch {
+      parsed = undefined;
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      throw invalid(
+        `${from} must be a JSON object of key version → public key, e.g. {"1":"MIIBIj...","2":"MIIBIj..."}`,
+      );
+    }
+    return parsed as Record<string, string>;
+  };
+  return {
+    variable,
+    file: true,
+    read(context) {
+      const found = inlineOrFile(context, variable);
+      return found === undefined ? undefined : parse(found.text, found.from);
+    },
+    // None given: the resolver takes the one key, or the dev home's versions.
+    default: () => undefined,
+    check: (keys) => {
+      const versions = Object.keys(keys);
+      if (versions.length === 0) throw invalid(`${variable} (option walletPublicKeys) names no key`);
+      for (const version of versions) {
+        if (!KEY_VERSION.test(version)) {
+          throw invalid(
+            `${variable} (option walletPublicKeys): ${JSON.stringify(version)} is not a key version (digits, or letters, digits, ".", "_", "-")`,
+          );
+        }
+        const value = keys[version];
+        if (typeof value !== 'string' || value.trim() === '')
+          throw invalid(`${variable} (option walletPublicKeys): version ${version} has no key`);
+      }
+      return Object.fromEntries(versions.map((version) => [version, (keys[version] as string).replace(/\\n/g, '\n')]));
+    },
   };
 }
 
@@ -113,6 +191,8 @@ function integer(variable: string, raw: string, min: number, max: number): numbe
 
 const seconds = (variable: string) => (raw: string) => integer(variable, raw, 1, 365 * 24 * 3600) * 1000;
 const millis = (variable: string) => (raw: string) => integer(variable, raw, 1, 24 * 3600 * 1000);
+/** A timeout where 0 turns it off (the HTTP limits). */
+const millisOrOff = (variable: string) => (raw: string) => integer(variable, raw, 0, MAX_HTTP_TIMEOUT_MS);
 const path = (raw: string, context: ReadContext) => (isAbsolute(raw) ? raw : resolve(context.cwd, raw));
 
 function httpUrl(variable: string) {
@@ -165,6 +245,42 @@ export const SETTINGS: { readonly [K in SettingName]: Setting<K> } = {
       }
     },
     { default: () => DEFAULT_MERCHANT_PORT },
+  ),
+  // What a client may hold: idle sockets, slow headers and bodies, keep-alive, connections at once (0 = off).
+  connectionTimeoutMs: setting(
+    'MINIPAY_MERCHANT_CONNECTION_TIMEOUT_MS',
+    millisOrOff('MINIPAY_MERCHANT_CONNECTION_TIMEOUT_MS'),
+    {
+      default: () => DEFAULT_HTTP_LIMITS.connectionTimeoutMs,
+    },
+  ),
+  requestTimeoutMs: setting('MINIPAY_MERCHANT_REQUEST_TIMEOUT_MS', millisOrOff('MINIPAY_MERCHANT_REQUEST_TIMEOUT_MS'), {
+    default: () => DEFAULT_HTTP_LIMITS.requestTimeoutMs,
+  }),
+  headersTimeoutMs: setting('MINIPAY_MERCHANT_HEADERS_TIMEOUT_MS', millisOrOff('MINIPAY_MERCHANT_HEADERS_TIMEOUT_MS'), {
+    default: ({ resolved }) =>
+      resolved.requestTimeoutMs === 0
+        ? DEFAULT_HTTP_LIMITS.headersTimeoutMs
+        : Math.min(DEFAULT_HTTP_LIMITS.headersTimeoutMs, resolved.requestTimeoutMs as number),
+    check: (ms, { resolved }) => {
+      const request = resolved.requestTimeoutMs as number;
+      if (request > 0 && ms > request) {
+        throw invalid(
+          `MINIPAY_MERCHANT_HEADERS_TIMEOUT_MS (option headersTimeoutMs) must not be longer than MINIPAY_MERCHANT_REQUEST_TIMEOUT_MS (option requestTimeoutMs): the headers are part of the request; got ${ms} > ${request}`,
+        );
+      }
+      return ms;
+    },
+  }),
+  keepAliveTimeoutMs: setting(
+    'MINIPAY_MERCHANT_KEEP_ALIVE_TIMEOUT_MS',
+    millisOrOff('MINIPAY_MERCHANT_KEEP_ALIVE_TIMEOUT_MS'),
+    { default: () => DEFAULT_HTTP_LIMITS.keepAliveTimeoutMs },
+  ),
+  maxConnections: setting(
+    'MINIPAY_MERCHANT_MAX_CONNECTIONS',
+    (raw) => integer('MINIPAY_MERCHANT_MAX_CONNECTIONS', raw, 0, 1_000_000),
+    { default: () => DEFAULT_HTTP_LIMITS.maxConnections },
   ),
   walletUrl: setting('MINIPAY_WALLET_URL', httpUrl('MINIPAY_WALLET_URL'), {
     requiredInProduction: true,
@@ -232,7 +348,17 @@ export const SETTINGS: { readonly [K in SettingName]: Setting<K> } = {
     default: async ({ devHome }) => (await devHome()).clientId,
   }),
   merchantPrivateKey: key('MINIPAY_MERCHANT_PRIVATE_KEY', (dev) => dev.merchantPrivateKey),
-  walletPublicKey: key('MINIPAY_WALLET_PUBLIC_KEY', (dev) => dev.walletPublicKey),
+  // Several wallet keys by version (rotation), instead of the one below: the resolver derives the set either way.
+  walletPublicKeys: walletKeys(),
+  walletPublicKey: {
+    ...key<'walletPublicKey'>('MINIPAY_WALLET_PUBLIC_KEY', (dev) => dev.walletPublicKey),
+    satisfiedBy: 'walletPublicKeys',
+    // With a set of versions, the newest is the one answers are verified with (see resolve-config.ts).
+    default: async ({ resolved, devHome }) =>
+      resolved.walletPublicKeys === undefined
+        ? (await devHome()).walletPublicKey
+        : newestKey(resolved.walletPublicKeys),
+  },
   sessionSecret: setting('MINIPAY_SESSION_SECRET', (raw) => raw, {
     requiredInProduction: true,
     default: async ({ devHome }) => (await devHome()).sessionSecret,

@@ -10,6 +10,7 @@ import { keepRawBodies } from '@minipay/fastify-kit';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
   diagnoseRequest,
+  parseSignatureHeader,
   ProtocolError,
   SignatureError,
   signedResponseAsync,
@@ -17,6 +18,8 @@ import {
   type SignedResponseOptions,
 } from '@minipay/openapi';
 import type { AppContext } from '../internal/context';
+import { newestVersion } from '../internal/settings';
+import { amountProblem } from '../notification-handler';
 
 /** The app's status and `{ error }` body for an error thrown in (or before) a handler (app.ts `errorAnswer`). */
 export type ErrorAnswer = (
@@ -63,6 +66,12 @@ export function registerNotifyRoute(app: FastifyInstance, context: AppContext, e
     return sendSigned(reply, status, { body: { result, error: { code, message } } });
   };
 
+  // How the doctor names a wallet key: by its version once there are several.
+  const walletKeyName = (version: string): string =>
+    Object.keys(config.walletPublicKeys).length > 1
+      ? `the wallet public key version ${version}`
+      : 'the wallet public key';
+
   // Encapsulated: only this route sees bodies as raw bytes, whatever their content type, and signs its errors.
   app.register(async (scope) => {
     keepRawBodies(scope);
@@ -75,12 +84,39 @@ export function registerNotifyRoute(app: FastifyInstance, context: AppContext, e
       const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
       const path = context.notifyPath();
       const now = new Date(context.clock());
+      // The key the Signature header names by its keyVersion (none named: the latest, docs/PROTOCOL.md §4.3). A
+      // version this merchant has no key of is refused before any check, with the version named, and the doctor
+      // tries every key it has.
+      const keyVersion = signatureKeyVersion(request.headers.signature, newestVersion(config.walletPublicKeys));
+      const walletKey = keyVersion === undefined ? undefined : config.walletPublicKeys[keyVersion];
+      if (keyVersion !== undefined && walletKey === undefined) {
+        const known = Object.keys(config.walletPublicKeys).join(', ');
+        const message = `the Signature header names keyVersion ${keyVersion}, and this merchant has no wallet public key of that version (it has ${known})`;
+        const diagnosis = diagnoseRequest({
+          headers: request.headers,
+          rawBody,
+          publicKey: config.walletPublicKeys[Object.keys(config.walletPublicKeys)[0] as string] as string,
+          keyName: walletKeyName(Object.keys(config.walletPublicKeys)[0] as string),
+          otherKeys: Object.entries(config.walletPublicKeys)
+            .slice(1)
+            .map(([version, key]) => ({ name: walletKeyName(version), key })),
+          method: 'POST',
+          path,
+          now,
+          toleranceSeconds: config.notifyToleranceSeconds,
+        });
+        request.log.warn(
+          { code: 'UNKNOWN_KEY_VERSION', keyVersion, knownVersions: Object.keys(config.walletPublicKeys), diagnosis },
+          `notification rejected: ${message}; ${diagnosis.summary}`,
+        );
+        return sendError(reply, 401, 'UNKNOWN_KEY_VERSION', message);
+      }
       let notification;
       try {
         notification = await verifyNotificationAsync({
           headers: request.headers,
           rawBody,
-          publicKey: config.walletPublicKey,
+          publicKey: walletKey ?? config.walletPublicKey,
           method: 'POST',
           path,
           now,
@@ -91,9 +127,14 @@ export function registerNotifyRoute(app: FastifyInstance, context: AppContext, e
           const diagnosis = diagnoseRequest({
             headers: request.headers,
             rawBody,
-            publicKey: config.walletPublicKey,
-            keyName: 'the wallet public key',
-            otherKeys: [{ name: "the merchant's own public key", key: merchantPublicKey }],
+            publicKey: walletKey ?? config.walletPublicKey,
+            keyName: walletKeyName(keyVersion ?? newestVersion(config.walletPublicKeys)),
+            otherKeys: [
+              ...Object.entries(config.walletPublicKeys)
+                .filter(([version]) => version !== keyVersion)
+                .map(([version, key]) => ({ name: walletKeyName(version), key })),
+              { name: "the merchant's own public key", key: merchantPublicKey },
+            ],
             method: 'POST',
             path,
             now,
@@ -104,6 +145,17 @@ export function registerNotifyRoute(app: FastifyInstance, context: AppContext, e
             `notification rejected: cannot be believed: ${diagnosis.summary}`,
           );
           return sendError(reply, 401, error.code, error.message);
+        }
+        // A ProtocolError comes after the signature verified: the wallet did send this. An amount that is not an
+        // amount is answered with its own signed F and recorded (see the README); any other malformed body is 400.
+        const body = error instanceof ProtocolError ? verifiedObject(rawBody) : undefined;
+        // Only a notification about a payment (it names one) whose amount is wrong; a body that names none is not a
+        // notification at all.
+        const namesPayment = typeof body?.paymentId === 'string' || typeof body?.paymentRequestId === 'string';
+        const problem = body === undefined || !namesPayment ? undefined : amountProblem(body.paymentAmount);
+        if (body !== undefined && problem !== undefined && request.headers['client-id'] === config.clientId) {
+          const handled = await notifications.refuseMalformedAmount(body, rawBody.toString('utf8'), problem);
+          return sendSigned(reply, 200, { result: handled.ack });
         }
         if (error instanceof ProtocolError) {
           request.log.warn({ code: error.code, reason: error.message }, 'notification rejected: malformed');
@@ -126,4 +178,27 @@ export function registerNotifyRoute(app: FastifyInstance, context: AppContext, e
       return sendSigned(reply, 200, { result: handled.ack });
     });
   });
+}
+
+/** The body as a JSON object, or undefined (not JSON, or not an object). */
+function verifiedObject(rawBody: Buffer): Record<string, unknown> | undefined {
+  try {
+    const parsed: unknown = JSON.parse(rawBody.toString('utf8'));
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The key version a `Signature` header names: its `keyVersion`, `latest` when it names none, undefined when the
+ * header is missing or does not parse (verification then says why).
+ */
+function signatureKeyVersion(header: string | string[] | undefined, latest: string): string | undefined {
+  if (typeof header !== 'string') return undefined;
+  const parsed = parseSignatureHeader(header);
+  if (parsed === undefined) return undefined;
+  return parsed.keyVersion ?? latest;
 }

@@ -1,8 +1,14 @@
 // The customer's orders: create one priced from the catalog, read it (owner only; others get 404, so ids cannot be
 // probed), and start paying for it.
-import { randomBytes } from 'node:crypto';
-import type { OrderPage, PaymentStart } from '@minipay/contract';
-import type { FastifyInstance } from 'fastify';
+import { createHash, randomBytes } from 'node:crypto';
+import {
+  IDEMPOTENCY_KEY_HEADER,
+  IDEMPOTENCY_KEY_PATTERN,
+  type CartLine,
+  type OrderPage,
+  type PaymentStart,
+} from '@minipay/contract';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { HttpError } from '../errors';
 import { authenticate } from '../internal/authenticate';
 import type { AppContext } from '../internal/context';
@@ -11,7 +17,7 @@ import type { PaymentStartResult } from '../payment-start';
 import { errorSummary } from '../internal/error-summary';
 import { listOrderPage, PAGE_QUERY_PROPERTIES, type PageQuery } from '../internal/order-listing';
 import { createOrderBodySchema, orderParamsSchema, type CreateOrderBody, type OrderParams } from '../schemas';
-import type { OrderRecord } from '../order-record';
+import type { NewOrder, OrderRecord } from '../order-record';
 
 /** How long a read of a stale PAYING order waits for the wallet's answer before returning what is known. */
 const INQUIRY_WAIT_MS = 3000;
@@ -65,6 +71,25 @@ function pendingAnswer(reason: Extract<PaymentStartResult, { status: 'pending' }
   }
 }
 
+/** The request's `Idempotency-Key`, or undefined without one. @throws HttpError 400 INVALID_IDEMPOTENCY_KEY. */
+function idempotencyKey(headers: FastifyRequest['headers']): string | undefined {
+  const value = headers[IDEMPOTENCY_KEY_HEADER.toLowerCase()];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !IDEMPOTENCY_KEY_PATTERN.test(value)) {
+    throw new HttpError(`${IDEMPOTENCY_KEY_HEADER} must be 1 to 255 printable ASCII characters, sent once`, {
+      statusCode: 400,
+      code: 'INVALID_IDEMPOTENCY_KEY',
+    });
+  }
+  return value;
+}
+
+/** What makes two creates the same request: the cart's lines (product and quantity) in their order. */
+function cartHash(items: readonly CartLine[]): string {
+  const lines = items.map((item) => [item.productId, item.quantity]);
+  return createHash('sha256').update(JSON.stringify(lines)).digest('hex');
+}
+
 export function registerOrderRoutes(app: FastifyInstance, context: AppContext): void {
   const { storage, payments, inquirer, config } = context;
 
@@ -73,10 +98,11 @@ export function registerOrderRoutes(app: FastifyInstance, context: AppContext): 
     { schema: { body: createOrderBodySchema } },
     async (request, reply) => {
       const customerId = authenticate(request, context);
+      const key = idempotencyKey(request.headers);
       const priced = context.catalog.price(request.body.items);
       const now = context.clock();
       const id = `ord_${randomBytes(12).toString('base64url')}`;
-      await storage.createOrder({
+      const order: NewOrder = {
         id,
         customerId,
         currency: priced.currency,
@@ -84,10 +110,23 @@ export function registerOrderRoutes(app: FastifyInstance, context: AppContext): 
         lines: priced.lines,
         createdAt: now,
         expiresAt: now + config.orderTtlMs,
-      });
-      const order = await storage.getOrder(id);
+      };
       reply.status(201);
-      return toOrderJson(order as OrderRecord, config.merchantName);
+      if (key === undefined) {
+        await storage.createOrder(order);
+        return toOrderJson((await storage.getOrder(id)) as OrderRecord, config.merchantName);
+      }
+      const requestHash = cartHash(request.body.items);
+      const held = await storage.createOrderOnce(order, { key, requestHash });
+      if (!held.created && held.requestHash !== requestHash) {
+        throw new HttpError(
+          `the ${IDEMPOTENCY_KEY_HEADER} was used for another cart; send a new key for a new checkout`,
+          { statusCode: 422, code: 'IDEMPOTENCY_KEY_REUSED' },
+        );
+      }
+      // A retry gets the order its first attempt created, as it is now.
+      if (!held.created) reply.header('idempotent-replayed', 'true');
+      return toOrderJson(held.order, config.merchantName);
     },
   );
 

@@ -2,6 +2,7 @@
 // exchanged with the wallet's `applyToken`; the wallet's access token is stored here and never sent back.
 import type { SessionResponse } from '@minipay/contract';
 import type { FastifyInstance } from 'fastify';
+import { parseIsoTime } from '@minipay/openapi';
 import { HttpError } from '../errors';
 import type { AppContext } from '../internal/context';
 import { errorSummary } from '../internal/error-summary';
@@ -59,8 +60,8 @@ export function registerSessionRoutes(app: FastifyInstance, context: AppContext)
   });
 }
 
+/** A token's expiry as the wallet wrote it; one it did not write as a real time is treated as none given. */
 function parseTime(value: string | undefined): number | null {
   if (value === undefined) return null;
-  const parsed = Date.parse(value);
-  return Number.isNaN(parsed) ? null : parsed;
+  return parseIsoTime(value) ?? null;
 }

@@ -3,14 +3,27 @@
 import { ContractError, DEFAULT_HOST, DEFAULT_SANDBOX_PORT, parsePort } from '@minipay/contract';
 import { ensureDevHome, resolveDevHome } from '@minipay/dev-home';
 import { parseArgs } from 'node:util';
-import { startSandbox, type RunningSandbox } from '../sandbox';
+import { startSandbox, type RunningSandbox, type SandboxOptions } from '../sandbox';
 
 export interface CliIo {
   out: (line: string) => void;
   err: (line: string) => void;
 }
 
+/** The numeric flags: each sets the option of the same meaning (0 turns a timeout or the cap off). */
+const NUMERIC_FLAGS = {
+  'notify-timeout-ms': { option: 'notifyTimeoutMs', min: 1 },
+  'connection-timeout-ms': { option: 'connectionTimeoutMs', min: 0 },
+  'request-timeout-ms': { option: 'requestTimeoutMs', min: 0 },
+  'headers-timeout-ms': { option: 'headersTimeoutMs', min: 0 },
+  'keep-alive-timeout-ms': { option: 'keepAliveTimeoutMs', min: 0 },
+  'max-connections': { option: 'maxConnections', min: 0 },
+} as const satisfies Record<string, { option: keyof SandboxOptions; min: number }>;
+type NumericFlag = keyof typeof NUMERIC_FLAGS;
+
 const USAGE = `Usage: minipay-sandbox [--port <port>] [--host <host>] [--home <dir>] [--public-url <url>] [--retry-schedule <ms,...>]
+                       [--notify-timeout-ms <ms>] [--connection-timeout-ms <ms>] [--request-timeout-ms <ms>]
+                       [--headers-timeout-ms <ms>] [--keep-alive-timeout-ms <ms>] [--max-connections <n>]
   --port            default $MINIPAY_SANDBOX_PORT or ${DEFAULT_SANDBOX_PORT} (0 = any free port)
   --host            default ${DEFAULT_HOST}
   --home            the dev home with keys and config.json; default $MINIPAY_HOME or <repo>/.minipay
@@ -18,7 +31,13 @@ const USAGE = `Usage: minipay-sandbox [--port <port>] [--host <host>] [--home <d
                     default $MINIPAY_SANDBOX_PUBLIC_URL or http://<host>:<port>
   --retry-schedule  milliseconds before each notification retry, e.g. 500,1000,2000 to watch retries in
                     seconds instead of hours, or "none"; default $MINIPAY_SANDBOX_RETRY_SCHEDULE or
-                    5000,30000,120000,600000,1800000,3600000`;
+                    5000,30000,120000,600000,1800000,3600000
+  --notify-timeout-ms      one notification attempt's timeout; default 10000
+  --connection-timeout-ms  close a socket idle this long; default 30000 (0 = never)
+  --request-timeout-ms     a request, body included, must arrive within this; default 30000 (0 = never)
+  --headers-timeout-ms     a request's headers must arrive within this; default 10000 (0 = never)
+  --keep-alive-timeout-ms  close an idle keep-alive socket this long after its answer; default 5000 (0 = never)
+  --max-connections        connections open at once at most; default 500 (0 = no cap)`;
 
 /** `"500,1000"` → `[500, 1000]`, `"none"` → `[]`; undefined when the text is not such a list. */
 function parseRetrySchedule(text: string): number[] | undefined {
@@ -45,7 +64,7 @@ export async function runCli(
     'public-url'?: string;
     'retry-schedule'?: string;
     help?: boolean;
-  };
+  } & { [flag in NumericFlag]?: string };
   try {
     ({ values } = parseArgs({
       args: argv,
@@ -55,6 +74,7 @@ export async function runCli(
         home: { type: 'string' },
         'public-url': { type: 'string' },
         'retry-schedule': { type: 'string' },
+        ...Object.fromEntries(Object.keys(NUMERIC_FLAGS).map((flag) => [flag, { type: 'string' as const }])),
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -95,9 +115,22 @@ export async function runCli(
     );
     return undefined;
   }
+  const numeric: Partial<Record<(typeof NUMERIC_FLAGS)[NumericFlag]['option'], number>> = {};
+  for (const [flag, { option, min }] of Object.entries(NUMERIC_FLAGS) as Array<
+    [NumericFlag, (typeof NUMERIC_FLAGS)[NumericFlag]]
+  >) {
+    const text = values[flag];
+    if (text === undefined) continue;
+    if (!/^\d{1,9}$/.test(text) || Number(text) < min) {
+      io.err(`--${flag} must be a whole number from ${min}, got ${JSON.stringify(text)}`);
+      return undefined;
+    }
+    numeric[option] = Number(text);
+  }
   let sandbox: RunningSandbox;
   try {
     sandbox = await startSandbox({
+      ...numeric,
       home,
       host,
       port,
@@ -126,7 +159,7 @@ export async function runCli(
       `  client id           ${sandbox.clientId}`,
       `  dev home            ${devHome.home}`,
       `  merchant public key ${devHome.paths.merchantPublicKey} (trusted: verifies the merchant's requests)`,
-      `  wallet public key   ${devHome.paths.walletPublicKey} (give it to the merchant: verifies notifications and answers)`,
+      `  wallet public key   ${devHome.paths.walletPublicKey} (version ${devHome.walletKeyVersion}; give it to the merchant: verifies notifications and answers)`,
       `  wallet private key  ${devHome.paths.walletPrivateKey} (signs; never leaves this machine)`,
       `  dashboard           ${base}/`,
       `  OpenAPI base        ${base}/api/open  (e.g. POST ${base}/api/open/v2/payments/pay)`,

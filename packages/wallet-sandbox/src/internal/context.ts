@@ -12,6 +12,8 @@ export interface SandboxContext {
   walletPrivateKey: string;
   /** Known to the signature doctor, which names it when a merchant signs with the wallet's key by mistake. */
   walletPublicKey: string;
+  /** The version of the wallet key pair, named in every signature (`keyVersion`). */
+  walletKeyVersion: string;
   pathPrefix: string;
   retrySchedule: readonly number[];
   now: () => Date;

@@ -1,7 +1,7 @@
 // Errors outside the route handlers: Fastify's own (a body over the limit, a malformed URL) and bugs. Under the
 // OpenAPI prefix every answer is a signed wallet result, also for a request that never reached a handler;
 // elsewhere errors are the scripting API's `{ error: { code, message } }`.
-import { frameworkErrorAnswer } from '@minipay/fastify-kit';
+import { frameworkErrorAnswer, JsonNestingError } from '@minipay/fastify-kit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { SandboxError } from '../errors';
 import type { SandboxContext } from './context';
@@ -16,13 +16,18 @@ export function registerErrorAnswers(app: FastifyInstance, context: SandboxConte
   app.setErrorHandler((error, request, reply) => {
     if (isOpenApiRequest(context, request.url)) {
       // The request never reached an OpenAPI handler (a body over the limit): still a signed wallet answer.
-      const tooLarge = (error as { code?: unknown }).code === 'FST_ERR_CTP_BODY_TOO_LARGE';
+      const code = (error as { code?: unknown }).code;
       const answer = failed(
         'PARAM_ILLEGAL',
-        tooLarge ? 'the body is larger than the 1 MiB the sandbox accepts' : 'the request could not be read',
+        code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+          ? 'the body is larger than the 1 MiB the sandbox accepts'
+          : error instanceof JsonNestingError
+            ? error.message
+            : 'the request could not be read',
       );
       return sendWalletAnswer(context, request, reply, answer, performance.now());
     }
+    if (error instanceof JsonNestingError) return reply.code(400).send(errorBody(error.code, error.message));
     if (error instanceof SandboxError && error.code === 'BAD_REQUEST')
       return reply.code(400).send(errorBody('BAD_REQUEST', error.message));
     const status =

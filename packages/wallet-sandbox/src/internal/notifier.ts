@@ -19,6 +19,8 @@ export interface NotifierOptions {
   merchantPublicKey: string;
   /** The wallet's key (it signs the notification). */
   walletPrivateKey: string;
+  /** Its version, named in the `Signature` header (`keyVersion`). Default 1. */
+  walletKeyVersion?: string;
   now: () => Date;
   formatTime: (date: Date) => string;
   /** Delays before attempts 2, 3, ... in ms. */
@@ -200,6 +202,7 @@ export class Notifier {
       clientId: payment.clientId,
       body: rawBody,
       privateKey: meta.badSignature ? await this.wrongKey() : this.options.walletPrivateKey,
+      keyVersion: this.options.walletKeyVersion ?? '1',
       now: at,
     });
     const base = {
@@ -213,17 +216,32 @@ export class Notifier {
     const elapsed = (): number => Math.round(performance.now() - started);
     let response: Response;
     let text: string;
+    // One controller per attempt, aborted by its own timer or by close(). (`AbortSignal.timeout` inside
+    // `AbortSignal.any` can be collected before it fires on Node 20, and an attempt then waited for minutes.)
+    const timeoutMs = this.options.timeoutMs ?? 10_000;
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, timeoutMs);
+    const onClose = (): void => controller.abort();
+    this.closing.signal.addEventListener('abort', onClose, { once: true });
     try {
       response = await fetch(url, {
         method: 'POST',
         headers,
         body: rawBody,
         redirect: 'manual',
-        signal: AbortSignal.any([this.closing.signal, AbortSignal.timeout(this.options.timeoutMs ?? 10_000)]),
+        signal: controller.signal,
       });
       text = await response.text();
     } catch (error) {
-      return { ...base, outcome: 'error', detail: `no answer: ${describeFetchError(error)}`, durationMs: elapsed() };
+      const why = timedOut ? `timed out after ${timeoutMs} ms` : describeFetchError(error);
+      return { ...base, outcome: 'error', detail: `no answer: ${why}`, durationMs: elapsed() };
+    } finally {
+      clearTimeout(timer);
+      this.closing.signal.removeEventListener('abort', onClose);
     }
     const httpStatus = response.status;
     if (httpStatus < 200 || httpStatus > 299) {
@@ -326,9 +344,8 @@ function lastAttempt(payment: Payment): number {
   return attempts.length === 0 ? 0 : (attempts[attempts.length - 1] as NotificationAttempt).attempt;
 }
 
-/** The sandbox's own two aborts in its words; every other failure as the OpenAPI client describes it. */
+/** The sandbox closing in its words; every other failure as the OpenAPI client describes it. */
 function describeFetchError(error: unknown): string {
-  if (error instanceof Error && error.name === 'TimeoutError') return 'timed out';
   if (error instanceof Error && error.name === 'AbortError') return 'aborted (sandbox closing)';
   return describeNetworkError(error);
 }

@@ -103,6 +103,7 @@ export async function sendWalletAnswer(
     body,
     clientId: clientIdHeader || context.clientId,
     privateKey: context.walletPrivateKey,
+    keyVersion: context.walletKeyVersion,
     method: request.method,
     path,
     now: context.now(),

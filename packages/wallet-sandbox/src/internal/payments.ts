@@ -1,7 +1,14 @@
 // The wallet's payments, in memory: creation with idempotency, the cashier's outcomes, merchant cancels,
 // expiry and refunds. Every transition to a final status calls `onFinal` (which sends the notification).
 import { randomBytes } from 'node:crypto';
-import type { Amount, PayRequest, PayResponse, RefundRequest, Result } from '@minipay/openapi';
+import {
+  parseIsoTime,
+  type Amount,
+  type PayRequest,
+  type PayResponse,
+  type RefundRequest,
+  type Result,
+} from '@minipay/openapi';
 import type { Faults } from '../faults';
 import { outcomeDefinition, type Outcome, type SandboxPaymentStatus } from '../outcomes';
 import { canonicalHash } from './canonical-hash';
@@ -139,9 +146,9 @@ export class PaymentBook {
     if (existing) return { kind: existing.hash === hash ? 'replayed' : 'inconsistent', payment: existing };
     const now = this.options.now();
     const paymentId = newId('SBXPAY', now);
-    const expiresAt = request.paymentExpiryTime
-      ? new Date(Date.parse(request.paymentExpiryTime))
-      : new Date(now.getTime() + DEFAULT_EXPIRY_MS);
+    // Validated already (validate.ts), with the same parser.
+    const expiryMs = request.paymentExpiryTime === undefined ? undefined : parseIsoTime(request.paymentExpiryTime);
+    const expiresAt = new Date(expiryMs ?? now.getTime() + DEFAULT_EXPIRY_MS);
     const payment: Payment = {
       paymentId,
       paymentRequestId: request.paymentRequestId,

@@ -1,6 +1,12 @@
 // Body validation for the wallet's OpenAPIs (docs/PROTOCOL.md §5). The first problem wins and its message names the
 // field by its path (`order.orderAmount.value`), which the sandbox answers as F PARAM_ILLEGAL.
-import type { ApplyTokenRequest, InquiryPaymentRequest, PayRequest, RefundRequest } from '@minipay/openapi';
+import {
+  parseIsoTime,
+  type ApplyTokenRequest,
+  type InquiryPaymentRequest,
+  type PayRequest,
+  type RefundRequest,
+} from '@minipay/openapi';
 import { isIsoCurrency } from '@minipay/contract';
 
 export class InvalidField extends Error {
@@ -13,8 +19,6 @@ export class InvalidField extends Error {
 }
 
 type Json = Record<string, unknown>;
-
-const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$/;
 
 function shown(value: unknown): string {
   const text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
@@ -84,11 +88,12 @@ function amount(value: unknown, field: string, required: boolean): void {
 function time(value: unknown, field: string): number | undefined {
   const text = string(value, field, { max: 64 });
   if (text === undefined) return undefined;
-  const ms = Date.parse(text);
-  if (!ISO_WITH_OFFSET.test(text) || !Number.isFinite(ms)) {
+  // The one parser of the kit: a date that is not on the calendar (30 February, hour 24) is refused, not rolled over.
+  const ms = parseIsoTime(text);
+  if (ms === undefined) {
     throw new InvalidField(
       field,
-      `${field} must be ISO 8601 with an offset (e.g. 2019-04-04T12:08:56.253+05:30), got ${shown(text)}`,
+      `${field} must be a real time in ISO 8601 with an offset (e.g. 2019-04-04T12:08:56.253+05:30), got ${shown(text)}`,
     );
   }
   return ms;
