@@ -72,6 +72,9 @@ export function loggerOptions(log: LogOption): FastifyServerOptions['logger'] {
 export function createApp(log: LogOption): FastifyInstance {
   const app = Fastify({
     logger: loggerOptions(log),
+    // One line per request when it is answered (below), instead of Fastify's two ("incoming request" and "request
+    // completed"): the same facts, half the lines to serialise and write on every request.
+    disableRequestLogging: true,
     bodyLimit: BODY_LIMIT_BYTES,
     // Strict JSON Schema: no type coercion ("5" is not a quantity); unknown properties are stripped, not read.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: true, allErrors: false } },
@@ -115,6 +118,9 @@ export function createApp(log: LogOption): FastifyInstance {
   app.addHook('onSend', async (_request, reply, payload) => {
     if (shuttingDown) reply.header('connection', 'close');
     return payload;
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info({ req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed');
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {

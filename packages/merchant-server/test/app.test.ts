@@ -42,4 +42,25 @@ describe('logs', () => {
     }
     expect(entry).toMatchObject({ orderId: 'ord_1', token: '[redacted]', msg: 'an entry full of secrets' });
   });
+
+  test('each request is one line when it is answered: method, path, status and time, never its headers', async () => {
+    const logs = logCollector();
+    const app = createApp({ level: 'info', stream: logs.stream });
+    app.get('/ping', async () => ({ ok: true }));
+    const url = await app.listen({ port: 0, host: '127.0.0.1' });
+    const answer = await fetch(`${url}/ping?x=1`, { headers: { authorization: 'Bearer tok.en' } });
+    expect(answer.status).toBe(200);
+    await answer.text();
+    await app.close();
+    const requestLines = logs.entries().filter((entry) => entry.reqId !== undefined);
+    expect(requestLines).toEqual([
+      expect.objectContaining({
+        msg: 'request completed',
+        req: expect.objectContaining({ method: 'GET', url: '/ping?x=1' }),
+        res: { statusCode: 200 },
+        responseTime: expect.any(Number),
+      }),
+    ]);
+    expect(logs.lines.join('\n')).not.toContain('tok.en');
+  });
 });

@@ -7,8 +7,8 @@ import { describeNetworkError } from './network-error';
 import { decideRetry, type AttemptOutcome, type RetryPolicy } from './internal/retry';
 import { formatKeyVersion, KEY_VERSION_RULE } from './internal/signature-header';
 import { assertKeyFits, parsePrivateKey, parsePublicKey, type Algorithm, type KeyInput } from './keys';
-import { signRequest } from './request';
-import { verifyResponse } from './response';
+import { signRequestAsync } from './request';
+import { verifyResponseAsync } from './response';
 import type {
   ApplyTokenRequest,
   ApplyTokenResponse,
@@ -230,7 +230,8 @@ export class OpenApiClient {
   }
 
   async #attempt<T>(url: string, path: string, body: string): Promise<OpenApiResult<T>> {
-    const headers = signRequest({
+    // Signed and verified in libuv's thread pool: the event loop serves other requests while the key works.
+    const headers = await signRequestAsync({
       path,
       clientId: this.#clientId,
       body,
@@ -271,7 +272,7 @@ export class OpenApiClient {
         code: 'BAD_GATEWAY',
       });
     }
-    const data = verifyResponse({
+    const data = await verifyResponseAsync({
       headers: response.headers,
       rawBody: text,
       path,

@@ -37,12 +37,12 @@ export type {
 } from './errors';
 export { parsePrivateKey, parsePublicKey, PRIVATE_KEY_FORMATS, PUBLIC_KEY_FORMATS } from './keys';
 export type { Algorithm, KeyInput } from './keys';
-export { sign, verify, parseSignatureHeader, signingContent } from './sign';
+export { sign, signAsync, verify, verifyAsync, parseSignatureHeader, signingContent } from './sign';
 export type { SignOptions, VerifyOptions, SignatureHeader } from './sign';
 export { formatRequestTime, parseRequestTime, ACCEPTED_TIME_FORMS } from './request-time';
 export type { Clock, TimeForm } from './request-time';
 export { requestPath } from './request-target';
-export { signRequest, verifyRequest } from './request';
+export { signRequest, signRequestAsync, verifyRequest, verifyRequestAsync } from './request';
 export type {
   SignRequestOptions,
   VerifyRequestOptions,
@@ -51,9 +51,9 @@ export type {
   HeadersInput,
   RawBody,
 } from './request';
-export { signedResponse, verifyResponse, SUCCESS_RESULT } from './response';
+export { signedResponse, signedResponseAsync, verifyResponse, verifyResponseAsync, SUCCESS_RESULT } from './response';
 export type { SignedResponseOptions, VerifyResponseOptions } from './response';
-export { verifyNotification } from './notify';
+export { verifyNotification, verifyNotificationAsync } from './notify';
 export type { VerifyNotificationOptions } from './notify';
 export { OpenApiClient } from './client';
 export type { OpenApiClientOptions, OpenApiResult } from './client';

@@ -1,7 +1,7 @@
 // The wallet's payment notification (`notifyPayment`): a request signed by the wallet, verified by the merchant.
 import { ProtocolError } from './errors';
 import { isObject, readAmount, readResult, readString } from './internal/result';
-import { verifyRequest, type VerifyRequestOptions } from './request';
+import { verifyRequest, verifyRequestAsync, type VerifyRequestOptions } from './request';
 import type { NotifyPaymentRequest } from './types';
 
 export type VerifyNotificationOptions = VerifyRequestOptions;
@@ -13,7 +13,19 @@ export type VerifyNotificationOptions = VerifyRequestOptions;
  *   ProtocolError (`NOT_JSON`, `MALFORMED_BODY` naming the field), KeyFormatError, OpenApiError `BODY_NOT_RAW`.
  */
 export function verifyNotification(options: VerifyNotificationOptions): NotifyPaymentRequest {
-  const { body } = verifyRequest(options);
+  return checkNotificationBody(verifyRequest(options).body);
+}
+
+/**
+ * `verifyNotification` with the signature verified in libuv's thread pool: the same checks, the same errors (as
+ * rejections), the same typed body. What a server's notification route should call.
+ */
+export async function verifyNotificationAsync(options: VerifyNotificationOptions): Promise<NotifyPaymentRequest> {
+  return checkNotificationBody((await verifyRequestAsync(options)).body);
+}
+
+/** @throws ProtocolError `MALFORMED_BODY` naming the field. */
+function checkNotificationBody(body: unknown): NotifyPaymentRequest {
   if (!isObject(body))
     throw new ProtocolError('the notification body must be a JSON object', { code: 'MALFORMED_BODY' });
   readString(body, 'paymentId');

@@ -2,11 +2,18 @@
 import { OpenApiError, SignatureError } from './errors';
 import type { HeadersInput } from './internal/headers';
 import { parseJsonBody } from './internal/json';
-import { checkSignature, requireHeader, requireTime } from './internal/message-checks';
+import {
+  checkSignature,
+  checkSignatureAsync,
+  requireHeader,
+  requireTime,
+  type SignedMessage,
+} from './internal/message-checks';
 import { assertRawBody, rawBodyText, type RawBody } from './internal/raw-body';
 import type { Algorithm, KeyInput } from './keys';
 import { formatRequestTime, readClock, type Clock } from './request-time';
-import { sign } from './sign';
+import { signOptionsFor } from './internal/sign-options';
+import { sign, signAsync, type SignOptions } from './sign';
 
 export type { HeadersInput } from './internal/headers';
 export type { RawBody } from './internal/raw-body';
@@ -28,21 +35,29 @@ export interface SignRequestOptions {
 
 /** The headers of a signed request: `Content-Type`, `Client-Id`, `Request-Time`, `Signature`. */
 export function signRequest(options: SignRequestOptions): Record<string, string> {
-  const method = options.method ?? 'POST';
+  const { time, signOptions } = requestToSign(options);
+  return requestHeaders(options.clientId, time, sign(signOptions));
+}
+
+/** `signRequest` with the signature computed in libuv's thread pool: the same checks, errors and headers. */
+export async function signRequestAsync(options: SignRequestOptions): Promise<Record<string, string>> {
+  const { time, signOptions } = requestToSign(options);
+  return requestHeaders(options.clientId, time, await signAsync(signOptions));
+}
+
+/** The `Request-Time` (read from the clock once) and what `sign` gets. */
+function requestToSign(options: SignRequestOptions): { time: string; signOptions: SignOptions } {
   const time = formatRequestTime(readClock(options.now));
-  const signature = sign({
-    method,
-    path: options.path,
-    clientId: options.clientId,
+  return {
     time,
-    body: options.body,
-    privateKey: options.privateKey,
-    ...(options.algorithm === undefined ? {} : { algorithm: options.algorithm }),
-    ...(options.keyVersion === undefined ? {} : { keyVersion: options.keyVersion }),
-  });
+    signOptions: signOptionsFor(options, time, options.body),
+  };
+}
+
+function requestHeaders(clientId: string, time: string, signature: string): Record<string, string> {
   return {
     'Content-Type': 'application/json; charset=UTF-8',
-    'Client-Id': options.clientId,
+    'Client-Id': clientId,
     'Request-Time': time,
     Signature: signature,
   };
@@ -79,6 +94,23 @@ export interface VerifiedRequest {
  *   `KEY_NOT_FOUND`; ProtocolError `NOT_JSON`; KeyFormatError; OpenApiError `BODY_NOT_RAW`.
  */
 export function verifyRequest(options: VerifyRequestOptions): VerifiedRequest {
+  const read = readSignedRequest(options);
+  checkSignature(read.message, 'request');
+  return acceptRequest(options, read);
+}
+
+/**
+ * `verifyRequest` with the signature verified in libuv's thread pool: the same checks in the same order, the same
+ * errors (as rejections), the same result.
+ */
+export async function verifyRequestAsync(options: VerifyRequestOptions): Promise<VerifiedRequest> {
+  const read = readSignedRequest(options);
+  await checkSignatureAsync(read.message, 'request');
+  return acceptRequest(options, read);
+}
+
+/** The checks before the signature: the raw body, the headers, the key. @throws as `verifyRequest`. */
+function readSignedRequest(options: VerifyRequestOptions): { message: SignedMessage; timestamp: number } {
   const { headers, rawBody, path } = options;
   const method = options.method ?? 'POST';
   assertRawBody(rawBody, 'rawBody');
@@ -92,7 +124,14 @@ export function verifyRequest(options: VerifyRequestOptions): VerifiedRequest {
       code: 'KEY_NOT_FOUND',
     });
   }
-  checkSignature({ method, path, clientId, time, body: rawBody, signature, publicKey }, 'request');
+  return { message: { method, path, clientId, time, body: rawBody, signature, publicKey }, timestamp };
+}
+
+/** The checks after the signature: the replay window, then the body. @throws as `verifyRequest`. */
+function acceptRequest(
+  options: VerifyRequestOptions,
+  { message, timestamp }: { message: SignedMessage; timestamp: number },
+): VerifiedRequest {
   const toleranceSeconds = options.toleranceSeconds ?? 300;
   if (typeof toleranceSeconds !== 'number' || !(toleranceSeconds >= 0)) {
     throw new OpenApiError('toleranceSeconds must be a number >= 0', { code: 'INVALID_ARGUMENT' });
@@ -106,5 +145,9 @@ export function verifyRequest(options: VerifyRequestOptions): VerifiedRequest {
       { code: 'REQUEST_TIME_OUTSIDE_WINDOW' },
     );
   }
-  return { clientId, time, body: parseJsonBody(rawBodyText(rawBody), 'the request body') };
+  return {
+    clientId: message.clientId,
+    time: message.time,
+    body: parseJsonBody(rawBodyText(message.body), 'the request body'),
+  };
 }

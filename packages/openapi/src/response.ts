@@ -6,9 +6,16 @@ import { parseJsonBody } from './internal/json';
 import { assertRawBody, rawBodyText, type RawBody } from './internal/raw-body';
 import type { Algorithm, KeyInput } from './keys';
 import { formatRequestTime, readClock, type Clock } from './request-time';
-import { checkSignature, requireHeader, requireTime } from './internal/message-checks';
+import {
+  checkSignature,
+  checkSignatureAsync,
+  requireHeader,
+  requireTime,
+  type SignedMessage,
+} from './internal/message-checks';
 import { isResultStatus } from './internal/result';
-import { sign } from './sign';
+import { signOptionsFor } from './internal/sign-options';
+import { sign, signAsync, type SignOptions } from './sign';
 import type { Result } from './types';
 
 /** The acknowledgement that stops the wallet's notification retries. */
@@ -42,26 +49,35 @@ export interface SignedResponseOptions {
  * @throws KeyFormatError; OpenApiError `INVALID_ARGUMENT`.
  */
 export function signedResponse(options: SignedResponseOptions): { headers: Record<string, string>; body: string } {
+  const { body, time, signOptions } = responseToSign(options);
+  return { headers: responseHeaders(options.clientId, time, sign(signOptions)), body };
+}
+
+/** `signedResponse` with the signature computed in libuv's thread pool: the same checks, errors, headers and body. */
+export async function signedResponseAsync(
+  options: SignedResponseOptions,
+): Promise<{ headers: Record<string, string>; body: string }> {
+  const { body, time, signOptions } = responseToSign(options);
+  return { headers: responseHeaders(options.clientId, time, await signAsync(signOptions)), body };
+}
+
+/** The body, the `Response-Time` (read from the clock once) and what `sign` gets. */
+function responseToSign(options: SignedResponseOptions): { body: string; time: string; signOptions: SignOptions } {
   const body = responseBody(options);
   const time = formatRequestTime(readClock(options.now));
-  const signature = sign({
-    method: options.method ?? 'POST',
-    path: options.path,
-    clientId: options.clientId,
-    time,
-    body,
-    privateKey: options.privateKey,
-    ...(options.algorithm === undefined ? {} : { algorithm: options.algorithm }),
-    ...(options.keyVersion === undefined ? {} : { keyVersion: options.keyVersion }),
-  });
   return {
-    headers: {
-      'content-type': 'application/json; charset=UTF-8',
-      'client-id': options.clientId,
-      'response-time': time,
-      signature,
-    },
     body,
+    time,
+    signOptions: signOptionsFor(options, time, body),
+  };
+}
+
+function responseHeaders(clientId: string, time: string, signature: string): Record<string, string> {
+  return {
+    'content-type': 'application/json; charset=UTF-8',
+    'client-id': clientId,
+    'response-time': time,
+    signature,
   };
 }
 
@@ -87,6 +103,23 @@ export interface VerifyResponseOptions {
  *   `MISSING_HEADER`, `MALFORMED_HEADER` (also for a Response-Time in none of the `ACCEPTED_TIME_FORMS`), `INVALID_SIGNATURE`; KeyFormatError; OpenApiError `BODY_NOT_RAW`.
  */
 export function verifyResponse(options: VerifyResponseOptions): unknown {
+  const { body, message } = readSignedResponse(options);
+  checkSignature(message, 'response');
+  return body;
+}
+
+/**
+ * `verifyResponse` with the signature verified in libuv's thread pool: the same checks in the same order, the same
+ * errors (as rejections), the same parsed body.
+ */
+export async function verifyResponseAsync(options: VerifyResponseOptions): Promise<unknown> {
+  const { body, message } = readSignedResponse(options);
+  await checkSignatureAsync(message, 'response');
+  return body;
+}
+
+/** The checks before the signature: the body is JSON, the headers are there, the Client-Id is the one expected. */
+function readSignedResponse(options: VerifyResponseOptions): { body: unknown; message: SignedMessage } {
   const { headers, rawBody, path, publicKey } = options;
   const method = options.method ?? 'POST';
   assertRawBody(rawBody, 'rawBody');
@@ -102,8 +135,7 @@ export function verifyResponse(options: VerifyResponseOptions): unknown {
       },
     );
   }
-  checkSignature({ method, path, clientId, time, body: rawBody, signature, publicKey }, 'response');
-  return body;
+  return { body, message: { method, path, clientId, time, body: rawBody, signature, publicKey } };
 }
 
 /**

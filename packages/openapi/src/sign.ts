@@ -1,7 +1,13 @@
 // docs/PROTOCOL.md §4.3: the content to sign is `<METHOD> <path as sent>\n<Client-Id>.<Request-Time>.<raw body>`, signed
 // with SHA256withRSA (RSA256) or ECDSA P-224 + SHA-256 (ECC224), Base64 then URL-encoded into the header
 // `algorithm=RSA256, keyVersion=1, signature=<value>`.
-import { sign as cryptoSign, verify as cryptoVerify } from 'node:crypto';
+//
+// Each operation has two forms with the same checks and errors: `sign`/`verify` compute on the calling thread
+// (scripts, tests), `signAsync`/`verifyAsync` hand the one RSA or ECDSA operation to libuv's thread pool and
+// resolve when it is done, so that a server's event loop keeps serving other requests meanwhile (and a process
+// signs on as many cores as the pool has threads). Everything else (argument checks, key parsing, the content,
+// the header) runs on the calling thread in both: it is cheap, and it keeps the two forms one code path.
+import { sign as cryptoSign, verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import { OpenApiError } from './errors';
 import { assertRawBody, type RawBody } from './internal/raw-body';
 import { formatKeyVersion, KEY_VERSION_RULE, scanSignatureHeader } from './internal/signature-header';
@@ -57,6 +63,66 @@ export function signingContent(method: string, path: string, clientId: string, t
  *   OpenApiError `BODY_NOT_RAW` when `body` is not the raw string.
  */
 export function sign(options: SignOptions): string {
+  const prepared = prepareSignature(options);
+  return prepared.header(cryptoSign('sha256', prepared.content, prepared.key));
+}
+
+/**
+ * `sign` with the signature computed in libuv's thread pool: the same checks, errors and header.
+ * @returns a promise of the `Signature` header value; it rejects with what `sign` throws.
+ */
+export async function signAsync(options: SignOptions): Promise<string> {
+  const prepared = prepareSignature(options);
+  const signature = await new Promise<Buffer>((resolve, reject) => {
+    cryptoSign('sha256', prepared.content, prepared.key, (error, bytes) => (error ? reject(error) : resolve(bytes)));
+  });
+  return prepared.header(signature);
+}
+
+/**
+ * Whether `signature` (the header value) is a valid signature of the message by `publicKey`. A wrong,
+ * malformed or mismatched signature gives `false`; it never throws for that.
+ * @throws KeyFormatError when `publicKey` does not parse; OpenApiError `BODY_NOT_RAW` for a parsed body.
+ */
+export function verify(options: VerifyOptions): boolean {
+  const prepared = prepareVerification(options);
+  if (!prepared) return false;
+  try {
+    return cryptoVerify('sha256', prepared.content, prepared.key, prepared.signature);
+  } catch {
+    // A structurally broken ECDSA signature can make OpenSSL throw instead of answering false.
+    return false;
+  }
+}
+
+/**
+ * `verify` with the verification computed in libuv's thread pool: the same checks and verdicts.
+ * @returns a promise of the verdict; it rejects with what `verify` throws (a key that does not parse, a parsed body).
+ */
+export async function verifyAsync(options: VerifyOptions): Promise<boolean> {
+  const prepared = prepareVerification(options);
+  if (!prepared) return false;
+  return new Promise<boolean>((resolve) => {
+    try {
+      cryptoVerify('sha256', prepared.content, prepared.key, prepared.signature, (error, verified) =>
+        // As in `verify`: OpenSSL failing on a broken signature is a signature that does not verify.
+        resolve(!error && verified),
+      );
+    } catch {
+      resolve(false);
+    }
+  });
+}
+
+/** What is signed, with which key, and how the signature becomes the header: everything but the signing itself. */
+interface PreparedSignature {
+  content: Buffer;
+  key: KeyObject;
+  header: (signature: Buffer) => string;
+}
+
+/** @throws what `sign` throws, before any signing. */
+function prepareSignature(options: SignOptions): PreparedSignature {
   const { method, path, clientId, time, body, privateKey } = options;
   const algorithm = options.algorithm ?? 'RSA256';
   if (algorithm !== 'RSA256' && algorithm !== 'ECC224') {
@@ -72,16 +138,22 @@ export function sign(options: SignOptions): string {
   assertFields(method, path, clientId, time);
   const key = parsePrivateKey(privateKey, 'privateKey');
   assertKeyFits(key, algorithm, 'privateKey');
-  const signature = cryptoSign('sha256', signingContent(method, path, clientId, time, body), key);
-  return `algorithm=${algorithm}, keyVersion=${keyVersion}, signature=${encodeURIComponent(signature.toString('base64'))}`;
+  return {
+    content: signingContent(method, path, clientId, time, body),
+    key,
+    header: (signature) =>
+      `algorithm=${algorithm}, keyVersion=${keyVersion}, signature=${encodeURIComponent(signature.toString('base64'))}`,
+  };
 }
 
 /**
- * Whether `signature` (the header value) is a valid signature of the message by `publicKey`. A wrong,
- * malformed or mismatched signature gives `false`; it never throws for that.
- * @throws KeyFormatError when `publicKey` does not parse; OpenApiError `BODY_NOT_RAW` for a parsed body.
+ * What is verified, with which key, against which signature bytes; `undefined` when the answer is `false` without
+ * any cryptography (a field that is not a string, a header that does not scan, an algorithm the key does not fit).
+ * @throws what `verify` throws.
  */
-export function verify(options: VerifyOptions): boolean {
+function prepareVerification(
+  options: VerifyOptions,
+): { content: Buffer; key: KeyObject; signature: Buffer } | undefined {
   const { method, path, clientId, time, body, signature, publicKey } = options;
   assertRawBody(body, 'body');
   const key = parsePublicKey(publicKey, 'publicKey');
@@ -91,17 +163,12 @@ export function verify(options: VerifyOptions): boolean {
     typeof clientId !== 'string' ||
     typeof time !== 'string'
   ) {
-    return false;
+    return undefined;
   }
-  if (typeof signature !== 'string') return false;
+  if (typeof signature !== 'string') return undefined;
   const header = scanSignatureHeader(signature);
-  if (!header || !keyFits(key, header.algorithm)) return false;
-  try {
-    return cryptoVerify('sha256', signingContent(method, path, clientId, time, body), key, header.bytes);
-  } catch {
-    // A structurally broken ECDSA signature can make OpenSSL throw instead of answering false.
-    return false;
-  }
+  if (!header || !keyFits(key, header.algorithm)) return undefined;
+  return { content: signingContent(method, path, clientId, time, body), key, signature: header.bytes };
 }
 
 /**

@@ -2,7 +2,9 @@
 import {
   OpenApiClient,
   sign,
+  verifyAsync,
   verifyNotification,
+  verifyNotificationAsync,
   type NotifyPaymentRequest,
   type OpenApiResult,
   type PayResponse,
@@ -82,4 +84,14 @@ export function advice(diagnosis: import('@minipay/openapi').SignatureDiagnosis)
 export function evidenceBelongsToItsCause(diagnosis: import('@minipay/openapi').SignatureDiagnosis): void {
   // @ts-expect-error signedPath exists only on the PATH_* causes
   void diagnosis.signedPath;
+}
+
+// The pooled forms answer promises: a verdict used without `await` is a type error, not an always-truthy promise.
+export async function pooled(options: import('@minipay/openapi').VerifyOptions): Promise<boolean> {
+  const verdict: boolean = await verifyAsync(options);
+  // @ts-expect-error a Promise<boolean> is not a boolean: the await is missing
+  const forgotten: boolean = verifyAsync(options);
+  // @ts-expect-error the pooled notification check takes the same options, the signed path included
+  void verifyNotificationAsync({ headers: {}, rawBody: '', publicKey: '' });
+  return verdict && forgotten;
 }

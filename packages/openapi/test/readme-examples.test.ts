@@ -25,14 +25,15 @@ const typeCheck = (code: string) =>
   typeCheckExample(code, { packageDir, paths: { '@minipay/openapi': ['src/index.ts'] }, ambient: AMBIENT });
 
 describe('README examples', () => {
-  it('has the pay example, the three notification handlers, inquiry/cancel/refund and the doctor in a handler', () => {
-    expect(examples).toHaveLength(6);
+  it('has the pay example, the three notification handlers, inquiry/cancel/refund, the pooled handler and the doctor in a handler', () => {
+    expect(examples).toHaveLength(7);
     expect(examples[0]).toMatch(/new OpenApiClient\([\s\S]*\.pay\(/);
     expect(examples[1]).toMatch(/Fastify[\s\S]*verifyNotification[\s\S]*signedResponse/);
     expect(examples[2]).toMatch(/node:http[\s\S]*verifyNotification[\s\S]*signedResponse/);
     expect(examples[3]).toMatch(/express\.text\([\s\S]*verifyNotification[\s\S]*signedResponse/);
     expect(examples[4]).toMatch(/inquiryPayment\([\s\S]*cancelPayment\([\s\S]*refund\(\{[\s\S]*refundRequestId/);
-    expect(examples[5]).toMatch(/verifyNotification[\s\S]*diagnoseRequest[\s\S]*formatDiagnosis/);
+    expect(examples[5]).toMatch(/await verifyNotificationAsync[\s\S]*await signedResponseAsync/);
+    expect(examples[6]).toMatch(/verifyNotification[\s\S]*diagnoseRequest[\s\S]*formatDiagnosis/);
   });
 
   it.each(examples.map((code, i) => [i + 1, code] as const))(
@@ -50,5 +51,11 @@ describe('README examples', () => {
     );
     expect(broken).not.toBe(examples[0]);
     expect(typeCheck(broken).join('\n')).toMatch(/Type 'number' is not assignable to type 'string'/);
+  }, 60_000);
+
+  it('would catch a forgotten await: the pooled example without it does not type-check', () => {
+    const broken = examples[3]!.replace('await verifyNotificationAsync(', 'verifyNotificationAsync(');
+    expect(broken).not.toBe(examples[3]);
+    expect(typeCheck(broken).join('\n')).toMatch(/Promise<NotifyPaymentRequest>/);
   }, 60_000);
 });

@@ -17,6 +17,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { minify } from 'terser';
+import { npmCommand } from '../../../scripts/lib/npm-command.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..', '..', '..');
@@ -56,11 +57,13 @@ async function startToFirstPaint() {
     MINIPAY_PREVIEW_PORT: String(await freePort()),
   };
   const started = Date.now();
-  const stack = spawn('npm', ['start', '--', '--out-dir', join(home, 'dist')], {
+  // npm-command.mjs: npm's own JavaScript with this node, no shell (npm.cmd cannot be spawned on Windows).
+  const npm = npmCommand(['start', '--', '--out-dir', join(home, 'dist')]);
+  const stack = spawn(npm.command, npm.args, {
     cwd: repo,
     env,
     detached: process.platform !== 'win32',
-    shell: process.platform === 'win32',
+    shell: npm.shell,
   });
   let output = '';
   try {

@@ -3,7 +3,13 @@
 // refuses the connection is skipped for a while and the request goes to the next one (a refused connection never
 // reached the server, so retrying it is safe whatever the method). A request an instance dropped after it arrived
 // (the instance died while answering) is not retried: the client gets 502, as from nginx, and decides.
-import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http';
 
 export interface Balancer {
   /** `http://127.0.0.1:<port>`. */
@@ -20,6 +26,31 @@ export interface BalancerOptions {
   upstreams?: readonly string[];
   /** How long an instance that refused a connection is skipped. Default 1000 ms. */
   downMs?: number;
+}
+
+/**
+ * Hop-by-hop headers describe one connection, not the message (RFC 9110 §7.6.1), so a proxy never forwards them. An
+ * instance's `keep-alive: timeout=72` passed on to the client would promise a connection the balancer's own server
+ * closes after 5 idle seconds: the client reuses it after that and gets ECONNRESET.
+ */
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'te',
+  'trailer',
+  'upgrade',
+]);
+
+function endToEnd(headers: IncomingHttpHeaders): IncomingHttpHeaders {
+  const named = new Set([
+    ...HOP_BY_HOP,
+    ...String(headers.connection ?? '')
+      .toLowerCase()
+      .split(/\s*,\s*/),
+  ]);
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => !named.has(name.toLowerCase())));
 }
 
 /** Starts a balancer on a free port of 127.0.0.1. */
@@ -45,7 +76,7 @@ export async function startBalancer(options: BalancerOptions = {}): Promise<Bala
       // One connection per request (no keep-alive to the instances), so a dead instance is a refused connection.
       const outgoing = httpRequest(
         target,
-        { method: incoming.method, headers: { ...incoming.headers, host: target.host }, agent: false },
+        { method: incoming.method, headers: { ...endToEnd(incoming.headers), host: target.host }, agent: false },
         resolve,
       );
       outgoing.once('error', reject);
@@ -72,7 +103,7 @@ export async function startBalancer(options: BalancerOptions = {}): Promise<Bala
         return;
       }
       answered[origin] = (answered[origin] ?? 0) + 1;
-      response.writeHead(upstream.statusCode ?? 502, upstream.headers);
+      response.writeHead(upstream.statusCode ?? 502, endToEnd(upstream.headers));
       upstream.pipe(response);
       await new Promise<void>((resolve) => {
         upstream.once('end', resolve);

@@ -12,8 +12,8 @@ import {
   diagnoseRequest,
   ProtocolError,
   SignatureError,
-  signedResponse,
-  verifyNotification,
+  signedResponseAsync,
+  verifyNotificationAsync,
   type SignedResponseOptions,
 } from '@minipay/openapi';
 import type { AppContext } from '../internal/context';
@@ -36,13 +36,16 @@ export function registerNotifyRoute(app: FastifyInstance, context: AppContext, e
     .export({ type: 'spki', format: 'pem' })
     .toString();
 
-  /** A signed answer (a `result` or a whole `body`), over the path the wallet signed, with our Client-Id. */
-  const sendSigned = (
+  /**
+   * A signed answer (a `result` or a whole `body`), over the path the wallet signed, with our Client-Id. Signed in
+   * libuv's thread pool, as the notification is verified there: other requests go on meanwhile.
+   */
+  const sendSigned = async (
     reply: FastifyReply,
     status: number,
     content: Pick<SignedResponseOptions, 'result'> | Pick<SignedResponseOptions, 'body'>,
   ) => {
-    const signed = signedResponse({
+    const signed = await signedResponseAsync({
       ...content,
       clientId: config.clientId,
       privateKey: config.merchantPrivateKey,
@@ -74,7 +77,7 @@ export function registerNotifyRoute(app: FastifyInstance, context: AppContext, e
       const now = new Date(context.clock());
       let notification;
       try {
-        notification = verifyNotification({
+        notification = await verifyNotificationAsync({
           headers: request.headers,
           rawBody,
           publicKey: config.walletPublicKey,

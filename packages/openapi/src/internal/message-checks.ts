@@ -1,10 +1,8 @@
 // The checks every signed message (request or response) goes through before anything in it is believed.
 import { OpenApiError, SignatureError } from '../errors';
-import type { KeyInput } from '../keys';
 import { ACCEPTED_TIME_FORMS, readTime, timeFormHint } from '../request-time';
-import { assertPath, parseSignatureHeader, verify } from '../sign';
+import { assertPath, parseSignatureHeader, verify, verifyAsync, type VerifyOptions } from '../sign';
 import { readHeader, type HeadersInput } from './headers';
-import type { RawBody } from './raw-body';
 
 /** @throws SignatureError `MISSING_HEADER` naming the header; OpenApiError `INVALID_ARGUMENT` when `headers` is not headers. */
 export function requireHeader(headers: HeadersInput, name: string): string {
@@ -38,19 +36,23 @@ export function timeRefusal(name: 'Request-Time' | 'Response-Time', time: string
   return `the ${name} header ${JSON.stringify(shown)} is not an accepted time (${timeFormHint(time)}); accepted: ${ACCEPTED_TIME_FORMS}`;
 }
 
+/** A signed message as a verifier checks it: what `verify` gets. */
+export type SignedMessage = VerifyOptions;
+
 /** @throws SignatureError `MALFORMED_HEADER` or `INVALID_SIGNATURE`, with the usual causes in the message. */
-export function checkSignature(
-  message: {
-    method: string;
-    path: string;
-    clientId: string;
-    time: string;
-    body: RawBody;
-    signature: string;
-    publicKey: KeyInput;
-  },
-  kind: 'request' | 'response',
-): void {
+export function checkSignature(message: SignedMessage, kind: 'request' | 'response'): void {
+  assertVerifiable(message);
+  if (!verify(message)) throw invalidSignature(message, kind);
+}
+
+/** `checkSignature` with the verification in libuv's thread pool: the same checks, the same errors. */
+export async function checkSignatureAsync(message: SignedMessage, kind: 'request' | 'response'): Promise<void> {
+  assertVerifiable(message);
+  if (!(await verifyAsync(message))) throw invalidSignature(message, kind);
+}
+
+/** @throws OpenApiError `INVALID_ARGUMENT` for a path that is not one; SignatureError `MALFORMED_HEADER`. */
+function assertVerifiable(message: SignedMessage): void {
   assertPath(message.path);
   if (parseSignatureHeader(message.signature) === undefined) {
     throw new SignatureError(
@@ -60,12 +62,13 @@ export function checkSignature(
       },
     );
   }
-  if (!verify(message)) {
-    throw new SignatureError(
-      `the ${kind} signature does not verify for ${message.method.toUpperCase()} ${message.path}: check that the raw body ` +
-        `is unchanged, that the path is the one the sender signed (with its prefix, e.g. /api/open), and that the key ` +
-        `is the sender's public key`,
-      { code: 'INVALID_SIGNATURE' },
-    );
-  }
+}
+
+function invalidSignature(message: SignedMessage, kind: 'request' | 'response'): SignatureError {
+  return new SignatureError(
+    `the ${kind} signature does not verify for ${message.method.toUpperCase()} ${message.path}: check that the raw body ` +
+      `is unchanged, that the path is the one the sender signed (with its prefix, e.g. /api/open), and that the key ` +
+      `is the sender's public key`,
+    { code: 'INVALID_SIGNATURE' },
+  );
 }

@@ -48,7 +48,13 @@ export function answerFrameworkError(
 ): void {
   const answer = frameworkErrorAnswer(error);
   if (isOpenApiRequest(context, request.url)) {
-    sendWalletAnswer(context, request, reply, failed('INVALID_API', answer.message), performance.now());
+    sendWalletAnswer(context, request, reply, failed('INVALID_API', answer.message), performance.now()).catch(
+      (error: unknown) => {
+        // Signing failed (a wallet key that does not parse): nothing signed can be sent, but the caller gets an answer.
+        context.log(`internal error: ${error instanceof Error ? error.message : String(error)}`);
+        reply.code(500).send(errorBody('INTERNAL', 'the sandbox failed; see its log'));
+      },
+    );
     return;
   }
   reply.code(answer.status).send(errorBody(answer.code, answer.message));

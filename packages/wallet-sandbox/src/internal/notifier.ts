@@ -5,8 +5,8 @@ import { generateRsaKeyPair } from '@minipay/dev-home';
 import {
   describeNetworkError,
   readResult,
-  signRequest,
-  verifyResponse,
+  signRequestAsync,
+  verifyResponseAsync,
   type NotifyPaymentRequest,
   type Result,
 } from '@minipay/openapi';
@@ -194,7 +194,8 @@ export class Notifier {
     const path = url.pathname + url.search;
     const rawBody = JSON.stringify(notificationBody(payment, this.options.formatTime));
     const at = this.options.now();
-    const headers = signRequest({
+    // Signed and verified in libuv's thread pool: the sandbox's other requests go on meanwhile.
+    const headers = await signRequestAsync({
       path,
       clientId: payment.clientId,
       body: rawBody,
@@ -236,7 +237,7 @@ export class Notifier {
     }
     let ackBody: unknown;
     try {
-      ackBody = verifyResponse({
+      ackBody = await verifyResponseAsync({
         headers: response.headers,
         rawBody: text,
         path,

@@ -7,8 +7,8 @@ import {
   diagnoseRequest,
   formatDiagnosis,
   parseSignatureHeader,
-  signedResponse,
-  verifyRequest,
+  signedResponseAsync,
+  verifyRequestAsync,
   OpenApiError,
   type CheckedContent,
   type Result,
@@ -61,21 +61,22 @@ export function isOpenApiRequest(context: SandboxContext, url: string): boolean 
 }
 
 /**
- * Sends a wallet answer: signed over the request's method and path with the wallet key, HTTP 200 (the `result`
- * carries the status), logged as the call's one line (path, client id, result, ms since `startedMs`) and recorded
- * in the request log with `check`. The path is the origin form: the server rewrote an absolute-form target.
+ * Sends a wallet answer: signed over the request's method and path with the wallet key (in libuv's thread pool, so
+ * other requests go on meanwhile), HTTP 200 (the `result` carries the status), logged as the call's one line (path,
+ * client id, result, ms since `startedMs`) and recorded in the request log with `check`. The path is the origin
+ * form: the server rewrote an absolute-form target.
  */
-export function sendWalletAnswer(
+export async function sendWalletAnswer(
   context: SandboxContext,
   request: FastifyRequest,
   reply: FastifyReply,
   body: Answer,
   startedMs: number,
   check: CallCheck = UNREAD,
-): FastifyReply {
+): Promise<FastifyReply> {
   const path = request.url;
   const clientIdHeader = header(request, 'client-id');
-  const signed = signedResponse({
+  const signed = await signedResponseAsync({
     body,
     clientId: clientIdHeader || context.clientId,
     privateKey: context.walletPrivateKey,
@@ -213,17 +214,17 @@ export function registerOpenApiRoutes(app: FastifyInstance, context: SandboxCont
       .send({ error: { code: 'NOT_FOUND', message: `${request.method} ${request.url} is not a sandbox page or API` } });
   });
 
-  function answer(request: FastifyRequest, reply: FastifyReply, handler: Handler): FastifyReply {
+  async function answer(request: FastifyRequest, reply: FastifyReply, handler: Handler): Promise<FastifyReply> {
     const started = performance.now();
-    const checked = authenticate(request);
+    const checked = await authenticate(request);
     const body = 'answer' in checked ? checked.answer : run(request, handler, checked.body, checked.clientId);
     return sendWalletAnswer(context, request, reply, body, started, checked.check);
   }
 
   /** The verified body, or the F answer when the request cannot be believed; with what the request log records. */
-  function authenticate(
+  async function authenticate(
     request: FastifyRequest,
-  ): { body: unknown; clientId: string; check: CallCheck } | { answer: Answer; check: CallCheck } {
+  ): Promise<{ body: unknown; clientId: string; check: CallCheck } | { answer: Answer; check: CallCheck }> {
     const path = request.url;
     const rawBody = rawBodyOf(request);
     const clientId = header(request, 'client-id');
@@ -264,7 +265,7 @@ export function registerOpenApiRoutes(app: FastifyInstance, context: SandboxCont
       return refuse('KEY_NOT_FOUND', `the sandbox holds key version 1 of ${clientId}, not keyVersion=${keyVersion}`);
     }
     try {
-      const verified = verifyRequest({
+      const verified = await verifyRequestAsync({
         headers: request.headers,
         rawBody,
         publicKey: (id) => (id === context.clientId ? context.merchantPublicKey : undefined),
