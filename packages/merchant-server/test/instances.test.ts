@@ -57,6 +57,8 @@ function startInstance(
       MINIPAY_WALLET_URL: setup.sandbox.url,
       MINIPAY_PUBLIC_URL: setup.balancer.url,
       MINIPAY_LOG_LEVEL: 'info',
+      // The command prints readable lines outside production; these tests read its JSON lines.
+      MINIPAY_LOG_FORMAT: 'json',
       ...env,
     },
     ready: /^minipay merchant server on (http:\/\/\S+)/,

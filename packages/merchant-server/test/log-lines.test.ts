@@ -56,7 +56,7 @@ describe('a merchant server', () => {
     expect(logs.lines.some((line) => line.trimStart().startsWith('{'))).toBe(false);
   });
 
-  it('by default logs JSON lines, for log collectors (incoming and completed)', async () => {
+  it('by default logs JSON lines, for log collectors (one per request, when it is answered)', async () => {
     const logs = logCollector();
     const server = await stack.startMerchant({ log: { level: 'info', stream: logs.stream } });
     expect((await call(server.url, 'GET', '/api/products')).status).toBe(200);
@@ -64,6 +64,7 @@ describe('a merchant server', () => {
     const entries = logs.entries();
     const { reqId } = entries.find((entry) => (entry.req as { url?: string } | undefined)?.url === '/api/products')!;
     const messages = entries.filter((entry) => entry.reqId === reqId).map((entry) => entry.msg);
-    expect(messages).toEqual(['incoming request', 'request completed']);
+    expect(messages).toEqual(['request completed']);
+    expect(entries.find((entry) => entry.reqId === reqId)).toMatchObject({ res: { statusCode: 200 } });
   });
 });

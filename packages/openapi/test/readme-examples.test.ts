@@ -54,8 +54,8 @@ describe('README examples', () => {
   }, 60_000);
 
   it('would catch a forgotten await: the pooled example without it does not type-check', () => {
-    const broken = examples[3]!.replace('await verifyNotificationAsync(', 'verifyNotificationAsync(');
-    expect(broken).not.toBe(examples[3]);
+    const broken = examples[5]!.replace('await verifyNotificationAsync(', 'verifyNotificationAsync(');
+    expect(broken).not.toBe(examples[5]);
     expect(typeCheck(broken).join('\n')).toMatch(/Promise<NotifyPaymentRequest>/);
   }, 60_000);
 });

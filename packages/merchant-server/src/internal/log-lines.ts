@@ -16,7 +16,8 @@ const HIDDEN = new Set(['level', 'time', 'pid', 'hostname', 'msg', 'reqId']);
  * One JSON log line → one readable line, or undefined for a line that says nothing on its own. Fastify logs two
  * entries per request: "incoming request" (method and URL) and "request completed" (status and time), joined by
  * `reqId`; the first is remembered in `pending` and the pair printed as one line when the answer is sent. A line
- * that is not JSON is kept as it is.
+ * that is not JSON is kept as it is. A "request completed" entry that carries `req` itself (the app's own request
+ * log, one entry per request) is printed as it comes.
  */
 export function formatLogLine(line: string, pending: Map<unknown, string> = new Map()): string | undefined {
   let entry: Record<string, unknown>;
