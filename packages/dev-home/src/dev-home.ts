@@ -25,6 +25,8 @@ export interface DevHomePaths {
   config: string;
   /** The merchant server's SQLite file (its default `databasePath`). */
   database: string;
+  /** The wallet sandbox's state (SQLite): payments, notifications, auth codes, tokens, faults. */
+  sandboxState: string;
 }
 
 /** Everything a local merchant server and wallet sandbox need to talk to each other. */
@@ -85,6 +87,7 @@ export function devHomePaths(home: string): DevHomePaths {
     walletPublicKey: join(root, 'wallet-public.pem'),
     config: join(root, 'config.json'),
     database: join(root, 'merchant.db'),
+    sandboxState: join(root, 'sandbox.db'),
   };
 }
 
