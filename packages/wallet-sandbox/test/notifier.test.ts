@@ -3,6 +3,7 @@
 import { formatRequestTime } from '@minipay/openapi';
 import { Notifier } from '../src/internal/notifier';
 import { PaymentBook, type Payment } from '../src/internal/payments';
+import { StateStore } from '../src/internal/state-store';
 import { payRequest } from './helpers';
 
 test('a send() that throws is an error attempt, retried, and ends exhausted instead of stuck in sending', async () => {
@@ -21,6 +22,7 @@ test('a send() that throws is an error attempt, retried, and ends exhausted inst
     cashierUrl: (id) => `http://127.0.0.1:1/cashier/${id}`,
     formatTime: formatRequestTime,
     onFinal: (payment) => void notifier.start(payment),
+    store: StateStore.open(undefined),
   });
   const created = book.create(payRequest({ notifyUrl: 'http://127.0.0.1:9/notify' }), 'CLIENT');
   if (created.kind === 'inconsistent') throw new Error('unexpected');
