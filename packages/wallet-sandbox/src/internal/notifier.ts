@@ -91,9 +91,14 @@ export class Notifier {
     const notification = payment.notification;
     if (notification.state !== 'scheduled' && notification.state !== 'sending') return;
     const round = notification.rounds;
-    const attemptsInRound = new Set(
-      notification.attempts.filter((attempt) => attempt.round === round).map((attempt) => attempt.attempt),
-    ).size;
+    const inThisRound = notification.attempts.filter((attempt) => attempt.round === round);
+    // Killed between recording the acknowledgement and marking the notification delivered: it was delivered.
+    if (notification.state === 'sending' && inThisRound.some((attempt) => attempt.outcome === 'acknowledged')) {
+      notification.state = 'delivered';
+      this.changed(payment);
+      return;
+    }
+    const attemptsInRound = new Set(inThisRound.map((attempt) => attempt.attempt)).size;
     const next = notification.nextAttemptAt === undefined ? NaN : Date.parse(notification.nextAttemptAt);
     const delay = Number.isNaN(next) ? 0 : Math.max(0, next - this.options.now().getTime());
     this.schedule(payment, round, attemptsInRound + 1, delay, undefined, notification.nextAttemptAt);
