@@ -11,6 +11,7 @@ import {
 } from '@minipay/fastify-kit';
 import { formatRequestTime, requestPath } from '@minipay/openapi';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
+import { resolve } from 'node:path';
 import { SandboxError } from './errors';
 import { effectiveFaults, type Faults } from './faults';
 import { DEFAULT_RETRY_SCHEDULE } from './retry-schedule';
@@ -110,10 +111,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     });
   }
   const devHome = await ensureDevHome(options.home);
-  const stateFile =
-    options.inMemory === true
-      ? undefined
-      : (options.stateFile ?? (options.inMemory === false ? devHomePaths(devHome.home).sandboxState : undefined));
+  const stateFile = stateFileOf(options, devHome.home);
   const host = options.host ?? DEFAULT_HOST;
   const port = options.port ?? DEFAULT_SANDBOX_PORT;
   const pathPrefix = normalizePrefix(options.pathPrefix ?? '/api/open');
@@ -228,6 +226,14 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       return closing;
     },
   };
+}
+
+/** Where the state is kept: `stateFile`, the dev home's file for `inMemory: false`, else nowhere (in memory). */
+function stateFileOf(options: SandboxOptions, home: string): string | undefined {
+  if (options.inMemory === true) return undefined;
+  if (options.stateFile !== undefined) return resolve(options.stateFile);
+  if (options.inMemory === false) return devHomePaths(home).sandboxState;
+  return undefined;
 }
 
 /** The connection timeouts and cap from the options, each defaulting as the merchant server's. */

@@ -60,7 +60,12 @@ async function fillSandbox(t: TestSandbox, notifyUrl: string) {
   expect((await json(t, 'POST', '/sandbox/faults', { delaySeconds: 0.1 })).status).toBe(200);
   const completed = await json(t, 'POST', `/sandbox/payments/${paymentId}/complete`, { outcome: 'pay' });
   expect(completed.body.paymentStatus).toBe('SUCCESS');
+  const refundRequest = { refundRequestId: 'rf-1', paymentId, refundAmount: { currency: 'USD', value: '300' } };
+  const refunded = await call(t, '/v2/payments/refund', refundRequest);
+  expect(refunded.body.result.resultStatus).toBe('S');
   return {
+    refundRequest,
+    refundId: refunded.body.refundId as string,
     request,
     paymentId,
     authCode: kept.body.authCode as string,
@@ -74,7 +79,7 @@ test('after kill -9 and a restart on the same home: payment, auth code, token, f
   const receiver = await startReceiver(devHome, () => (firstAttempt ? 'fail' : 'ack'));
   try {
     const t = await startCli();
-    const { request, paymentId, authCode, refreshToken } = await fillSandbox(t, receiver.url);
+    const { request, paymentId, authCode, refreshToken, refundRequest, refundId } = await fillSandbox(t, receiver.url);
     const scheduled = await waitFor(async () => {
       const view = (await json(t, 'GET', `/sandbox/payments/${paymentId}`)).body;
       return view.notification.state === 'scheduled' && view.notification.attempts.length === 2 && view;
@@ -105,6 +110,15 @@ test('after kill -9 and a restart on the same home: payment, auth code, token, f
     // The merchant's retry of the same pay is the same payment, not a new paymentId (WALLET_INCONSISTENT in #17).
     const repeated = await call(restarted, '/v2/payments/pay', request);
     expect(repeated.body.paymentId).toBe(paymentId);
+    // The refund is kept: listed, its retry answered with the same refundId, and the rest of the amount still counted.
+    expect(payment.refunds).toEqual([expect.objectContaining({ refundId, refundRequestId: 'rf-1' })]);
+    expect((await call(restarted, '/v2/payments/refund', refundRequest)).body.refundId).toBe(refundId);
+    const tooMuch = await call(restarted, '/v2/payments/refund', {
+      ...refundRequest,
+      refundRequestId: 'rf-2',
+      refundAmount: { currency: 'USD', value: '1000' },
+    });
+    expect(tooMuch.body.result.resultCode).toBe('REFUND_AMOUNT_EXCEED');
     const page = await fetch(`${restarted.sandbox.url}/`);
     expect(await page.text()).toContain('State is kept on disk');
 
