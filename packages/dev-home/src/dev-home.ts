@@ -27,6 +27,8 @@ export interface DevHomePaths {
   adminToken: string;
   /** The merchant server's SQLite file (its default `databasePath`). */
   database: string;
+  /** The wallet sandbox's state (SQLite): payments, notifications, auth codes, tokens, faults. */
+  sandboxState: string;
 }
 
 /** Everything a local merchant server and wallet sandbox need to talk to each other. */
@@ -95,6 +97,7 @@ export function devHomePaths(home: string): DevHomePaths {
     config: join(root, 'config.json'),
     adminToken: join(root, 'admin-token'),
     database: join(root, 'merchant.db'),
+    sandboxState: join(root, 'sandbox.db'),
   };
 }
 

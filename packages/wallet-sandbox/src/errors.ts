@@ -5,7 +5,9 @@ export type SandboxErrorCode =
   /** `startSandbox` or `installSandbox` was called with a missing or malformed option; the message names it. */
   | 'INVALID_OPTION'
   /** A scripting API request whose body cannot be read (answered 400 BAD_REQUEST with the message). */
-  | 'BAD_REQUEST';
+  | 'BAD_REQUEST'
+  /** The state file cannot be opened: another sandbox holds it, it is not a sandbox database, or it is newer. */
+  | 'STATE_ERROR';
 
 export class SandboxError extends Error {
   override readonly name = 'SandboxError' as const;

@@ -1,6 +1,6 @@
 // startSandbox: the wallet sandbox as a library (the CLI and the tests use it).
 import { DEFAULT_HOST, DEFAULT_SANDBOX_PORT } from '@minipay/contract';
-import { ensureDevHome } from '@minipay/dev-home';
+import { devHomePaths, ensureDevHome } from '@minipay/dev-home';
 import {
   capConnections,
   DEFAULT_HTTP_LIMITS,
@@ -11,6 +11,7 @@ import {
 } from '@minipay/fastify-kit';
 import { formatRequestTime, requestPath } from '@minipay/openapi';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
+import { resolve } from 'node:path';
 import { SandboxError } from './errors';
 import { effectiveFaults, type Faults } from './faults';
 import { DEFAULT_RETRY_SCHEDULE } from './retry-schedule';
@@ -24,6 +25,7 @@ import { PaymentBook } from './internal/payments';
 import { REQUEST_LOG_SIZE, RequestLog } from './internal/request-log';
 import { registerRequestLogRoutes } from './internal/request-log-routes';
 import { registerSandboxRoutes } from './internal/sandbox-routes';
+import { GLOBAL_FAULTS, StateStore } from './internal/state-store';
 
 export interface SandboxOptions {
   /** The dev home (docs/PROTOCOL.md §8): keys and config.json; whatever is missing is created. */
@@ -62,6 +64,15 @@ export interface SandboxOptions {
   keepAliveTimeoutMs?: number;
   /** Connections open at once at most; 0 = no cap. Default 500. */
   maxConnections?: number;
+  /**
+   * `true`: the state (payments, refunds, notifications, auth codes, tokens, faults) lives in memory and a restart
+   * forgets it. `false`: it is kept in `stateFile`, by default `sandbox.db` in the dev home, and a restart picks up
+   * where the last run stopped (scheduled notification retries included). Default: in memory unless `stateFile` is
+   * given (the CLI passes `false`).
+   */
+  inMemory?: boolean;
+  /** The SQLite file of the state, when it is not in memory. Default `<home>/sandbox.db`. */
+  stateFile?: string;
 }
 
 /** The notifier's default per-attempt timeout. */
@@ -72,6 +83,8 @@ export interface RunningSandbox {
   url: string;
   /** The merchant's Client-Id, from the dev home's config.json. */
   clientId: string;
+  /** The file that keeps the state, or `undefined` when it is in memory. */
+  stateFile: string | undefined;
   /** Resolves when no notification attempt is scheduled or in flight (tests await this instead of sleeping). */
   whenIdle(): Promise<void>;
   /** Stops the server and every scheduled notification. */
@@ -92,7 +105,13 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       code: 'INVALID_OPTION',
     });
   }
+  if (options.inMemory === true && options.stateFile !== undefined) {
+    throw new SandboxError('inMemory: true and stateFile contradict each other: pass one of them', {
+      code: 'INVALID_OPTION',
+    });
+  }
   const devHome = await ensureDevHome(options.home);
+  const stateFile = stateFileOf(options, devHome.home);
   const host = options.host ?? DEFAULT_HOST;
   const port = options.port ?? DEFAULT_SANDBOX_PORT;
   const pathPrefix = normalizePrefix(options.pathPrefix ?? '/api/open');
@@ -106,7 +125,8 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const log = options.log ?? ((line: string) => console.log(line));
   let baseUrl = options.publicUrl?.replace(/\/+$/, '') ?? '';
 
-  const faults: { global: Faults } = { global: {} };
+  const store = StateStore.open(stateFile);
+  const faults: { global: Faults } = { global: store.loadFaults().get(GLOBAL_FAULTS) ?? {} };
   const faultsFor = (payment: { faults?: Faults }) => effectiveFaults(faults.global, payment.faults);
   const cashierUrl = (paymentId: string) => `${baseUrl}/cashier/${encodeURIComponent(paymentId)}`;
   const notifier = new Notifier({
@@ -119,12 +139,14 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     faultsFor,
     log,
     timeoutMs: notifyTimeoutMs,
+    onChange: (payment) => payments.save(payment),
   });
   const payments = new PaymentBook({
     now,
     cashierUrl,
     formatTime: formatRequestTime,
     onFinal: (payment) => void notifier.start(payment),
+    store,
   });
   const context: SandboxContext = {
     clientId: devHome.clientId,
@@ -140,12 +162,13 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     log,
     publicUrl: () => baseUrl,
     payments,
-    authorizations: new AuthorizationBook(now),
+    authorizations: new AuthorizationBook(now, store),
     notifier,
     faults,
     cashierUrl,
     faultsFor,
     requestLog: new RequestLog(options.requestLogSize ?? REQUEST_LOG_SIZE),
+    store,
   };
 
   const app = Fastify({
@@ -173,6 +196,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   } catch (error) {
     // EADDRINUSE and friends: release what Fastify opened, then let the caller word the message.
     await app.close().catch(() => undefined);
+    store.close();
     throw error;
   }
   const address = app.server.address();
@@ -183,21 +207,33 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   // Expiry is also checked on every read; the sweep makes an unattended payment's notification go out on time.
   const sweep = setInterval(() => payments.expireDue(), 1000);
   sweep.unref();
+  // A restarted sandbox sends what the last run had scheduled (or had in flight when it died).
+  for (const payment of payments.list()) notifier.resume(payment);
 
   let closing: Promise<void> | undefined;
   return {
     url,
     clientId: devHome.clientId,
+    stateFile,
     whenIdle: () => notifier.whenIdle(),
     close: () => {
       closing ??= (async () => {
         clearInterval(sweep);
         await notifier.close();
         await app.close();
+        store.close();
       })();
       return closing;
     },
   };
+}
+
+/** Where the state is kept: `stateFile`, the dev home's file for `inMemory: false`, else nowhere (in memory). */
+function stateFileOf(options: SandboxOptions, home: string): string | undefined {
+  if (options.inMemory === true) return undefined;
+  if (options.stateFile !== undefined) return resolve(options.stateFile);
+  if (options.inMemory === false) return devHomePaths(home).sandboxState;
+  return undefined;
 }
 
 /** The connection timeouts and cap from the options, each defaulting as the merchant server's. */

@@ -34,10 +34,25 @@ test('starts on --port with --home, creating the dev home, and prints client id,
     expect(text).toContain(`${sandbox!.url}/`);
     expect(text).toContain(`${sandbox!.url}/api/open`);
     expect(text).toContain(`${sandbox!.url}/cashier/<paymentId>`);
-    expect(text).toContain('in memory');
+    expect(text).toContain(`state               ${devHome.paths.sandboxState}`);
+    expect(sandbox!.stateFile).toBe(devHome.paths.sandboxState);
     expect(text).not.toContain('PRIVATE KEY');
     const page = await fetch(`${sandbox!.url}/`);
     expect(page.status).toBe(200);
+    expect(await page.text()).toContain(devHome.paths.sandboxState);
+  } finally {
+    await sandbox?.close();
+  }
+});
+
+test('--in-memory keeps the state in memory and says so', async () => {
+  const { io, out } = capture();
+  const sandbox = await runCli(['--port', '0', '--home', home, '--in-memory'], {}, io);
+  try {
+    expect(sandbox?.stateFile).toBeUndefined();
+    expect(out.join('\n')).toContain('state is in memory: a restart forgets every payment');
+    expect(out.join('\n')).toContain('state               in memory (--in-memory)');
+    expect(await (await fetch(`${sandbox!.url}/`)).text()).toContain('State is in memory');
   } finally {
     await sandbox?.close();
   }

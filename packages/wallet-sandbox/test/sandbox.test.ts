@@ -1,6 +1,9 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { OpenApiClient } from '@minipay/openapi';
 import { startSandbox } from '../src';
-import { payRequest, startTestSandbox, type TestSandbox } from './helpers';
+import { call, payRequest, startTestSandbox, type TestSandbox } from './helpers';
 
 let t: TestSandbox;
 beforeAll(async () => {
@@ -63,4 +66,51 @@ test('publicUrl is the base of the cashier links that pay returns', async () => 
 
 test('startSandbox without a home says what it needs', async () => {
   await expect(startSandbox({} as any)).rejects.toThrow('startSandbox needs options.home');
+});
+
+describe('where the state is kept', () => {
+  test('by default in memory: no file, and the dashboard says so', async () => {
+    expect(t.sandbox.stateFile).toBeUndefined();
+    const state = await (await fetch(`${t.sandbox.url}/sandbox/payments`)).json();
+    expect(state).toMatchObject({ inMemory: true, stateFile: null });
+    expect(existsSync(join(t.home.home, 'sandbox.db'))).toBe(false);
+  });
+
+  test('inMemory: false keeps it in <home>/sandbox.db, and a sandbox started again there has it', async () => {
+    const first = await startTestSandbox({ inMemory: false });
+    const file = join(first.home.home, 'sandbox.db');
+    try {
+      expect(first.sandbox.stateFile).toBe(file);
+      const created = await call(first, '/v2/payments/pay', payRequest());
+      await first.sandbox.close();
+      const again = await startSandbox({ home: first.home.home, port: 0, inMemory: false, log: () => {} });
+      try {
+        const view = await (await fetch(`${again.url}/sandbox/payments/${created.body.paymentId}`)).json();
+        expect(view).toMatchObject({ paymentId: created.body.paymentId, status: 'PROCESSING' });
+      } finally {
+        await again.close();
+      }
+    } finally {
+      await first.close();
+    }
+  });
+
+  test('stateFile names another file; inMemory: true with a stateFile is refused', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'minipay-sandbox-state-'));
+    try {
+      const other = await startTestSandbox({ stateFile: join(dir, 'elsewhere.db') });
+      try {
+        expect(other.sandbox.stateFile).toBe(join(dir, 'elsewhere.db'));
+        expect(existsSync(join(dir, 'elsewhere.db'))).toBe(true);
+      } finally {
+        await other.close();
+      }
+      await expect(startSandbox({ home: dir, inMemory: true, stateFile: join(dir, 'x.db') })).rejects.toMatchObject({
+        code: 'INVALID_OPTION',
+        message: expect.stringContaining('inMemory: true and stateFile contradict each other'),
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -19,6 +19,7 @@ dt { color: #667; } dd { margin: 0; word-break: break-all; }
 #result { margin-top: 12px; padding: 8px 12px; background: #eef5ff; border-radius: 8px; }
 .error { color: #b00020; }
 .memory { background: #fff4d6; padding: 6px 10px; border-radius: 6px; }
+.persistent { background: #e3f4e1; padding: 6px 10px; border-radius: 6px; }
 table { border-collapse: collapse; width: 100%; background: #fff; font-size: 13px; }
 th, td { border-bottom: 1px solid #e3e7ee; padding: 6px; text-align: left; vertical-align: top; }
 td ul { margin: 0; padding-left: 0; list-style: none; }

@@ -1,6 +1,7 @@
 // The user-information capability: auth codes the shim's `my.getAuthCode` hands out, and the tokens
-// `applyToken` exchanges them for. In memory, like everything in the sandbox.
+// `applyToken` exchanges them for. Every change is written through to the state store.
 import { randomBytes } from 'node:crypto';
+import type { StateStore, StoredToken } from './state-store';
 
 /** An auth code works once, within this long. */
 export const AUTH_CODE_TTL_MS = 5 * 60_000;
@@ -18,6 +19,7 @@ export interface TokenGrant {
 export type GrantResult = { ok: true; grant: TokenGrant } | { ok: false; resultCode: string; message: string };
 
 interface AuthCode {
+  authCode: string;
   customerId: string;
   expiresAt: number;
   used: boolean;
@@ -27,15 +29,28 @@ let customers = 0;
 
 export class AuthorizationBook {
   private readonly codes = new Map<string, AuthCode>();
-  private readonly refreshTokens = new Map<string, { customerId: string; expiresAt: number; used: boolean }>();
+  private readonly refreshTokens = new Map<string, StoredToken>();
 
-  constructor(private readonly now: () => Date) {}
+  constructor(
+    private readonly now: () => Date,
+    private readonly store: StateStore,
+  ) {
+    for (const code of store.loadAuthCodes()) this.codes.set(code.authCode, code);
+    for (const token of store.loadTokens()) this.refreshTokens.set(token.refreshToken, token);
+  }
 
   /** A fresh single-use code for `customerId`, or for a new sandbox customer when none is given. */
   issueCode(customerId?: string): { authCode: string; customerId: string } {
     const customer = customerId ?? newCustomerId();
     const authCode = `sbx_ac_${randomBytes(12).toString('hex')}`;
-    this.codes.set(authCode, { customerId: customer, expiresAt: this.now().getTime() + AUTH_CODE_TTL_MS, used: false });
+    const code: AuthCode = {
+      authCode,
+      customerId: customer,
+      expiresAt: this.now().getTime() + AUTH_CODE_TTL_MS,
+      used: false,
+    };
+    this.store.saveAuthCode(code);
+    this.codes.set(authCode, code);
     return { authCode, customerId: customer };
   }
 
@@ -51,6 +66,7 @@ export class AuthorizationBook {
         message: 'The auth code was already used; an auth code works once.',
       };
     code.used = true;
+    this.store.saveAuthCode(code);
     if (code.expiresAt <= this.now().getTime()) {
       return { ok: false, resultCode: 'EXPIRED_CODE', message: 'The auth code expired (auth codes live 5 minutes).' };
     }
@@ -68,7 +84,8 @@ export class AuthorizationBook {
       };
     }
     token.used = true;
-    if (token.expiresAt <= this.now().getTime()) {
+    this.store.saveToken(token);
+    if (token.refreshTokenExpiresAt <= this.now().getTime()) {
       return { ok: false, resultCode: 'EXPIRED_REFRESH_TOKEN', message: 'The refresh token expired.' };
     }
     return { ok: true, grant: this.grant(token.customerId) };
@@ -83,11 +100,16 @@ export class AuthorizationBook {
       refreshTokenExpiryTime: new Date(now + REFRESH_TOKEN_TTL_MS),
       customerId,
     };
-    this.refreshTokens.set(grant.refreshToken, {
+    const token: StoredToken = {
+      refreshToken: grant.refreshToken,
+      accessToken: grant.accessToken,
+      accessTokenExpiresAt: grant.accessTokenExpiryTime.getTime(),
+      refreshTokenExpiresAt: grant.refreshTokenExpiryTime.getTime(),
       customerId,
-      expiresAt: grant.refreshTokenExpiryTime.getTime(),
       used: false,
-    });
+    };
+    this.store.saveToken(token);
+    this.refreshTokens.set(grant.refreshToken, token);
     return grant;
   }
 }

@@ -1,5 +1,6 @@
-// `minipay-sandbox [--port N] [--host H] [--home DIR] [--public-url URL] [--retry-schedule MS,...]`: starts the sandbox, prints what a developer needs
-// (client id, key paths, URLs) and closes cleanly on SIGINT/SIGTERM.
+// `minipay-sandbox [--port N] [--host H] [--home DIR] [--public-url URL] [--retry-schedule MS,...] [--in-memory]`: starts
+// the sandbox (its state kept in the dev home's sandbox.db unless --in-memory), prints what a developer needs (client id,
+// key paths, URLs, where the state is) and closes cleanly on SIGINT/SIGTERM.
 import { ContractError, DEFAULT_HOST, DEFAULT_SANDBOX_PORT, parsePort } from '@minipay/contract';
 import { ensureDevHome, resolveDevHome } from '@minipay/dev-home';
 import { parseArgs } from 'node:util';
@@ -23,7 +24,7 @@ type NumericFlag = keyof typeof NUMERIC_FLAGS;
 
 const USAGE = `Usage: minipay-sandbox [--port <port>] [--host <host>] [--home <dir>] [--public-url <url>] [--retry-schedule <ms,...>]
                        [--notify-timeout-ms <ms>] [--connection-timeout-ms <ms>] [--request-timeout-ms <ms>]
-                       [--headers-timeout-ms <ms>] [--keep-alive-timeout-ms <ms>] [--max-connections <n>]
+                       [--headers-timeout-ms <ms>] [--keep-alive-timeout-ms <ms>] [--max-connections <n>] [--in-memory]
   --port            default $MINIPAY_SANDBOX_PORT or ${DEFAULT_SANDBOX_PORT} (0 = any free port)
   --host            default ${DEFAULT_HOST}
   --home            the dev home with keys and config.json; default $MINIPAY_HOME or <repo>/.minipay
@@ -37,7 +38,9 @@ const USAGE = `Usage: minipay-sandbox [--port <port>] [--host <host>] [--home <d
   --request-timeout-ms     a request, body included, must arrive within this; default 30000 (0 = never)
   --headers-timeout-ms     a request's headers must arrive within this; default 10000 (0 = never)
   --keep-alive-timeout-ms  close an idle keep-alive socket this long after its answer; default 5000 (0 = never)
-  --max-connections        connections open at once at most; default 500 (0 = no cap)`;
+  --max-connections        connections open at once at most; default 500 (0 = no cap)
+  --in-memory              keep the state in memory: a restart forgets every payment, auth code, token and fault
+                           (default: kept in sandbox.db in the dev home, and picked up again after a restart)`;
 
 /** `"500,1000"` → `[500, 1000]`, `"none"` → `[]`; undefined when the text is not such a list. */
 function parseRetrySchedule(text: string): number[] | undefined {
@@ -63,6 +66,7 @@ export async function runCli(
     home?: string;
     'public-url'?: string;
     'retry-schedule'?: string;
+    'in-memory'?: boolean;
     help?: boolean;
   } & { [flag in NumericFlag]?: string };
   try {
@@ -75,6 +79,7 @@ export async function runCli(
         'public-url': { type: 'string' },
         'retry-schedule': { type: 'string' },
         ...Object.fromEntries(Object.keys(NUMERIC_FLAGS).map((flag) => [flag, { type: 'string' as const }])),
+        'in-memory': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -135,6 +140,7 @@ export async function runCli(
       host,
       port,
       log: io.out,
+      inMemory: values['in-memory'] === true,
       ...(publicUrl ? { publicUrl } : {}),
       ...(retrySchedule ? { retrySchedule } : {}),
     });
@@ -155,9 +161,12 @@ export async function runCli(
   const base = publicUrl?.replace(/\/+$/, '') ?? sandbox.url;
   io.out(
     [
-      'minipay wallet sandbox (state is in memory: a restart forgets every payment)',
+      sandbox.stateFile === undefined
+        ? 'minipay wallet sandbox (state is in memory: a restart forgets every payment)'
+        : 'minipay wallet sandbox (state is kept on disk: a restart picks up where this run stops)',
       `  client id           ${sandbox.clientId}`,
       `  dev home            ${devHome.home}`,
+      `  state               ${sandbox.stateFile ?? 'in memory (--in-memory)'}`,
       `  merchant public key ${devHome.paths.merchantPublicKey} (trusted: verifies the merchant's requests)`,
       `  wallet public key   ${devHome.paths.walletPublicKey} (version ${devHome.walletKeyVersion}; give it to the merchant: verifies notifications and answers)`,
       `  wallet private key  ${devHome.paths.walletPrivateKey} (signs; never leaves this machine)`,

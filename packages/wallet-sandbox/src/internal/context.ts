@@ -4,6 +4,7 @@ import type { AuthorizationBook } from './authorizations';
 import type { Notifier } from './notifier';
 import type { Payment, PaymentBook } from './payments';
 import type { RequestLog } from './request-log';
+import type { StateStore } from './state-store';
 
 export interface SandboxContext {
   clientId: string;
@@ -29,4 +30,6 @@ export interface SandboxContext {
   faultsFor: (payment: Payment) => Faults;
   /** Every OpenAPI call, newest first, bounded. */
   requestLog: RequestLog;
+  /** Where the state is kept (its `file` is undefined in memory). */
+  store: StateStore;
 }

@@ -29,6 +29,8 @@ export interface NotifierOptions {
   log: (line: string) => void;
   /** Per attempt. */
   timeoutMs?: number;
+  /** Called after every change to a payment's notification (state, next attempt, a recorded attempt): it is stored. */
+  onChange?: (payment: Payment) => void;
 }
 
 interface Scheduled {
@@ -58,6 +60,7 @@ export class Notifier {
     notification.nextAttemptAt = undefined;
     if (!payment.request.paymentNotifyUrl) {
       notification.state = 'no-url';
+      this.changed(payment);
       return Promise.resolve();
     }
     const faults = this.options.faultsFor(payment);
@@ -80,6 +83,27 @@ export class Notifier {
     return first;
   }
 
+  /**
+   * Picks up a notification a restarted sandbox finds unfinished: a scheduled attempt at its next-attempt time (at
+   * once when that has passed), an attempt that was in flight when the process died again at once.
+   */
+  resume(payment: Payment): void {
+    const notification = payment.notification;
+    if (notification.state !== 'scheduled' && notification.state !== 'sending') return;
+    const round = notification.rounds;
+    const inThisRound = notification.attempts.filter((attempt) => attempt.round === round);
+    // Killed between recording the acknowledgement and marking the notification delivered: it was delivered.
+    if (notification.state === 'sending' && inThisRound.some((attempt) => attempt.outcome === 'acknowledged')) {
+      notification.state = 'delivered';
+      this.changed(payment);
+      return;
+    }
+    const attemptsInRound = new Set(inThisRound.map((attempt) => attempt.attempt)).size;
+    const next = notification.nextAttemptAt === undefined ? NaN : Date.parse(notification.nextAttemptAt);
+    const delay = Number.isNaN(next) ? 0 : Math.max(0, next - this.options.now().getTime());
+    this.schedule(payment, round, attemptsInRound + 1, delay, undefined, notification.nextAttemptAt);
+  }
+
   /** The current round's first attempt, for `sendBeforeCashier`. */
   firstAttempt(paymentId: string): Promise<void> {
     return this.firstAttempts.get(paymentId) ?? Promise.resolve();
@@ -98,10 +122,19 @@ export class Notifier {
     return this.whenIdle();
   }
 
-  private schedule(payment: Payment, round: number, inRound: number, delayMs: number, done?: () => void): void {
+  private schedule(
+    payment: Payment,
+    round: number,
+    inRound: number,
+    delayMs: number,
+    done?: () => void,
+    /** A resumed attempt keeps the time it was due at, even when that has passed. */
+    dueAt?: string,
+  ): void {
     const notification = payment.notification;
     notification.state = 'scheduled';
-    notification.nextAttemptAt = this.options.formatTime(new Date(this.options.now().getTime() + delayMs));
+    notification.nextAttemptAt = dueAt ?? this.options.formatTime(new Date(this.options.now().getTime() + delayMs));
+    this.changed(payment);
     this.busy += 1;
     const timer = setTimeout(() => {
       this.scheduled.delete(payment.paymentId);
@@ -137,6 +170,7 @@ export class Notifier {
     const notification = payment.notification;
     if (this.closing.signal.aborted || round !== notification.rounds) return;
     notification.nextAttemptAt = undefined;
+    this.changed(payment);
     const faults = this.options.faultsFor(payment);
     const attempt = lastAttempt(payment) + 1;
     let acknowledged = false;
@@ -151,6 +185,7 @@ export class Notifier {
       });
     } else {
       notification.state = 'sending';
+      this.changed(payment);
       const copies = faults.duplicate ?? 1;
       for (let copy = 1; copy <= copies; copy += 1) {
         const meta = { attempt, copy, round, badSignature: faults.badSignature === true };
@@ -178,11 +213,13 @@ export class Notifier {
     if (round !== notification.rounds) return; // a resend started a new round meanwhile
     if (acknowledged) {
       notification.state = 'delivered';
+      this.changed(payment);
       return;
     }
     const delay = delayBeforeAttempt(this.options.schedule, inRound + 1);
     if (delay === undefined) {
       notification.state = 'exhausted';
+      this.changed(payment);
       return;
     }
     this.schedule(payment, round, inRound + 1, delay);
@@ -306,8 +343,13 @@ export class Notifier {
     };
   }
 
+  private changed(payment: Payment): void {
+    this.options.onChange?.(payment);
+  }
+
   private record(payment: Payment, attempt: NotificationAttempt): void {
     payment.notification.attempts.push(attempt);
+    this.changed(payment);
     const copy = attempt.copy > 1 ? ` copy ${attempt.copy}` : '';
     const status = attempt.httpStatus === undefined ? '' : ` HTTP ${attempt.httpStatus}`;
     const ms = attempt.durationMs === undefined ? '' : ` ${attempt.durationMs}ms`;

@@ -20,7 +20,12 @@ export function registerPageRoutes(app: FastifyInstance, context: SandboxContext
   app.get<{ Params: { paymentId: string } }>('/cashier/:paymentId', async (request, reply) => {
     const payment = payments.get(request.params.paymentId);
     if (!payment)
-      return sendHtml(reply, 404, cashierNotFound(request.params.paymentId), CASHIER_CONTENT_SECURITY_POLICY);
+      return sendHtml(
+        reply,
+        404,
+        cashierNotFound(request.params.paymentId, context.store.file),
+        CASHIER_CONTENT_SECURITY_POLICY,
+      );
     return sendHtml(reply, 200, cashierPage(payment, context.formatTime), CASHIER_CONTENT_SECURITY_POLICY);
   });
 
@@ -29,7 +34,12 @@ export function registerPageRoutes(app: FastifyInstance, context: SandboxContext
     const { outcome } = readBody(request);
     const payment = payments.get(request.params.paymentId);
     if (!payment)
-      return sendHtml(reply, 404, cashierNotFound(request.params.paymentId), CASHIER_CONTENT_SECURITY_POLICY);
+      return sendHtml(
+        reply,
+        404,
+        cashierNotFound(request.params.paymentId, context.store.file),
+        CASHIER_CONTENT_SECURITY_POLICY,
+      );
     if (!isOutcome(outcome)) {
       return sendHtml(
         reply,
@@ -64,6 +74,7 @@ export function registerPageRoutes(app: FastifyInstance, context: SandboxContext
         home: context.home,
         schedule: context.retrySchedule,
         requestLogSize: context.requestLog.size,
+        stateFile: context.store.file,
       }),
     ),
   );

@@ -51,10 +51,14 @@ function resultBlock(payment: Payment, result: CashierResult): Raw {
 ${payment.finalResult ? html`<p class="note">${payment.finalResult.resultStatus} ${payment.finalResult.resultCode}: ${payment.finalResult.resultMessage ?? ''}</p>` : html``}`;
 }
 
-export function cashierNotFound(paymentId: string): string {
+export function cashierNotFound(paymentId: string, stateFile: string | undefined): string {
+  const where =
+    stateFile === undefined
+      ? html`Its state is in memory: a restart forgets every payment.`
+      : html`Its state is kept in <code>${stateFile}</code>.`;
   return layout(
     'Sandbox cashier - unknown payment',
-    html`<main class="cashier"><h1>No such payment</h1><p>The sandbox knows no payment <code>${paymentId}</code>. Its state is in memory: a restart forgets every payment.</p></main>`,
+    html`<main class="cashier"><h1>No such payment</h1><p>The sandbox knows no payment <code>${paymentId}</code>. ${where}</p></main>`,
     'cashier.js',
   );
 }
@@ -66,6 +70,8 @@ export function dashboardPage(info: {
   home: string;
   schedule: readonly number[];
   requestLogSize: number;
+  /** The state's file, or undefined when it is in memory. */
+  stateFile: string | undefined;
 }): string {
   const faultFields = html`<label>delay (s) <input name="delaySeconds" type="number" min="0" step="any"></label>
 <label>duplicate x <input name="duplicate" type="number" min="1" step="1"></label>
@@ -77,7 +83,11 @@ export function dashboardPage(info: {
   const body = html`<main class="dashboard">
 <header>
 <h1>minipay wallet sandbox</h1>
-<p class="memory" id="memory-note"><strong>State is in memory:</strong> restarting the sandbox forgets every payment, auth code, token and fault.</p>
+${
+  info.stateFile === undefined
+    ? html`<p class="memory" id="memory-note"><strong>State is in memory:</strong> restarting the sandbox forgets every payment, auth code, token and fault.</p>`
+    : html`<p class="persistent" id="memory-note"><strong>State is kept on disk</strong> in <code id="state-file">${info.stateFile}</code>: payments, notifications, auth codes, tokens and faults survive a restart (start with <code>--in-memory</code> to forget them).</p>`
+}
 <p>Client-Id <code id="client-id">${info.clientId}</code> - OpenAPI <code>${info.openApiBase}</code> - home <code>${info.home}</code></p>
 <p>Notification retries (after the first attempt): <code>${info.schedule.map(formatDelay).join(', ') || 'none'}</code></p>
 </header>

@@ -1,5 +1,6 @@
-// The wallet's payments, in memory: creation with idempotency, the cashier's outcomes, merchant cancels,
-// expiry and refunds. Every transition to a final status calls `onFinal` (which sends the notification).
+// The wallet's payments: creation with idempotency, the cashier's outcomes, merchant cancels, expiry and refunds.
+// Every transition to a final status calls `onFinal` (which sends the notification). The maps are the working set;
+// every change is written through to the state store before it is answered.
 import { randomBytes } from 'node:crypto';
 import {
   parseIsoTime,
@@ -12,6 +13,7 @@ import {
 import type { Faults } from '../faults';
 import { outcomeDefinition, type Outcome, type SandboxPaymentStatus } from '../outcomes';
 import { canonicalHash } from './canonical-hash';
+import type { StateStore } from './state-store';
 
 /** Payments that are not paid by `paymentExpiryTime` (default: this long after creation) become CANCELLED. */
 export const DEFAULT_EXPIRY_MS = 15 * 60_000;
@@ -120,6 +122,8 @@ export interface PaymentBookOptions {
   onFinal: (payment: Payment) => void;
   /** Formats a time for the wire (ISO 8601 with offset). */
   formatTime: (date: Date) => string;
+  /** Where the payments are kept; the book starts with what it holds. */
+  store: StateStore;
 }
 
 let sequence = 0;
@@ -134,8 +138,23 @@ export class PaymentBook {
   private readonly byId = new Map<string, Payment>();
   private readonly byRequestId = new Map<string, Payment>();
   private readonly refundsByRequestId = new Map<string, { payment: Payment; refund: RefundRecord }>();
+  private readonly refundIds = new Set<string>();
 
-  constructor(private readonly options: PaymentBookOptions) {}
+  constructor(private readonly options: PaymentBookOptions) {
+    for (const payment of options.store.loadPayments()) {
+      this.byId.set(payment.paymentId, payment);
+      this.byRequestId.set(`${payment.clientId}\n${payment.paymentRequestId}`, payment);
+      for (const refund of payment.refunds) {
+        this.refundsByRequestId.set(`${payment.clientId}\n${refund.refundRequestId}`, { payment, refund });
+        this.refundIds.add(refund.refundId);
+      }
+    }
+  }
+
+  /** Writes the payment's current state through to the store (the notifier and the fault routes change it too). */
+  save(payment: Payment): void {
+    this.options.store.savePayment(payment);
+  }
 
   /** Creates the payment, or finds the earlier one with the same `paymentRequestId`. */
   create(request: PayRequest, clientId: string): CreateResult {
@@ -145,7 +164,9 @@ export class PaymentBook {
     const existing = this.byRequestId.get(key);
     if (existing) return { kind: existing.hash === hash ? 'replayed' : 'inconsistent', payment: existing };
     const now = this.options.now();
-    const paymentId = newId('SBXPAY', now);
+    // A restarted sandbox counts from 1 again: skip an id an earlier run already gave.
+    let paymentId = newId('SBXPAY', now);
+    while (this.byId.has(paymentId)) paymentId = newId('SBXPAY', now);
     // Validated already (validate.ts), with the same parser.
     const expiryMs = request.paymentExpiryTime === undefined ? undefined : parseIsoTime(request.paymentExpiryTime);
     const expiresAt = new Date(expiryMs ?? now.getTime() + DEFAULT_EXPIRY_MS);
@@ -166,6 +187,7 @@ export class PaymentBook {
       refunds: [],
       notification: { state: 'waiting', attempts: [], rounds: 0 },
     };
+    this.save(payment);
     this.byId.set(paymentId, payment);
     this.byRequestId.set(key, payment);
     return { kind: 'created', payment };
@@ -270,8 +292,10 @@ export class PaymentBook {
         message: `the refunds would exceed the paid amount: ${left} ${paid.currency} (minor units) left to refund`,
       };
     }
+    let refundId = newId('SBXREF', this.options.now());
+    while (this.refundIds.has(refundId)) refundId = newId('SBXREF', this.options.now());
     const refund: RefundRecord = {
-      refundId: newId('SBXREF', this.options.now()),
+      refundId,
       refundRequestId: request.refundRequestId,
       refundAmount: { currency: request.refundAmount.currency, value: request.refundAmount.value },
       refundTime: this.options.formatTime(this.options.now()),
@@ -279,6 +303,8 @@ export class PaymentBook {
       ...(request.refundReason === undefined ? {} : { refundReason: request.refundReason }),
     };
     payment.refunds.push(refund);
+    this.save(payment);
+    this.refundIds.add(refundId);
     this.refundsByRequestId.set(`${clientId}\n${request.refundRequestId}`, { payment, refund });
     return { kind: 'refunded', refund, payment };
   }
@@ -303,7 +329,9 @@ export class PaymentBook {
     payment.finishedAt = now;
     if (status === 'SUCCESS') payment.paymentTime = now;
     payment.finalResult = { ...result };
+    // onFinal schedules the notification (its state changes synchronously): one write holds both.
     this.options.onFinal(payment);
+    this.save(payment);
   }
 }
 

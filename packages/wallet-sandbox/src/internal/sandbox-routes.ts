@@ -7,6 +7,7 @@ import { SandboxError } from '../errors';
 import { errorBody } from './error-answers';
 import { paymentView } from './payment-view';
 import type { Payment } from './payments';
+import { GLOBAL_FAULTS } from './state-store';
 
 /** JSON or form-encoded bodies of the scripting API and the cashier's no-script form. */
 export function readBody(request: FastifyRequest): Record<string, unknown> {
@@ -84,7 +85,8 @@ export function registerSandboxRoutes(app: FastifyInstance, context: SandboxCont
 
   app.get('/sandbox/payments', async () => ({
     clientId: context.clientId,
-    inMemory: true,
+    inMemory: context.store.file === undefined,
+    stateFile: context.store.file ?? null,
     payments: payments.list().map(view),
     faults: faultsSnapshot(),
   }));
@@ -131,11 +133,13 @@ export function registerSandboxRoutes(app: FastifyInstance, context: SandboxCont
     }
     const paymentId = input.paymentId;
     if (paymentId === undefined || paymentId === '') {
+      context.store.saveFaults(GLOBAL_FAULTS, faults);
       context.faults.global = faults;
       return { faults };
     }
     const payment = typeof paymentId === 'string' ? payments.get(paymentId) : undefined;
     if (!payment) return reply.code(404).send(errorBody('NOT_FOUND', `no payment ${String(paymentId)}`));
+    context.store.saveFaults(payment.paymentId, faults);
     payment.faults = faults;
     return { paymentId, faults };
   });
@@ -145,9 +149,11 @@ export function registerSandboxRoutes(app: FastifyInstance, context: SandboxCont
     if (paymentId) {
       const payment = payments.get(paymentId);
       if (!payment) return reply.code(404).send(errorBody('NOT_FOUND', `no payment ${paymentId}`));
+      context.store.saveFaults(payment.paymentId, undefined);
       delete payment.faults;
       return { paymentId, faults: {} };
     }
+    context.store.clearFaults();
     context.faults.global = {};
     for (const payment of payments.list()) delete payment.faults;
     return { faults: {} };
