@@ -161,6 +161,37 @@ test('after kill -9 and a restart on the same home: payment, auth code, token, f
   }
 }, 60_000);
 
+test('a refund fault spent before kill -9 stays spent after the restart; one not yet spent is still there', async () => {
+  const receiver = await startReceiver(devHome, () => 'ack');
+  try {
+    const t = await startCli();
+    const created = await call(t, '/v2/payments/pay', payRequest({ notifyUrl: receiver.url }));
+    const paymentId = created.body.paymentId as string;
+    await json(t, 'POST', `/sandbox/payments/${paymentId}/complete`, { outcome: 'pay' });
+    // Two refunds in a row answer F; the first is used before the kill.
+    expect(
+      (await json(t, 'POST', '/sandbox/faults', { paymentId, refundResult: 'F', refundResultTimes: 2 })).status,
+    ).toBe(200);
+    const refund = (id: string) => ({
+      refundRequestId: id,
+      paymentId,
+      refundAmount: { currency: 'USD', value: '100' },
+    });
+    expect((await call(t, '/v2/payments/refund', refund('rf-a'))).body.result.resultStatus).toBe('F');
+    await killLast();
+
+    const restarted = await startCli();
+    // The one F left is still there, and only one: the count used before the kill was written with the refund.
+    expect((await call(restarted, '/v2/payments/refund', refund('rf-b'))).body.result.resultStatus).toBe('F');
+    expect((await call(restarted, '/v2/payments/refund', refund('rf-c'))).body.result.resultStatus).toBe('S');
+    await killLast();
+    const again = await startCli();
+    expect((await call(again, '/v2/payments/refund', refund('rf-d'))).body.result.resultStatus).toBe('S');
+  } finally {
+    await receiver.close();
+  }
+});
+
 test('with --in-memory the same kill -9 and restart loses every payment, auth code, token and fault', async () => {
   const receiver = await startReceiver(devHome, () => 'fail');
   try {

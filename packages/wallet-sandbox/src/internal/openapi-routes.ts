@@ -18,6 +18,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Faults } from '../faults';
 import type { SandboxContext } from './context';
 import type { Payment } from './payments';
+import { GLOBAL_FAULTS } from './state-store';
 import { loggedBody, maskHeaders, type Verdict } from './request-log';
 import { validateApplyToken, validatePay, validatePaymentReference, validateRefund, InvalidField } from './validate';
 
@@ -38,8 +39,9 @@ function unknown(resultCode: string, resultMessage: string): Answer {
  * The payment's own `refundResult` fault, else the global one, counted down as it is used (`refundResultTimes`,
  * default 1) and removed when spent.
  */
-function takeRefundFault(payment: Payment, faults: { global: Faults }): 'U' | 'F' | undefined {
-  const set = payment.faults?.refundResult !== undefined ? (payment.faults as Faults) : faults.global;
+function takeRefundFault(payment: Payment, context: SandboxContext): 'U' | 'F' | undefined {
+  const own = payment.faults?.refundResult !== undefined;
+  const set = own ? (payment.faults as Faults) : context.faults.global;
   const result = set.refundResult;
   if (result === undefined) return undefined;
   const left = (set.refundResultTimes ?? 1) - 1;
@@ -48,6 +50,8 @@ function takeRefundFault(payment: Payment, faults: { global: Faults }): 'U' | 'F
     delete set.refundResult;
     delete set.refundResultTimes;
   }
+  // What is left of the fault is state like the rest: a restart must not give back a fault already spent.
+  context.store.saveFaults(own ? payment.paymentId : GLOBAL_FAULTS, set);
   return result;
 }
 
@@ -192,7 +196,7 @@ export function registerOpenApiRoutes(app: FastifyInstance, context: SandboxCont
       const request = validateRefund(body);
       // The refundResult fault answers this one refund U or F, then is gone (from the payment, else the global set).
       const payment = payments.find(request, clientId);
-      const fault = payment === undefined ? undefined : takeRefundFault(payment, context.faults);
+      const fault = payment === undefined ? undefined : takeRefundFault(payment, context);
       if (fault === 'F') return failed('PROCESS_FAIL', 'The refund failed (sandbox fault refundResult=F).');
       const refunded = payments.refund(request, clientId);
       if (fault === 'U')
