@@ -1,7 +1,7 @@
 // `npm run screenshots`: the README's pictures of the sample, taken from the preview, never drawn by hand.
 // Starts its own stack (wallet sandbox and merchant server on free ports, a temporary dev home), builds the
 // production mini program into a temporary folder (so "Pay" opens the sandbox cashier in the tradePay
-// sheet), walks products → confirm → cashier → result in headless Chromium and writes docs/screenshots/*.png.
+// sheet), walks products → confirm → cashier → result → My orders in headless Chromium and writes docs/screenshots/*.png.
 //
 //   npm run screenshots [-- --out <dir>] [-- --width 375]
 import { execFileSync } from 'node:child_process';
@@ -87,8 +87,13 @@ try {
   await shot('cashier');
 
   await cashier.locator('button[data-outcome="pay"]').click();
-  await frame('pages/result/index').locator('.ant-result-title').waitFor({ timeout: 20_000 });
+  const result = frame('pages/result/index');
+  await result.locator('.ant-result-title').waitFor({ timeout: 20_000 });
   await shot('result');
+
+  await result.locator('.my-orders').click();
+  await frame('pages/orders/index').locator('.order-row').first().waitFor();
+  await shot('orders');
 } catch (error) {
   console.error(`npm run screenshots failed: ${error instanceof Error ? error.message : String(error)}`);
   process.exitCode = 1;
