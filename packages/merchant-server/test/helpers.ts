@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureDevHome, type DevHome } from '@minipay/dev-home';
 import { signRequest, type NotifyPaymentRequest } from '@minipay/openapi';
-import { startSandbox, type RunningSandbox, type SandboxOptions } from '@minipay/wallet-sandbox';
+import { startSandbox, type Outcome, type RunningSandbox, type SandboxOptions } from '@minipay/wallet-sandbox';
 import type { Order as OrderJson } from '@minipay/contract';
 import {
   startMerchantServer,
@@ -34,6 +34,16 @@ export interface StackOptions {
   /** Runs on the empty temp home before anything starts (e.g. to put test keys there). */
   prepareHome?: (home: string) => void;
 }
+
+/** The order status each cashier outcome ends in at the merchant (docs/PROTOCOL.md §7's outcome table). */
+export const OUTCOME_ORDER_STATUS: Readonly<Record<Outcome, string>> = {
+  pay: 'PAID',
+  processing: 'PAID',
+  'network-error': 'PAID',
+  unknown: 'PAID',
+  fail: 'FAILED',
+  cancel: 'CANCELLED',
+};
 
 /** Fast notification retries, so retry behaviour shows up within a test. */
 export const RETRY_SCHEDULE = [30, 60, 120];
