@@ -93,7 +93,7 @@ describe('the webhook, against a real receiver', () => {
     await hook.close();
   }, 30_000);
 
-  test('a receiver that never answers: each attempt ends at the timeout, and the event stays to be posted again', async () => {
+  test('a receiver that never answers: each attempt ends at the timeout, and the event stays for a restart to post', async () => {
     const sockets: Array<{ openedAt: number; closedAt?: number }> = [];
     const server = createServer(() => {
       // A black hole: the request is read and never answered.
@@ -131,7 +131,25 @@ describe('the webhook, against a real receiver', () => {
     expect(row.last_error).not.toContain('not-logged');
     await merchant.close();
     await hole.close();
-  }, 20_000);
+
+    // A restart pointed at a receiver that answers gets the event the first run left in the outbox, id unchanged.
+    const outboxId = (
+      readDatabase(stack, (db) => db.prepare('SELECT id FROM outbox WHERE order_id = ?').get(order.id)) as {
+        id: number;
+      }
+    ).id;
+    const hook = await receiver([200]);
+    const restarted = await stack.startMerchant({ fulfilmentUrl: hook.url, fulfilmentSecret: SECRET });
+    await eventually(() => (hook.received.length > 0 ? true : undefined), 'the delivery after the restart', 15_000);
+    const event = JSON.parse(hook.received[0]?.body as string) as FulfilmentEvent;
+    expect(event).toMatchObject({ id: `evt_${outboxId}`, type: 'order.paid', order: { id: order.id } });
+    expect(event.attempt).toBeGreaterThan(2);
+    expect(verifyFulfilmentSignature(hook.received[0]?.body as string, hook.received[0]?.signature, SECRET).valid).toBe(
+      true,
+    );
+    await restarted.close();
+    await hook.close();
+  }, 30_000);
 
   test('the function hook and the URL together are refused at start-up', async () => {
     const failure = await stack
