@@ -36,9 +36,5 @@ export { PostgresStorage } from './postgres-storage';
 export type { PostgresStorageOptions } from './postgres-storage';
 export type { WalletApi } from './wallet-api';
 export type { FulfilmentEvent, FulfilmentHook } from './fulfilment';
-export {
-  verifyFulfilmentSignature,
-  FULFILMENT_SIGNATURE_HEADER,
-  DEFAULT_SIGNATURE_TOLERANCE_SECONDS,
-} from './fulfilment-signature';
+export { verifyFulfilmentSignature } from './fulfilment-signature';
 export type { FulfilmentSignatureCheck, VerifyFulfilmentSignatureOptions } from './fulfilment-signature';
