@@ -119,6 +119,21 @@ export interface MerchantServerOptions {
    * died) is given to another instance, or to the restarted one. Default 60 s. Env `MINIPAY_FULFILMENT_LEASE_MS`.
    */
   fulfilmentLeaseMs?: number;
+  /**
+   * Where each fulfilment event is posted, signed (see "Fulfilment webhook" in the README), instead of a `fulfilment`
+   * function given to `startMerchantServer` (not with one). Default none. Env `MINIPAY_FULFILMENT_URL` (`https://` in production).
+   */
+  fulfilmentUrl?: string;
+  /**
+   * The HMAC key of the webhook's `Minipay-Signature`, shared with its receiver; at least 32 characters; required with
+   * `fulfilmentUrl`. Env `MINIPAY_FULFILMENT_SECRET(_FILE)`.
+   */
+  fulfilmentSecret?: string;
+  /**
+   * One webhook attempt, answer included, is abandoned (and retried later) after this; shorter than
+   * `fulfilmentLeaseMs`. Default 10 s (or half the lease, if less). Env `MINIPAY_FULFILMENT_TIMEOUT_MS`.
+   */
+  fulfilmentTimeoutMs?: number;
   /** Production: no dev-home generation, every secret and URL must be configured. Env `MINIPAY_ENV=production`. */
   production?: boolean;
   /** Logging; tests pass `false`. Env `MINIPAY_LOG_LEVEL` sets the level. */

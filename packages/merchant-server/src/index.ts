@@ -36,3 +36,5 @@ export { PostgresStorage } from './postgres-storage';
 export type { PostgresStorageOptions } from './postgres-storage';
 export type { WalletApi } from './wallet-api';
 export type { FulfilmentEvent, FulfilmentHook } from './fulfilment';
+export { verifyFulfilmentSignature } from './fulfilment-signature';
+export type { FulfilmentSignatureCheck, VerifyFulfilmentSignatureOptions } from './fulfilment-signature';

@@ -17,6 +17,7 @@ import { PaymentStarter } from './payment-start';
 import { PostgresStorage } from './postgres-storage';
 import { Reconciler } from './reconciler';
 import { Fulfilment, type FulfilmentHook } from './fulfilment';
+import { fulfilmentWebhook } from './fulfilment-webhook';
 import { autoRefundRequestId, Refunder } from './refunds';
 import { Settlement } from './settlement';
 import { SqliteStorage } from './sqlite-storage';
@@ -48,7 +49,8 @@ export interface MerchantServerHooks {
   /**
    * The merchant's code that runs when an order becomes PAID and when a refund of it succeeds (ship the goods,
    * tell the warehouse). Fed by an outbox in the database: called again (with backoff) until it resolves, never
-   * lost to a crash; each event has a stable `id` to handle it once. See `FulfilmentEvent`.
+   * lost to a crash; each event has a stable `id` to handle it once. See `FulfilmentEvent`. Instead of
+   * `fulfilmentUrl` (the signed webhook), not with it.
    */
   fulfilment?: FulfilmentHook;
 }
@@ -64,6 +66,7 @@ export async function startMerchantServer(
   hooks: MerchantServerHooks = {},
 ): Promise<RunningMerchantServer> {
   const config = await resolveConfig(options);
+  const fulfilmentHook = chooseFulfilmentHook(config, hooks.fulfilment);
   // Before anything opens: a catalog that does not pass its checks stops start-up, naming the entry and field.
   const catalog = config.catalogPath === undefined ? DEMO_CATALOG : readCatalogFile(config.catalogPath);
   const clock = (): number => config.now().getTime();
@@ -198,10 +201,10 @@ export async function startMerchantServer(
     intervalMs: config.reconcileIntervalMs,
   });
   reconciler.start();
-  if (hooks.fulfilment !== undefined) {
+  if (fulfilmentHook !== undefined) {
     fulfilment = new Fulfilment({
       storage,
-      hook: hooks.fulfilment,
+      hook: fulfilmentHook,
       log,
       clock,
       payeeName: config.merchantName,
@@ -238,6 +241,29 @@ export async function startMerchantServer(
       return closing;
     },
   };
+}
+
+/**
+ * The one place fulfilment events go: the function given in code, or the webhook the configuration names, not both.
+ * One outbox row has one "delivered" mark and one attempt count, so two destinations could not be retried apart: the
+ * one that succeeded would be called again each time the other failed. A shop that wants both calls its webhook from
+ * its function.
+ */
+function chooseFulfilmentHook(config: ResolvedConfig, given: FulfilmentHook | undefined): FulfilmentHook | undefined {
+  const { fulfilmentUrl: url, fulfilmentSecret: secret } = config;
+  if (url === undefined) return given;
+  if (given !== undefined) {
+    throw new MerchantServerError(
+      'set either a fulfilment function (startMerchantServer(options, { fulfilment })) or MINIPAY_FULFILMENT_URL (option fulfilmentUrl), not both: each event has one destination',
+      { code: 'CONFIG_INVALID' },
+    );
+  }
+  return fulfilmentWebhook({
+    url,
+    secret: secret as string,
+    timeoutMs: config.fulfilmentTimeoutMs,
+    clock: () => config.now().getTime(),
+  });
 }
 
 /**

@@ -57,10 +57,9 @@ test('the configuration table documents every MINIPAY_* variable the server read
   }
 });
 
-test('the fulfilment hook example type-checks against the sources', () => {
-  const example = codeBlocks('ts').find((block) => block.includes('fulfilment:'));
-  expect(example).toBeDefined();
-  const messages = typeCheckExample(example as string, {
+/** Type-checks a README example against the workspace's sources: no messages means it compiles as written. */
+function typeCheck(example: string): readonly unknown[] {
+  return typeCheckExample(example, {
     packageDir: join(__dirname, '..'),
     paths: {
       '@minipay/merchant-server': ['src/index.ts'],
@@ -70,5 +69,16 @@ test('the fulfilment hook example type-checks against the sources', () => {
       '@minipay/fastify-kit': ['../fastify-kit/src/index.ts'],
     },
   });
-  expect(messages).toEqual([]);
+}
+
+test('the fulfilment hook example type-checks against the sources', () => {
+  const example = codeBlocks('ts').find((block) => block.includes('fulfilment:'));
+  expect(example).toBeDefined();
+  expect(typeCheck(example as string)).toEqual([]);
+});
+
+test('the fulfilment webhook receiver example type-checks against the sources', () => {
+  const example = codeBlocks('ts').find((block) => block.includes('verifyFulfilmentSignature('));
+  expect(example).toBeDefined();
+  expect(typeCheck(example as string)).toEqual([]);
 });

@@ -48,6 +48,10 @@ export interface ResolvedConfig {
   adminToken: string | undefined;
   autoRefund: boolean;
   fulfilmentLeaseMs: number;
+  /** The fulfilment webhook and its secret (both or neither); undefined: no webhook. */
+  fulfilmentUrl: string | undefined;
+  fulfilmentSecret: string | undefined;
+  fulfilmentTimeoutMs: number;
   /** The merchant's catalog file; undefined: the demo catalog. */
   catalogPath: string | undefined;
   production: boolean;
@@ -104,8 +108,18 @@ export async function resolveConfig(options: MerchantServerOptions): Promise<Res
   return {
     ...(resolved as Omit<
       ResolvedConfig,
-      'now' | 'publicUrl' | 'databaseUrl' | 'databasePath' | 'adminToken' | 'catalogPath' | 'walletPublicKeys'
+      | 'now'
+      | 'publicUrl'
+      | 'databaseUrl'
+      | 'databasePath'
+      | 'adminToken'
+      | 'catalogPath'
+      | 'walletPublicKeys'
+      | 'fulfilmentUrl'
+      | 'fulfilmentSecret'
     >),
+    fulfilmentUrl: resolved.fulfilmentUrl,
+    fulfilmentSecret: resolved.fulfilmentSecret,
     walletPublicKeys,
     publicUrl: resolved.publicUrl,
     catalogPath: resolved.catalogPath,

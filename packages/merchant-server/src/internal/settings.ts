@@ -424,6 +424,61 @@ export const SETTINGS: { readonly [K in SettingName]: Setting<K> } = {
   fulfilmentLeaseMs: setting('MINIPAY_FULFILMENT_LEASE_MS', millis('MINIPAY_FULFILMENT_LEASE_MS'), {
     default: () => 60_000,
   }),
+  // The signed webhook each fulfilment event is posted to (fulfilment-webhook.ts); none: only a function hook, if any.
+  fulfilmentUrl: setting('MINIPAY_FULFILMENT_URL', httpUrl('MINIPAY_FULFILMENT_URL'), {
+    default: () => undefined,
+    check: (url, { production }) => {
+      httpUrl('MINIPAY_FULFILMENT_URL (option fulfilmentUrl)')(url);
+      // The body is signed, not encrypted: the orders it carries cross the network in clear over http.
+      if (production && !url.startsWith('https://')) {
+        throw invalid(
+          'MINIPAY_FULFILMENT_URL (option fulfilmentUrl) must be an https:// URL in production (the events carry orders)',
+        );
+      }
+      return url;
+    },
+  }),
+  // Its HMAC key. After the URL: its default is where "the URL needs a secret" is said, as it runs only when none is given.
+  fulfilmentSecret: {
+    variable: 'MINIPAY_FULFILMENT_SECRET',
+    // Or from the file MINIPAY_FULFILMENT_SECRET_FILE names (a secret store); surrounding space is not part of it.
+    file: true,
+    read: (context) => inlineOrFile(context, 'MINIPAY_FULFILMENT_SECRET')?.text.trim(),
+    default: ({ resolved }) => {
+      if (resolved.fulfilmentUrl === undefined) return undefined;
+      throw new MerchantServerError(
+        `${describeSetting('fulfilmentSecret')} is required with MINIPAY_FULFILMENT_URL: every webhook request is signed with it`,
+        { code: 'CONFIG_MISSING' },
+      );
+    },
+    check: (secret, { resolved }) => {
+      // Never quoted: the messages name the setting only.
+      if (resolved.fulfilmentUrl === undefined) {
+        throw invalid(
+          `${describeSetting('fulfilmentSecret')} is set but MINIPAY_FULFILMENT_URL (option fulfilmentUrl) is not: set the URL the events are posted to, or remove the secret`,
+        );
+      }
+      if (secret.length < MIN_SESSION_SECRET_LENGTH) {
+        throw invalid(
+          `${describeSetting('fulfilmentSecret')} must be at least ${MIN_SESSION_SECRET_LENGTH} characters (e.g. 32 random bytes in Base64)`,
+        );
+      }
+      return secret;
+    },
+  },
+  // One webhook attempt; shorter than the lease, so an attempt ends before another instance may make the next.
+  fulfilmentTimeoutMs: setting('MINIPAY_FULFILMENT_TIMEOUT_MS', millis('MINIPAY_FULFILMENT_TIMEOUT_MS'), {
+    default: ({ resolved }) => Math.min(10_000, Math.floor((resolved.fulfilmentLeaseMs as number) / 2)),
+    check: (ms, { resolved }) => {
+      const lease = resolved.fulfilmentLeaseMs as number;
+      if (ms >= lease) {
+        throw invalid(
+          `MINIPAY_FULFILMENT_TIMEOUT_MS (option fulfilmentTimeoutMs) must be shorter than MINIPAY_FULFILMENT_LEASE_MS (option fulfilmentLeaseMs): an attempt must end before its lease does; got ${ms} >= ${lease}`,
+        );
+      }
+      return ms;
+    },
+  }),
   merchantName: setting('MINIPAY_MERCHANT_NAME', (raw) => raw, { default: () => 'Minipay Demo Shop' }),
   log: setting(
     'MINIPAY_LOG_LEVEL',
