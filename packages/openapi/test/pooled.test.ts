@@ -25,7 +25,7 @@ import {
   type VerifyRequestOptions,
   type VerifyResponseOptions,
 } from '@minipay/openapi';
-import { keys } from './helpers';
+import { fixture, keys } from './helpers';
 
 /** What a call came to: its value, or what it threw (class, code, message). */
 type Outcome = { value: unknown } | { error: { name: string; code: unknown; message: string; type: string } };
@@ -142,10 +142,7 @@ describe('signRequestAsync and signRequest', () => {
     ['a parsed body', { now: sentAt, body: { a: 1 } as never }],
     ['no client id', { now: sentAt, clientId: '' }],
     ['a clock that is not one', { now: 'yesterday' as never }],
-    [
-      'a key that does not parse',
-      { now: sentAt, privateKey: '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----' },
-    ],
+    ['a key that does not parse', { now: sentAt, privateKey: fixture('test-broken-pkcs8-private.pem') }],
   ];
 
   it.each(cases)('%s: the same headers or the same error', async (_name, change) => {

@@ -3,8 +3,17 @@ import { BrowserNotFoundError, browserCandidates, findChromium } from '../src';
 const only = (path: string) => (candidate: string) => candidate === path;
 
 describe('findChromium', () => {
+  // Every usual place of every OS is found when it alone exists (Debian's package, the one CI installs, among them).
+  test.each(['linux', 'darwin', 'win32'] as const)('on %s finds each usual place when it alone exists', (platform) => {
+    const env = { LOCALAPPDATA: 'C:\\Users\\ana\\AppData\\Local', PROGRAMFILES: 'C:\\Program Files' };
+    const candidates = browserCandidates(platform, env, '/Users/ana');
+    expect(candidates.length).toBeGreaterThan(2);
+    for (const path of candidates) {
+      expect(findChromium({ platform, env, home: '/Users/ana', exists: only(path) })).toBe(path);
+    }
+  });
+
   test.each([
-    ['linux', '/usr/bin/chromium'],
     ['linux', '/snap/bin/chromium'],
     ['darwin', '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome'],
     ['darwin', '/Users/ana/Applications/Chromium.app/Contents/MacOS/Chromium'],
