@@ -1,12 +1,14 @@
-// The embedded `Storage`: one SQLite file (WAL, busy timeout, foreign keys, full fsync on commit: an order that
-// was answered as paid must survive a power cut). better-sqlite3 is synchronous; each method is one short
-// transaction, so the event loop is held for microseconds. `BEGIN IMMEDIATE` takes the write lock up front so two
+// The embedded `Storage`: one SQLite file (WAL, busy timeout, foreign keys, every commit on disk before a method
+// returns: an order that was answered as paid must survive a power cut; the fsync is a group commit in libuv's pool,
+// internal/wal-flush.ts). better-sqlite3 is synchronous; each method is one short transaction, so the event loop is
+// held for microseconds. `BEGIN IMMEDIATE` takes the write lock up front so two
 // processes on the same file queue on `busy_timeout` instead of failing to upgrade a read lock. The statements both
 // storages share are in `internal/portable-sql.ts`.
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { MerchantServerError } from './errors';
+import { WalFlush } from './internal/wal-flush';
 import {
   latestVersion,
   MIGRATIONS,
@@ -69,7 +71,11 @@ export class SqliteStorage implements Storage {
   private readonly statements = new Map<string, Database.Statement>();
   private closed = false;
 
-  private constructor(db: Database.Database, appliedMigrations: readonly number[]) {
+  private constructor(
+    db: Database.Database,
+    appliedMigrations: readonly number[],
+    private readonly flush: WalFlush | undefined,
+  ) {
     this.db = db;
     this.appliedMigrations = appliedMigrations;
   }
@@ -87,12 +93,19 @@ export class SqliteStorage implements Storage {
       });
     }
     let applied: number[];
+    // In memory, or where the file system refuses WAL: SQLite's own full fsync per commit.
+    let flush: WalFlush | undefined;
     try {
       db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
-      db.pragma('journal_mode = WAL');
+      const journal = db.pragma('journal_mode = WAL', { simple: true });
+      // Migrations commit with a full fsync each; after them the WAL is flushed by `WalFlush` (same durability).
       db.pragma('synchronous = FULL');
       db.pragma('foreign_keys = ON');
       applied = migrate(db, options.migrations ?? MIGRATIONS);
+      if (journal === 'wal') {
+        db.pragma('synchronous = NORMAL');
+        flush = new WalFlush(`${path}-wal`);
+      }
     } catch (error) {
       db.close();
       if (error instanceof MerchantServerError) throw error;
@@ -101,11 +114,12 @@ export class SqliteStorage implements Storage {
         cause: error,
       });
     }
-    return new SqliteStorage(db, applied);
+    return new SqliteStorage(db, applied, flush);
   }
 
   async createOrder(order: NewOrder): Promise<void> {
     this.db.transaction(() => this.insertOrder(order))();
+    return this.written(undefined);
   }
 
   async createOrderOnce(order: NewOrder, idempotency: OrderIdempotency): Promise<CreateOrderOnceResult> {
@@ -129,6 +143,7 @@ export class SqliteStorage implements Storage {
         return { created: false, orderId: row.order_id, requestHash: row.request_hash };
       })
       .immediate();
+    if (held.created) await this.written(undefined);
     return {
       created: held.created,
       order: (await this.getOrder(held.orderId)) as OrderRecord,
@@ -157,7 +172,7 @@ export class SqliteStorage implements Storage {
   }
 
   async getOrder(id: string): Promise<OrderRecord | undefined> {
-    return this.orderWhere('id = ?', id);
+    return this.read(this.orderWhere('id = ?', id));
   }
 
   async findOrderByPayment(reference: {
@@ -169,7 +184,7 @@ export class SqliteStorage implements Storage {
     if (order === undefined && reference.paymentRequestId !== undefined) {
       order = this.orderWhere('payment_request_id = ?', reference.paymentRequestId);
     }
-    return order;
+    return this.read(order);
   }
 
   async transition(request: TransitionRequest): Promise<boolean> {
@@ -200,7 +215,7 @@ export class SqliteStorage implements Storage {
       if (request.to === 'PAID') insertOutbox.run(request.orderId, 'order.paid', null, request.at, request.at);
       return true;
     });
-    return run.immediate();
+    return this.writtenIf(run.immediate());
   }
 
   async setPaymentDetails(
@@ -215,7 +230,7 @@ export class SqliteStorage implements Storage {
       orderId,
       details.paymentId,
     );
-    return result.changes === 1;
+    return this.writtenIf(result.changes === 1);
   }
 
   async claimInquiry(orderId: string, claim: InquiryClaim): Promise<InquiryClaimResult> {
@@ -229,6 +244,7 @@ export class SqliteStorage implements Storage {
       claim.at,
       ...(limited ? [claim.notAskedSince] : []),
     );
+    if (result.changes === 1) await this.written(undefined);
     return { claimed: result.changes === 1, order: await this.getOrder(orderId) };
   }
 
@@ -244,22 +260,25 @@ export class SqliteStorage implements Storage {
       claim.at,
       claim.notAskedSince,
     ) as { id: string } | undefined;
-    return row === undefined ? undefined : this.getOrder(row.id);
+    if (row === undefined) return this.read(undefined);
+    await this.written(undefined);
+    return this.getOrder(row.id);
   }
 
   async releaseInquiry(orderId: string, holder: string): Promise<void> {
     this.stmt(sql.RELEASE_INQUIRY).run(orderId, holder);
+    return this.written(undefined);
   }
 
   async listCreatedExpired(now: number, limit: number): Promise<OrderRecord[]> {
-    return this.ordersWhere(sql.CREATED_EXPIRED_WHERE, now, limit);
+    return this.read(this.ordersWhere(sql.CREATED_EXPIRED_WHERE, now, limit));
   }
 
   async listEvents(orderId?: string): Promise<OrderEventRecord[]> {
     const rows = (
       orderId === undefined ? this.stmt(sql.LIST_EVENTS).all() : this.stmt(sql.LIST_ORDER_EVENTS).all(orderId)
     ) as EventRow[];
-    return rows.map(toEventRecord);
+    return this.read(rows.map(toEventRecord));
   }
 
   async recordNotification(notification: NotificationRecord): Promise<void> {
@@ -273,11 +292,12 @@ export class SqliteStorage implements Storage {
       notification.body,
       notification.at,
     );
+    return this.written(undefined);
   }
 
   async listOrders(query: OrderListQuery): Promise<OrderRecord[]> {
     const { where, parameters } = sql.orderListWhere(query);
-    return this.ordersWhere(where, ...parameters);
+    return this.read(this.ordersWhere(where, ...parameters));
   }
 
   async reserveRefund(refund: NewRefund): Promise<RefundReservation> {
@@ -311,7 +331,8 @@ export class SqliteStorage implements Storage {
         order: this.orderWhere('id = ?', refund.orderId) as OrderRecord,
       };
     });
-    return run.immediate();
+    const reservation = run.immediate();
+    return reservation.status === 'reserved' ? this.written(reservation) : this.read(reservation);
   }
 
   async settleRefund(refundRequestId: string, settlement: RefundSettlement): Promise<boolean> {
@@ -339,27 +360,27 @@ export class SqliteStorage implements Storage {
       }
       return true;
     });
-    return run.immediate();
+    return this.writtenIf(run.immediate());
   }
 
   async getRefund(refundRequestId: string): Promise<RefundRecord | undefined> {
     const row = this.stmt(sql.SELECT_REFUND).get(refundRequestId) as RefundRow | undefined;
-    return row === undefined ? undefined : toRefundRecord(row);
+    return this.read(row === undefined ? undefined : toRefundRecord(row));
   }
 
   async listRefunds(orderId: string): Promise<RefundRecord[]> {
-    return (this.stmt(sql.LIST_ORDER_REFUNDS).all(orderId) as RefundRow[]).map(toRefundRecord);
+    return this.read((this.stmt(sql.LIST_ORDER_REFUNDS).all(orderId) as RefundRow[]).map(toRefundRecord));
   }
 
   async claimPendingRefund(lastAttemptBefore: number, at: number): Promise<RefundRecord | undefined> {
     const row = this.stmt(
       `${sql.PENDING_REFUND_SET} WHERE refund_request_id = (${sql.PENDING_REFUND_CANDIDATES}) RETURNING *`,
     ).get(at, lastAttemptBefore) as RefundRow | undefined;
-    return row === undefined ? undefined : toRefundRecord(row);
+    return row === undefined ? this.read(undefined) : this.written(toRefundRecord(row));
   }
 
   async recordLatePayment(orderId: string, at: number): Promise<boolean> {
-    return this.stmt(sql.RECORD_LATE_PAYMENT).run(at, orderId).changes === 1;
+    return this.writtenIf(this.stmt(sql.RECORD_LATE_PAYMENT).run(at, orderId).changes === 1);
   }
 
   async claimOutbox(at: number, leaseUntil: number, holder: string): Promise<OutboxRecord | undefined> {
@@ -369,7 +390,7 @@ export class SqliteStorage implements Storage {
       at,
       at,
     ) as OutboxRow | undefined;
-    return row === undefined ? undefined : toOutboxRecord(row);
+    return row === undefined ? this.read(undefined) : this.written(toOutboxRecord(row));
   }
 
   async finishOutbox(
@@ -379,10 +400,11 @@ export class SqliteStorage implements Storage {
   ): Promise<void> {
     if (result.delivered) this.stmt(sql.DELIVERED_OUTBOX).run(result.at, id, holder);
     else this.stmt(sql.FAILED_OUTBOX).run(result.nextAttemptAt, result.error, id, holder);
+    return this.written(undefined);
   }
 
   async listOutbox(): Promise<OutboxRecord[]> {
-    return (this.stmt(sql.LIST_OUTBOX).all() as OutboxRow[]).map(toOutboxRecord);
+    return this.read((this.stmt(sql.LIST_OUTBOX).all() as OutboxRow[]).map(toOutboxRecord));
   }
 
   async saveCustomerToken(token: CustomerTokenRecord): Promise<void> {
@@ -394,17 +416,40 @@ export class SqliteStorage implements Storage {
       token.refreshTokenExpiresAt,
       token.at,
     );
+    return this.written(undefined);
   }
 
   async getCustomerToken(customerId: string): Promise<CustomerTokenRecord | undefined> {
     const row = this.stmt(sql.SELECT_CUSTOMER).get(customerId) as CustomerRow | undefined;
-    return row === undefined ? undefined : toCustomerTokenRecord(row);
+    return this.read(row === undefined ? undefined : toCustomerTokenRecord(row));
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.flush?.close();
     this.db.close();
+  }
+
+  // Every method returns through one of these three: its result once each commit it made or could have read is on
+  // disk (see internal/wal-flush.ts).
+
+  /** After a write transaction that committed. */
+  private async written<T>(value: T): Promise<T> {
+    this.flush?.committed();
+    await this.flush?.durable();
+    return value;
+  }
+
+  /** After a conditional write: `true` when it changed something. */
+  private writtenIf(changed: boolean): Promise<boolean> {
+    return changed ? this.written(true) : this.read(false);
+  }
+
+  /** After reading: what was read may be a commit of a concurrent call whose flush is still running. */
+  private async read<T>(value: T): Promise<T> {
+    await this.flush?.durable();
+    return value;
   }
 
   /** Statements are prepared once and reused. */
