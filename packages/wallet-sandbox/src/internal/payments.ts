@@ -139,11 +139,14 @@ export class PaymentBook {
   private readonly byRequestId = new Map<string, Payment>();
   private readonly refundsByRequestId = new Map<string, { payment: Payment; refund: RefundRecord }>();
   private readonly refundIds = new Set<string>();
+  /** The payments still PROCESSING: what `expireDue` looks at before every read (not every payment ever made). */
+  private readonly processing = new Set<Payment>();
 
   constructor(private readonly options: PaymentBookOptions) {
     for (const payment of options.store.loadPayments()) {
       this.byId.set(payment.paymentId, payment);
       this.byRequestId.set(`${payment.clientId}\n${payment.paymentRequestId}`, payment);
+      if (payment.status === 'PROCESSING') this.processing.add(payment);
       for (const refund of payment.refunds) {
         this.refundsByRequestId.set(`${payment.clientId}\n${refund.refundRequestId}`, { payment, refund });
         this.refundIds.add(refund.refundId);
@@ -190,6 +193,7 @@ export class PaymentBook {
     this.save(payment);
     this.byId.set(paymentId, payment);
     this.byRequestId.set(key, payment);
+    this.processing.add(payment);
     return { kind: 'created', payment };
   }
 
@@ -312,8 +316,8 @@ export class PaymentBook {
   /** Cancels every PROCESSING payment past its `paymentExpiryTime`. Called before every read. */
   expireDue(): void {
     const now = this.options.now().getTime();
-    for (const payment of this.byId.values()) {
-      if (payment.status === 'PROCESSING' && payment.expiresAt.getTime() <= now) {
+    for (const payment of this.processing) {
+      if (payment.expiresAt.getTime() <= now) {
         this.finish(payment, 'CANCELLED', {
           resultStatus: 'F',
           resultCode: 'ORDER_IS_CLOSED',
@@ -326,6 +330,7 @@ export class PaymentBook {
   private finish(payment: Payment, status: SandboxPaymentStatus, result: Result): void {
     const now = this.options.now();
     payment.status = status;
+    this.processing.delete(payment);
     payment.finishedAt = now;
     if (status === 'SUCCESS') payment.paymentTime = now;
     payment.finalResult = { ...result };

@@ -105,6 +105,8 @@ interface PaymentRow {
 }
 
 export class StateStore {
+  private readonly statements = new Map<string, Database.Statement>();
+
   private constructor(
     private readonly db: Database.Database,
     /** The file, or undefined in memory. */
@@ -124,10 +126,12 @@ export class StateStore {
       db = new Database(where, { timeout: 0 });
       if (file !== undefined) {
         // One sandbox per file: the maps are the working set, so two processes on one file would overwrite each
-        // other. WAL keeps a committed transaction on disk when the process is killed; FULL survives a power cut.
+        // other. WAL keeps a committed transaction when the process is killed. NORMAL, not FULL: no fsync per
+        // change, which held the event loop for the disk's flush; a power cut may lose the last changes, which a
+        // development wallet can afford (the merchant's own storage keeps every commit through a power cut).
         db.pragma('locking_mode = EXCLUSIVE');
         db.pragma('journal_mode = WAL');
-        db.pragma('synchronous = FULL');
+        db.pragma('synchronous = NORMAL');
       }
       db.pragma('foreign_keys = ON');
       const version = db.pragma('user_version', { simple: true }) as number;
@@ -163,9 +167,8 @@ export class StateStore {
   /** Writes the payment as it is now: its row, and the refunds and attempts not written yet (they only grow). */
   savePayment(payment: Payment): void {
     this.transaction(() => {
-      this.db
-        .prepare(
-          `INSERT INTO payments (payment_id, client_id, payment_request_id, request, hash, pay_response, status, outcome,
+      this.stmt(
+        `INSERT INTO payments (payment_id, client_id, payment_request_id, request, hash, pay_response, status, outcome,
              result_code, created_at, expires_at, payment_time, finished_at, final_result, notification_state,
              notification_rounds, next_attempt_at)
            VALUES (@payment_id, @client_id, @payment_request_id, @request, @hash, @pay_response, @status, @outcome,
@@ -176,18 +179,17 @@ export class StateStore {
              finished_at = excluded.finished_at, final_result = excluded.final_result,
              notification_state = excluded.notification_state, notification_rounds = excluded.notification_rounds,
              next_attempt_at = excluded.next_attempt_at`,
-        )
-        .run(toRow(payment));
-      const insertRefund = this.db.prepare(
+      ).run(toRow(payment));
+      const insertRefund = this.stmt(
         'INSERT OR IGNORE INTO refunds (refund_id, payment_id, position, record) VALUES (?, ?, ?, ?)',
       );
       payment.refunds.forEach((refund, position) =>
         insertRefund.run(refund.refundId, payment.paymentId, position, JSON.stringify(refund)),
       );
-      const stored = this.db
-        .prepare('SELECT count(*) AS n FROM notification_attempts WHERE payment_id = ?')
-        .get(payment.paymentId) as { n: number };
-      const insertAttempt = this.db.prepare(
+      const stored = this.stmt('SELECT count(*) AS n FROM notification_attempts WHERE payment_id = ?').get(
+        payment.paymentId,
+      ) as { n: number };
+      const insertAttempt = this.stmt(
         'INSERT INTO notification_attempts (payment_id, position, record) VALUES (?, ?, ?)',
       );
       const attempts = payment.notification.attempts;
@@ -198,9 +200,9 @@ export class StateStore {
 
   /** Every payment, oldest first, with its refunds, attempts and own faults. */
   loadPayments(): Payment[] {
-    const rows = this.db.prepare('SELECT * FROM payments ORDER BY rowid').all() as PaymentRow[];
-    const refunds = this.db.prepare('SELECT record FROM refunds WHERE payment_id = ? ORDER BY position');
-    const attempts = this.db.prepare('SELECT record FROM notification_attempts WHERE payment_id = ? ORDER BY position');
+    const rows = this.stmt('SELECT * FROM payments ORDER BY rowid').all() as PaymentRow[];
+    const refunds = this.stmt('SELECT record FROM refunds WHERE payment_id = ? ORDER BY position');
+    const attempts = this.stmt('SELECT record FROM notification_attempts WHERE payment_id = ? ORDER BY position');
     const faults = this.loadFaults();
     return rows.map((row) => {
       const payment = fromRow(row);
@@ -222,24 +224,22 @@ export class StateStore {
    */
   saveFaults(owner: string, faults: Faults | undefined): void {
     this.transaction(() => {
-      if (faults === undefined) this.db.prepare('DELETE FROM fault_sets WHERE owner = ?').run(owner);
+      if (faults === undefined) this.stmt('DELETE FROM fault_sets WHERE owner = ?').run(owner);
       else
-        this.db
-          .prepare(
-            'INSERT INTO fault_sets (owner, faults) VALUES (?, ?) ON CONFLICT (owner) DO UPDATE SET faults = excluded.faults',
-          )
-          .run(owner, JSON.stringify(faults));
+        this.stmt(
+          'INSERT INTO fault_sets (owner, faults) VALUES (?, ?) ON CONFLICT (owner) DO UPDATE SET faults = excluded.faults',
+        ).run(owner, JSON.stringify(faults));
     });
   }
 
   /** Removes every fault set, the global one included (the dashboard's "clear all"). */
   clearFaults(): void {
-    this.transaction(() => this.db.prepare('DELETE FROM fault_sets').run());
+    this.transaction(() => this.stmt('DELETE FROM fault_sets').run());
   }
 
   /** Every fault set by owner, each exactly as it was stored. */
   loadFaults(): Map<string, Faults> {
-    const rows = this.db.prepare('SELECT owner, faults FROM fault_sets').all() as Array<{
+    const rows = this.stmt('SELECT owner, faults FROM fault_sets').all() as Array<{
       owner: string;
       faults: string;
     }>;
@@ -248,17 +248,15 @@ export class StateStore {
 
   saveAuthCode(code: StoredAuthCode): void {
     this.transaction(() =>
-      this.db
-        .prepare(
-          `INSERT INTO auth_codes (auth_code, customer_id, expires_at, used) VALUES (?, ?, ?, ?)
+      this.stmt(
+        `INSERT INTO auth_codes (auth_code, customer_id, expires_at, used) VALUES (?, ?, ?, ?)
            ON CONFLICT (auth_code) DO UPDATE SET used = excluded.used`,
-        )
-        .run(code.authCode, code.customerId, code.expiresAt, code.used ? 1 : 0),
+      ).run(code.authCode, code.customerId, code.expiresAt, code.used ? 1 : 0),
     );
   }
 
   loadAuthCodes(): StoredAuthCode[] {
-    const rows = this.db.prepare('SELECT * FROM auth_codes ORDER BY rowid').all() as Array<{
+    const rows = this.stmt('SELECT * FROM auth_codes ORDER BY rowid').all() as Array<{
       auth_code: string;
       customer_id: string;
       expires_at: number;
@@ -274,25 +272,23 @@ export class StateStore {
 
   saveToken(token: StoredToken): void {
     this.transaction(() =>
-      this.db
-        .prepare(
-          `INSERT INTO tokens (refresh_token, access_token, access_token_expires_at, refresh_token_expires_at,
+      this.stmt(
+        `INSERT INTO tokens (refresh_token, access_token, access_token_expires_at, refresh_token_expires_at,
              customer_id, used) VALUES (?, ?, ?, ?, ?, ?)
            ON CONFLICT (refresh_token) DO UPDATE SET used = excluded.used`,
-        )
-        .run(
-          token.refreshToken,
-          token.accessToken,
-          token.accessTokenExpiresAt,
-          token.refreshTokenExpiresAt,
-          token.customerId,
-          token.used ? 1 : 0,
-        ),
+      ).run(
+        token.refreshToken,
+        token.accessToken,
+        token.accessTokenExpiresAt,
+        token.refreshTokenExpiresAt,
+        token.customerId,
+        token.used ? 1 : 0,
+      ),
     );
   }
 
   loadTokens(): StoredToken[] {
-    const rows = this.db.prepare('SELECT * FROM tokens ORDER BY rowid').all() as Array<{
+    const rows = this.stmt('SELECT * FROM tokens ORDER BY rowid').all() as Array<{
       refresh_token: string;
       access_token: string;
       access_token_expires_at: number;
@@ -308,6 +304,16 @@ export class StateStore {
       customerId: row.customer_id,
       used: row.used === 1,
     }));
+  }
+
+  /** Statements are prepared once and reused (preparing is most of a small write's cost). */
+  private stmt(text: string): Database.Statement {
+    let statement = this.statements.get(text);
+    if (statement === undefined) {
+      statement = this.db.prepare(text);
+      this.statements.set(text, statement);
+    }
+    return statement;
   }
 
   private transaction(write: () => void): void {
