@@ -317,6 +317,7 @@ describe('parseSignatureHeader', () => {
   it.each([
     ['lower-case escapes', 'signature=KEhX%2fOW4%2b6A%3d', 'KEhX/OW4+6A='],
     ['no escapes at all', 'signature=KEhX/OW4+6A=', 'KEhX/OW4+6A='],
+    ['another escape, decoded as decodeURIComponent would', 'signature=KEhX%2F%41W4%2B6A%3D', 'KEhX/AW4+6A='],
     ['a value wrapped over lines', 'signature=KEhX\n  OW4+\r\n6A=', 'KEhXOW4+6A='],
     ['case and spaces in names and algorithm', ' Algorithm = ecc224 ,SIGNATURE = AAAA', 'AAAA'],
   ])('reads %s', (_name, header, signature) => {
