@@ -27,6 +27,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { measureHttpFloor } from './http-floor.mjs';
 import { measureSigningRate, typicalPayContent } from './signing-rate.mjs';
 import { repoRoot, startServer, startWorker } from './processes.mjs';
 
@@ -47,8 +48,17 @@ const SHAPES = {
     openSeconds: 10,
     notifications: 2000,
     rateMs: 2000,
+    floorRequests: 20_000,
   },
-  quick: { warmupSeconds: 0.5, workers: [4], closedSeconds: 1.5, openSeconds: 1.5, notifications: 150, rateMs: 300 },
+  quick: {
+    warmupSeconds: 0.5,
+    workers: [4],
+    closedSeconds: 1.5,
+    openSeconds: 1.5,
+    notifications: 150,
+    rateMs: 300,
+    floorRequests: 1_000,
+  },
 };
 const NOTIFICATION_SENDERS = 16;
 
@@ -84,7 +94,14 @@ async function runFlow(context, storage) {
     const merchant = await startServer({
       name: 'merchant',
       bin: 'packages/merchant-server/bin/minipay-merchant.cjs',
-      env: { MINIPAY_HOME: home, MINIPAY_MERCHANT_PORT: '0', MINIPAY_WALLET_URL: sandbox.url, ...database.env },
+      // JSON log lines, as in production (the readable lines of development parse each JSON line again).
+      env: {
+        MINIPAY_HOME: home,
+        MINIPAY_MERCHANT_PORT: '0',
+        MINIPAY_WALLET_URL: sandbox.url,
+        MINIPAY_LOG_FORMAT: 'json',
+        ...database.env,
+      },
       logFile: join(context.scratch, 'merchant.log'),
       urlPattern: /merchant server on (http:\/\/\S+)/,
     });
@@ -108,6 +125,8 @@ async function runFlow(context, storage) {
     };
     context.log(`measuring the raw signing rate on ${cpus().length} cores ...`);
     const rateBefore = await measureSigningRate(rateOptions);
+    context.log('measuring a bare node:http request ...');
+    const httpFloor = await measureHttpFloor({ requests: shape.floorRequests });
 
     await load.request({ type: 'sessions', count: Math.max(...shape.workers, 64) });
     context.log('warming up ...');
@@ -162,6 +181,7 @@ async function runFlow(context, storage) {
       verifiesPerSecond,
       rateBefore,
       rateAfter,
+      httpFloor,
       closed,
       best,
       open,
@@ -212,7 +232,7 @@ function perUnit(step, units) {
 }
 
 function figures(run) {
-  const { storage, threads, signsPerSecond, verifiesPerSecond, best, open, notifications } = run;
+  const { storage, threads, signsPerSecond, verifiesPerSecond, best, open, notifications, httpFloor } = run;
   const orderBound = signsPerSecond / SIGNATURES_PER_ORDER;
   const notificationBound = 1 / (1 / signsPerSecond + 1 / verifiesPerSecond);
   // The least time one order can take: its signatures and verifications one after the other on one core.
@@ -226,6 +246,17 @@ function figures(run) {
     `per order ${c.signs.toFixed(2)} signs + ${c.verifies.toFixed(2)} verifies; CPU merchant ${c.merchantCpuMs.toFixed(2)} ms, ` +
     `sandbox ${c.sandboxCpuMs.toFixed(2)} ms, load ${c.loadCpuMs.toFixed(2)} ms; ${c.merchantRequests.toFixed(1)} merchant ` +
     `requests (${best.pollsPerOrder.toFixed(1)} reads), new connections in the window: ${c.merchantConnections} to the merchant, ${c.sandboxConnections} to the sandbox (keep-alive)`;
+  // The shape's own floor: an order's signatures and verifications plus its requests at the cost of bare node:http
+  // (client and server), every core busy; nothing of Fastify, JSON, the database or logging counted.
+  const signCpuMs = (threads / signsPerSecond) * 1000;
+  const verifyCpuMs = (threads / verifiesPerSecond) * 1000;
+  const requestsPerOrder = bestCost.merchantRequests + bestCost.sandboxRequests;
+  const shapeFloor = (signs, verifies, requests) => {
+    const cpuMs = signs * signCpuMs + verifies * verifyCpuMs + (requests * httpFloor.cpuUs) / 1000;
+    return { cpuMs, perSecond: (threads * 1000) / cpuMs };
+  };
+  const orderShape = shapeFloor(SIGNATURES_PER_ORDER, SIGNATURES_PER_ORDER, requestsPerOrder);
+  const notificationShape = shapeFloor(1, 1, 1);
   const label = storage.label;
   const rows = [
     {
@@ -234,6 +265,18 @@ function figures(run) {
       bound: '—',
       ratio: '—',
       notes: `before the flow ${rate(run.rateBefore.signsPerSecond)}, after ${rate(run.rateAfter.signsPerSecond)}; the ceiling of the figures below`,
+    },
+    {
+      figure: 'a bare node:http request, keep-alive, CPU of client + server',
+      value: `${httpFloor.cpuUs.toFixed(0)} µs`,
+      bound: '—',
+      ratio: '—',
+      notes:
+        `client ${httpFloor.clientCpuUs.toFixed(0)} µs, server ${httpFloor.serverCpuUs.toFixed(0)} µs (${httpFloor.requests.toLocaleString('en-US')} requests, ` +
+        `8 in flight). The shape's floor, with nothing but signing and bare HTTP: an order (${requestsPerOrder.toFixed(1)} requests) ` +
+        `${orderShape.cpuMs.toFixed(2)} ms of CPU, at most ${rate(orderShape.perSecond)} = ${percent(orderShape.perSecond / orderBound)} of its bound; ` +
+        `a notification (1 request) ${notificationShape.cpuMs.toFixed(2)} ms, at most ${rate(notificationShape.perSecond)} = ` +
+        `${percent(notificationShape.perSecond / notificationBound)} of its bound`,
     },
     {
       figure: `orders paid end to end, closed loop (${label})`,
@@ -270,6 +313,7 @@ function figures(run) {
     details: {
       signing: { threads, signsPerSecond, verifiesPerSecond, before: run.rateBefore, after: run.rateAfter },
       bounds: { ordersPerSecond: orderBound, notificationsPerSecond: notificationBound, orderFloorMs: floorMs },
+      shapeFloor: { httpFloor, order: orderShape, notification: notificationShape },
       closed: run.closed,
       open,
       notifications,
