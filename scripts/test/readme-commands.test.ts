@@ -330,6 +330,7 @@ describe('the build, check, size and bench commands', () => {
       'verify ECC224, one core',
       "pooled sign RSA256, libuv's pool",
       'raw RSA-2048 signing, node:crypto, ',
+      'a bare node:http request, keep-alive, CPU of client + server',
       'orders paid end to end, closed loop (SQLite)',
       'one order at half that rate, open loop (SQLite)',
       'notifications applied, 10% duplicates (SQLite)',
@@ -347,6 +348,10 @@ describe('the build, check, size and bench commands', () => {
     expect(flow.closed[0].orders).toBeGreaterThan(0);
     expect(flow.applied.doubleTransitions).toBe(0);
     expect(flow.perOrder.closed.signs).toBeCloseTo(4, 1);
+    // The shape's floor was measured: a bare request costs CPU on both sides, and an order's floor is above zero.
+    expect(flow.shapeFloor.httpFloor.clientCpuUs).toBeGreaterThan(0);
+    expect(flow.shapeFloor.httpFloor.serverCpuUs).toBeGreaterThan(0);
+    expect(flow.shapeFloor.order.cpuMs).toBeGreaterThan(0);
     expect(new Set([flow.closed[0].merchant.pid, flow.closed[0].sandbox.pid, flow.closed[0].loadPid]).size).toBe(3);
     // The PostgreSQL entry plugged into the same list ran, with its bound from the same run.
     expect(details['merchant-postgres'].postgres2.doubleTransitions).toBe(0);
