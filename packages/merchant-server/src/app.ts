@@ -11,6 +11,7 @@ import {
 } from '@minipay/fastify-kit';
 import { requestPath } from '@minipay/openapi';
 import Fastify, {
+  LogController,
   type FastifyError,
   type FastifyInstance,
   type FastifyReply,
@@ -87,7 +88,7 @@ export function createApp(log: LogOption, limits: HttpLimits = DEFAULT_HTTP_LIMI
     logger: loggerOptions(log),
     // One line per request when it is answered (below), instead of Fastify's two ("incoming request" and "request
     // completed"): the same facts, half the lines to serialise and write on every request.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT_BYTES,
     ...fastifyHttpOptions(limits),
     // Strict JSON Schema: no type coercion ("5" is not a quantity); unknown properties are stripped, not read.

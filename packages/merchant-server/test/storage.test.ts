@@ -1,23 +1,10 @@
 // The storage contract: every guarantee of `Storage`, run against both implementations (a real SQLite file, a real
 // PostgreSQL server). What only one of them has (SQLite's WAL, PostgreSQL's pool) is in sqlite-storage.test.ts and
 // postgres-storage.test.ts.
-import { MerchantServerError, type NewOrder, type Storage } from '../src';
+import { MerchantServerError, type Storage } from '../src';
 import { MIGRATIONS } from '../src/internal/migrations';
 import { transitionOrder } from '../src/order-state';
-import { describeEachStorage, type TestDatabase } from './storages';
-
-function newOrder(id: string, overrides: Partial<NewOrder> = {}): NewOrder {
-  return {
-    id,
-    customerId: 'CUST_1',
-    currency: 'USD',
-    amount: 2900,
-    lines: [{ productId: 'coffee-beans', name: 'Beans', quantity: 2, unitPrice: 1450, lineTotal: 2900 }],
-    createdAt: 1_000,
-    expiresAt: 901_000,
-    ...overrides,
-  };
-}
+import { describeEachStorage, newOrder, type TestDatabase } from './storages';
 
 async function paying(storage: Storage, id: string, since: number): Promise<void> {
   await storage.createOrder(newOrder(id, { expiresAt: 10_000_000 }));

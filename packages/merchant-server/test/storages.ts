@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { startPostgres, type PostgresCluster } from '@minipay/testing';
-import { PostgresStorage, SqliteStorage, type Storage } from '../src';
+import { PostgresStorage, SqliteStorage, type NewOrder, type Storage } from '../src';
 import type { Migration } from '../src/internal/migrations';
 import { numbered } from '../src/internal/portable-sql';
 
@@ -17,6 +17,20 @@ const INT8_AS_NUMBER = {
   getTypeParser: ((oid: number, format?: string) =>
     oid === 20 ? Number : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
 };
+
+/** An order of one line, ready for `createOrder`; `overrides` change any field. */
+export function newOrder(id: string, overrides: Partial<NewOrder> = {}): NewOrder {
+  return {
+    id,
+    customerId: 'CUST_1',
+    currency: 'USD',
+    amount: 2900,
+    lines: [{ productId: 'coffee-beans', name: 'Beans', quantity: 2, unitPrice: 1450, lineTotal: 2900 }],
+    createdAt: 1_000,
+    expiresAt: 901_000,
+    ...overrides,
+  };
+}
 
 export interface StorageOpenOptions {
   migrations?: readonly Migration[];

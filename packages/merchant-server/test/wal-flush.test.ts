@@ -4,26 +4,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqliteStorage, type NewOrder } from '../src';
+import { SqliteStorage } from '../src';
 import { WalFlush } from '../src/internal/wal-flush';
+import { newOrder } from './storages';
 
 let dir: string;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'minipay-wal-flush-'));
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-function newOrder(id: string): NewOrder {
-  return {
-    id,
-    customerId: 'C',
-    currency: 'USD',
-    amount: 100,
-    lines: [{ productId: 'a', name: 'A', quantity: 1, unitPrice: 100, lineTotal: 100 }],
-    createdAt: 1_700_000_000_000,
-    expiresAt: 1_700_000_900_000,
-  };
-}
 
 /** The storage's flush, read through TypeScript's bracket access to a private member. */
 function flushOf(storage: SqliteStorage): WalFlush {
