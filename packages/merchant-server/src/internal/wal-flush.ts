@@ -6,9 +6,14 @@
 // checkpoints and WAL resets) and this flushes the WAL file itself, in libuv's thread pool: every commit made before a
 // flush starts is on disk when it ends, so one `fdatasync` serves every request waiting at that moment.
 //
-// The storage's rule on top: a method returns only after every commit it made or could have read is flushed, so
-// nothing leaves the process (an answer, a `pay` to the wallet, an acknowledgement) before the commit it reports is on
-// disk, as with FULL.
+// The storage's rule on top: a method returns only after every commit made on its connection so far is flushed (its
+// own, and any it could have read from a concurrent call), so nothing leaves the process (an answer, a `pay` to the
+// wallet, an acknowledgement) before the commit it reports is on disk, as with FULL. Another process on the same file
+// flushes its own commits the same way before it reports them.
+//
+// Portable: `fdatasync` is libuv's (FlushFileBuffers on Windows, on a handle opened for writing; F_FULLFSYNC on
+// macOS, stronger than SQLite's default there). The handle shares delete access, so SQLite may still remove the WAL
+// when the last connection closes; this one is closed first anyway.
 import { close, fdatasync, open } from 'node:fs';
 import { promisify } from 'node:util';
 import { MerchantServerError } from '../errors';
