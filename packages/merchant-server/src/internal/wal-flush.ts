@@ -11,9 +11,9 @@
 // wallet, an acknowledgement) before the commit it reports is on disk, as with FULL. Another process on the same file
 // flushes its own commits the same way before it reports them.
 //
-// Portable: `fdatasync` is libuv's (FlushFileBuffers on Windows, on a handle opened for writing; F_FULLFSYNC on
-// macOS, stronger than SQLite's default there). The handle shares delete access, so SQLite may still remove the WAL
-// when the last connection closes; this one is closed first anyway.
+// Portable: `fdatasync` is libuv's flush of a file's data on each OS (FlushFileBuffers on Windows, which is why the
+// file is opened for writing). libuv's handle shares delete access, so SQLite may still remove the WAL when the last
+// connection closes; this one is closed first anyway.
 import { close, fdatasync, open } from 'node:fs';
 import { promisify } from 'node:util';
 import { MerchantServerError } from '../errors';
