@@ -1,9 +1,9 @@
 // The embedded `Storage`: one SQLite file (WAL, busy timeout, foreign keys, every commit on disk before a method
 // returns: an order that was answered as paid must survive a power cut; the fsync is a group commit in libuv's pool,
 // internal/wal-flush.ts). better-sqlite3 is synchronous; each method is one short transaction, so the event loop is
-// held for microseconds. `BEGIN IMMEDIATE` takes the write lock up front so two
-// processes on the same file queue on `busy_timeout` instead of failing to upgrade a read lock. The statements both
-// storages share are in `internal/portable-sql.ts`.
+// held for microseconds. `BEGIN IMMEDIATE` takes the write lock up front so two processes on the same file queue on
+// `busy_timeout` instead of failing to upgrade a read lock. The statements both storages share are in
+// `internal/portable-sql.ts`.
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';

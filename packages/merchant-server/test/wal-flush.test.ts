@@ -1,7 +1,7 @@
 // The SQLite storage's group commit (src/internal/wal-flush.ts): every method returns only once the commits it made
 // or read are flushed, concurrent commits share one flush, and a flush that fails stops the storage from reporting
 // anything durable. On a real file in a temp folder; the flush itself is the real fdatasync.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteStorage } from '../src';
@@ -44,6 +44,55 @@ test('a write returns once its commit is flushed, and a read waits for the flush
   await storage.close();
 });
 
+test('each write on the way of a payment returns after a flush of its own commit', async () => {
+  // Create, PAYING, payment details, the notification's record, PAID: each must reach the disk before the server
+  // answers or calls the wallet, so each must count its commit (a write that forgot would cost no flush).
+  const storage = SqliteStorage.open(join(dir, 'merchant.db'));
+  const flush = flushOf(storage);
+  const writes: Array<[string, () => Promise<unknown>]> = [
+    ['createOrder', () => storage.createOrder(newOrder('o1'))],
+    [
+      'transition to PAYING',
+      () =>
+        storage.transition({
+          orderId: 'o1',
+          from: ['CREATED'],
+          to: 'PAYING',
+          at: 2_000,
+          cause: 'payment-started',
+          set: { paymentRequestId: 'pr_1', payingSince: 2_000 },
+        }),
+    ],
+    ['setPaymentDetails', () => storage.setPaymentDetails('o1', { paymentId: 'pay_1', paymentUrl: null }, 2_100)],
+    [
+      'recordNotification',
+      () =>
+        storage.recordNotification({
+          orderId: 'o1',
+          paymentId: 'pay_1',
+          paymentRequestId: 'pr_1',
+          resultStatus: 'S',
+          resultCode: 'SUCCESS',
+          outcome: 'applied',
+          body: '{}',
+          at: 3_000,
+        }),
+    ],
+    [
+      'transition to PAID',
+      () => storage.transition({ orderId: 'o1', from: ['PAYING'], to: 'PAID', at: 3_000, cause: 'notification' }),
+    ],
+  ];
+  for (const [name, write] of writes) {
+    const before = flush.counts.flushes;
+    await write();
+    expect({ name, flushed: flush.counts.flushes > before }).toEqual({ name, flushed: true });
+    expect(flush.counts.flushed).toBe(flush.counts.commits);
+  }
+  expect((await storage.getOrder('o1'))?.status).toBe('PAID');
+  await storage.close();
+});
+
 test('commits waiting at the same time share a flush: 50 concurrent orders, far fewer flushes', async () => {
   const storage = SqliteStorage.open(join(dir, 'merchant.db'));
   const flush = flushOf(storage);
@@ -82,7 +131,11 @@ test('a flush that fails is a STORAGE_ERROR naming the file, and every later cal
     code: 'STORAGE_ERROR',
     message: expect.stringContaining(missing),
   });
-  // Nothing new was committed, yet the earlier commit is still not known on disk: no call may say otherwise.
+  // Even once the file is there and a flush would succeed, the earlier commit is still not known on disk: no call
+  // may say otherwise.
+  writeFileSync(missing, '');
+  await expect(flush.durable()).rejects.toMatchObject({ code: 'STORAGE_ERROR' });
+  flush.committed();
   await expect(flush.durable()).rejects.toMatchObject({ code: 'STORAGE_ERROR' });
   await flush.close();
 });

@@ -1,5 +1,10 @@
 // Payment state: idempotency, inquiry, cancel, refunds, expiry and the scripting API's complete.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { formatRequestTime } from '@minipay/openapi';
+import { PaymentBook } from '../src/internal/payments';
+import { StateStore } from '../src/internal/state-store';
 import { call, json, payRequest, startReceiver, startTestSandbox, type TestSandbox } from './helpers';
 
 let t: TestSandbox;
@@ -297,6 +302,37 @@ describe('expiry', () => {
     } finally {
       await receiver.close();
       await timed.close();
+    }
+  });
+
+  test('a payment still PROCESSING when the sandbox stopped expires after a restart', () => {
+    // The book only looks at the payments it knows to be PROCESSING: those it loads from the file count too.
+    const dir = mkdtempSync(join(tmpdir(), 'minipay-sandbox-expiry-'));
+    const file = join(dir, 'sandbox.db');
+    let clock = new Date('2026-12-01T10:00:00.000Z');
+    const book = (store: StateStore) =>
+      new PaymentBook({
+        now: () => clock,
+        cashierUrl: (id) => `http://127.0.0.1:1/cashier/${id}`,
+        formatTime: formatRequestTime,
+        onFinal: () => {},
+        store,
+      });
+    try {
+      const first = StateStore.open(file);
+      const created = book(first).create(
+        payRequest({ paymentExpiryTime: formatRequestTime(new Date(clock.getTime() + 60_000)) }),
+        'CLIENT',
+      );
+      first.close();
+      clock = new Date(clock.getTime() + 61_000);
+      const second = StateStore.open(file);
+      const payment = book(second).get(created.payment.paymentId);
+      expect(payment?.status).toBe('CANCELLED');
+      expect(payment?.finalResult?.resultMessage).toBe('The payment expired.');
+      second.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -74,7 +74,7 @@ export class WalFlush {
       this.fd ??= await openFile(this.walPath, 'r+');
       await syncData(this.fd);
       this.flushes++;
-      this.flushed = Math.max(this.flushed, upTo);
+      this.flushed = upTo; // flushes run one at a time, each counting more commits than the last
     } catch (error) {
       this.failure = new MerchantServerError(
         `cannot flush the database's write-ahead log ${this.walPath} to disk (${(error as Error).message}): ` +
