@@ -5,15 +5,7 @@ export type { MerchantServerOptions, ConfigSources, LogOption, LogDestination } 
 export { MerchantServerError } from './errors';
 export type { MerchantServerErrorCode } from './errors';
 // What a storage implements, and the records it stores.
-export type {
-  Storage,
-  NotificationRecord,
-  NotificationOutcome,
-  CustomerTokenRecord,
-  InquiryClaim,
-  InquiryClaimResult,
-  OrderListQuery,
-} from './storage';
+export type { Storage, CustomerTokenRecord, InquiryClaim, InquiryClaimResult, OrderListQuery } from './storage';
 export type {
   OrderRecord,
   OrderLineRecord,
@@ -21,6 +13,8 @@ export type {
   TransitionRequest,
   TransitionCause,
   OrderEventRecord,
+  NotificationRecord,
+  NotificationOutcome,
   RefundRecord,
   RefundStatus,
   RefundInitiator,

@@ -5,7 +5,8 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { NotifyPaymentRequest, Result } from '@minipay/openapi';
 import { amountMismatch, toAmount } from './internal/money';
 import type { Settlement } from './settlement';
-import type { NotificationOutcome, Storage } from './storage';
+import type { NotificationOutcome, NotificationRecord } from './order-record';
+import type { Storage } from './storage';
 import { notificationVerdict } from './verdicts';
 
 /** The answer to a notification: the `result` the merchant signs and sends back, and what was done. */
@@ -97,17 +98,17 @@ export class NotificationHandler {
     const { storage, settlement, log, clock } = this.options;
     const at = clock();
     const result = notification.paymentResult;
+    const recordOf = (orderId: string | null): Omit<NotificationRecord, 'outcome'> => ({
+      orderId,
+      paymentId: notification.paymentId ?? null,
+      paymentRequestId: notification.paymentRequestId ?? null,
+      resultStatus: String(result?.resultStatus ?? ''),
+      resultCode: String(result?.resultCode ?? ''),
+      body: rawBody,
+      at,
+    });
     const record = async (outcome: NotificationOutcome, orderId: string | null): Promise<void> => {
-      await storage.recordNotification({
-        orderId,
-        paymentId: notification.paymentId ?? null,
-        paymentRequestId: notification.paymentRequestId ?? null,
-        resultStatus: String(result?.resultStatus ?? ''),
-        resultCode: String(result?.resultCode ?? ''),
-        outcome,
-        body: rawBody,
-        at,
-      });
+      await storage.recordNotification({ ...recordOf(orderId), outcome });
     };
     const refuse = async (
       outcome: NotificationOutcome,
@@ -166,9 +167,10 @@ export class NotificationHandler {
       await record('not-final', order.id);
       return { ack: ACK_SUCCESS, outcome: 'not-final', orderId: order.id };
     }
-    const outcome = await settlement.apply(order, verdict, 'notification', notification.paymentId);
-    const handled: NotificationOutcome =
-      outcome.status === 'applied' ? 'applied' : outcome.status === 'conflict' ? 'conflict' : 'duplicate';
+    // Applied, the notification is recorded in the transition's own transaction (one commit); otherwise after it.
+    const outcome = await settlement.apply(order, verdict, 'notification', notification.paymentId, recordOf(order.id));
+    if (outcome.status === 'applied') return { ack: ACK_SUCCESS, outcome: 'applied', orderId: order.id };
+    const handled: NotificationOutcome = outcome.status === 'conflict' ? 'conflict' : 'duplicate';
     await record(handled, order.id);
     return { ack: ACK_SUCCESS, outcome: handled, orderId: order.id };
   }

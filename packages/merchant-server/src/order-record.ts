@@ -114,6 +114,29 @@ export type TransitionCause =
   /** Not a status change: a refund settled (`from` = `to`), recorded with the transitions so the history is one log. */
   | 'refund';
 
+/** What became of a received notification, for the audit log. */
+export type NotificationOutcome =
+  | 'applied'
+  | 'duplicate'
+  | 'not-final'
+  | 'conflict'
+  | 'mismatch'
+  | 'unknown-payment'
+  /** Signed by the wallet, but its `paymentAmount` is not an amount (missing, a number, "14.50", "usd"). */
+  | 'malformed-amount';
+
+export interface NotificationRecord {
+  orderId: string | null;
+  paymentId: string | null;
+  paymentRequestId: string | null;
+  resultStatus: string;
+  resultCode: string;
+  outcome: NotificationOutcome;
+  /** The raw, verified body as it travelled. */
+  body: string;
+  at: number;
+}
+
 /** A conditional status change. Only `order-state.ts` builds these. */
 export interface TransitionRequest {
   orderId: string;
@@ -132,6 +155,12 @@ export interface TransitionRequest {
     failMessage?: string;
     payingSince?: number;
   };
+  /**
+   * The notification that reports this change, recorded (outcome `applied`) in the same transaction when the change
+   * applies: an applied notification never lacks its record, and costs one commit. When the change does not apply,
+   * nothing of it is recorded: the caller records it with the outcome it decides (a duplicate, a conflict).
+   */
+  appliedNotification?: Omit<NotificationRecord, 'outcome'>;
 }
 
 /** An applied transition, as recorded. */

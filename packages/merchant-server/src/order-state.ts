@@ -54,6 +54,7 @@ export interface TransitionOptions {
   cause: TransitionCause;
   detail?: string;
   set?: TransitionRequest['set'];
+  appliedNotification?: TransitionRequest['appliedNotification'];
 }
 
 /** Moves an order to `to` if the state machine allows it from the order's status at the moment of the update. */
@@ -66,6 +67,7 @@ export async function transitionOrder(
   const request: TransitionRequest = { orderId, from: sourcesOf(to), to, at: options.at, cause: options.cause };
   if (options.detail !== undefined) request.detail = options.detail;
   if (options.set !== undefined) request.set = options.set;
+  if (options.appliedNotification !== undefined) request.appliedNotification = options.appliedNotification;
   const changed = await storage.transition(request);
   const order = await storage.getOrder(orderId);
   if (order === undefined) return { status: 'missing' };

@@ -26,6 +26,7 @@ import * as sql from './internal/portable-sql';
 import { numbered } from './internal/portable-sql';
 import { refundEventDetail, reservationRefused } from './internal/refund-storage';
 import {
+  notificationValues,
   toCustomerTokenRecord,
   toEventRecord,
   toOrderRecord,
@@ -41,6 +42,7 @@ import {
 import type {
   NewOrder,
   NewRefund,
+  NotificationRecord,
   OrderEventRecord,
   OrderRecord,
   OutboxRecord,
@@ -54,7 +56,6 @@ import type {
   CustomerTokenRecord,
   InquiryClaim,
   InquiryClaimResult,
-  NotificationRecord,
   OrderListQuery,
   OrderIdempotency,
   Storage,
@@ -290,6 +291,12 @@ export class PostgresStorage implements Storage {
       if (request.to === 'PAID') {
         await client.query(numbered(sql.INSERT_OUTBOX), [request.orderId, 'order.paid', null, request.at, request.at]);
       }
+      if (request.appliedNotification !== undefined) {
+        await client.query(
+          numbered(sql.INSERT_NOTIFICATION),
+          notificationValues({ ...request.appliedNotification, outcome: 'applied' }),
+        );
+      }
       return true;
     });
   }
@@ -352,16 +359,7 @@ export class PostgresStorage implements Storage {
   }
 
   async recordNotification(notification: NotificationRecord): Promise<void> {
-    await this.pool.query(numbered(sql.INSERT_NOTIFICATION), [
-      notification.orderId,
-      notification.paymentId,
-      notification.paymentRequestId,
-      notification.resultStatus,
-      notification.resultCode,
-      notification.outcome,
-      notification.body,
-      notification.at,
-    ]);
+    await this.pool.query(numbered(sql.INSERT_NOTIFICATION), notificationValues(notification));
   }
 
   async listOrders(query: OrderListQuery): Promise<OrderRecord[]> {

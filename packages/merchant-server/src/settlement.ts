@@ -4,7 +4,7 @@
 // which refunds it automatically unless MINIPAY_AUTO_REFUND=0). Notifications and inquiries both settle through here.
 import type { FastifyBaseLogger } from 'fastify';
 import { transitionOrder, type TransitionOutcome } from './order-state';
-import type { OrderRecord, TransitionCause } from './order-record';
+import type { OrderRecord, TransitionCause, TransitionRequest } from './order-record';
 import type { Storage } from './storage';
 import type { Verdict } from './verdicts';
 
@@ -27,12 +27,17 @@ export interface SettlementOptions {
 export class Settlement {
   constructor(private readonly options: SettlementOptions) {}
 
-  /** Moves the order to the verdict's status if the state machine allows it now; logs a contradiction loudly. */
+  /**
+   * Moves the order to the verdict's status if the state machine allows it now; logs a contradiction loudly.
+   * `appliedNotification`: the notification reporting it, recorded with the change when it applies (see
+   * `TransitionRequest`).
+   */
   async apply(
     order: OrderRecord,
     verdict: Verdict,
     cause: TransitionCause,
     paymentId: string | undefined,
+    appliedNotification?: TransitionRequest['appliedNotification'],
   ): Promise<TransitionOutcome> {
     const { storage, log, clock } = this.options;
     const set: { paymentId?: string; failCode?: string; failMessage?: string } = {};
@@ -44,6 +49,7 @@ export class Settlement {
       cause,
       detail: verdict.detail,
       set,
+      ...(appliedNotification === undefined ? {} : { appliedNotification }),
     });
     if (outcome.status === 'conflict') {
       const closedFamily = (s: string): boolean => s === 'CANCELLED' || s === 'EXPIRED';

@@ -20,6 +20,7 @@ import {
 } from './internal/migrations';
 import * as sql from './internal/portable-sql';
 import {
+  notificationValues,
   toCustomerTokenRecord,
   toEventRecord,
   toOrderRecord,
@@ -36,6 +37,7 @@ import type { OrderStatus } from '@minipay/contract';
 import type {
   NewOrder,
   NewRefund,
+  NotificationRecord,
   OrderEventRecord,
   OrderRecord,
   OutboxRecord,
@@ -50,7 +52,6 @@ import type {
   CustomerTokenRecord,
   InquiryClaim,
   InquiryClaimResult,
-  NotificationRecord,
   OrderListQuery,
   OrderIdempotency,
   Storage,
@@ -194,7 +195,9 @@ export class SqliteStorage implements Storage {
     const readStatus = this.stmt('SELECT status FROM orders WHERE id = ?');
     const insertEvent = this.stmt(sql.INSERT_EVENT);
     const insertOutbox = this.stmt(sql.INSERT_OUTBOX);
+    const insertNotification = this.stmt(sql.INSERT_NOTIFICATION);
     const set = request.set ?? {};
+    const notification = request.appliedNotification;
     const run = this.db.transaction((): boolean => {
       // Read and update inside one write transaction: the status read here is the one the update replaced.
       const before = readStatus.get(request.orderId) as { status: OrderStatus } | undefined;
@@ -213,6 +216,8 @@ export class SqliteStorage implements Storage {
       if (result.changes !== 1) return false;
       insertEvent.run(request.orderId, before.status, request.to, request.cause, request.detail ?? null, request.at);
       if (request.to === 'PAID') insertOutbox.run(request.orderId, 'order.paid', null, request.at, request.at);
+      if (notification !== undefined)
+        insertNotification.run(...notificationValues({ ...notification, outcome: 'applied' }));
       return true;
     });
     return this.writtenIf(run.immediate());
@@ -282,16 +287,7 @@ export class SqliteStorage implements Storage {
   }
 
   async recordNotification(notification: NotificationRecord): Promise<void> {
-    this.stmt(sql.INSERT_NOTIFICATION).run(
-      notification.orderId,
-      notification.paymentId,
-      notification.paymentRequestId,
-      notification.resultStatus,
-      notification.resultCode,
-      notification.outcome,
-      notification.body,
-      notification.at,
-    );
+    this.stmt(sql.INSERT_NOTIFICATION).run(...notificationValues(notification));
     return this.written(undefined);
   }
 

@@ -7,6 +7,7 @@ import type { OrderListQuery } from './internal/portable-sql';
 import type {
   NewOrder,
   NewRefund,
+  NotificationRecord,
   OrderEventRecord,
   OrderRecord,
   OutboxRecord,
@@ -37,29 +38,6 @@ export interface InquiryClaim {
 export interface InquiryClaimResult {
   claimed: boolean;
   order: OrderRecord | undefined;
-}
-
-/** What became of a received notification, for the audit log. */
-export type NotificationOutcome =
-  | 'applied'
-  | 'duplicate'
-  | 'not-final'
-  | 'conflict'
-  | 'mismatch'
-  | 'unknown-payment'
-  /** Signed by the wallet, but its `paymentAmount` is not an amount (missing, a number, "14.50", "usd"). */
-  | 'malformed-amount';
-
-export interface NotificationRecord {
-  orderId: string | null;
-  paymentId: string | null;
-  paymentRequestId: string | null;
-  resultStatus: string;
-  resultCode: string;
-  outcome: NotificationOutcome;
-  /** The raw, verified body as it travelled. */
-  body: string;
-  at: number;
 }
 
 /** The wallet's tokens for a customer; they never leave the server. */

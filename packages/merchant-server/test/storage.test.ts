@@ -472,6 +472,75 @@ describeEachStorage('Storage', (factory) => {
     ]);
   });
 
+  test('a transition records the notification that reported it in the same transaction, only when it applies', async () => {
+    const storage = await open();
+    await paying(storage, 'o1', 2_000);
+    const reported = (at: number) => ({
+      orderId: 'o1',
+      paymentId: 'p1',
+      paymentRequestId: 'pr_o1',
+      resultStatus: 'S',
+      resultCode: 'SUCCESS',
+      body: `{"paymentId":"p1","at":${at}}`,
+      at,
+    });
+    const paid = (at: number) =>
+      storage.transition({
+        orderId: 'o1',
+        from: ['PAYING'],
+        to: 'PAID',
+        at,
+        cause: 'notification',
+        appliedNotification: reported(at),
+      });
+    expect(await paid(3_000)).toBe(true);
+    // A duplicate does not apply: nothing of it is recorded here (its caller records it as a duplicate).
+    expect(await paid(4_000)).toBe(false);
+    expect(await database.query('SELECT order_id, payment_id, outcome, body, received_at FROM notifications')).toEqual([
+      { order_id: 'o1', payment_id: 'p1', outcome: 'applied', body: reported(3_000).body, received_at: 3_000 },
+    ]);
+  });
+
+  test('a notification record that cannot be written undoes the transition it came with', async () => {
+    const storage = await open();
+    await paying(storage, 'o1', 2_000);
+    // Another connection makes every insert into notifications fail, as a full disk or a broken table would.
+    if (factory.name === 'SqliteStorage') {
+      await database.query(
+        "CREATE TRIGGER refuse_notifications BEFORE INSERT ON notifications BEGIN SELECT RAISE(ABORT, 'refused by the test'); END",
+      );
+    } else {
+      await database.query(
+        "CREATE FUNCTION refuse_notifications() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$ LANGUAGE plpgsql",
+      );
+      await database.query(
+        'CREATE TRIGGER refuse_notifications BEFORE INSERT ON notifications FOR EACH ROW EXECUTE FUNCTION refuse_notifications()',
+      );
+    }
+    await expect(
+      storage.transition({
+        orderId: 'o1',
+        from: ['PAYING'],
+        to: 'PAID',
+        at: 3_000,
+        cause: 'notification',
+        appliedNotification: {
+          orderId: 'o1',
+          paymentId: 'p1',
+          paymentRequestId: 'pr_o1',
+          resultStatus: 'S',
+          resultCode: 'SUCCESS',
+          body: '{}',
+          at: 3_000,
+        },
+      }),
+    ).rejects.toHaveProperty('message', expect.stringMatching(/refused by the test/));
+    expect((await storage.getOrder('o1'))?.status).toBe('PAYING');
+    expect(await database.query("SELECT to_status FROM order_events WHERE to_status = 'PAID'")).toEqual([]);
+    expect(await database.query('SELECT event FROM outbox')).toEqual([]);
+    expect(await database.query('SELECT outcome FROM notifications')).toEqual([]);
+  });
+
   test('lists orders newest first (created_at, then id), filtered by customer, status and time, paged by cursor', async () => {
     const storage = await open();
     // Two orders share a creation time: the id breaks the tie, so no order is skipped or repeated across pages.

@@ -45,10 +45,20 @@ test('a write returns once its commit is flushed, and a read waits for the flush
 });
 
 test('each write on the way of a payment returns after a flush of its own commit', async () => {
-  // Create, PAYING, payment details, the notification's record, PAID: each must reach the disk before the server
-  // answers or calls the wallet, so each must count its commit (a write that forgot would cost no flush).
+  // Create, PAYING, payment details, PAID with the notification's record, a duplicate's record: each must reach the
+  // disk before the server answers or calls the wallet, so each must count its commit (a write that forgot would cost
+  // no flush).
   const storage = SqliteStorage.open(join(dir, 'merchant.db'));
   const flush = flushOf(storage);
+  const notification = {
+    orderId: 'o1',
+    paymentId: 'pay_1',
+    paymentRequestId: 'pr_1',
+    resultStatus: 'S',
+    resultCode: 'SUCCESS',
+    body: '{}',
+    at: 3_000,
+  };
   const writes: Array<[string, () => Promise<unknown>]> = [
     ['createOrder', () => storage.createOrder(newOrder('o1'))],
     [
@@ -65,22 +75,20 @@ test('each write on the way of a payment returns after a flush of its own commit
     ],
     ['setPaymentDetails', () => storage.setPaymentDetails('o1', { paymentId: 'pay_1', paymentUrl: null }, 2_100)],
     [
-      'recordNotification',
+      'transition to PAID, with the notification',
       () =>
-        storage.recordNotification({
+        storage.transition({
           orderId: 'o1',
-          paymentId: 'pay_1',
-          paymentRequestId: 'pr_1',
-          resultStatus: 'S',
-          resultCode: 'SUCCESS',
-          outcome: 'applied',
-          body: '{}',
+          from: ['PAYING'],
+          to: 'PAID',
           at: 3_000,
+          cause: 'notification',
+          appliedNotification: notification,
         }),
     ],
     [
-      'transition to PAID',
-      () => storage.transition({ orderId: 'o1', from: ['PAYING'], to: 'PAID', at: 3_000, cause: 'notification' }),
+      "a duplicate notification's record",
+      () => storage.recordNotification({ ...notification, outcome: 'duplicate', at: 3_100 }),
     ],
   ];
   for (const [name, write] of writes) {

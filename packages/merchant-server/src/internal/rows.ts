@@ -2,6 +2,7 @@
 // postgres-storage.ts), and the one mapping from rows to records.
 import type { OrderStatus } from '@minipay/contract';
 import type {
+  NotificationRecord,
   OrderEventRecord,
   OrderLineRecord,
   OrderRecord,
@@ -181,4 +182,18 @@ export function toOutboxRecord(row: OutboxRow): OutboxRecord {
     deliveredAt: row.delivered_at,
     lastError: row.last_error,
   };
+}
+
+/** A notification's record as the parameters of `INSERT_NOTIFICATION` (portable-sql.ts), in its columns' order. */
+export function notificationValues(notification: NotificationRecord): unknown[] {
+  return [
+    notification.orderId,
+    notification.paymentId,
+    notification.paymentRequestId,
+    notification.resultStatus,
+    notification.resultCode,
+    notification.outcome,
+    notification.body,
+    notification.at,
+  ];
 }
