@@ -4,7 +4,7 @@
 import { MerchantServerError, type Storage } from '../src';
 import { MIGRATIONS } from '../src/internal/migrations';
 import { transitionOrder } from '../src/order-state';
-import { describeEachStorage, newOrder, type TestDatabase } from './storages';
+import { describeEachStorage, newNotification, newOrder, type TestDatabase } from './storages';
 
 async function paying(storage: Storage, id: string, since: number): Promise<void> {
   await storage.createOrder(newOrder(id, { expiresAt: 10_000_000 }));
@@ -475,15 +475,7 @@ describeEachStorage('Storage', (factory) => {
   test('a transition records the notification that reported it in the same transaction, only when it applies', async () => {
     const storage = await open();
     await paying(storage, 'o1', 2_000);
-    const reported = (at: number) => ({
-      orderId: 'o1',
-      paymentId: 'p1',
-      paymentRequestId: 'pr_o1',
-      resultStatus: 'S',
-      resultCode: 'SUCCESS',
-      body: `{"paymentId":"p1","at":${at}}`,
-      at,
-    });
+    const reported = (at: number) => newNotification('o1', { body: `{"paymentId":"pay_o1","at":${at}}`, at });
     const paid = (at: number) =>
       storage.transition({
         orderId: 'o1',
@@ -497,7 +489,7 @@ describeEachStorage('Storage', (factory) => {
     // A duplicate does not apply: nothing of it is recorded here (its caller records it as a duplicate).
     expect(await paid(4_000)).toBe(false);
     expect(await database.query('SELECT order_id, payment_id, outcome, body, received_at FROM notifications')).toEqual([
-      { order_id: 'o1', payment_id: 'p1', outcome: 'applied', body: reported(3_000).body, received_at: 3_000 },
+      { order_id: 'o1', payment_id: 'pay_o1', outcome: 'applied', body: reported(3_000).body, received_at: 3_000 },
     ]);
   });
 
@@ -524,15 +516,7 @@ describeEachStorage('Storage', (factory) => {
         to: 'PAID',
         at: 3_000,
         cause: 'notification',
-        appliedNotification: {
-          orderId: 'o1',
-          paymentId: 'p1',
-          paymentRequestId: 'pr_o1',
-          resultStatus: 'S',
-          resultCode: 'SUCCESS',
-          body: '{}',
-          at: 3_000,
-        },
+        appliedNotification: newNotification('o1'),
       }),
     ).rejects.toHaveProperty('message', expect.stringMatching(/refused by the test/));
     expect((await storage.getOrder('o1'))?.status).toBe('PAYING');

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { startPostgres, type PostgresCluster } from '@minipay/testing';
-import { PostgresStorage, SqliteStorage, type NewOrder, type Storage } from '../src';
+import { PostgresStorage, SqliteStorage, type NewOrder, type NotificationRecord, type Storage } from '../src';
 import type { Migration } from '../src/internal/migrations';
 import { numbered } from '../src/internal/portable-sql';
 
@@ -28,6 +28,23 @@ export function newOrder(id: string, overrides: Partial<NewOrder> = {}): NewOrde
     lines: [{ productId: 'coffee-beans', name: 'Beans', quantity: 2, unitPrice: 1450, lineTotal: 2900 }],
     createdAt: 1_000,
     expiresAt: 901_000,
+    ...overrides,
+  };
+}
+
+/** A success notification of order `orderId`'s payment, as received, before its outcome is known. */
+export function newNotification(
+  orderId: string,
+  overrides: Partial<NotificationRecord> = {},
+): Omit<NotificationRecord, 'outcome'> {
+  return {
+    orderId,
+    paymentId: `pay_${orderId}`,
+    paymentRequestId: `pr_${orderId}`,
+    resultStatus: 'S',
+    resultCode: 'SUCCESS',
+    body: `{"paymentId":"pay_${orderId}"}`,
+    at: 3_000,
     ...overrides,
   };
 }

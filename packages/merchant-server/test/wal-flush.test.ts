@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteStorage } from '../src';
 import { WalFlush } from '../src/internal/wal-flush';
-import { newOrder } from './storages';
+import { newNotification, newOrder } from './storages';
 
 let dir: string;
 beforeEach(() => {
@@ -50,15 +50,7 @@ test('each write on the way of a payment returns after a flush of its own commit
   // no flush).
   const storage = SqliteStorage.open(join(dir, 'merchant.db'));
   const flush = flushOf(storage);
-  const notification = {
-    orderId: 'o1',
-    paymentId: 'pay_1',
-    paymentRequestId: 'pr_1',
-    resultStatus: 'S',
-    resultCode: 'SUCCESS',
-    body: '{}',
-    at: 3_000,
-  };
+  const notification = newNotification('o1', { paymentId: 'pay_1', paymentRequestId: 'pr_1' });
   const writes: Array<[string, () => Promise<unknown>]> = [
     ['createOrder', () => storage.createOrder(newOrder('o1'))],
     [
