@@ -79,8 +79,10 @@ export interface Storage {
   findOrderByPayment(reference: { paymentId?: string; paymentRequestId?: string }): Promise<OrderRecord | undefined>;
   /**
    * Applies `request` as one conditional update (`... WHERE id = ? AND status IN (from)`) and records the event in
-   * the same transaction (and, for a transition to PAID, the `order.paid` event of the fulfilment outbox). True when this call changed the row; false when the order was not in a `from` status
-   * (someone else won, or it never was), in which case nothing changed.
+   * the same transaction (and, for a transition to PAID, the `order.paid` event of the fulfilment outbox; and
+   * `request.appliedNotification`, when given, as a notification with the outcome `applied`). True when this call
+   * changed the row; false when the order was not in a `from` status (someone else won, or it never was), in which
+   * case nothing changed, the notification's record included.
    */
   transition(request: TransitionRequest): Promise<boolean>;
   /** Stores what `pay` answered, unless a different `paymentId` is already stored. True when stored or already equal. */

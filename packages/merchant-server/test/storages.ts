@@ -35,7 +35,7 @@ export function newOrder(id: string, overrides: Partial<NewOrder> = {}): NewOrde
 /** A success notification of order `orderId`'s payment, as received, before its outcome is known. */
 export function newNotification(
   orderId: string,
-  overrides: Partial<NotificationRecord> = {},
+  overrides: Partial<Omit<NotificationRecord, 'outcome'>> = {},
 ): Omit<NotificationRecord, 'outcome'> {
   return {
     orderId,
