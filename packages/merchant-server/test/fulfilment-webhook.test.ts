@@ -117,10 +117,12 @@ describe('the webhook, against a real receiver', () => {
       'two attempts abandoned',
       10_000,
     );
+    // Held about the 400 ms timeout: far less than the 10 s default timeout or forever. The upper bound leaves room
+    // for this test process's own event loop, which sees the close late when other suites share the two cores.
     for (const attempt of ended.slice(0, 2)) {
       const heldMs = (attempt.closedAt as number) - attempt.openedAt;
       expect(heldMs).toBeGreaterThanOrEqual(350);
-      expect(heldMs).toBeLessThan(1500);
+      expect(heldMs).toBeLessThan(3000);
     }
     const row = readDatabase(stack, (db) =>
       db.prepare('SELECT delivered_at, attempts, last_error FROM outbox WHERE order_id = ?').get(order.id),
