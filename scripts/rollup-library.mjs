@@ -2,8 +2,9 @@
 // bundled declaration file (`.d.ts`). Dependencies and Node built-ins stay external; the package's
 // own `tsconfig.build.json` decides the language target (ES2017 for code that runs in mini programs).
 // The workspace's private packages (e.g. @minipay/dev-home) are never published, so a published package that
-// uses one (as a devDependency) gets it bundled in, from that package's own build.
-import { existsSync, readFileSync } from 'node:fs';
+// uses one (as a devDependency) gets it bundled in, from that package's own build. A build starts from an empty
+// dist/, so what `npm pack` ships is only what this build wrote.
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { resolve } from 'node:path';
 import typescript from '@rollup/plugin-typescript';
@@ -27,7 +28,7 @@ export function libraryConfig({ entries, packageDir, banner = {}, untyped = [] }
 
   const bundled = privateWorkspacePackages(pkg, packageDir);
 
-  return Object.entries(entries).flatMap(([name, entry]) => {
+  const configs = Object.entries(entries).flatMap(([name, entry]) => {
     const source = typeof entry === 'string' ? entry : entry.source;
     const tsconfig = resolve(packageDir, typeof entry === 'string' ? 'tsconfig.build.json' : entry.tsconfig);
     const input = resolve(packageDir, source);
@@ -64,6 +65,22 @@ export function libraryConfig({ entries, packageDir, banner = {}, untyped = [] }
           ]),
     ];
   });
+  // rollup builds the configs of one file in order: the first one empties dist/ before anything is written.
+  configs[0].plugins.unshift(emptyDist(resolve(packageDir, 'dist')));
+  return configs;
+}
+
+/**
+ * Empties `dir` when the build starts, so an entry renamed or removed leaves no old file behind for `npm pack` to
+ * ship. In `buildStart`, not when the config is read: reading a config changes nothing on disk.
+ */
+function emptyDist(dir) {
+  return {
+    name: 'minipay-empty-dist',
+    buildStart() {
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** `@minipay/*` devDependencies that are private workspace packages → their built ESM entry. */
