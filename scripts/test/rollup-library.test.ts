@@ -1,6 +1,6 @@
 // The library shape every package builds with (scripts/rollup-library.mjs), run as `npm run build` runs it
 // (rollup's command on the package's rollup.config.mjs), on a small package of its own in a temp folder: the
-// repository's packages stay as the suite's build left them, since other suites run their builds meanwhile.
+// repository's packages stay as the suite's build left them, since other suites read their dist meanwhile.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

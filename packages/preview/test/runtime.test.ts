@@ -34,6 +34,14 @@ const logUntil = (o: Opened, entry: string) =>
     (entries) => entries.includes(entry),
     `log entry "${entry}"`,
   );
+// The page stack as the view holds it. A log entry is the worker's, and the view gets the worker's page
+// operations a message later: wait for the stack instead of reading it once.
+const routesUntil = (o: Opened, routes: string[]) =>
+  eventually(
+    () => o.routes(),
+    (now) => now.join() === routes.join(),
+    `the page stack ${routes.join(', ')}`,
+  );
 
 describe("component2 lifecycles, in the platform's order", () => {
   test('launch: app, page, then each component onInit → deriveDataFromProps → didMount (inside out), ref, onReady', async () => {
@@ -232,28 +240,15 @@ describe('the page stack', () => {
     await opened.page.locator('.preview-back').click();
     await logUntil(opened, 'second onUnload');
     await logUntil(opened, 'page onShow');
-    // The log is the worker's; the routes are the view's, which gets the worker's pop a message later.
-    await eventually(
-      () => opened!.routes(),
-      (routes) => routes.join() === 'pages/index/index',
-      'only the first page',
-    );
+    await routesUntil(opened, ['pages/index/index']);
     await eventually(title, (text) => text === 'First', 'the first title again');
 
     await opened.worker.evaluate(() => my.redirectTo({ url: '/pages/second/index' }));
     await logUntil(opened, 'page onUnload');
-    await eventually(
-      () => opened!.routes(),
-      (routes) => routes.join() === 'pages/second/index',
-      'only the second page',
-    );
+    await routesUntil(opened, ['pages/second/index']);
     await opened.worker.evaluate(() => my.reLaunch({ url: '/pages/index/index?again=1' }));
     await logUntil(opened, 'page onLoad {"again":"1"}');
-    await eventually(
-      () => opened!.routes(),
-      (routes) => routes.join() === 'pages/index/index',
-      'only the first page again',
-    );
+    await routesUntil(opened, ['pages/index/index']);
     const failure = await opened.worker.evaluate(() =>
       my.navigateTo({ url: '/pages/nowhere/index' }).catch((error: unknown) => error),
     );
