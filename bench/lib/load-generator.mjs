@@ -6,7 +6,9 @@
 //   { type: 'closed', workers, seconds }  N workers, each with its own session, ordering back to back
 //   { type: 'open', rate, seconds }       orders started at a fixed rate; latency from the scheduled start
 //   { type: 'prepare-notifications', orders }  orders made PAYING, their notifications signed now (not timed)
-//   { type: 'notifications', senders }    the prepared notifications (10% duplicates, shuffled) posted at once
+//   { type: 'prepare-notifications', payments }  the same for payments another server made up (the bare endpoint)
+//   { type: 'notifications', senders, url? }  the prepared notifications (10% duplicates, shuffled) posted at once,
+//                                         to the merchant or to `url`
 // Each answers with its figures under the same type. Env: MINIPAY_BENCH_MERCHANT_URL, MINIPAY_BENCH_SANDBOX_URL,
 // MINIPAY_HOME (the dev home with the wallet's key and the client id).
 import http from 'node:http';
@@ -202,34 +204,51 @@ async function openLoop({ rate, seconds }) {
 let prepared = [];
 
 /**
- * Orders made PAYING through the API (the merchant asked the sandbox to `pay`, nobody completes them), and for each
- * the notification the wallet would send, signed here with the wallet's key before the timed window; 10% of them
- * are queued twice, and the queue is shuffled.
+ * The notifications of `orders` orders made PAYING through the merchant's API (the merchant asked the sandbox to
+ * `pay`, nobody completes them), or of the `payments` given (`{ paymentId, paymentRequestId, amount }` each, made up
+ * by a server that has no API for it), signed here with the wallet's key before the timed window.
  */
-async function prepareNotifications({ orders }) {
+async function prepareNotifications({ orders, payments }) {
+  const paying = payments ?? (await payingOrders(orders));
+  prepared = notificationQueue(paying);
+  return { orderIds: paying.map((p) => p.orderId), unique: paying.length, duplicates: prepared.length - paying.length };
+}
+
+/** `count` orders made PAYING through the API, as `{ orderId, paymentId, paymentRequestId, amount }`. */
+async function payingOrders(count) {
   const token = await newSession();
-  const paying = new Array(orders);
+  const paying = new Array(count);
   let next = 0;
   await Promise.all(
     Array.from({ length: 8 }, async () => {
-      for (let i = next++; i < orders; i = next++) {
+      for (let i = next++; i < count; i = next++) {
         const { body: order } = await call(merchant, 'POST', '/api/orders', {
           token,
           body: JSON.stringify({ items: [{ productId: 'sticker-pack', quantity: 1 }] }),
         });
         const { body: payment } = await call(merchant, 'POST', `/api/orders/${order.id}/payment`, { token });
         const { body: view } = await call(sandbox, 'GET', `/sandbox/payments/${payment.paymentId}`);
-        paying[i] = { order, paymentId: payment.paymentId, requestId: view.paymentRequestId };
+        paying[i] = {
+          orderId: order.id,
+          paymentId: payment.paymentId,
+          paymentRequestId: view.paymentRequestId,
+          amount: order.amount,
+        };
       }
     }),
   );
+  return paying;
+}
+
+/** Each payment's successful notification, signed as the wallet signs it; 10% of them queued twice, shuffled. */
+function notificationQueue(payments) {
   const path = '/notify/payment';
-  const signed = paying.map(({ order, paymentId, requestId }) => {
+  const signed = payments.map(({ paymentId, paymentRequestId, amount }) => {
     const body = JSON.stringify({
       paymentId,
-      paymentRequestId: requestId,
+      paymentRequestId,
       paymentResult: { resultStatus: 'S', resultCode: 'SUCCESS', resultMessage: 'success' },
-      paymentAmount: order.amount,
+      paymentAmount: amount,
       paymentTime: new Date().toISOString().replace('Z', '+00:00'),
     });
     const headers = signRequest({ path, clientId: dev.clientId, body, privateKey: dev.walletPrivateKey });
@@ -242,12 +261,12 @@ async function prepareNotifications({ orders }) {
     const j = Math.floor(Math.random() * (i + 1));
     [queue[i], queue[j]] = [queue[j], queue[i]];
   }
-  prepared = queue;
-  return { orderIds: paying.map((p) => p.order.id), unique: signed.length, duplicates };
+  return queue;
 }
 
-/** Posts every prepared notification to the merchant, `senders` at a time, as fast as it acknowledges them. */
-async function sendNotifications({ senders }) {
+/** Posts every prepared notification to the merchant (or `url`), `senders` at a time, as fast as it acknowledges them. */
+async function sendNotifications({ senders, url }) {
+  const target = url === undefined ? merchant : new URL(url);
   const queue = prepared;
   prepared = [];
   const sent = queue.length;
@@ -258,7 +277,7 @@ async function sendNotifications({ senders }) {
     Array.from({ length: senders }, async () => {
       for (let item = queue.pop(); item !== undefined; item = queue.pop()) {
         try {
-          const { text } = await call(merchant, 'POST', '/notify/payment', { headers: item.headers, body: item.body });
+          const { text } = await call(target, 'POST', '/notify/payment', { headers: item.headers, body: item.body });
           if (text.includes('"resultStatus":"S"')) acknowledged += 1;
           else refusals.push(text.slice(0, 200));
         } catch (error) {

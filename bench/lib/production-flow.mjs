@@ -6,6 +6,8 @@
 //   coordinated omission): p50, p99, max of a whole order;
 // - notifications: orders made PAYING, their notifications signed by the load generator before the timed window,
 //   then posted to the merchant alone with 10% duplicates: applied per second, and 0 double transitions;
+// - the same notifications to a bare endpoint (bare-notify.mjs: node:http, the pooled checks, one durable SQLite
+//   transaction each): what a correct endpoint reaches with nothing else, to read the merchant's figure against;
 // each next to its bound measured in the same run: the raw signing rate of node:crypto on every core of this machine
 // divided by the signatures the figure needs (4 per paid order across merchant and sandbox; 1 signature and 1
 // verification of the merchant per notification), and the ratio.
@@ -27,6 +29,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { measureBareNotifications } from './bare-notify.mjs';
 import { measureHttpFloor } from './http-floor.mjs';
 import { measureSigningRate, typicalPayContent } from './signing-rate.mjs';
 import { repoRoot, startServer, startWorker } from './processes.mjs';
@@ -157,6 +160,17 @@ async function runFlow(context, storage) {
       `notifications: ${notifications.perSecond.toFixed(0)}/s, double transitions ${applied.doubleTransitions}`,
     );
 
+    // The same notifications to the bare endpoint, with the load as warm as it was for the merchant's.
+    context.log('notifications to a bare endpoint ...');
+    const bare = await measureBareNotifications({
+      load,
+      dev,
+      scratch: context.scratch,
+      orders: shape.notifications,
+      senders: NOTIFICATION_SENDERS,
+    });
+    context.log(`bare endpoint: ${bare.perSecond.toFixed(0)}/s`);
+
     const rateAfter = await measureSigningRate(rateOptions);
     const signsPerSecond = (rateBefore.signsPerSecond + rateAfter.signsPerSecond) / 2;
     const verifiesPerSecond = (rateBefore.verifiesPerSecond + rateAfter.verifiesPerSecond) / 2;
@@ -166,6 +180,11 @@ async function runFlow(context, storage) {
       if (step.errors > 0) failures.push(`${step.errors} orders failed (${step.firstErrors.join('; ')})`);
     }
     if (applied.doubleTransitions !== 0) failures.push(`${applied.doubleTransitions} orders transitioned twice`);
+    if (bare.acknowledged !== bare.sent || bare.paid !== bare.unique || bare.applied !== bare.unique) {
+      failures.push(
+        `the bare endpoint acknowledged ${bare.acknowledged} of ${bare.sent} and applied ${bare.applied} of ${bare.unique} (${bare.firstRefusals.join('; ')})`,
+      );
+    }
     if (applied.paid !== prepared.unique) failures.push(`${applied.paid} of ${prepared.unique} notified orders PAID`);
     if (notifications.acknowledged !== notifications.sent) {
       failures.push(
@@ -182,6 +201,7 @@ async function runFlow(context, storage) {
       rateBefore,
       rateAfter,
       httpFloor,
+      bare,
       closed,
       best,
       open,
@@ -232,7 +252,7 @@ function perUnit(step, units) {
 }
 
 function figures(run) {
-  const { storage, threads, signsPerSecond, verifiesPerSecond, best, open, notifications, httpFloor } = run;
+  const { storage, threads, signsPerSecond, verifiesPerSecond, best, open, notifications, httpFloor, bare } = run;
   const orderBound = signsPerSecond / SIGNATURES_PER_ORDER;
   const notificationBound = 1 / (1 / signsPerSecond + 1 / verifiesPerSecond);
   // The least time one order can take: its signatures and verifications one after the other on one core.
@@ -307,6 +327,17 @@ function figures(run) {
         `double transitions ${run.applied.doubleTransitions}; merchant CPU ${notifyCost.merchantCpuMs.toFixed(2)} ms each, ` +
         `event loop ${percent(notifyCost.merchantLoop)} busy; target ≥ ${percent(TARGET_RATIO)} of the bound`,
     },
+    {
+      figure: 'notifications applied by a bare endpoint (node:http, pooled verify and sign, one SQLite transaction)',
+      value: `${bare.perSecond.toFixed(0)}/s`,
+      bound: `${rate(notificationBound)} (1 sign + 1 verify each)`,
+      ratio: percent(bare.perSecond / notificationBound),
+      notes:
+        `the same ${bare.sent} notifications (${bare.unique} + ${bare.sent - bare.unique} duplicates, ${bare.senders} senders) to an endpoint ` +
+        `doing only the protocol's checks, a durable conditional PAYING → PAID with its record and outbox row, and the signed ` +
+        `acknowledgement; applied ${bare.applied}, duplicates ${bare.duplicates}; CPU ${bare.serverCpuUs.toFixed(0)} µs each, ` +
+        `load ${bare.loadCpuUs.toFixed(0)} µs; the merchant's figure is ${percent(notifications.perSecond / bare.perSecond)} of it`,
+    },
   ];
   return {
     rows,
@@ -314,6 +345,7 @@ function figures(run) {
       signing: { threads, signsPerSecond, verifiesPerSecond, before: run.rateBefore, after: run.rateAfter },
       bounds: { ordersPerSecond: orderBound, notificationsPerSecond: notificationBound, orderFloorMs: floorMs },
       shapeFloor: { httpFloor, order: orderShape, notification: notificationShape },
+      bareNotifications: bare,
       closed: run.closed,
       open,
       notifications,

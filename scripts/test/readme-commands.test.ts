@@ -334,6 +334,7 @@ describe('the build, check, size and bench commands', () => {
       'orders paid end to end, closed loop (SQLite)',
       'one order at half that rate, open loop (SQLite)',
       'notifications applied, 10% duplicates (SQLite)',
+      'notifications applied by a bare endpoint (node:http, pooled verify and sign, one SQLite transaction)',
       'orders paid end to end, PostgreSQL, 2 instances (balancer, ',
       'notifications applied, 10% duplicates, PostgreSQL, 1 instance',
       "preview's browser bundle (view + worker), minified + gzipped",
@@ -352,6 +353,10 @@ describe('the build, check, size and bench commands', () => {
     expect(flow.shapeFloor.httpFloor.clientCpuUs).toBeGreaterThan(0);
     expect(flow.shapeFloor.httpFloor.serverCpuUs).toBeGreaterThan(0);
     expect(flow.shapeFloor.order.cpuMs).toBeGreaterThan(0);
+    // The bare endpoint applied each of its notifications once and acknowledged every one, duplicates included.
+    expect(flow.bareNotifications.applied).toBe(flow.bareNotifications.unique);
+    expect(flow.bareNotifications.duplicates).toBe(flow.bareNotifications.sent - flow.bareNotifications.unique);
+    expect(flow.bareNotifications.acknowledged).toBe(flow.bareNotifications.sent);
     expect(new Set([flow.closed[0].merchant.pid, flow.closed[0].sandbox.pid, flow.closed[0].loadPid]).size).toBe(3);
     // The PostgreSQL entry plugged into the same list ran, with its bound from the same run.
     expect(details['merchant-postgres'].postgres2.doubleTransitions).toBe(0);
