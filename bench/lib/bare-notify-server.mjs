@@ -2,7 +2,8 @@
 // work itself. node:http, the pooled verification and signing of @minipay/openapi (the protocol's checks included),
 // and one SQLite transaction per notification (WAL, `synchronous = FULL`: durable when acknowledged): a conditional
 // PAYING → PAID, the notification's record, an outbox row. No framework, schema validation, sessions, logging or
-// group commit: the least a correct endpoint does, so that the merchant's figure can be read against it.
+// group commit: the least a correct endpoint does, so that the merchant's figure can be read against it. It applies
+// successful notifications only (the only ones the bench sends); any other result is answered F and changes nothing.
 //
 // Messages: { type: 'start', databasePath, orders, walletPublicKey, merchantPrivateKey } seeds `orders` PAYING orders
 // and listens; it answers { url, payments } (what the load signs notifications for). { type: 'cpu' } answers
@@ -13,6 +14,8 @@ import Database from 'better-sqlite3';
 import { signedResponseAsync, verifyNotificationAsync } from '@minipay/openapi';
 
 const PATH = '/notify/payment';
+/** What every seeded order costs, and so what each notification must carry. */
+const AMOUNT = { currency: 'USD', value: '1450' };
 const SCHEMA = `
   CREATE TABLE orders (
     id TEXT PRIMARY KEY, payment_id TEXT NOT NULL UNIQUE, payment_request_id TEXT NOT NULL,
@@ -30,13 +33,13 @@ function open(databasePath, orders) {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.exec(SCHEMA);
-  const insert = db.prepare("INSERT INTO orders VALUES (?, ?, ?, 'PAYING', 'USD', '1450', NULL)");
+  const insert = db.prepare("INSERT INTO orders VALUES (?, ?, ?, 'PAYING', ?, ?, NULL)");
   const payments = [];
   db.transaction(() => {
     for (let i = 0; i < orders; i++) {
       const payment = { orderId: `ord_bare_${i}`, paymentId: `pay_${randomUUID()}`, paymentRequestId: `req_${i}` };
-      insert.run(payment.orderId, payment.paymentId, payment.paymentRequestId);
-      payments.push({ ...payment, amount: { currency: 'USD', value: '1450' } });
+      insert.run(payment.orderId, payment.paymentId, payment.paymentRequestId, AMOUNT.currency, AMOUNT.value);
+      payments.push({ ...payment, amount: AMOUNT });
     }
   })();
   const find = db.prepare('SELECT id, payment_request_id, currency, amount FROM orders WHERE payment_id = ?');
@@ -54,6 +57,8 @@ function open(databasePath, orders) {
 
 /** The acknowledgement's `result` for a verified notification: S once it is applied (or was already). */
 function applyNotification(notification, rawBody) {
+  if (notification.paymentResult.resultStatus !== 'S')
+    return { resultStatus: 'F', resultCode: 'NOT_SUPPORTED', resultMessage: 'only successful payments are applied' };
   const order = statements.find.get(notification.paymentId);
   if (order === undefined)
     return { resultStatus: 'F', resultCode: 'PAYMENT_NOT_FOUND', resultMessage: 'no such payment' };

@@ -20,6 +20,8 @@ const merchant = new URL(process.env.MINIPAY_BENCH_MERCHANT_URL);
 const sandbox = new URL(process.env.MINIPAY_BENCH_SANDBOX_URL);
 const dev = await ensureDevHome(process.env.MINIPAY_HOME);
 
+/** Where the wallet posts its notifications (the merchant's `paymentNotifyUrl`, and the bare endpoint's). */
+const NOTIFY_PATH = '/notify/payment';
 /** How long a client waits between two reads of an order that is not PAID yet. */
 export const POLL_INTERVAL_MS = 5;
 /** What every order buys: two lines, as the sample mini program's cart does. */
@@ -242,7 +244,6 @@ async function payingOrders(count) {
 
 /** Each payment's successful notification, signed as the wallet signs it; 10% of them queued twice, shuffled. */
 function notificationQueue(payments) {
-  const path = '/notify/payment';
   const signed = payments.map(({ paymentId, paymentRequestId, amount }) => {
     const body = JSON.stringify({
       paymentId,
@@ -251,7 +252,7 @@ function notificationQueue(payments) {
       paymentAmount: amount,
       paymentTime: new Date().toISOString().replace('Z', '+00:00'),
     });
-    const headers = signRequest({ path, clientId: dev.clientId, body, privateKey: dev.walletPrivateKey });
+    const headers = signRequest({ path: NOTIFY_PATH, clientId: dev.clientId, body, privateKey: dev.walletPrivateKey });
     return { body, headers };
   });
   const duplicates = Math.round(signed.length * 0.1);
@@ -277,7 +278,7 @@ async function sendNotifications({ senders, url }) {
     Array.from({ length: senders }, async () => {
       for (let item = queue.pop(); item !== undefined; item = queue.pop()) {
         try {
-          const { text } = await call(target, 'POST', '/notify/payment', { headers: item.headers, body: item.body });
+          const { text } = await call(target, 'POST', NOTIFY_PATH, { headers: item.headers, body: item.body });
           if (text.includes('"resultStatus":"S"')) acknowledged += 1;
           else refusals.push(text.slice(0, 200));
         } catch (error) {
