@@ -1,4 +1,4 @@
-// What applying a notification costs with nothing but the work itself: the bare endpoint (bare-notify-server.mjs:
+// What applying a notification costs with nothing but the work itself: the bare merchant (bare-merchant-server.mjs:
 // node:http, the pooled verification and signing, one durable SQLite transaction) in its own process, fed by the
 // bench's load generator exactly as the merchant is (the same signed notifications, 10% duplicates, the same
 // senders). Next to the signing bound it says how far a correct notification endpoint gets on this machine at all,
@@ -7,10 +7,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startWorker } from './processes.mjs';
 
-const serverModule = fileURLToPath(new URL('./bare-notify-server.mjs', import.meta.url));
+const serverModule = fileURLToPath(new URL('./bare-merchant-server.mjs', import.meta.url));
 
 /**
- * @param {{ load: { request: Function }, dev: { walletPublicKey: string, merchantPrivateKey: string },
+ * @param {{ load: { request: Function }, dev: { clientId: string, walletPublicKey: string, merchantPrivateKey: string },
  *   scratch: string, orders: number, senders: number }} options
  * @returns the timed pass's figures: the load's (`perSecond`, `sent`, `acknowledged`, ...), the database's (`paid`,
  *   `applied`, `duplicates`, `unique`) and the CPU per notification of the endpoint (`serverCpuUs`) and of the load (`loadCpuUs`)
@@ -23,7 +23,8 @@ export async function measureBareNotifications({ load, dev, scratch, orders, sen
     const { url, payments } = await server.request({
       type: 'start',
       databasePath: join(scratch, 'bare.db'),
-      orders: warmup + orders,
+      payingOrders: warmup + orders,
+      clientId: dev.clientId,
       walletPublicKey: dev.walletPublicKey,
       merchantPrivateKey: dev.merchantPrivateKey,
     });

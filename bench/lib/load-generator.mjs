@@ -6,7 +6,7 @@
 //   { type: 'closed', workers, seconds }  N workers, each with its own session, ordering back to back
 //   { type: 'open', rate, seconds }       orders started at a fixed rate; latency from the scheduled start
 //   { type: 'prepare-notifications', orders }  orders made PAYING, their notifications signed now (not timed)
-//   { type: 'prepare-notifications', payments }  the same for payments another server made up (the bare endpoint)
+//   { type: 'prepare-notifications', payments }  the same for payments another server made up (the bare merchant)
 //   { type: 'notifications', senders, url? }  the prepared notifications (10% duplicates, shuffled) posted at once,
 //                                         to the merchant or to `url`
 // Each answers with its figures under the same type. Env: MINIPAY_BENCH_MERCHANT_URL, MINIPAY_BENCH_SANDBOX_URL,
@@ -15,15 +15,16 @@ import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { ensureDevHome } from '@minipay/dev-home';
 import { signRequest } from '@minipay/openapi';
+import { NOTIFY_PATH } from './wire-paths.mjs';
 
 const merchant = new URL(process.env.MINIPAY_BENCH_MERCHANT_URL);
 const sandbox = new URL(process.env.MINIPAY_BENCH_SANDBOX_URL);
 const dev = await ensureDevHome(process.env.MINIPAY_HOME);
 
-/** Where the wallet posts its notifications (the merchant's `paymentNotifyUrl`, and the bare endpoint's). */
-const NOTIFY_PATH = '/notify/payment';
 /** How long a client waits between two reads of an order that is not PAID yet. */
 export const POLL_INTERVAL_MS = 5;
+/** How long a client reads an order before it counts it failed: a lost notification fails the run, not hangs it. */
+const PAID_WITHIN_MS = 10_000;
 /** What every order buys: two lines, as the sample mini program's cart does. */
 const ORDER_BODY = JSON.stringify({
   items: [
@@ -85,10 +86,13 @@ async function payOneOrder(token) {
   const { body: order } = await call(merchant, 'POST', '/api/orders', { token, body: ORDER_BODY });
   const { body: payment } = await call(merchant, 'POST', `/api/orders/${order.id}/payment`, { token });
   await call(sandbox, 'POST', `/sandbox/payments/${payment.paymentId}/complete`, { body: '{"outcome":"pay"}' });
+  const deadline = performance.now() + PAID_WITHIN_MS;
   for (let polls = 1; ; polls++) {
     const { body: seen } = await call(merchant, 'GET', `/api/orders/${order.id}`, { token });
     if (seen.status === 'PAID') return polls;
     if (seen.status !== 'PAYING') throw new Error(`order ${order.id} ended ${seen.status}`);
+    if (performance.now() > deadline)
+      throw new Error(`order ${order.id} still PAYING after ${PAID_WITHIN_MS / 1000} s`);
     await sleep(POLL_INTERVAL_MS);
   }
 }

@@ -8,6 +8,8 @@
 //   then posted to the merchant alone with 10% duplicates: applied per second, and 0 double transitions;
 // - the same notifications to a bare endpoint (bare-notify.mjs: node:http, the pooled checks, one durable SQLite
 //   transaction each): what a correct endpoint reaches with nothing else, to read the merchant's figure against;
+// - the same closed loop against a bare merchant and a bare wallet (bare-orders.mjs: the same requests, signatures
+//   and durable commits, nothing else): what a correct pair reaches, to read the real pair's order figure against;
 // each next to its bound measured in the same run: the raw signing rate of node:crypto on every core of this machine
 // divided by the signatures the figure needs (4 per paid order across merchant and sandbox; 1 signature and 1
 // verification of the merchant per notification), and the ratio.
@@ -30,6 +32,7 @@ import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { measureBareNotifications } from './bare-notify.mjs';
+import { measureBareOrders } from './bare-orders.mjs';
 import { measureHttpFloor } from './http-floor.mjs';
 import { measureSigningRate, typicalPayContent } from './signing-rate.mjs';
 import { repoRoot, startServer, startWorker } from './processes.mjs';
@@ -171,6 +174,20 @@ async function runFlow(context, storage) {
     });
     context.log(`bare endpoint: ${bare.perSecond.toFixed(0)}/s`);
 
+    // The same orders (the real merchant's catalogue) from a bare merchant and wallet, while the real pair sits idle.
+    context.log('orders from a bare merchant and wallet ...');
+    const { products } = await (await fetch(`${merchant.url}/api/products`)).json();
+    const bareOrders = await measureBareOrders({
+      dev,
+      home,
+      scratch: context.scratch,
+      products,
+      workers: shape.workers,
+      warmupSeconds: shape.warmupSeconds,
+      closedSeconds: shape.closedSeconds,
+    });
+    context.log(`bare pair: ${bareOrders.best.ordersPerSecond.toFixed(1)} orders/s`);
+
     const rateAfter = await measureSigningRate(rateOptions);
     const signsPerSecond = (rateBefore.signsPerSecond + rateAfter.signsPerSecond) / 2;
     const verifiesPerSecond = (rateBefore.verifiesPerSecond + rateAfter.verifiesPerSecond) / 2;
@@ -202,6 +219,7 @@ async function runFlow(context, storage) {
       rateAfter,
       httpFloor,
       bare,
+      bareOrders,
       closed,
       best,
       open,
@@ -252,7 +270,18 @@ function perUnit(step, units) {
 }
 
 function figures(run) {
-  const { storage, threads, signsPerSecond, verifiesPerSecond, best, open, notifications, httpFloor, bare } = run;
+  const {
+    storage,
+    threads,
+    signsPerSecond,
+    verifiesPerSecond,
+    best,
+    open,
+    notifications,
+    httpFloor,
+    bare,
+    bareOrders,
+  } = run;
   const orderBound = signsPerSecond / SIGNATURES_PER_ORDER;
   const notificationBound = 1 / (1 / signsPerSecond + 1 / verifiesPerSecond);
   // The least time one order can take: its signatures and verifications one after the other on one core.
@@ -308,6 +337,21 @@ function figures(run) {
         `p50 ${ms(best.p50Ms)}, p99 ${ms(best.p99Ms)}; ${cost(bestCost)}; target ≥ ${percent(TARGET_RATIO)} of the bound`,
     },
     {
+      figure: 'orders paid end to end by a bare merchant and wallet (node:http, pooled signing, durable SQLite)',
+      value: `${bareOrders.best.ordersPerSecond.toFixed(1)}/s`,
+      bound: `${rate(orderBound)} (signing / ${SIGNATURES_PER_ORDER})`,
+      ratio: percent(bareOrders.best.ordersPerSecond / orderBound),
+      notes:
+        `the same closed loop and orders against a pair doing only the protocol's signatures and checks, the sessions' ` +
+        `HMAC and the durable commits (the order, PAYING, the wallet's payment and its SUCCESS, PAID with its record and outbox row, notified); best of ` +
+        `${bareOrders.workers.map((s) => `${s.workers} workers ${s.ordersPerSecond.toFixed(0)}/s`).join(', ')}; ` +
+        `p50 ${ms(bareOrders.best.p50Ms)}, p99 ${ms(bareOrders.best.p99Ms)}; CPU per order merchant ` +
+        `${bareOrders.best.merchantCpuMs.toFixed(2)} ms, wallet ${bareOrders.best.walletCpuMs.toFixed(2)} ms, load ` +
+        `${bareOrders.best.loadCpuMs.toFixed(2)} ms; ${bareOrders.best.merchantRequests.toFixed(1)} merchant and ` +
+        `${bareOrders.best.walletRequests.toFixed(1)} wallet requests; the real pair's figure is ` +
+        `${percent(best.ordersPerSecond / bareOrders.best.ordersPerSecond)} of it`,
+    },
+    {
       figure: `one order at half that rate, open loop (${label})`,
       value: `p50 ${ms(open.p50Ms)}, p99 ${ms(open.p99Ms)}, max ${ms(open.maxMs)}`,
       bound: `${ms(floorMs)} (${SIGNATURES_PER_ORDER} signs + ${SIGNATURES_PER_ORDER} verifies in series on one core)`,
@@ -346,6 +390,7 @@ function figures(run) {
       bounds: { ordersPerSecond: orderBound, notificationsPerSecond: notificationBound, orderFloorMs: floorMs },
       shapeFloor: { httpFloor, order: orderShape, notification: notificationShape },
       bareNotifications: bare,
+      bareOrders,
       closed: run.closed,
       open,
       notifications,

@@ -332,6 +332,7 @@ describe('the build, check, size and bench commands', () => {
       'raw RSA-2048 signing, node:crypto, ',
       'a bare node:http request, keep-alive, CPU of client + server',
       'orders paid end to end, closed loop (SQLite)',
+      'orders paid end to end by a bare merchant and wallet (node:http, pooled signing, durable SQLite)',
       'one order at half that rate, open loop (SQLite)',
       'notifications applied, 10% duplicates (SQLite)',
       'notifications applied by a bare endpoint (node:http, pooled verify and sign, one SQLite transaction)',
@@ -357,6 +358,10 @@ describe('the build, check, size and bench commands', () => {
     expect(flow.bareNotifications.applied).toBe(flow.bareNotifications.unique);
     expect(flow.bareNotifications.duplicates).toBe(flow.bareNotifications.sent - flow.bareNotifications.unique);
     expect(flow.bareNotifications.acknowledged).toBe(flow.bareNotifications.sent);
+    // The bare pair paid orders through the same closed loop, each paid at its wallet and its notification acknowledged.
+    expect(flow.bareOrders.best.orders).toBeGreaterThan(0);
+    expect(flow.bareOrders.notified).toBe(flow.bareOrders.paid);
+    expect(flow.bareOrders.best.walletRequests).toBeCloseTo(2, 1);
     expect(new Set([flow.closed[0].merchant.pid, flow.closed[0].sandbox.pid, flow.closed[0].loadPid]).size).toBe(3);
     // The PostgreSQL entry plugged into the same list ran, with its bound from the same run.
     expect(details['merchant-postgres'].postgres2.doubleTransitions).toBe(0);
