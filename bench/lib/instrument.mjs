@@ -9,9 +9,10 @@
 // MINIPAY_BENCH_PROFILE=<dir> also takes a CPU profile of each window, written there as
 // <part>-<window>.cpuprofile (open it in Chrome DevTools' Performance panel): where the time of each figure goes.
 import crypto from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { Session } from 'node:inspector';
+import { join } from 'node:path';
 import { syncBuiltinESMExports } from 'node:module';
 import { performance } from 'node:perf_hooks';
 
@@ -64,6 +65,8 @@ let profiles = 0;
 const post = (method) =>
   new Promise((resolve, reject) => profiler.post(method, (e, r) => (e ? reject(e) : resolve(r))));
 if (profiler) {
+  // Made here, so that a folder named for the first time does not stop the server at its first window.
+  mkdirSync(profileDir, { recursive: true });
   profiler.connect();
   await post('Profiler.enable');
 }
@@ -80,7 +83,7 @@ if (process.send) {
         const { profile } = await post('Profiler.stop');
         profiles += 1;
         writeFileSync(
-          `${profileDir}/${process.env.MINIPAY_BENCH_PART}-${profiles}.cpuprofile`,
+          join(profileDir, `${process.env.MINIPAY_BENCH_PART}-${profiles}.cpuprofile`),
           JSON.stringify(profile),
         );
       }
