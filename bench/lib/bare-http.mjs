@@ -1,11 +1,11 @@
 // What the bench's bare servers (bare-merchant-server.mjs, bare-wallet-server.mjs) share, so that each holds only
-// its own protocol work: node:http bodies and JSON answers, a keep-alive client for the calls between them, the
+// its own protocol work: a node:http server answering JSON from a route function, a keep-alive client for the calls between them, the
 // durable SQLite they write to, and answering the bench over IPC as its other parts do (processes.mjs).
 import http from 'node:http';
 import Database from 'better-sqlite3';
 
 /** The whole body of a request (or response) as text. */
-export function readBody(stream) {
+function readBody(stream) {
   return new Promise((resolve, reject) => {
     const chunks = [];
     stream.on('data', (chunk) => chunks.push(chunk));
@@ -14,8 +14,8 @@ export function readBody(stream) {
   });
 }
 
-/** Answers `body` as JSON with `status`, and any extra headers (a signed answer's). */
-export function answerJson(response, status, body, headers = {}) {
+/** Answers `body` (an object, or JSON text as signed) with `status`, and any extra headers (a signed answer's). */
+function answerJson(response, status, body, headers = {}) {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
   response.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
@@ -25,16 +25,27 @@ export function answerJson(response, status, body, headers = {}) {
   response.end(text);
 }
 
-/** An error answer: `{ error: { code, message } }`, as the merchant's API answers one. */
-export function answerError(response, status, code, message) {
-  answerJson(response, status, { error: { code, message } });
-}
-
-/** A node:http server that keeps connections open as long as the bench's clients do. */
-export function createServer(handler) {
-  const server = http.createServer(handler);
+/**
+ * A node:http server for a bare part. Each request's body is read whole, then `route(request, rawBody)` resolves
+ * its answer: `{ status, body, headers? }`, or an error `{ status, code, message }`, answered as the merchant's API
+ * answers one (`{ error: { code, message } }`). A thrown error is answered 400 for JSON that does not parse, else
+ * 500, with its message. Connections stay open as long as the bench's clients keep them. `served()` counts requests.
+ */
+export function serveRoutes(route) {
+  let requests = 0;
+  const server = http.createServer(async (request, response) => {
+    requests += 1;
+    try {
+      const answer = await route(request, await readBody(request));
+      if (answer.code === undefined) answerJson(response, answer.status, answer.body, answer.headers);
+      else answerJson(response, answer.status, { error: { code: answer.code, message: answer.message } });
+    } catch (error) {
+      const status = error instanceof SyntaxError ? 400 : 500;
+      answerJson(response, status, { error: { code: 'FAILED', message: String(error?.message ?? error) } });
+    }
+  });
   server.keepAliveTimeout = 60_000;
-  return server;
+  return { server, served: () => requests };
 }
 
 /** Listens on a free port of 127.0.0.1 and resolves the server's base URL. */

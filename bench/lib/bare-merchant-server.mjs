@@ -22,16 +22,7 @@
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { ORDER_LIMITS } from '@minipay/contract';
 import { signedResponseAsync, signRequestAsync, verifyNotificationAsync, verifyResponseAsync } from '@minipay/openapi';
-import {
-  answerBench,
-  answerError,
-  answerJson,
-  createServer,
-  listen,
-  openDurable,
-  post,
-  readBody,
-} from './bare-http.mjs';
+import { answerBench, listen, openDurable, post, serveRoutes } from './bare-http.mjs';
 import { NOTIFY_PATH, PAY_PATH } from './wire-paths.mjs';
 
 /** What every seeded PAYING order costs, and so what each of its notifications must carry. */
@@ -52,7 +43,6 @@ const SCHEMA = `
 let db;
 let sql;
 let settings;
-let requests = 0;
 const sessionKey = randomBytes(32);
 
 function open(databasePath) {
@@ -220,7 +210,7 @@ function applyNotification(notification, rawBody) {
   return { resultStatus: 'S', resultCode: 'SUCCESS', resultMessage: 'success' };
 }
 
-async function notify(request, response, rawBody) {
+async function notify(request, rawBody) {
   const notification = await verifyNotificationAsync({
     headers: request.headers,
     rawBody,
@@ -235,14 +225,15 @@ async function notify(request, response, rawBody) {
     path: NOTIFY_PATH,
     privateKey: settings.merchantPrivateKey,
   });
-  answerJson(response, 200, ack.body, ack.headers);
+  return { status: 200, body: ack.body, headers: ack.headers };
 }
 
 // --- routing ----------------------------------------------------------------------------------------------------
 
-/** The API's routes; each answers `{ status, body }` or `{ status, code, message }`. */
+/** The API's routes and the notification's; each answers as `serveRoutes` (bare-http.mjs) takes it. */
 async function route(request, rawBody) {
   const { method, url } = request;
+  if (method === 'POST' && url === NOTIFY_PATH) return notify(request, rawBody);
   if (method === 'POST' && url === '/api/session') {
     const authCode = JSON.parse(rawBody || '{}').authCode;
     if (typeof authCode !== 'string' || authCode === '')
@@ -258,18 +249,7 @@ async function route(request, rawBody) {
   return { status: 404, code: 'NOT_FOUND', message: `no route ${method} ${url}` };
 }
 
-const server = createServer(async (request, response) => {
-  requests += 1;
-  try {
-    const rawBody = await readBody(request);
-    if (request.method === 'POST' && request.url === NOTIFY_PATH) return await notify(request, response, rawBody);
-    const answer = await route(request, rawBody);
-    if (answer.code === undefined) answerJson(response, answer.status, answer.body);
-    else answerError(response, answer.status, answer.code, answer.message);
-  } catch (error) {
-    answerError(response, error instanceof SyntaxError ? 400 : 500, 'FAILED', String(error?.message ?? error));
-  }
-});
+const { server, served } = serveRoutes(route);
 
 /** `count` PAYING orders as if their `pay` had been accepted, for the notification row. */
 function seedPaying(count) {
@@ -306,7 +286,7 @@ answerBench(
         paid: count("SELECT count(*) FROM orders WHERE status = 'PAID'"),
         applied: count("SELECT count(*) FROM notifications WHERE outcome = 'applied'"),
         duplicates: count("SELECT count(*) FROM notifications WHERE outcome = 'duplicate'"),
-        requests,
+        requests: served(),
       };
     },
   },

@@ -25,27 +25,22 @@ const DRAIN_MS = 10_000;
 export async function measureBareOrders({ dev, home, scratch, products, workers, warmupSeconds, closedSeconds }) {
   const parts = [];
   try {
-    const wallet = await startWorker({
-      name: 'bare wallet',
-      module: walletModule,
-      logFile: join(scratch, 'bare-wallet.log'),
-    });
-    parts.push(wallet);
-    const { url: walletUrl } = await wallet.request({
-      type: 'start',
-      databasePath: join(scratch, 'bare-wallet.db'),
+    // Each bare server in its own process, started with its part of the keys and a database file of its own.
+    const start = async (role, module, settings) => {
+      const part = await startWorker({ name: `bare ${role}`, module, logFile: join(scratch, `bare-${role}.log`) });
+      parts.push(part);
+      const { url } = await part.request({
+        type: 'start',
+        databasePath: join(scratch, `bare-${role}.db`),
+        ...settings,
+      });
+      return { part, url };
+    };
+    const { part: wallet, url: walletUrl } = await start('wallet', walletModule, {
       merchantPublicKey: dev.merchantPublicKey,
       walletPrivateKey: dev.walletPrivateKey,
     });
-    const merchant = await startWorker({
-      name: 'bare merchant',
-      module: merchantModule,
-      logFile: join(scratch, 'bare-merchant.log'),
-    });
-    parts.push(merchant);
-    const { url: merchantUrl } = await merchant.request({
-      type: 'start',
-      databasePath: join(scratch, 'bare-merchant.db'),
+    const { part: merchant, url: merchantUrl } = await start('merchant', merchantModule, {
       clientId: dev.clientId,
       walletUrl,
       products,

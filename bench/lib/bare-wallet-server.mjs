@@ -15,16 +15,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { signedResponseAsync, signRequestAsync, verifyRequestAsync, verifyResponseAsync } from '@minipay/openapi';
-import {
-  answerBench,
-  answerError,
-  answerJson,
-  createServer,
-  listen,
-  openDurable,
-  post,
-  readBody,
-} from './bare-http.mjs';
+import { answerBench, listen, openDurable, post, serveRoutes } from './bare-http.mjs';
 import { PAY_PATH } from './wire-paths.mjs';
 
 const SCHEMA = `
@@ -41,7 +32,6 @@ let db;
 let sql;
 let keys;
 let url;
-let requests = 0;
 let failedAttempts = 0;
 
 function open(databasePath) {
@@ -152,27 +142,20 @@ function complete(paymentId, body) {
   return { status: 200, body: { paymentId, status: 'SUCCESS' } };
 }
 
-const server = createServer(async (request, response) => {
-  requests += 1;
-  try {
-    const rawBody = await readBody(request);
-    if (request.method === 'POST' && request.url === PAY_PATH) {
-      const signed = await pay(request, rawBody);
-      answerJson(response, 200, signed.body, signed.headers);
-      return;
-    }
-    let answer;
-    const paymentId = /^\/sandbox\/payments\/([^/]+)\/complete$/.exec(request.url)?.[1];
-    if (request.method === 'POST' && request.url === '/sandbox/auth-codes')
-      answer = { status: 200, body: { authCode: randomUUID() } };
-    else if (request.method === 'POST' && paymentId !== undefined) answer = complete(paymentId, JSON.parse(rawBody));
-    else answer = { status: 404, code: 'NOT_FOUND', message: `no route ${request.method} ${request.url}` };
-    if (answer.code === undefined) answerJson(response, answer.status, answer.body);
-    else answerError(response, answer.status, answer.code, answer.message);
-  } catch (error) {
-    answerError(response, error instanceof SyntaxError ? 400 : 500, 'FAILED', String(error?.message ?? error));
+/** The wallet's routes; each answers as `serveRoutes` (bare-http.mjs) takes it. */
+async function route(request, rawBody) {
+  const { method, url } = request;
+  if (method === 'POST' && url === PAY_PATH) {
+    const signed = await pay(request, rawBody);
+    return { status: 200, body: signed.body, headers: signed.headers };
   }
-});
+  if (method === 'POST' && url === '/sandbox/auth-codes') return { status: 200, body: { authCode: randomUUID() } };
+  const paymentId = /^\/sandbox\/payments\/([^/]+)\/complete$/.exec(url)?.[1];
+  if (method === 'POST' && paymentId !== undefined) return complete(paymentId, JSON.parse(rawBody));
+  return { status: 404, code: 'NOT_FOUND', message: `no route ${method} ${url}` };
+}
+
+const { server, served } = serveRoutes(route);
 
 answerBench(
   {
@@ -189,7 +172,7 @@ answerBench(
         notified: count('SELECT count(*) FROM payments WHERE notified = 1'),
         pending: count("SELECT count(*) FROM payments WHERE status = 'SUCCESS' AND notified = 0"),
         failedAttempts,
-        requests,
+        requests: served(),
       };
     },
   },
