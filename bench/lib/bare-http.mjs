@@ -1,6 +1,7 @@
 // What the bench's bare servers (bare-merchant-server.mjs, bare-wallet-server.mjs) share, so that each holds only
-// its own protocol work: a node:http server answering JSON from a route function, a keep-alive client for the calls between them, the
-// durable SQLite they write to, and answering the bench over IPC as its other parts do (processes.mjs).
+// its own protocol work: a node:http server answering JSON from a route function, a keep-alive client for the calls
+// between them, the durable SQLite they write to, and answering the bench over IPC as its other parts do
+// (processes.mjs).
 import http from 'node:http';
 import Database from 'better-sqlite3';
 

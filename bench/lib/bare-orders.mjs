@@ -57,7 +57,6 @@ export async function measureBareOrders({ dev, home, scratch, products, workers,
 
     await load.request({ type: 'sessions', count: Math.max(...workers) });
     const warmup = await load.request({ type: 'closed', workers: 4, seconds: warmupSeconds });
-    const closed = [warmup];
     const steps = [];
     for (const count of workers) {
       const [merchantBefore, walletBefore] = await counters(merchant, wallet);
@@ -65,7 +64,6 @@ export async function measureBareOrders({ dev, home, scratch, products, workers,
       const [merchantAfter, walletAfter] = await counters(merchant, wallet);
       const per = (n) => n / Math.max(1, step.orders);
       const cpuMs = (after, before) => per(after.user + after.system - before.user - before.system) / 1000;
-      closed.push(step);
       steps.push({
         ...step,
         merchantCpuMs: cpuMs(merchantAfter.cpu, merchantBefore.cpu),
@@ -85,6 +83,7 @@ export async function measureBareOrders({ dev, home, scratch, products, workers,
       walletState = await wallet.request({ type: 'check' });
     }
     const merchantState = await merchant.request({ type: 'check' });
+    const closed = [warmup, ...steps];
     const ordered = closed.reduce((sum, step) => sum + step.orders, 0);
     const failures = closed.filter((step) => step.errors > 0).map((step) => step.firstErrors.join('; '));
     if (merchantState.paid !== ordered || walletState.succeeded !== ordered || walletState.notified !== ordered)
