@@ -8,23 +8,26 @@ describe('logs', () => {
   test('secrets are redacted wherever they appear in a log entry', async () => {
     const logs = logCollector();
     const app = createApp({ level: 'info', stream: logs.stream });
-    app.log.info(
-      {
-        req: {
-          headers: { authorization: 'Bearer tok.en', signature: 'algorithm=RSA256, keyVersion=1, signature=abc' },
+    try {
+      app.log.info(
+        {
+          req: {
+            headers: { authorization: 'Bearer tok.en', signature: 'algorithm=RSA256, keyVersion=1, signature=abc' },
+          },
+          token: 'session-token-1',
+          accessToken: 'wallet-access-1',
+          session: { token: 'session-token-2', refreshToken: 'wallet-refresh-1', authCode: 'auth-code-1' },
+          config: {
+            privateKey: readFileSync(join(__dirname, 'fixtures', 'test-bogus-private-key.pem'), 'utf8'),
+            sessionSecret: 'the-secret',
+          },
+          orderId: 'ord_1',
         },
-        token: 'session-token-1',
-        accessToken: 'wallet-access-1',
-        session: { token: 'session-token-2', refreshToken: 'wallet-refresh-1', authCode: 'auth-code-1' },
-        config: {
-          privateKey: readFileSync(join(__dirname, 'fixtures', 'test-bogus-private-key.pem'), 'utf8'),
-          sessionSecret: 'the-secret',
-        },
-        orderId: 'ord_1',
-      },
-      'an entry full of secrets',
-    );
-    await app.close();
+        'an entry full of secrets',
+      );
+    } finally {
+      await app.close();
+    }
     const [entry] = logs.entries();
     const text = JSON.stringify(entry);
     for (const secret of [
@@ -46,12 +49,15 @@ describe('logs', () => {
   test('each request is one line when it is answered: method, path, status and time, never its headers', async () => {
     const logs = logCollector();
     const app = createApp({ level: 'info', stream: logs.stream });
-    app.get('/ping', async () => ({ ok: true }));
-    const url = await app.listen({ port: 0, host: '127.0.0.1' });
-    const answer = await fetch(`${url}/ping?x=1`, { headers: { authorization: 'Bearer tok.en' } });
-    expect(answer.status).toBe(200);
-    await answer.text();
-    await app.close();
+    try {
+      app.get('/ping', async () => ({ ok: true }));
+      const url = await app.listen({ port: 0, host: '127.0.0.1' });
+      const answer = await fetch(`${url}/ping?x=1`, { headers: { authorization: 'Bearer tok.en' } });
+      expect(answer.status).toBe(200);
+      await answer.text();
+    } finally {
+      await app.close();
+    }
     const requestLines = logs.entries().filter((entry) => entry.reqId !== undefined);
     expect(requestLines).toEqual([
       expect.objectContaining({

@@ -35,37 +35,40 @@ test('an expired PAYING order is cancelled at the wallet before it is closed, an
     reconcileIntervalMs: 100,
     inquiryMinIntervalMs: 100,
   });
-  const session = await signIn(stack, undefined, merchant);
-  const order = await createOrder(merchant, session.token);
-  const { paymentId } = await startPayment(merchant, session.token, order.id);
-  expect((await sandboxPayment(stack, paymentId)).status).toBe('PROCESSING');
-  ahead = 61_000;
-  const closed = await eventually(async () => {
-    const read = await admin<AdminOrder>(stack, 'GET', `/admin/orders/${order.id}`, { merchant });
-    return read.body.status === 'PAYING' ? undefined : read.body;
-  }, 'the expired order to be closed');
-  expect(closed.status).toBe('EXPIRED');
-  // One transition closes it. Which one records it is a race both ends are right to run: the cancel's answer, or the
-  // wallet's notification of the cancelled payment (F ORDER_IS_CLOSED), which the sandbox sends as it cancels and
-  // which can arrive before the cancel's answer is applied. Either way the wallet's payment is CANCELLED (below).
-  const finals = closed.events.filter((event) => event.to === 'EXPIRED');
-  expect(finals).toHaveLength(1);
-  const [final] = finals;
-  expect(final).toMatchObject({ from: 'PAYING', to: 'EXPIRED' });
-  expect([
-    { cause: 'cancel', detail: 'cancelled at the wallet after expiry' },
-    { cause: 'notification', detail: 'notification F ORDER_IS_CLOSED' },
-  ]).toContainEqual({ cause: final?.cause, detail: final?.detail });
-  const atWallet = await sandboxPayment(stack, paymentId);
-  expect(atWallet.status).toBe('CANCELLED');
-  // The customer can no longer pay it at the cashier.
-  const late = await fetch(`${stack.sandbox.url}/sandbox/payments/${paymentId}/complete`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ outcome: 'pay' }),
-  });
-  expect(late.status).toBe(409);
-  await merchant.close();
+  try {
+    const session = await signIn(stack, undefined, merchant);
+    const order = await createOrder(merchant, session.token);
+    const { paymentId } = await startPayment(merchant, session.token, order.id);
+    expect((await sandboxPayment(stack, paymentId)).status).toBe('PROCESSING');
+    ahead = 61_000;
+    const closed = await eventually(async () => {
+      const read = await admin<AdminOrder>(stack, 'GET', `/admin/orders/${order.id}`, { merchant });
+      return read.body.status === 'PAYING' ? undefined : read.body;
+    }, 'the expired order to be closed');
+    expect(closed.status).toBe('EXPIRED');
+    // One transition closes it. Which one records it is a race both ends are right to run: the cancel's answer, or the
+    // wallet's notification of the cancelled payment (F ORDER_IS_CLOSED), which the sandbox sends as it cancels and
+    // which can arrive before the cancel's answer is applied. Either way the wallet's payment is CANCELLED (below).
+    const finals = closed.events.filter((event) => event.to === 'EXPIRED');
+    expect(finals).toHaveLength(1);
+    const [final] = finals;
+    expect(final).toMatchObject({ from: 'PAYING', to: 'EXPIRED' });
+    expect([
+      { cause: 'cancel', detail: 'cancelled at the wallet after expiry' },
+      { cause: 'notification', detail: 'notification F ORDER_IS_CLOSED' },
+    ]).toContainEqual({ cause: final?.cause, detail: final?.detail });
+    const atWallet = await sandboxPayment(stack, paymentId);
+    expect(atWallet.status).toBe('CANCELLED');
+    // The customer can no longer pay it at the cashier.
+    const late = await fetch(`${stack.sandbox.url}/sandbox/payments/${paymentId}/complete`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ outcome: 'pay' }),
+    });
+    expect(late.status).toBe(409);
+  } finally {
+    await merchant.close();
+  }
 });
 
 describe('the operator cancel', () => {

@@ -3,6 +3,7 @@
 // wrong secret, a changed body and an old time; and its settings are checked, naming the variable, never the secret.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Order as OrderJson } from '@minipay/contract';
 import { loadConfig, MerchantServerError, verifyFulfilmentSignature, type FulfilmentEvent } from '../src';
 import { signFulfilmentBody } from '../src/fulfilment-signature';
 import { resolveConfig } from '../src/internal/resolve-config';
@@ -59,38 +60,46 @@ describe('the webhook, against a real receiver', () => {
 
   test('a receiver that fails twice then answers 200 gets the event 3 times, with the same id and a valid signature', async () => {
     const hook = await receiver([500, 503, 200]);
-    const merchant = await stack.startMerchant({ fulfilmentUrl: hook.url, fulfilmentSecret: SECRET });
-    const { token } = await signIn(stack, undefined, merchant);
-    const { order } = await paidOrder(stack, token, merchant);
-    await eventually(() => (hook.received.length >= 3 ? true : undefined), 'three deliveries', 20_000);
-    const events = hook.received.map((request) => JSON.parse(request.body) as FulfilmentEvent);
-    expect(new Set(events.map((event) => event.id)).size).toBe(1);
-    expect(events.map((event) => event.attempt)).toEqual([1, 2, 3]);
-    expect(events[0]).toMatchObject({ type: 'order.paid', id: expect.stringMatching(/^evt_\d+$/) });
-    expect(events[0]?.order).toMatchObject({ id: order.id, status: 'PAID', amount: order.amount });
-    for (const request of hook.received) {
-      expect(request.contentType).toBe('application/json');
-      expect(request.eventId).toBe(events[0]?.id);
-      expect(request.signature).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
-      expect(verifyFulfilmentSignature(request.body, request.signature, SECRET)).toEqual({
-        valid: true,
-        timestamp: expect.any(Number),
-      });
-      // The wrong secret does not verify the very same request.
-      expect(verifyFulfilmentSignature(request.body, request.signature, `${SECRET}x`)).toMatchObject({ valid: false });
+    try {
+      const merchant = await stack.startMerchant({ fulfilmentUrl: hook.url, fulfilmentSecret: SECRET });
+      try {
+        const { token } = await signIn(stack, undefined, merchant);
+        const { order } = await paidOrder(stack, token, merchant);
+        await eventually(() => (hook.received.length >= 3 ? true : undefined), 'three deliveries', 20_000);
+        const events = hook.received.map((request) => JSON.parse(request.body) as FulfilmentEvent);
+        expect(new Set(events.map((event) => event.id)).size).toBe(1);
+        expect(events.map((event) => event.attempt)).toEqual([1, 2, 3]);
+        expect(events[0]).toMatchObject({ type: 'order.paid', id: expect.stringMatching(/^evt_\d+$/) });
+        expect(events[0]?.order).toMatchObject({ id: order.id, status: 'PAID', amount: order.amount });
+        for (const request of hook.received) {
+          expect(request.contentType).toBe('application/json');
+          expect(request.eventId).toBe(events[0]?.id);
+          expect(request.signature).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
+          expect(verifyFulfilmentSignature(request.body, request.signature, SECRET)).toEqual({
+            valid: true,
+            timestamp: expect.any(Number),
+          });
+          // The wrong secret does not verify the very same request.
+          expect(verifyFulfilmentSignature(request.body, request.signature, `${SECRET}x`)).toMatchObject({
+            valid: false,
+          });
+        }
+        const row = await eventually(() => {
+          const found = readDatabase(stack, (db) =>
+            db.prepare('SELECT delivered_at, attempts, last_error FROM outbox WHERE order_id = ?').get(order.id),
+          ) as { delivered_at: number | null; attempts: number; last_error: string | null };
+          return found.delivered_at === null ? undefined : found;
+        }, 'the event marked delivered');
+        expect(row.attempts).toBe(3);
+        // Nothing after the 2xx: it was delivered once.
+        await new Promise((resolve) => setTimeout(resolve, 1200));
+        expect(hook.received).toHaveLength(3);
+      } finally {
+        await merchant.close();
+      }
+    } finally {
+      await hook.close();
     }
-    const row = await eventually(() => {
-      const found = readDatabase(stack, (db) =>
-        db.prepare('SELECT delivered_at, attempts, last_error FROM outbox WHERE order_id = ?').get(order.id),
-      ) as { delivered_at: number | null; attempts: number; last_error: string | null };
-      return found.delivered_at === null ? undefined : found;
-    }, 'the event marked delivered');
-    expect(row.attempts).toBe(3);
-    // Nothing after the 2xx: it was delivered once.
-    await new Promise((resolve) => setTimeout(resolve, 1200));
-    expect(hook.received).toHaveLength(3);
-    await merchant.close();
-    await hook.close();
   }, 30_000);
 
   test('a receiver that never answers: each attempt ends at the timeout, and the event stays for a restart to post', async () => {
@@ -105,35 +114,42 @@ describe('the webhook, against a real receiver', () => {
       request.socket.on('close', () => (entry.closedAt = Date.now()));
     });
     const hole = await listening(server, {});
-    const merchant = await stack.startMerchant({
-      fulfilmentUrl: hole.url,
-      fulfilmentSecret: SECRET,
-      fulfilmentTimeoutMs: 400,
-    });
-    const { token } = await signIn(stack, undefined, merchant);
-    const { order } = await paidOrder(stack, token, merchant);
-    // Two attempts: 400 ms, the 1 s backoff, 400 ms.
-    const ended = await eventually(
-      () => (attempts.filter((each) => each.closedAt !== undefined).length >= 2 ? attempts : undefined),
-      'two attempts abandoned',
-      10_000,
-    );
-    // Held about the 400 ms timeout: far less than the 10 s default timeout or forever. The upper bound leaves room
-    // for this test process's own event loop, which sees the close late when other suites share the two cores.
-    for (const attempt of ended.slice(0, 2)) {
-      const heldMs = (attempt.closedAt as number) - attempt.receivedAt;
-      expect(heldMs).toBeGreaterThanOrEqual(350);
-      expect(heldMs).toBeLessThan(3000);
+    let order: OrderJson;
+    try {
+      const merchant = await stack.startMerchant({
+        fulfilmentUrl: hole.url,
+        fulfilmentSecret: SECRET,
+        fulfilmentTimeoutMs: 400,
+      });
+      try {
+        const { token } = await signIn(stack, undefined, merchant);
+        ({ order } = await paidOrder(stack, token, merchant));
+        // Two attempts: 400 ms, the 1 s backoff, 400 ms.
+        const ended = await eventually(
+          () => (attempts.filter((each) => each.closedAt !== undefined).length >= 2 ? attempts : undefined),
+          'two attempts abandoned',
+          10_000,
+        );
+        // Held about the 400 ms timeout: far less than the 10 s default timeout or forever. The upper bound leaves room
+        // for this test process's own event loop, which sees the close late when other suites share the two cores.
+        for (const attempt of ended.slice(0, 2)) {
+          const heldMs = (attempt.closedAt as number) - attempt.receivedAt;
+          expect(heldMs).toBeGreaterThanOrEqual(350);
+          expect(heldMs).toBeLessThan(3000);
+        }
+        const row = readDatabase(stack, (db) =>
+          db.prepare('SELECT delivered_at, attempts, last_error FROM outbox WHERE order_id = ?').get(order.id),
+        ) as { delivered_at: number | null; attempts: number; last_error: string };
+        expect(row.delivered_at).toBeNull();
+        expect(row.last_error).toContain('no answer within 400 ms');
+        // The URL's query (it may hold a token) is not in what is recorded.
+        expect(row.last_error).not.toContain('not-logged');
+      } finally {
+        await merchant.close();
+      }
+    } finally {
+      await hole.close();
     }
-    const row = readDatabase(stack, (db) =>
-      db.prepare('SELECT delivered_at, attempts, last_error FROM outbox WHERE order_id = ?').get(order.id),
-    ) as { delivered_at: number | null; attempts: number; last_error: string };
-    expect(row.delivered_at).toBeNull();
-    expect(row.last_error).toContain('no answer within 400 ms');
-    // The URL's query (it may hold a token) is not in what is recorded.
-    expect(row.last_error).not.toContain('not-logged');
-    await merchant.close();
-    await hole.close();
 
     // A restart pointed at a receiver that answers gets the event the first run left in the outbox, id unchanged.
     const outboxId = (
@@ -142,16 +158,22 @@ describe('the webhook, against a real receiver', () => {
       }
     ).id;
     const hook = await receiver([200]);
-    const restarted = await stack.startMerchant({ fulfilmentUrl: hook.url, fulfilmentSecret: SECRET });
-    await eventually(() => (hook.received.length > 0 ? true : undefined), 'the delivery after the restart', 15_000);
-    const event = JSON.parse(hook.received[0]?.body as string) as FulfilmentEvent;
-    expect(event).toMatchObject({ id: `evt_${outboxId}`, type: 'order.paid', order: { id: order.id } });
-    expect(event.attempt).toBeGreaterThan(2);
-    expect(verifyFulfilmentSignature(hook.received[0]?.body as string, hook.received[0]?.signature, SECRET).valid).toBe(
-      true,
-    );
-    await restarted.close();
-    await hook.close();
+    try {
+      const restarted = await stack.startMerchant({ fulfilmentUrl: hook.url, fulfilmentSecret: SECRET });
+      try {
+        await eventually(() => (hook.received.length > 0 ? true : undefined), 'the delivery after the restart', 15_000);
+        const event = JSON.parse(hook.received[0]?.body as string) as FulfilmentEvent;
+        expect(event).toMatchObject({ id: `evt_${outboxId}`, type: 'order.paid', order: { id: order.id } });
+        expect(event.attempt).toBeGreaterThan(2);
+        expect(
+          verifyFulfilmentSignature(hook.received[0]?.body as string, hook.received[0]?.signature, SECRET).valid,
+        ).toBe(true);
+      } finally {
+        await restarted.close();
+      }
+    } finally {
+      await hook.close();
+    }
   }, 30_000);
 
   test('the function hook and the URL together are refused at start-up', async () => {

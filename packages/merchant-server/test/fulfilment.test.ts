@@ -3,6 +3,7 @@
 // PAID transition and the hook's effect neither loses the event nor repeats it once it is run.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Order as OrderJson } from '@minipay/contract';
 import { startNodeProcess, type NodeProcess } from '@minipay/testing';
 import type { FulfilmentEvent } from '../src';
 import {
@@ -37,23 +38,30 @@ describe('in process', () => {
         },
       },
     );
-    const { token } = await signIn(stack, undefined, merchant);
-    const { order } = await paidOrder(stack, token, merchant);
-    const paid = await eventually(() => events.find((e) => e.order.id === order.id), 'the order.paid event');
-    expect(paid).toMatchObject({ type: 'order.paid', attempt: 1, id: expect.stringMatching(/^evt_\d+$/) });
-    expect(paid.order).toMatchObject({ id: order.id, status: 'PAID', amount: order.amount });
-    const refunded = await admin(stack, 'POST', `/admin/orders/${order.id}/refunds`, {
-      merchant,
-      body: { amount: '100' },
-    });
-    expect(refunded.status).toBe(201);
-    const refund = await eventually(() => events.find((e) => e.type === 'order.refunded'), 'the order.refunded event');
-    expect(refund.refund).toMatchObject({ id: refunded.body.refund.id, status: 'SUCCEEDED' });
-    expect(refund.order.refundedAmount).toEqual({ currency: 'USD', value: '100' });
-    // A duplicate notification of the payment changes nothing, so no second event.
-    await call(stack.sandbox.url, 'POST', `/sandbox/payments/${order.paymentId ?? paid.order.paymentId}/notify`);
-    await stack.sandbox.whenIdle();
-    await merchant.close();
+    let order: OrderJson;
+    try {
+      const { token } = await signIn(stack, undefined, merchant);
+      ({ order } = await paidOrder(stack, token, merchant));
+      const paid = await eventually(() => events.find((e) => e.order.id === order.id), 'the order.paid event');
+      expect(paid).toMatchObject({ type: 'order.paid', attempt: 1, id: expect.stringMatching(/^evt_\d+$/) });
+      expect(paid.order).toMatchObject({ id: order.id, status: 'PAID', amount: order.amount });
+      const refunded = await admin(stack, 'POST', `/admin/orders/${order.id}/refunds`, {
+        merchant,
+        body: { amount: '100' },
+      });
+      expect(refunded.status).toBe(201);
+      const refund = await eventually(
+        () => events.find((e) => e.type === 'order.refunded'),
+        'the order.refunded event',
+      );
+      expect(refund.refund).toMatchObject({ id: refunded.body.refund.id, status: 'SUCCEEDED' });
+      expect(refund.order.refundedAmount).toEqual({ currency: 'USD', value: '100' });
+      // A duplicate notification of the payment changes nothing, so no second event.
+      await call(stack.sandbox.url, 'POST', `/sandbox/payments/${order.paymentId ?? paid.order.paymentId}/notify`);
+      await stack.sandbox.whenIdle();
+    } finally {
+      await merchant.close();
+    }
     expect(events.filter((e) => e.order.id === order.id).map((e) => e.type)).toEqual(['order.paid', 'order.refunded']);
   });
 
@@ -71,21 +79,24 @@ describe('in process', () => {
         },
       },
     );
-    const { token } = await signIn(stack, undefined, merchant);
-    const { order } = await paidOrder(stack, token, merchant);
-    await eventually(() => (calls.length >= 3 ? true : undefined), 'three deliveries', 20_000);
-    expect(failures).toBe(2);
-    expect(new Set(calls.map((e) => e.id)).size).toBe(1);
-    expect(calls.map((e) => e.attempt)).toEqual([1, 2, 3]);
-    expect(calls[0]?.order.id).toBe(order.id);
-    const outbox = await eventually(() => {
-      const row = readDatabase(stack, (db) =>
-        db.prepare('SELECT delivered_at, attempts FROM outbox WHERE order_id = ?').get(order.id),
-      ) as { delivered_at: number | null; attempts: number };
-      return row.delivered_at === null ? undefined : row;
-    }, 'the event marked delivered');
-    expect(outbox.attempts).toBe(3);
-    await merchant.close();
+    try {
+      const { token } = await signIn(stack, undefined, merchant);
+      const { order } = await paidOrder(stack, token, merchant);
+      await eventually(() => (calls.length >= 3 ? true : undefined), 'three deliveries', 20_000);
+      expect(failures).toBe(2);
+      expect(new Set(calls.map((e) => e.id)).size).toBe(1);
+      expect(calls.map((e) => e.attempt)).toEqual([1, 2, 3]);
+      expect(calls[0]?.order.id).toBe(order.id);
+      const outbox = await eventually(() => {
+        const row = readDatabase(stack, (db) =>
+          db.prepare('SELECT delivered_at, attempts FROM outbox WHERE order_id = ?').get(order.id),
+        ) as { delivered_at: number | null; attempts: number };
+        return row.delivered_at === null ? undefined : row;
+      }, 'the event marked delivered');
+      expect(outbox.attempts).toBe(3);
+    } finally {
+      await merchant.close();
+    }
   }, 30_000);
 });
 

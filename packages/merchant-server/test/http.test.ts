@@ -210,13 +210,16 @@ describe('sessions and ownership', () => {
       sessionTtlMs: 60_000,
       now: () => new Date(Date.now() + offset),
     });
-    const session = await signIn(stack, undefined, merchant);
-    const order = await createOrder(merchant, session.token);
-    offset = 61_000;
-    const answer = await call(merchant.url, 'GET', `/api/orders/${order.id}`, { token: session.token });
-    expect(answer.status).toBe(401);
-    expect(answer.body.error.code).toBe('SESSION_EXPIRED');
-    await merchant.close();
+    try {
+      const session = await signIn(stack, undefined, merchant);
+      const order = await createOrder(merchant, session.token);
+      offset = 61_000;
+      const answer = await call(merchant.url, 'GET', `/api/orders/${order.id}`, { token: session.token });
+      expect(answer.status).toBe(401);
+      expect(answer.body.error.code).toBe('SESSION_EXPIRED');
+    } finally {
+      await merchant.close();
+    }
   });
 
   test("another customer's order is 404 for reading and for paying, exactly like an order that does not exist", async () => {
@@ -258,35 +261,41 @@ describe('errors', () => {
 
   test('a broken database gives 500 INTERNAL_ERROR with a request id, and no stack trace or SQL', async () => {
     const broken = await startStack();
-    const session = await signIn(broken);
-    const order = await createOrder(broken.merchant, session.token);
-    const db = new Database(broken.databasePath);
-    db.exec('PRAGMA foreign_keys = OFF; DROP TABLE order_lines');
-    db.close();
-    const answer = await call(broken.merchant.url, 'GET', `/api/orders/${order.id}`, { token: session.token });
-    expect(answer.status).toBe(500);
-    expect(answer.body).toEqual({
-      error: {
-        code: 'INTERNAL_ERROR',
-        message: expect.stringMatching(/^internal error \(request .+\); see the server log$/),
-      },
-    });
-    expect(answer.text).not.toMatch(/order_lines|SQLITE|\.ts:|\.js:/);
-    await broken.close();
+    try {
+      const session = await signIn(broken);
+      const order = await createOrder(broken.merchant, session.token);
+      const db = new Database(broken.databasePath);
+      db.exec('PRAGMA foreign_keys = OFF; DROP TABLE order_lines');
+      db.close();
+      const answer = await call(broken.merchant.url, 'GET', `/api/orders/${order.id}`, { token: session.token });
+      expect(answer.status).toBe(500);
+      expect(answer.body).toEqual({
+        error: {
+          code: 'INTERNAL_ERROR',
+          message: expect.stringMatching(/^internal error \(request .+\); see the server log$/),
+        },
+      });
+      expect(answer.text).not.toMatch(/order_lines|SQLITE|\.ts:|\.js:/);
+    } finally {
+      await broken.close();
+    }
   });
 
   test('an unhandled error is logged at error level with its class and message, and no stack trace (that is debug level only)', async () => {
     const logs = logCollector();
     const broken = await startStack({ merchant: { log: { level: 'info', stream: logs.stream } } });
-    const session = await signIn(broken);
-    const order = await createOrder(broken.merchant, session.token);
-    const db = new Database(broken.databasePath);
-    db.exec('PRAGMA foreign_keys = OFF; DROP TABLE order_lines');
-    db.close();
-    expect((await call(broken.merchant.url, 'GET', `/api/orders/${order.id}`, { token: session.token })).status).toBe(
-      500,
-    );
-    await broken.close();
+    try {
+      const session = await signIn(broken);
+      const order = await createOrder(broken.merchant, session.token);
+      const db = new Database(broken.databasePath);
+      db.exec('PRAGMA foreign_keys = OFF; DROP TABLE order_lines');
+      db.close();
+      expect((await call(broken.merchant.url, 'GET', `/api/orders/${order.id}`, { token: session.token })).status).toBe(
+        500,
+      );
+    } finally {
+      await broken.close();
+    }
     const errors = logs.entries().filter((entry) => entry.level === 50);
     expect(errors).toEqual([
       expect.objectContaining({

@@ -49,8 +49,11 @@ describe('a merchant server', () => {
   it("with format 'lines' prints one readable line per request, not two JSON entries", async () => {
     const logs = logCollector();
     const server = await stack.startMerchant({ log: { level: 'info', stream: logs.stream, format: 'lines' } });
-    expect((await call(server.url, 'GET', '/api/products')).status).toBe(200);
-    await server.close();
+    try {
+      expect((await call(server.url, 'GET', '/api/products')).status).toBe(200);
+    } finally {
+      await server.close();
+    }
     const requests = logs.lines.filter((line) => line.includes('/api/products'));
     expect(requests).toEqual([expect.stringMatching(/^GET \/api\/products 200 \d+ms\n$/)]);
     expect(logs.lines.some((line) => line.trimStart().startsWith('{'))).toBe(false);
@@ -59,8 +62,11 @@ describe('a merchant server', () => {
   it('by default logs JSON lines, for log collectors (one per request, when it is answered)', async () => {
     const logs = logCollector();
     const server = await stack.startMerchant({ log: { level: 'info', stream: logs.stream } });
-    expect((await call(server.url, 'GET', '/api/products')).status).toBe(200);
-    await server.close();
+    try {
+      expect((await call(server.url, 'GET', '/api/products')).status).toBe(200);
+    } finally {
+      await server.close();
+    }
     const entries = logs.entries();
     const { reqId } = entries.find((entry) => (entry.req as { url?: string } | undefined)?.url === '/api/products')!;
     const messages = entries.filter((entry) => entry.reqId === reqId).map((entry) => entry.msg);

@@ -113,14 +113,17 @@ describe('exactly once', () => {
 
   test('20 notifications at once split over two server instances sharing the database: one transition', async () => {
     const second = await stack.startMerchant();
-    const { order, payment } = await payingOrder();
-    const signed = signedNotification(stack, successNotification(order, payment));
-    const answers = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => postNotification(i % 2 === 0 ? merchant : second, signed)),
-    );
-    expect(answers.every((a) => a.status === 200)).toBe(true);
-    expect(finalTransitions(order.id)).toBe(1);
-    await second.close();
+    try {
+      const { order, payment } = await payingOrder();
+      const signed = signedNotification(stack, successNotification(order, payment));
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => postNotification(i % 2 === 0 ? merchant : second, signed)),
+      );
+      expect(answers.every((a) => a.status === 200)).toBe(true);
+      expect(finalTransitions(order.id)).toBe(1);
+    } finally {
+      await second.close();
+    }
   });
 
   test('success and failure notifications racing for one order: exactly one wins, the other is acknowledged and logged', async () => {
@@ -183,17 +186,20 @@ describe('exactly once', () => {
   test('a notification that beats the pay answer (paymentId not yet stored) is matched by paymentRequestId', async () => {
     // A merchant whose wallet URL leads nowhere: the order goes PAYING with its paymentRequestId, no paymentId.
     const offline = await stack.startMerchant({ walletUrl: 'http://127.0.0.1:9', walletTimeoutMs: 500 });
-    const order = await createOrder(offline, token);
-    expect((await call(offline.url, 'POST', `/api/orders/${order.id}/payment`, { token })).status).toBe(503);
-    const paymentRequestId = orderRow(stack, order.id).payment_request_id as string;
-    expect(orderRow(stack, order.id).payment_id).toBeNull();
-    const answer = await postNotification(
-      merchant,
-      signedNotification(stack, successNotification(order, { paymentId: 'WALLET_PAY_1', paymentRequestId })),
-    );
-    expectSignedAck(answer, S_ACK);
-    expect(orderRow(stack, order.id)).toMatchObject({ status: 'PAID', payment_id: 'WALLET_PAY_1' });
-    await offline.close();
+    try {
+      const order = await createOrder(offline, token);
+      expect((await call(offline.url, 'POST', `/api/orders/${order.id}/payment`, { token })).status).toBe(503);
+      const paymentRequestId = orderRow(stack, order.id).payment_request_id as string;
+      expect(orderRow(stack, order.id).payment_id).toBeNull();
+      const answer = await postNotification(
+        merchant,
+        signedNotification(stack, successNotification(order, { paymentId: 'WALLET_PAY_1', paymentRequestId })),
+      );
+      expectSignedAck(answer, S_ACK);
+      expect(orderRow(stack, order.id)).toMatchObject({ status: 'PAID', payment_id: 'WALLET_PAY_1' });
+    } finally {
+      await offline.close();
+    }
   });
 
   test('a notification that was dropped twice is applied when the sandbox retries', async () => {

@@ -83,41 +83,51 @@ describe('PostgresStorage.open', () => {
 
   test('migrations wait for the migration lock another instance holds, then run', async () => {
     const url = await freshDatabase();
-    await withClient(url, async (holder) => {
-      await holder.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
-      let opened = false;
-      const opening = PostgresStorage.open(url).then((storage) => {
-        opened = true;
-        return storage;
+    let opening: Promise<PostgresStorage> | undefined;
+    try {
+      await withClient(url, async (holder) => {
+        await holder.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+        let opened = false;
+        opening = PostgresStorage.open(url).then((storage) => {
+          opened = true;
+          return storage;
+        });
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        expect(opened).toBe(false);
+        const tables = await holder.query("SELECT 1 FROM pg_tables WHERE tablename = 'orders'");
+        expect(tables.rowCount).toBe(0);
+        await holder.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+        await opening;
+        expect(opened).toBe(true);
       });
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      expect(opened).toBe(false);
-      const tables = await holder.query("SELECT 1 FROM pg_tables WHERE tablename = 'orders'");
-      expect(tables.rowCount).toBe(0);
-      await holder.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
-      await (await opening).close();
-      expect(opened).toBe(true);
-    });
+    } finally {
+      await (await opening)?.close();
+    }
   });
 
   test('BIGINT columns hold the amounts and times, and are read back as numbers', async () => {
     const url = await freshDatabase();
     const storage = await PostgresStorage.open(url);
-    await storage.createOrder({
-      id: 'o1',
-      customerId: 'C',
-      currency: 'USD',
-      amount: 3550,
-      lines: [{ productId: 'a', name: 'A', quantity: 1, unitPrice: 3550, lineTotal: 3550 }],
-      createdAt: 1_700_000_000_000,
-      expiresAt: 1_700_000_900_000,
-    });
-    const types = await withClient(url, (client) =>
-      client.query("SELECT pg_typeof(amount)::text AS a, pg_typeof(created_at)::text AS c FROM orders WHERE id = 'o1'"),
-    );
-    expect(types.rows).toEqual([{ a: 'bigint', c: 'bigint' }]);
-    expect(await storage.getOrder('o1')).toMatchObject({ amount: 3550, createdAt: 1_700_000_000_000 });
-    await storage.close();
+    try {
+      await storage.createOrder({
+        id: 'o1',
+        customerId: 'C',
+        currency: 'USD',
+        amount: 3550,
+        lines: [{ productId: 'a', name: 'A', quantity: 1, unitPrice: 3550, lineTotal: 3550 }],
+        createdAt: 1_700_000_000_000,
+        expiresAt: 1_700_000_900_000,
+      });
+      const types = await withClient(url, (client) =>
+        client.query(
+          "SELECT pg_typeof(amount)::text AS a, pg_typeof(created_at)::text AS c FROM orders WHERE id = 'o1'",
+        ),
+      );
+      expect(types.rows).toEqual([{ a: 'bigint', c: 'bigint' }]);
+      expect(await storage.getOrder('o1')).toMatchObject({ amount: 3550, createdAt: 1_700_000_000_000 });
+    } finally {
+      await storage.close();
+    }
   });
 });
 
@@ -125,49 +135,58 @@ describe('the pool', () => {
   test('a statement that runs past the statement timeout is cancelled by the server, and nothing changes', async () => {
     const url = await freshDatabase();
     const storage = await PostgresStorage.open(url, { statementTimeoutMs: 300 });
-    await storage.createOrder({
-      id: 'o1',
-      customerId: 'C',
-      currency: 'USD',
-      amount: 100,
-      lines: [{ productId: 'a', name: 'A', quantity: 1, unitPrice: 100, lineTotal: 100 }],
-      createdAt: 1,
-      expiresAt: 2,
-    });
-    // Another session holds the order's row lock: the transition waits for it until the timeout ends it.
-    await withClient(url, async (other) => {
-      await other.query('BEGIN');
-      await other.query("SELECT * FROM orders WHERE id = 'o1' FOR UPDATE");
-      const started = Date.now();
-      await expect(
-        storage.transition({ orderId: 'o1', from: ['CREATED'], to: 'EXPIRED', at: 3, cause: 'expiry' }),
-      ).rejects.toThrow(/statement timeout/);
-      expect(Date.now() - started).toBeGreaterThanOrEqual(250);
-      await other.query('ROLLBACK');
-    });
-    expect((await storage.getOrder('o1'))?.status).toBe('CREATED');
-    await storage.close();
+    try {
+      await storage.createOrder({
+        id: 'o1',
+        customerId: 'C',
+        currency: 'USD',
+        amount: 100,
+        lines: [{ productId: 'a', name: 'A', quantity: 1, unitPrice: 100, lineTotal: 100 }],
+        createdAt: 1,
+        expiresAt: 2,
+      });
+      // Another session holds the order's row lock: the transition waits for it until the timeout ends it.
+      await withClient(url, async (other) => {
+        await other.query('BEGIN');
+        await other.query("SELECT * FROM orders WHERE id = 'o1' FOR UPDATE");
+        const started = Date.now();
+        await expect(
+          storage.transition({ orderId: 'o1', from: ['CREATED'], to: 'EXPIRED', at: 3, cause: 'expiry' }),
+        ).rejects.toThrow(/statement timeout/);
+        expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+        await other.query('ROLLBACK');
+      });
+      expect((await storage.getOrder('o1'))?.status).toBe('CREATED');
+    } finally {
+      await storage.close();
+    }
   });
 
   test('keeps at most poolSize connections however many queries run at once', async () => {
     const url = await freshDatabase();
     const storage = await PostgresStorage.open(url, { poolSize: 3, applicationName: 'pool_size_test' });
-    const reads = Array.from({ length: 40 }, (_, i) => storage.getOrder(`o${i}`));
-    const during = await connectionsOf(url, 'pool_size_test');
-    await Promise.all(reads);
-    expect(during).toBeGreaterThan(0);
-    expect(during).toBeLessThanOrEqual(3);
-    expect(storage.pool.totalCount).toBeLessThanOrEqual(3);
-    await storage.close();
+    try {
+      const reads = Array.from({ length: 40 }, (_, i) => storage.getOrder(`o${i}`));
+      const during = await connectionsOf(url, 'pool_size_test');
+      await Promise.all(reads);
+      expect(during).toBeGreaterThan(0);
+      expect(during).toBeLessThanOrEqual(3);
+      expect(storage.pool.totalCount).toBeLessThanOrEqual(3);
+    } finally {
+      await storage.close();
+    }
   });
 
   test('close() drains the pool: a query under way finishes, then every connection is closed', async () => {
     const url = await freshDatabase();
     const storage = await PostgresStorage.open(url, { applicationName: 'drain_test' });
     const slow = storage.pool.query('SELECT pg_sleep(0.3) AS slept');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(await connectionsOf(url, 'drain_test')).toBe(1);
-    await storage.close();
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(await connectionsOf(url, 'drain_test')).toBe(1);
+    } finally {
+      await storage.close();
+    }
     await expect(slow).resolves.toMatchObject({ rowCount: 1 });
     await connectionsClosed(url, 'drain_test');
     await expect(storage.getOrder('o1')).rejects.toThrow();
@@ -239,10 +258,13 @@ describe('a merchant server given MINIPAY_DATABASE_URL', () => {
       walletUrl: stack.sandbox.url,
       log: { level: 'info', stream: { write: (line) => void lines.push(line) } },
     });
-    const answer = await fetch(`${server.url}/api/products`);
-    expect(answer.status).toBe(200);
-    expect(await connectionsOf(url, 'minipay-merchant')).toBeGreaterThan(0);
-    await server.close();
+    try {
+      const answer = await fetch(`${server.url}/api/products`);
+      expect(answer.status).toBe(200);
+      expect(await connectionsOf(url, 'minipay-merchant')).toBeGreaterThan(0);
+    } finally {
+      await server.close();
+    }
     await connectionsClosed(url, 'minipay-merchant');
     const listening = lines.map((line) => JSON.parse(line)).find((entry) => entry.msg === 'merchant server listening');
     expect(listening.database).toBe(withPassword.replace('s3cret', '***'));

@@ -25,11 +25,17 @@ test('the "From code" example runs as written', async () => {
     'const merchant = await startMerchantServer({ home, port: 0, walletUrl: wallet.url, log: false });',
   );
   const wallet = await startSandbox({ home, port: 0, log: () => {} });
-  const merchant = await startMerchantServer({ home, port: 0, walletUrl: wallet.url, log: false });
-  expect(merchant.notifyUrl).toBe(`${merchant.url}/notify/payment`);
-  expect((await call(merchant.url, 'GET', '/api/products')).status).toBe(200);
-  await merchant.close();
-  await wallet.close();
+  try {
+    const merchant = await startMerchantServer({ home, port: 0, walletUrl: wallet.url, log: false });
+    try {
+      expect(merchant.notifyUrl).toBe(`${merchant.url}/notify/payment`);
+      expect((await call(merchant.url, 'GET', '/api/products')).status).toBe(200);
+    } finally {
+      await merchant.close();
+    }
+  } finally {
+    await wallet.close();
+  }
   rmSync(home, { recursive: true, force: true });
 });
 
@@ -39,15 +45,18 @@ test('the documented order JSON has exactly the fields of a real order', async (
     .find((json) => 'items' in json);
   expect(documented).toBeDefined();
   const stack = await startStack();
-  const { token } = await signIn(stack);
-  const real = await createOrder(stack.merchant, token, [
-    { productId: 'coffee-beans', quantity: 2 },
-    { productId: 'sticker-pack', quantity: 1 },
-  ]);
-  expect(Object.keys(real).sort()).toEqual(Object.keys(documented as object).sort());
-  expect(real.amount).toEqual(documented?.amount);
-  expect(real.items).toEqual(documented?.items);
-  await stack.close();
+  try {
+    const { token } = await signIn(stack);
+    const real = await createOrder(stack.merchant, token, [
+      { productId: 'coffee-beans', quantity: 2 },
+      { productId: 'sticker-pack', quantity: 1 },
+    ]);
+    expect(Object.keys(real).sort()).toEqual(Object.keys(documented as object).sort());
+    expect(real.amount).toEqual(documented?.amount);
+    expect(real.items).toEqual(documented?.items);
+  } finally {
+    await stack.close();
+  }
 });
 
 test('the configuration table documents every MINIPAY_* variable the server reads', () => {

@@ -208,13 +208,16 @@ describe('reconciler', () => {
 describe('start-up', () => {
   test('a port in use stops start-up with a message naming MINIPAY_MERCHANT_PORT and --port', async () => {
     const stack = await startStack();
-    const port = Number(new URL(stack.merchant.url).port);
-    await expect(startMerchantServer({ home: stack.home, port, log: false })).rejects.toMatchObject({
-      name: 'MerchantServerError',
-      code: 'PORT_IN_USE',
-      message: expect.stringMatching(/MINIPAY_MERCHANT_PORT.*--port/),
-    });
-    await stack.close();
+    try {
+      const port = Number(new URL(stack.merchant.url).port);
+      await expect(startMerchantServer({ home: stack.home, port, log: false })).rejects.toMatchObject({
+        name: 'MerchantServerError',
+        code: 'PORT_IN_USE',
+        message: expect.stringMatching(/MINIPAY_MERCHANT_PORT.*--port/),
+      });
+    } finally {
+      await stack.close();
+    }
   });
 
   test('production without keys stops start-up naming every missing setting, and creates no development keys', async () => {

@@ -59,13 +59,16 @@ describe('the operator API', () => {
       walletPublicKey: stack.dev.walletPublicKey,
       sessionSecret: stack.dev.sessionSecret,
     });
-    const answer = await admin(stack, 'GET', '/admin/orders', { merchant: production });
-    expect(answer.status).toBe(503);
-    expect(answer.body.error).toEqual({
-      code: 'ADMIN_DISABLED',
-      message: expect.stringContaining('MINIPAY_ADMIN_TOKEN'),
-    });
-    await production.close();
+    try {
+      const answer = await admin(stack, 'GET', '/admin/orders', { merchant: production });
+      expect(answer.status).toBe(503);
+      expect(answer.body.error).toEqual({
+        code: 'ADMIN_DISABLED',
+        message: expect.stringContaining('MINIPAY_ADMIN_TOKEN'),
+      });
+    } finally {
+      await production.close();
+    }
   });
 });
 
@@ -194,23 +197,26 @@ describe('a refund the wallet answers U', () => {
       inquiryMinIntervalMs: 100,
       log: { level: 'info', stream: logs.stream },
     });
-    const resolved = await eventually(async () => {
-      const current = await getOrder(stack.merchant, token, order.id);
-      return current.refunds?.[0]?.status === 'SUCCEEDED' ? current : undefined;
-    }, 'the pending refund to be resolved');
-    expect(resolved.refunds?.[0]).toMatchObject({
-      id: pending.body.refund.id,
-      refundId: expect.stringMatching(/^SBXREF/),
-    });
-    expect(resolved.refundedAmount).toEqual({ currency: 'USD', value: '700' });
-    const atWallet = await sandboxPayment(stack, paymentId);
-    expect(atWallet.refunds).toEqual([expect.objectContaining({ refundRequestId: pending.body.refund.id })]);
-    // The other instance logs once its settlement is flushed, which may be after this instance read the commit.
-    await eventually(
-      async () => logs.entries().find((entry) => entry.msg === 'refund SUCCEEDED'),
-      'the other instance to log the refund SUCCEEDED',
-    );
-    await other.close();
+    try {
+      const resolved = await eventually(async () => {
+        const current = await getOrder(stack.merchant, token, order.id);
+        return current.refunds?.[0]?.status === 'SUCCEEDED' ? current : undefined;
+      }, 'the pending refund to be resolved');
+      expect(resolved.refunds?.[0]).toMatchObject({
+        id: pending.body.refund.id,
+        refundId: expect.stringMatching(/^SBXREF/),
+      });
+      expect(resolved.refundedAmount).toEqual({ currency: 'USD', value: '700' });
+      const atWallet = await sandboxPayment(stack, paymentId);
+      expect(atWallet.refunds).toEqual([expect.objectContaining({ refundRequestId: pending.body.refund.id })]);
+      // The other instance logs once its settlement is flushed, which may be after this instance read the commit.
+      await eventually(
+        async () => logs.entries().find((entry) => entry.msg === 'refund SUCCEEDED'),
+        'the other instance to log the refund SUCCEEDED',
+      );
+    } finally {
+      await other.close();
+    }
   });
 });
 
@@ -261,21 +267,24 @@ describe('money received for a closed order', () => {
   test('with MINIPAY_AUTO_REFUND=0 it is only logged, and the operator can refund it', async () => {
     const logs = logCollector();
     const merchant = await stack.startMerchant({ autoRefund: false, log: { level: 'info', stream: logs.stream } });
-    const { orderId, paymentId } = await paidAfterClose(merchant);
-    const noted = await eventually(async () => {
-      const read = await admin<AdminOrder>(stack, 'GET', `/admin/orders/${orderId}`, { merchant });
-      return read.body.paidAfterClose ? read.body : undefined;
-    }, 'the late payment to be noted');
-    expect(noted.refunds).toBeUndefined();
-    expect(
-      logs
-        .entries()
-        .some((e) => e.orderId === orderId && String(e.msg).includes('MONEY RECEIVED FOR A CANCELLED ORDER')),
-    ).toBe(true);
-    expect((await sandboxPayment(stack, paymentId)).refunds).toHaveLength(0);
-    const manual = await refund(orderId, {}, merchant);
-    expect(manual.status).toBe(201);
-    expect(manual.body.order).toMatchObject({ status: 'CANCELLED', refundedAmount: noted.amount });
-    await merchant.close();
+    try {
+      const { orderId, paymentId } = await paidAfterClose(merchant);
+      const noted = await eventually(async () => {
+        const read = await admin<AdminOrder>(stack, 'GET', `/admin/orders/${orderId}`, { merchant });
+        return read.body.paidAfterClose ? read.body : undefined;
+      }, 'the late payment to be noted');
+      expect(noted.refunds).toBeUndefined();
+      expect(
+        logs
+          .entries()
+          .some((e) => e.orderId === orderId && String(e.msg).includes('MONEY RECEIVED FOR A CANCELLED ORDER')),
+      ).toBe(true);
+      expect((await sandboxPayment(stack, paymentId)).refunds).toHaveLength(0);
+      const manual = await refund(orderId, {}, merchant);
+      expect(manual.status).toBe(201);
+      expect(manual.body.order).toMatchObject({ status: 'CANCELLED', refundedAmount: noted.amount });
+    } finally {
+      await merchant.close();
+    }
   });
 });

@@ -49,32 +49,41 @@ describe('a merchant server whose MINIPAY_WALLET_URL answers nothing', () => {
   it('warns at start-up, naming the URL and the setting', async () => {
     const logs = logCollector();
     const server = await stack.startMerchant({ walletUrl: closedUrl, log: { level: 'info', stream: logs.stream } });
-    const warning = await until(() => logs.entries().find((entry) => entry.level === 40));
-    await server.close();
-    expect(warning.msg).toBe(
-      `the wallet at ${closedUrl} does not answer (connection refused, ECONNREFUSED): check the merchant ` +
-        "server's MINIPAY_WALLET_URL, and that the wallet is running",
-    );
+    try {
+      const warning = await until(() => logs.entries().find((entry) => entry.level === 40));
+      expect(warning.msg).toBe(
+        `the wallet at ${closedUrl} does not answer (connection refused, ECONNREFUSED): check the merchant ` +
+          "server's MINIPAY_WALLET_URL, and that the wallet is running",
+      );
+    } finally {
+      await server.close();
+    }
   });
 
   it('answers a sign-in with what to fix instead of "try again in a moment"', async () => {
     const server = await stack.startMerchant({ walletUrl: closedUrl });
-    const answer = await call<{ error: { code: string; message: string } }>(server.url, 'POST', '/api/session', {
-      body: { authCode: 'any-code' },
-    });
-    await server.close();
-    expect(answer.status).toBe(503);
-    expect(answer.body.error.code).toBe('WALLET_UNAVAILABLE');
-    expect(answer.body.error.message).toContain(`the wallet at ${closedUrl} does not answer (connection refused`);
-    expect(answer.body.error.message).not.toContain('try again in a moment');
+    try {
+      const answer = await call<{ error: { code: string; message: string } }>(server.url, 'POST', '/api/session', {
+        body: { authCode: 'any-code' },
+      });
+      expect(answer.status).toBe(503);
+      expect(answer.body.error.code).toBe('WALLET_UNAVAILABLE');
+      expect(answer.body.error.message).toContain(`the wallet at ${closedUrl} does not answer (connection refused`);
+      expect(answer.body.error.message).not.toContain('try again in a moment');
+    } finally {
+      await server.close();
+    }
   });
 
   it('does not warn when the wallet answers', async () => {
     const logs = logCollector();
     const server = await stack.startMerchant({ log: { level: 'info', stream: logs.stream } });
-    // The probe is one GET of the sandbox's dashboard; give it the time a refusal took above.
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    await server.close();
+    try {
+      // The probe is one GET of the sandbox's dashboard; give it the time a refusal took above.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    } finally {
+      await server.close();
+    }
     expect(logs.entries().filter((entry) => (entry.level as number) >= 40)).toEqual([]);
   });
 });

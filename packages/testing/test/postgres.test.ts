@@ -34,8 +34,11 @@ describe('startPostgres', () => {
 
   test('stop() shuts the server down and removes its folder; a second stop is harmless', async () => {
     const other = await startPostgres();
-    expect(existsSync(other.dataDir)).toBe(true);
-    await other.stop();
+    try {
+      expect(existsSync(other.dataDir)).toBe(true);
+    } finally {
+      await other.stop();
+    }
     expect(existsSync(other.dataDir)).toBe(false);
     expect(() => psql(other.url, 'SELECT 1')).toThrow();
     await other.stop();

@@ -22,26 +22,29 @@ test('a send() that throws is an error attempt, retried, and ends exhausted inst
     faultsFor: () => ({}),
     log: (line) => lines.push(line),
   });
-  const book = new PaymentBook({
-    now: () => new Date(),
-    cashierUrl: (id) => `http://127.0.0.1:1/cashier/${id}`,
-    formatTime: formatRequestTime,
-    onFinal: (payment) => void notifier.start(payment),
-    store: StateStore.open(undefined),
-  });
-  const created = book.create(payRequest({ notifyUrl: 'http://127.0.0.1:9/notify' }), 'CLIENT');
-  if (created.kind === 'inconsistent') throw new Error('unexpected');
-  const payment: Payment = created.payment;
-  book.complete(payment.paymentId, 'pay');
-  await notifier.whenIdle();
-  expect(payment.notification.state).toBe('exhausted');
-  expect(payment.notification.attempts.map((a) => [a.attempt, a.outcome])).toEqual([
-    [1, 'error'],
-    [2, 'error'],
-  ]);
-  expect(payment.notification.attempts[0]?.detail).toMatch(/^not sent: the sandbox failed \(privateKey /);
-  expect(lines.filter((line) => line.includes('internal error'))).toEqual([]);
-  await notifier.close();
+  try {
+    const book = new PaymentBook({
+      now: () => new Date(),
+      cashierUrl: (id) => `http://127.0.0.1:1/cashier/${id}`,
+      formatTime: formatRequestTime,
+      onFinal: (payment) => void notifier.start(payment),
+      store: StateStore.open(undefined),
+    });
+    const created = book.create(payRequest({ notifyUrl: 'http://127.0.0.1:9/notify' }), 'CLIENT');
+    if (created.kind === 'inconsistent') throw new Error('unexpected');
+    const payment: Payment = created.payment;
+    book.complete(payment.paymentId, 'pay');
+    await notifier.whenIdle();
+    expect(payment.notification.state).toBe('exhausted');
+    expect(payment.notification.attempts.map((a) => [a.attempt, a.outcome])).toEqual([
+      [1, 'error'],
+      [2, 'error'],
+    ]);
+    expect(payment.notification.attempts[0]?.detail).toMatch(/^not sent: the sandbox failed \(privateKey /);
+    expect(lines.filter((line) => line.includes('internal error'))).toEqual([]);
+  } finally {
+    await notifier.close();
+  }
 });
 
 describe('resume: a restarted sandbox picks up an unfinished notification', () => {
